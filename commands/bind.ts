@@ -1,0 +1,45 @@
+/** `bind leaders [<area>]` / `bind <township>`: bind the current channel. */
+import { arg } from '../src/core/args.ts';
+import { defineCommand } from '../src/core/command.ts';
+import { Refusal } from '../src/core/refusal.ts';
+import { ok } from '../src/core/reply.ts';
+import { resolveArea } from '../src/core/scope.ts';
+import { bindChannel } from '../src/store/bindings.ts';
+import { getRootArea } from '../src/store/areas.ts';
+
+const LEADERS = new Set(['leaders', 'leader', '领导', '领导群']);
+
+export default defineCommand({
+  name: 'bind',
+  aliases: ['绑定'],
+  summary: {
+    'zh-CN': '把当前频道绑定为领导群（bind leaders，可注明地区）或某乡镇的工作群（bind 城南街道）。',
+    en: "Bind this channel as the leaders' channel (bind leaders [<area>]) or a township's channel (bind 城南街道).",
+  },
+  permission: 'admin',
+  writes: true,
+  args: {
+    what: arg.word({ label: { 'zh-CN': 'leaders或乡镇', en: 'leaders|township' }, description: { 'zh-CN': 'leaders（领导群）或乡镇名称', en: 'leaders, or a township' } }),
+    area: arg.optional(arg.word({ label: { 'zh-CN': '地区', en: 'area' }, description: { 'zh-CN': '领导群所属地区（默认本区）', en: "the leaders' area (default: the root)" } })),
+  },
+  async run(ctx, args) {
+    const leaders = LEADERS.has(args.what.toLowerCase());
+    if (!leaders && args.area !== undefined) throw new Refusal(ctx.t.extraWords({ words: args.area }));
+    const area = leaders
+      ? args.area !== undefined
+        ? await resolveArea(ctx, args.area)
+        : await getRootArea(ctx.db)
+      : await resolveArea(ctx, args.what);
+    if (!leaders && area.kind !== 'township') throw new Refusal(ctx.t.areaNotTownship({ name: area.name }));
+    await bindChannel(ctx.db, {
+      platform: ctx.channel.platform,
+      channelId: ctx.channel.id,
+      channelName: ctx.channel.name,
+      kind: leaders ? 'leaders' : 'township',
+      areaId: area.id,
+      now: ctx.now,
+    });
+    await ctx.audit('channel.bind', { kind: leaders ? 'leaders' : 'township', area: area.id, name: area.name, channel: ctx.channel.name });
+    return ok(leaders ? ctx.t.boundLeaders({ area: area.name }) : ctx.t.boundTownship({ area: area.name }));
+  },
+});

@@ -1,0 +1,92 @@
+/** `campaign` (show) and `campaign name|start|deadline|premium …`: the current campaign. */
+import { arg, type ArgSpec } from '../src/core/args.ts';
+import { defineCommand, type CommandContext } from '../src/core/command.ts';
+import { Refusal } from '../src/core/refusal.ts';
+import { ok } from '../src/core/reply.ts';
+import { daysLeft } from '../src/domain/calendar.ts';
+import { formatYuanNumber } from '../src/domain/money.ts';
+import { updateCampaign } from '../src/store/campaigns.ts';
+import type { CampaignTable } from '../src/db/schema.ts';
+import type { Updateable } from 'kysely';
+import type { Localized } from '../src/i18n/index.ts';
+
+type Field = 'name' | 'start' | 'deadline' | 'premium';
+
+/** One `campaign <field> <value>` subcommand: validate, update, audit. */
+function setter<T>(
+  field: Field,
+  aliases: string[],
+  summary: Localized,
+  value: ArgSpec<T>,
+  apply: (ctx: CommandContext, v: T) => { changes: Updateable<CampaignTable>; shown: string },
+) {
+  return defineCommand({
+    name: field,
+    aliases,
+    summary,
+    permission: 'admin',
+    writes: true,
+    args: { value },
+    async run(ctx, args) {
+      const { changes, shown } = apply(ctx, args.value as T);
+      await updateCampaign(ctx.db, ctx.campaign.id, changes);
+      await ctx.audit('campaign.set', { campaign: ctx.campaign.id, field, value: shown });
+      return ok(ctx.t.campaignUpdated({ field: ctx.t.campaignField({ field }), value: shown }));
+    },
+  });
+}
+
+const dateLabel = { label: { 'zh-CN': 'YYYY-MM-DD', en: 'YYYY-MM-DD' }, description: { 'zh-CN': '日期', en: 'a date' } };
+
+function checkOrder(ctx: CommandContext, start: string, deadline: string) {
+  if (start > deadline) throw new Refusal(ctx.t.campaignDatesOrder({ start, deadline }));
+}
+
+export default defineCommand({
+  name: 'campaign',
+  aliases: ['征缴'],
+  summary: { 'zh-CN': '查看当前征缴的名称、起止日期、标准保费和时区。', en: "Show the current campaign's name, dates, premium and zone." },
+  permission: 'admin',
+  writes: false,
+  args: {},
+  subcommands: [
+    setter(
+      'name',
+      ['名称'],
+      { 'zh-CN': '修改征缴名称。', en: 'Rename the campaign.' },
+      arg.text({ label: { 'zh-CN': '名称', en: 'text' }, description: { 'zh-CN': '新名称', en: 'the new name' } }),
+      (_ctx, v: string) => ({ changes: { name: v }, shown: v }),
+    ),
+    setter('start', ['开始'], { 'zh-CN': '修改开始日期。', en: 'Change the start date.' }, arg.date(dateLabel), (ctx, v: string) => {
+      checkOrder(ctx, v, ctx.campaign.deadline);
+      return { changes: { start_date: v }, shown: v };
+    }),
+    setter('deadline', ['截止'], { 'zh-CN': '修改截止日期。', en: 'Change the deadline.' }, arg.date(dateLabel), (ctx, v: string) => {
+      checkOrder(ctx, ctx.campaign.start_date, v);
+      return { changes: { deadline: v }, shown: v };
+    }),
+    setter(
+      'premium',
+      ['保费'],
+      { 'zh-CN': '修改每人标准保费（元）。', en: 'Change the standard premium per person (yuan).' },
+      arg.amount({ label: { 'zh-CN': '金额', en: 'amount' }, description: { 'zh-CN': '每人保费', en: 'premium per person' } }),
+      (ctx, v: number) => {
+        if (v <= 0) throw new Refusal(ctx.t.premiumZero());
+        return { changes: { premium_fen: v }, shown: `${formatYuanNumber(v)}元` };
+      },
+    ),
+  ],
+  async run(ctx) {
+    const c = ctx.campaign;
+    return ok(
+      ctx.t.campaignShow({
+        name: c.name,
+        start: c.start_date,
+        deadline: c.deadline,
+        premium: formatYuanNumber(Number(c.premium_fen)),
+        zone: c.time_zone,
+        daysLeft: daysLeft(ctx.today < c.start_date ? c.start_date : ctx.today, c.deadline),
+      }),
+    );
+  },
+});

@@ -1,0 +1,18 @@
+/**
+ * The static command registry: every command, in the order `help` lists them.
+ * Validated on load by `validateCommands`.
+ */
+import type { AnyCommand } from '../src/core/command.ts';
+import pay from './pay.ts';
+import undo from './undo.ts';
+import voidEntry from './void.ts';
+import board from './board.ts';
+import progress from './progress.ts';
+import help from './help.ts';
+import campaign from './campaign.ts';
+import township from './township.ts';
+import target from './target.ts';
+import bind from './bind.ts';
+import grant from './grant.ts';
+
+export const commands: readonly AnyCommand[] = [pay, undo, voidEntry, board, progress, help, campaign, township, target, bind, grant];

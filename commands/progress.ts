@@ -1,0 +1,53 @@
+/** `progress [<township>]`: one area's totals, today, rank and villages. */
+import { arg } from '../src/core/args.ts';
+import { defineCommand } from '../src/core/command.ts';
+import { ok } from '../src/core/reply.ts';
+import { channelArea, resolveArea } from '../src/core/scope.ts';
+import { loadBoard, signed } from '../src/board/board.ts';
+import { getArea } from '../src/store/areas.ts';
+import { formatRate } from '../src/domain/rates.ts';
+import { formatYuanNumber } from '../src/domain/money.ts';
+
+const n = (x: number) => x.toLocaleString('en');
+
+export default defineCommand({
+  name: 'progress',
+  aliases: ['查询'],
+  summary: {
+    'zh-CN': '查看一个乡镇（默认本频道的）的累计、今日新增、排名和各村情况。例：progress 城南街道。',
+    en: "One township's totals, today's increase, rank and villages (default: this channel's).",
+  },
+  permission: 'anyone',
+  writes: false,
+  args: {
+    township: arg.optional(arg.word({ label: { 'zh-CN': '乡镇', en: 'township' }, description: { 'zh-CN': '乡镇或村名称', en: 'a township or village' } })),
+  },
+  async run(ctx, args) {
+    const area = args.township !== undefined ? await resolveArea(ctx, args.township) : await channelArea(ctx);
+    const { t } = ctx;
+    const own = await loadBoard(ctx.db, { campaign: ctx.campaign, area, today: ctx.today, now: ctx.now });
+    const parent = area.parent_id !== null ? await getArea(ctx.db, area.parent_id) : undefined;
+    let rank = t.progressNoRank();
+    if (parent) {
+      const siblings = await loadBoard(ctx.db, { campaign: ctx.campaign, area: parent, today: ctx.today, now: ctx.now });
+      const me = siblings.rows.find((r) => r.areaId === area.id);
+      if (me) rank = t.progressRank({ rank: me.rank, of: siblings.rows.length, parent: parent.name });
+    }
+    const text = t.progressText({
+      area: area.name,
+      enrolled: n(own.total.enrolled),
+      target: n(own.total.target),
+      rate: formatRate(own.total.rateBp),
+      today: signed(own.total.today),
+      amount: formatYuanNumber(own.total.amountFen),
+      rank,
+    });
+    if (own.rows.length === 0) return ok(text);
+    return ok(text, {
+      table: {
+        columns: t.villagesColumns().map((header, i) => ({ header, align: i === 0 ? 'left' : 'right' })),
+        rows: own.rows.map((r) => [r.name, `${n(r.enrolled)}/${n(r.target)}`, formatRate(r.rateBp), signed(r.today)]),
+      },
+    });
+  },
+});

@@ -1,0 +1,61 @@
+/** `township add <name> [target <n>] [under <area>]`: set up the area tree. */
+import { arg, keyword } from '../src/core/args.ts';
+import { defineCommand } from '../src/core/command.ts';
+import { Refusal } from '../src/core/refusal.ts';
+import { ok } from '../src/core/reply.ts';
+import { resolveArea } from '../src/core/scope.ts';
+import { areasByName, childKind, createArea, getRootArea } from '../src/store/areas.ts';
+import { setTarget } from '../src/store/targets.ts';
+
+/** Words that would read as part of the grammar if used as a name. */
+const RESERVED = new Set(['in', 'target', 'under', 'leaders', '在', '任务', '属于', '领导']);
+
+const add = defineCommand({
+  name: 'add',
+  aliases: ['添加'],
+  summary: {
+    'zh-CN': '添加乡镇（或在乡镇下添加村），可同时设任务数。例：township add 城南街道 target 28000。',
+    en: 'Add a township (or a village under a township), optionally with its target. E.g. township add 城南街道 target 28000.',
+  },
+  permission: 'admin',
+  writes: true,
+  args: {
+    name: arg.word({ label: { 'zh-CN': '名称', en: 'name' }, description: { 'zh-CN': '乡镇或村名称', en: 'the name' } }),
+    target: arg.optional(
+      keyword(arg.integer({ label: { 'zh-CN': '任务数', en: 'n' }, description: { 'zh-CN': '任务人数', en: 'target, people' } }), 'target', '任务'),
+    ),
+    under: arg.optional(
+      keyword(arg.word({ label: { 'zh-CN': '上级', en: 'area' }, description: { 'zh-CN': '上级地区（默认本区）', en: 'the parent (default: the root)' } }), 'under', '属于'),
+    ),
+  },
+  async run(ctx, args) {
+    const { t } = ctx;
+    if (/^[\d#＃]/.test(args.name) || RESERVED.has(args.name.toLowerCase())) throw new Refusal(t.areaNameInvalid());
+    const parent = args.under !== undefined ? await resolveArea(ctx, args.under) : await getRootArea(ctx.db);
+    if (parent.kind === 'village') throw new Refusal(t.areaNotTownship({ name: parent.name }));
+    const clash = (await areasByName(ctx.db, args.name)).find((a) => a.parent_id === parent.id);
+    if (clash) throw new Refusal(t.areaExists({ name: args.name, parent: parent.name }));
+    const kind = childKind(parent.kind);
+    const area = await createArea(ctx.db, { parent, name: args.name, kind, now: ctx.now });
+    if (args.target !== undefined) await setTarget(ctx.db, ctx.campaign.id, area.id, args.target);
+    await ctx.audit('area.add', { area: area.id, name: area.name, parent: parent.name, kind, target: args.target ?? null });
+    return ok(
+      t.townshipAdded({
+        name: area.name,
+        parent: parent.name,
+        kind: t.kindName({ kind }),
+        target: args.target !== undefined ? args.target.toLocaleString('en') : '',
+      }),
+    );
+  },
+});
+
+export default defineCommand({
+  name: 'township',
+  aliases: ['乡镇'],
+  summary: { 'zh-CN': '乡镇设置。', en: 'Township setup.' },
+  permission: 'admin',
+  writes: false,
+  args: {},
+  subcommands: [add],
+});

@@ -1,0 +1,10 @@
+/**
+ * The static migration registry: every migration, in order, by name. A
+ * bundler-safe list (no directory scan), as in the atproto PDS.
+ */
+import type { Migration } from 'kysely';
+import * as core from './2026-11-23-001-core.ts';
+
+export const migrations: Record<string, Migration> = {
+  '2026-11-23-001-core': core,
+};

@@ -1,0 +1,39 @@
+/** `npm run cli -- <subcommand>`: operations on the same database as the bot. */
+import { existsSync } from 'node:fs';
+import { loadConfig } from './config.ts';
+import { openDatabase } from './db/database.ts';
+import { migrateToLatestOrThrow } from './db/migrate.ts';
+
+const USAGE = `usage: npm run cli -- <subcommand>
+  migrate                 bring the database schema up to date`;
+
+async function main(argv: string[]): Promise<number> {
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  const [sub] = argv;
+  if (!sub || sub === 'help' || sub === '--help') {
+    process.stdout.write(`${USAGE}\n`);
+    return sub ? 0 : 2;
+  }
+  const config = loadConfig(process.env);
+  if (sub === 'migrate') {
+    const handle = await openDatabase(config.databaseUrl);
+    try {
+      const results = await migrateToLatestOrThrow(handle.db);
+      const applied = results.filter((r) => r.status === 'Success').map((r) => r.migrationName);
+      process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'schema is up to date\n');
+    } finally {
+      await handle.close();
+    }
+    return 0;
+  }
+  process.stderr.write(`unknown subcommand "${sub}"\n${USAGE}\n`);
+  return 2;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    process.stderr.write(`enrollbot: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(1);
+  },
+);

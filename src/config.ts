@@ -1,0 +1,110 @@
+/**
+ * Configuration from the environment (and `.env`), validated once at start.
+ * Every problem is reported at once, one line each; secrets are never echoed.
+ */
+import { EnrollbotError } from './core/errors.ts';
+import { isValidTimeZone } from './domain/calendar.ts';
+import { toLocale, type Locale } from './i18n/index.ts';
+import type { LogLevel } from './core/logger.ts';
+
+export interface BoardTime {
+  hour: number;
+  minute: number;
+}
+
+export interface Config {
+  databaseUrl: string;
+  /** A new database starts with the demo district (console mode only). */
+  demo: boolean;
+  areaName: string;
+  locale: Locale;
+  timeZone: string;
+  boardAt: BoardTime[];
+  admins: { platform: string; externalId: string }[];
+  piiKey: string | null;
+  logLevel: LogLevel;
+  slack: { botToken: string; appToken: string | null; signingSecret: string | null; port: number; apiUrl: string | null } | null;
+  discord: { token: string; appId: string; guildId: string | null; apiUrl: string | null } | null;
+}
+
+/** Parses `HH:MM[,HH:MM]`; null when any part is not a real time of day. */
+export function parseBoardTimes(text: string): BoardTime[] | null {
+  const out: BoardTime[] = [];
+  for (const part of text.split(',').map((s) => s.trim())) {
+    const m = /^(\d{1,2}):(\d{2})$/.exec(part);
+    if (!m) return null;
+    const hour = Number(m[1]);
+    const minute = Number(m[2]);
+    if (hour > 23 || minute > 59) return null;
+    out.push({ hour, minute });
+  }
+  return out.length ? out : null;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv): Config {
+  const problems: string[] = [];
+  const get = (k: string) => {
+    const v = env[k]?.trim();
+    return v ? v : undefined;
+  };
+
+  const databaseUrl = get('DATABASE_URL') ?? 'sqlite:data/enrollbot.db';
+  if (!/^(sqlite:.+|postgres(ql)?:\/\/.+)$/.test(databaseUrl)) {
+    problems.push('DATABASE_URL must be sqlite:<path> or postgres://user:password@host/db');
+  }
+  const demoRaw = get('ENROLLBOT_DEMO') ?? '1';
+  if (!['0', '1'].includes(demoRaw)) problems.push('ENROLLBOT_DEMO must be 0 or 1');
+  const localeRaw = get('ENROLLBOT_LOCALE') ?? 'zh-CN';
+  const locale = localeRaw === 'zh-CN' || localeRaw === 'en' ? (localeRaw as Locale) : toLocale(localeRaw);
+  if (!locale) problems.push(`ENROLLBOT_LOCALE must be zh-CN or en (got "${localeRaw}")`);
+  const timeZone = get('ENROLLBOT_TZ') ?? 'Asia/Shanghai';
+  if (!isValidTimeZone(timeZone)) problems.push(`ENROLLBOT_TZ "${timeZone}" is not a time zone (e.g. Asia/Shanghai)`);
+  const boardAtRaw = get('ENROLLBOT_BOARD_AT') ?? '18:00';
+  const boardAt = parseBoardTimes(boardAtRaw);
+  if (!boardAt) problems.push(`ENROLLBOT_BOARD_AT "${boardAtRaw}" must be HH:MM or HH:MM,HH:MM (24-hour)`);
+  const admins: Config['admins'] = [];
+  for (const item of (get('ENROLLBOT_ADMINS') ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+    const m = /^(slack|discord|console):(.+)$/.exec(item);
+    if (m) admins.push({ platform: m[1]!, externalId: m[2]! });
+    else problems.push(`ENROLLBOT_ADMINS: "${item}" must be platform:id, e.g. slack:U123 or discord:456`);
+  }
+  const logLevel = (get('LOG_LEVEL') ?? 'info') as LogLevel;
+  if (!['debug', 'info', 'warn', 'error', 'silent'].includes(logLevel)) problems.push('LOG_LEVEL must be debug, info, warn, error or silent');
+
+  let slack: Config['slack'] = null;
+  const slackToken = get('SLACK_BOT_TOKEN');
+  if (slackToken) {
+    const appToken = get('SLACK_APP_TOKEN') ?? null;
+    const signingSecret = get('SLACK_SIGNING_SECRET') ?? null;
+    if (!appToken && !signingSecret) problems.push('SLACK_BOT_TOKEN is set: also set SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP)');
+    const port = Number(get('PORT') ?? '3000');
+    if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push('PORT must be a port number');
+    slack = { botToken: slackToken, appToken, signingSecret, port, apiUrl: get('SLACK_API_URL') ?? null };
+  } else if (get('SLACK_APP_TOKEN') || get('SLACK_SIGNING_SECRET')) {
+    problems.push('SLACK_APP_TOKEN or SLACK_SIGNING_SECRET is set without SLACK_BOT_TOKEN');
+  }
+  let discord: Config['discord'] = null;
+  const discordToken = get('DISCORD_TOKEN');
+  if (discordToken) {
+    const appId = get('DISCORD_APP_ID');
+    if (!appId) problems.push('DISCORD_TOKEN is set: also set DISCORD_APP_ID (the application id)');
+    discord = { token: discordToken, appId: appId ?? '', guildId: get('DISCORD_GUILD_ID') ?? null, apiUrl: get('DISCORD_API_URL') ?? null };
+  }
+
+  if (problems.length) {
+    throw new EnrollbotError('config_invalid', `configuration problems:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+  return {
+    databaseUrl,
+    demo: demoRaw === '1',
+    areaName: get('ENROLLBOT_AREA') ?? '本区',
+    locale: locale!,
+    timeZone,
+    boardAt: boardAt!,
+    admins,
+    piiKey: get('ENROLLBOT_PII_KEY') ?? null,
+    logLevel,
+    slack,
+    discord,
+  };
+}

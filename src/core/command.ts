@@ -1,0 +1,80 @@
+/**
+ * The command contract. A command in `commands/` declares its name, aliases,
+ * arguments and permission once and returns a platform-neutral `Reply`; it
+ * never imports a platform SDK (an ESLint rule enforces it).
+ */
+import type { Kysely } from 'kysely';
+import type { Campaign, ChannelBinding, Area, Database } from '../db/schema.ts';
+import type { Catalogue, Locale, Localized } from '../i18n/index.ts';
+import type { ArgSpecs, ArgValues } from './args.ts';
+import type { Reply } from './reply.ts';
+import type { Actor } from '../domain/permissions.ts';
+
+/**
+ * Who may run a command, checked before its arguments are parsed. Scope
+ * (which township) is checked by the command once it knows the township.
+ * - `anyone`: every user.
+ * - `coordinator`: a coordinator of some township, or an admin.
+ * - `author`: anyone who may have logged entries (coordinators, admins).
+ * - `admin`: admins only.
+ */
+export type Permission = 'anyone' | 'coordinator' | 'author' | 'admin';
+
+/** The channel a message came from and what it is bound to. */
+export interface ChannelContext {
+  platform: string;
+  id: string;
+  name: string;
+  binding: (ChannelBinding & { area: Area }) | null;
+}
+
+/** Settings a command may read; fixed for the life of the process. */
+export interface CommandSettings {
+  /** The database holds the demo district (shown in board titles). */
+  demo: boolean;
+}
+
+/** Everything a command may use while it runs. */
+export interface CommandContext {
+  /** The database; inside a transaction when the command writes. */
+  db: Kysely<Database>;
+  now: Date;
+  /** The business date in the campaign's time zone. */
+  today: string;
+  campaign: Campaign;
+  actor: Actor;
+  channel: ChannelContext;
+  locale: Locale;
+  t: Catalogue;
+  settings: CommandSettings;
+  /** Every command, for `help`. */
+  commands: readonly AnyCommand[];
+  /** The platform's idempotency key of this message (`slack:Ev123`), if any. */
+  sourceKey: string | null;
+  /** Appends an audit-log row in the command's transaction. */
+  audit(action: string, detail: Record<string, unknown>): Promise<void>;
+}
+
+/** A command declaration. */
+export interface Command<S extends ArgSpecs = ArgSpecs> {
+  name: string;
+  /** Other words for it, Chinese included. */
+  aliases: readonly string[];
+  summary: Localized;
+  permission: Permission;
+  /** Runs in a transaction, deduplicated on the platform's message id. */
+  writes: boolean;
+  args: S;
+  /** Words after the command that select a subcommand (`township add`). */
+  subcommands?: readonly AnyCommand[];
+  /** Absent for a pure group (`township`), which only has subcommands. */
+  run?(ctx: CommandContext, args: ArgValues<S>): Promise<Reply>;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyCommand = Command<any>;
+
+/** Declares a command, inferring its argument types from `args`. */
+export function defineCommand<S extends ArgSpecs>(command: Command<S>): Command<S> {
+  return command;
+}

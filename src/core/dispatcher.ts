@@ -1,0 +1,165 @@
+/**
+ * The one pipeline every platform feeds: words → command → permission →
+ * arguments → (transaction, deduplicated on the platform's message id) →
+ * neutral reply. A reply that says "recorded" leaves here only after commit.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import { catalogue, toLocale, type Catalogue, type Locale } from '../i18n/index.ts';
+import { isAdmin, isCoordinator, type Actor } from '../domain/permissions.ts';
+import { businessDate } from '../domain/calendar.ts';
+import { loadActor } from '../store/members.ts';
+import { getBinding } from '../store/bindings.ts';
+import { getCurrentCampaign } from '../store/campaigns.ts';
+import { findHandled, markHandled } from '../store/inbound.ts';
+import { appendAudit } from '../store/audit.ts';
+import type { ParseEnv, UserRef } from './args.ts';
+import type { AnyCommand, CommandContext, CommandSettings, Permission } from './command.ts';
+import { parseArgs, usage } from './parse-args.ts';
+import { selectCommand } from './registry.ts';
+import { Refusal } from './refusal.ts';
+import { storableReply, type Reply } from './reply.ts';
+import { tokenize } from './tokens.ts';
+import type { Logger } from './logger.ts';
+
+/** A chat message as every platform adapter hands it over. */
+export interface InboundMessage {
+  platform: string;
+  channelId: string;
+  channelName: string;
+  userId: string;
+  userName: string;
+  /** The user's locale as the platform reports it (`en-US`, `zh-CN`), if it does. */
+  userLocale?: string | null;
+  /** The platform's id of this message or event: the idempotency key. */
+  messageId: string | null;
+  text: string;
+  /** Turns a mention (or, in the console, a name) into a user. */
+  resolveUser(token: string): UserRef | null;
+}
+
+export interface DispatcherDeps {
+  db: Kysely<Database>;
+  now: () => Date;
+  commands: readonly AnyCommand[];
+  defaultLocale: Locale;
+  settings: CommandSettings;
+  log: Logger;
+}
+
+/** Handles chat messages; one per process, shared by every platform. */
+export interface Dispatcher {
+  handle(message: InboundMessage): Promise<Reply>;
+  /** The locale a user's replies are in (platforms use it for their own texts). */
+  localeFor(message: Pick<InboundMessage, 'userLocale'>, actor?: Actor): Locale;
+}
+
+function allowed(permission: Permission, actor: Actor): boolean {
+  switch (permission) {
+    case 'anyone':
+      return true;
+    case 'admin':
+      return isAdmin(actor);
+    case 'coordinator':
+    case 'author':
+      return isAdmin(actor) || isCoordinator(actor);
+  }
+}
+
+function denial(permission: Permission, t: Catalogue): string {
+  return permission === 'admin' ? t.needAdmin() : t.needCoordinator();
+}
+
+export function createDispatcher(deps: DispatcherDeps): Dispatcher {
+  const { db, log } = deps;
+
+  const localeFor = (message: Pick<InboundMessage, 'userLocale'>, actor?: Actor): Locale =>
+    toLocale(actor?.locale) ?? toLocale(message.userLocale) ?? deps.defaultLocale;
+
+  async function handle(message: InboundMessage): Promise<Reply> {
+    const now = deps.now();
+    const sourceKey = message.messageId ? `${message.platform}:${message.messageId}` : null;
+    let t = catalogue(localeFor(message));
+    try {
+      const actor = await loadActor(db, message.platform, message.userId, message.userName);
+      const locale = localeFor(message, actor);
+      t = catalogue(locale);
+      const tokens = tokenize(message.text);
+      if (tokens.length === 0) return { status: 'refused', text: t.emptyCommand() };
+      const selected = selectCommand(deps.commands, tokens);
+      if (!selected) return { status: 'refused', text: t.unknownCommand({ word: tokens[0]! }) };
+      const { command, path, rest } = selected;
+      const usageText = t.usageLine({ usage: usage(path.join(' '), command.args, locale) });
+      if (!allowed(command.permission, actor)) return { status: 'refused', text: denial(command.permission, t) };
+      if (!command.run) {
+        const subs = (command.subcommands ?? []).map((s) => usage(`${path.join(' ')} ${s.name}`, s.args, locale));
+        return { status: 'refused', text: `${t.usageLine({ usage: subs.join(' | ') })}\n${t.seeHelp({ command: path[0]! })}` };
+      }
+      const env: ParseEnv = { t, locale, resolveUser: message.resolveUser };
+      let args: Record<string, unknown>;
+      try {
+        args = parseArgs(command.args, rest, env);
+      } catch (e) {
+        if (e instanceof Refusal) return { status: 'refused', text: `${e.message}\n${usageText}` };
+        throw e;
+      }
+      const [binding, campaign] = await Promise.all([
+        getBinding(db, message.platform, message.channelId),
+        getCurrentCampaign(db),
+      ]);
+      const base = {
+        now,
+        today: businessDate(now, campaign.time_zone),
+        campaign,
+        actor,
+        channel: { platform: message.platform, id: message.channelId, name: message.channelName, binding },
+        locale,
+        t,
+        settings: deps.settings,
+        commands: deps.commands,
+        sourceKey,
+      };
+      const run = command.run;
+      if (!command.writes) {
+        const ctx: CommandContext = { ...base, db, audit: () => Promise.reject(new Error(`${command.name} is read-only`)) };
+        return await run(ctx, args);
+      }
+      return await db.transaction().execute(async (tx) => {
+        if (sourceKey) {
+          const earlier = await findHandled(tx, sourceKey);
+          if (earlier) return { ...earlier, duplicate: true };
+        }
+        const ctx: CommandContext = {
+          ...base,
+          db: tx,
+          audit: (action, detail) =>
+            appendAudit(tx, {
+              at: now,
+              memberId: actor.memberId,
+              platform: message.platform,
+              channelId: message.channelId,
+              action,
+              detail,
+            }),
+        };
+        const reply = await run(ctx, args);
+        if (sourceKey) await markHandled(tx, sourceKey, storableReply(reply), now);
+        return reply;
+      });
+    } catch (e) {
+      if (e instanceof Refusal) return { status: 'refused', text: e.message };
+      const ref = `E${randomBytes(3).toString('hex')}`;
+      log.error('command failed', {
+        ref,
+        platform: message.platform,
+        channel: message.channelId,
+        command: tokenize(message.text)[0] ?? '',
+        err: e instanceof Error ? { name: e.name, message: e.message, stack: e.stack } : String(e),
+      });
+      return { status: 'error', text: t.internalError({ ref }) };
+    }
+  }
+
+  return { handle, localeFor };
+}

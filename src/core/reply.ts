@@ -1,0 +1,56 @@
+/**
+ * The platform-neutral reply a command returns. Each platform adapter renders
+ * it (console text, Slack Block Kit, Discord embeds); commands never know which.
+ */
+
+/** A column's alignment in a rendered table. */
+export type Align = 'left' | 'right';
+
+/** A table of already-formatted cells. */
+export interface ReplyTable {
+  columns: { header: string; align: Align }[];
+  rows: string[][];
+}
+
+/** An image attached to a reply (the board's chart). */
+export interface ReplyImage {
+  png: Uint8Array;
+  filename: string;
+  alt: string;
+}
+
+/** A button that runs a command line as the user who presses it. */
+export interface ReplyAction {
+  label: string;
+  command: string;
+  style?: 'primary' | 'danger';
+}
+
+export type ReplyStatus = 'ok' | 'refused' | 'error';
+
+/** What a command answers. */
+export interface Reply {
+  status: ReplyStatus;
+  /** A heading, rendered bold or as an embed title. */
+  title?: string;
+  /** The body: plain text, lines separated by `\n`. */
+  text: string;
+  table?: ReplyTable;
+  /** Lines after the table (totals, call-outs). */
+  footer?: string;
+  image?: ReplyImage;
+  actions?: ReplyAction[];
+  /** True when this is the stored answer to a message handled before. */
+  duplicate?: boolean;
+}
+
+export function ok(text: string, extra: Omit<Reply, 'status' | 'text'> = {}): Reply {
+  return { status: 'ok', text, ...extra };
+}
+
+/** A reply without its image bytes, for storing as the answer to a message id. */
+export function storableReply(reply: Reply): Reply {
+  const { image, ...rest } = reply;
+  void image;
+  return rest;
+}

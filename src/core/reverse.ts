@@ -1,0 +1,45 @@
+/** Reversing a ledger entry: the only way a mistake is corrected. */
+import type { LedgerEntry } from '../db/schema.ts';
+import { getArea } from '../store/areas.ts';
+import { appendEntry, reversalOf } from '../store/ledger.ts';
+import { memberName } from '../store/members.ts';
+import type { CommandContext } from './command.ts';
+import { Refusal } from './refusal.ts';
+import { requireMember } from './scope.ts';
+
+/** Appends the reversal of a payment; refuses a reversal or an entry already reversed. */
+export async function reverseEntry(
+  ctx: CommandContext,
+  entry: LedgerEntry,
+  reason: string,
+): Promise<{ reversalId: number; areaName: string; areaPath: string }> {
+  const ref = `#${entry.id}`;
+  if (entry.kind !== 'payment') throw new Refusal(ctx.t.entryIsReversal({ ref }));
+  const existing = await reversalOf(ctx.db, entry.id);
+  if (existing) throw new Refusal(ctx.t.entryAlreadyReversed({ ref, by: `#${existing.id}` }));
+  const area = await getArea(ctx.db, entry.area_id);
+  if (!area) throw new Error(`entry ${entry.id} names area ${entry.area_id}, which does not exist`);
+  const reversalId = await appendEntry(ctx.db, {
+    campaignId: entry.campaign_id,
+    areaId: entry.area_id,
+    areaPath: area.path,
+    kind: 'reversal',
+    people: -entry.people,
+    amountFen: -Number(entry.amount_fen),
+    reversesId: entry.id,
+    reason,
+    memberId: requireMember(ctx),
+    platform: ctx.channel.platform,
+    channelId: ctx.channel.id,
+    sourceKey: ctx.sourceKey,
+    businessDate: ctx.today,
+    recordedAt: ctx.now,
+  });
+  await ctx.audit('ledger.reverse', {
+    entry: reversalId,
+    reverses: entry.id,
+    reason,
+    author: await memberName(ctx.db, entry.member_id),
+  });
+  return { reversalId, areaName: area.name, areaPath: area.path };
+}

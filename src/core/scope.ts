@@ -1,0 +1,54 @@
+/**
+ * Resolving the area a command is about: by name, by the channel's binding,
+ * or by the speaker's single township; and refusing when the speaker may not
+ * act on it. Shared by every command that names an area.
+ */
+import type { Area } from '../db/schema.ts';
+import { areasByName, getArea, getRootArea } from '../store/areas.ts';
+import { coordinatedAreas, isAdmin, mayLogFor } from '../domain/permissions.ts';
+import type { CommandContext } from './command.ts';
+import { Refusal } from './refusal.ts';
+
+/** Finds an area by its exact name, preferring one inside the channel's area when several share it. */
+export async function resolveArea(ctx: CommandContext, name: string): Promise<Area> {
+  const found = await areasByName(ctx.db, name);
+  if (found.length === 1) return found[0]!;
+  if (found.length === 0) throw new Refusal(ctx.t.areaUnknown({ name }));
+  const scope = ctx.channel.binding?.area.path;
+  const inScope = scope ? found.filter((a) => a.path.startsWith(scope)) : [];
+  if (inScope.length === 1) return inScope[0]!;
+  const options = await Promise.all(
+    found.map(async (a) => `${(a.parent_id && (await getArea(ctx.db, a.parent_id))?.name) ?? ''}${a.name}`),
+  );
+  throw new Refusal(ctx.t.areaAmbiguous({ name, options: options.join('、') }));
+}
+
+/**
+ * The township (or village) a payment goes to: the one named, else the
+ * channel's township, else the speaker's only township. Refuses when the
+ * speaker is not its coordinator.
+ */
+export async function loggingArea(ctx: CommandContext, name: string | undefined): Promise<Area> {
+  let area: Area | undefined;
+  if (name !== undefined) area = await resolveArea(ctx, name);
+  else if (ctx.channel.binding?.kind === 'township') area = ctx.channel.binding.area;
+  else {
+    const mine = coordinatedAreas(ctx.actor);
+    if (mine.length === 1 && !isAdmin(ctx.actor)) area = await getArea(ctx.db, mine[0]!.areaId);
+  }
+  if (!area) throw new Refusal(ctx.t.noTownshipHere());
+  if (area.kind !== 'township' && area.kind !== 'village') throw new Refusal(ctx.t.areaNotTownship({ name: area.name }));
+  if (!mayLogFor(ctx.actor, area.path)) throw new Refusal(ctx.t.notCoordinatorOf({ township: area.name }));
+  return area;
+}
+
+/** The area a board or progress query is about when none is named: the channel's, else the root. */
+export async function channelArea(ctx: CommandContext): Promise<Area> {
+  return ctx.channel.binding?.area ?? getRootArea(ctx.db);
+}
+
+/** The member id of the speaker; commands that write run only for known members. */
+export function requireMember(ctx: CommandContext): number {
+  if (ctx.actor.memberId === null) throw new Refusal(ctx.t.needCoordinator());
+  return ctx.actor.memberId;
+}

@@ -1,0 +1,16 @@
+/** Splitting a chat message into words. */
+
+/**
+ * NFKC folds full-width digits, letters and punctuation (`１２`, `，`) into
+ * their ASCII forms, so `０.４８万` reads as `0.48万`. ￥ stays as is and the
+ * amount parser takes both yen signs.
+ */
+export function normalize(text: string): string {
+  return text.normalize('NFKC').replace(/[\u200b-\u200d\ufeff]/g, '').trim();
+}
+
+/** Words separated by any white space, the ideographic space included. */
+export function tokenize(text: string): string[] {
+  const t = normalize(text);
+  return t ? t.split(/\s+/u) : [];
+}

@@ -1,0 +1,148 @@
+/**
+ * The typed shape of the database, as Kysely sees it. One interface per
+ * table; instants are ISO-8601 UTC strings, business dates `YYYY-MM-DD`.
+ */
+import type { Generated, Insertable, Selectable } from 'kysely';
+
+export type AreaKind = 'city' | 'district' | 'township' | 'village';
+
+export interface AreaTable {
+  id: Generated<number>;
+  parent_id: number | null;
+  name: string;
+  kind: AreaKind;
+  path: string;
+  created_at: string;
+}
+
+export interface CampaignTable {
+  id: Generated<number>;
+  name: string;
+  start_date: string;
+  deadline: string;
+  premium_fen: number;
+  time_zone: string;
+  is_current: number;
+  created_at: string;
+}
+
+export interface TargetTable {
+  campaign_id: number;
+  area_id: number;
+  people: number;
+}
+
+export interface MemberTable {
+  id: Generated<number>;
+  name: string;
+  locale: string | null;
+  created_at: string;
+}
+
+export interface IdentityTable {
+  platform: string;
+  external_id: string;
+  member_id: number;
+}
+
+export type Role = 'admin' | 'leader' | 'coordinator';
+
+export interface RoleGrantTable {
+  id: Generated<number>;
+  member_id: number;
+  role: Role;
+  area_id: number;
+  created_at: string;
+}
+
+export type BindingKind = 'leaders' | 'township';
+
+export interface ChannelBindingTable {
+  platform: string;
+  channel_id: string;
+  channel_name: string | null;
+  kind: BindingKind;
+  area_id: number;
+  created_at: string;
+}
+
+export type EntryKind = 'payment' | 'reversal';
+
+export interface LedgerEntryTable {
+  id: Generated<number>;
+  campaign_id: number;
+  area_id: number;
+  kind: EntryKind;
+  people: number;
+  amount_fen: number;
+  reverses_id: number | null;
+  reason: string | null;
+  note: string | null;
+  member_id: number;
+  platform: string;
+  channel_id: string;
+  source_key: string | null;
+  business_date: string;
+  recorded_at: string;
+}
+
+export interface AreaTotalTable {
+  campaign_id: number;
+  area_id: number;
+  people: number;
+  amount_fen: number;
+  entries: number;
+}
+
+export interface AreaDayTable {
+  campaign_id: number;
+  area_id: number;
+  business_date: string;
+  people: number;
+  amount_fen: number;
+}
+
+export interface InboundMessageTable {
+  source_key: string;
+  reply: string;
+  created_at: string;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: string;
+  member_id: number | null;
+  platform: string;
+  channel_id: string;
+  action: string;
+  detail: string;
+}
+
+export interface SettingTable {
+  key: string;
+  value: string;
+}
+
+/** Every table enrollbot owns. */
+export interface Database {
+  area: AreaTable;
+  campaign: CampaignTable;
+  target: TargetTable;
+  member: MemberTable;
+  identity: IdentityTable;
+  role_grant: RoleGrantTable;
+  channel_binding: ChannelBindingTable;
+  ledger_entry: LedgerEntryTable;
+  area_total: AreaTotalTable;
+  area_day: AreaDayTable;
+  inbound_message: InboundMessageTable;
+  audit_log: AuditLogTable;
+  setting: SettingTable;
+}
+
+export type Area = Selectable<AreaTable>;
+export type Campaign = Selectable<CampaignTable>;
+export type Member = Selectable<MemberTable>;
+export type ChannelBinding = Selectable<ChannelBindingTable>;
+export type LedgerEntry = Selectable<LedgerEntryTable>;
+export type NewLedgerEntry = Insertable<LedgerEntryTable>;

@@ -1,0 +1,125 @@
+/**
+ * The Simplified Chinese catalogue: the reference. `en.ts` must provide the
+ * same keys with the same parameters (the compiler checks it).
+ */
+export const zhCN = {
+  // General
+  unknownCommand: (p: { word: string }) => `没有“${p.word}”这个命令。发送 help（帮助）查看全部命令。`,
+  emptyCommand: () => `请输入命令，例如 pay 12 4800。发送 help（帮助）查看全部命令。`,
+  usageLine: (p: { usage: string }) => `用法：${p.usage}`,
+  seeHelp: (p: { command: string }) => `详见 help ${p.command}。`,
+  internalError: (p: { ref: string }) => `处理时出错，未记录任何内容。请稍后再试；如仍出错，请把编号 ${p.ref} 告诉管理员。`,
+  duplicate: () => `（这条消息已处理过，未重复记录。）`,
+  // Permissions
+  needAdmin: () => `只有管理员可以这样做。`,
+  needCoordinator: () => `只有乡镇联络员或管理员可以登记缴费。请管理员用 grant 授权。`,
+  needLeaderOrAdmin: () => `只有领导或管理员可以这样做。`,
+  notCoordinatorOf: (p: { township: string }) => `你不是${p.township}的联络员，不能为它登记。请在本乡镇的群里登记，或请管理员授权。`,
+  // Arguments
+  argMissing: (p: { arg: string }) => `缺少${p.arg}。`,
+  extraWords: (p: { words: string }) => `多余的内容：“${p.words}”。`,
+  peopleInvalid: (p: { token: string }) => `人数“${p.token}”不对：请写正整数，如 12 或 12人。`,
+  peopleZero: () => `人数不能为 0：请写缴费人数，如 12 或 12人。`,
+  peopleNegative: () => `人数不能为负数。登记错了请用 undo（撤销）冲正。`,
+  peopleTooMany: (p: { max: string }) => `一次最多登记 ${p.max} 人，请分批登记。`,
+  amountNegative: () => `金额不能为负数。登记错了请用 undo（撤销）冲正。`,
+  amountFormat: (p: { token: string }) => `金额“${p.token}”看不懂：请写 4800、4800元、4,800、¥4800 或 0.48万。`,
+  amountPrecision: (p: { token: string }) => `金额“${p.token}”小数位太多：元最多到分（两位小数），万元最多六位小数。`,
+  amountTooLarge: (p: { token: string }) => `金额“${p.token}”太大，请检查单位。`,
+  amountOverPremium: (p: { amount: string; people: number; max: string }) =>
+    `金额 ${p.amount}元 超过 ${p.people} 人的全额保费 ${p.max}元，请检查金额和单位（万/元）。`,
+  integerInvalid: (p: { token: string }) => `“${p.token}”不是正整数。`,
+  dateInvalid: (p: { token: string }) => `日期“${p.token}”不对：请写 YYYY-MM-DD，如 2026-12-31。`,
+  entryInvalid: (p: { token: string }) => `“${p.token}”不是记录编号：请写 #12 或 12。`,
+  userInvalid: (p: { token: string }) => `“${p.token}”不是一个用户，请 @提及 该用户。`,
+  choiceInvalid: (p: { token: string; choices: string }) => `“${p.token}”不对，可选：${p.choices}。`,
+  // Areas
+  areaUnknown: (p: { name: string }) => `没有找到“${p.name}”。发送 board（排行）可看全部乡镇名称。`,
+  areaAmbiguous: (p: { name: string; options: string }) => `“${p.name}”有多个：${p.options}。请写全称。`,
+  areaNotTownship: (p: { name: string }) => `“${p.name}”不是乡镇或村（社区），不能登记缴费。`,
+  noTownshipHere: () => `本频道没有绑定乡镇，请注明乡镇：pay 12 4800 in 城南街道，或请管理员在乡镇群里发送 bind 乡镇名。`,
+  // pay / undo / void
+  payRecorded: (p: {
+    ref: string;
+    area: string;
+    people: number;
+    amount: string;
+    totalPeople: string;
+    target: string;
+    rate: string;
+    todayPeople: string;
+    totalAmount: string;
+    defaulted: boolean;
+  }) =>
+    `已登记 ${p.ref}：${p.area} ${p.people}人，${p.amount}元${p.defaulted ? '（按标准保费计）' : ''}。\n` +
+    `${p.area}累计 ${p.totalPeople}/${p.target}人，完成率 ${p.rate}，今日 +${p.todayPeople}人，累计收缴 ${p.totalAmount}元。`,
+  campaignClosed: (p: { start: string; deadline: string }) =>
+    `现在不在征缴期内（${p.start} 至 ${p.deadline}），不能登记。如需调整，请管理员用 campaign 修改日期。`,
+  undone: (p: { ref: string; reversed: string; area: string; people: number; amount: string; totalPeople: string; rate: string }) =>
+    `已撤销 ${p.reversed}（冲正记录 ${p.ref}）：${p.area} -${p.people}人，-${p.amount}元。${p.area}累计 ${p.totalPeople}人，完成率 ${p.rate}。`,
+  nothingToUndo: () => `没有可撤销的记录：你在这里还没有登记过，或都已撤销。`,
+  undoOnlySameDay: (p: { ref: string }) => `${p.ref} 不是今天登记的，只能当天撤销。请管理员用 void ${p.ref} 原因 作废。`,
+  voided: (p: { ref: string; reversed: string; area: string; people: number; amount: string; reason: string }) =>
+    `已作废 ${p.reversed}（冲正记录 ${p.ref}，原因：${p.reason}）：${p.area} -${p.people}人，-${p.amount}元。`,
+  entryUnknown: (p: { ref: string }) => `没有记录 ${p.ref}。`,
+  entryAlreadyReversed: (p: { ref: string; by: string }) => `${p.ref} 已经被 ${p.by} 冲正过了。`,
+  entryIsReversal: (p: { ref: string }) => `${p.ref} 本身是冲正记录，不能再作废；如需恢复，请重新登记。`,
+  // board / progress
+  boardTitle: (p: { area: string; date: string; time: string; demo: boolean }) =>
+    `${p.demo ? '【演示数据】' : ''}${p.area}城乡居民医保征缴进度（截至 ${p.date} ${p.time}）`,
+  boardColumns: () => ['排名', '名称', '已缴/任务(人)', '完成率', '今日新增', '收缴(万元)'],
+  boardTotal: (p: { area: string; enrolled: string; target: string; rate: string; today: string; amount: string }) =>
+    `${p.area}合计：${p.enrolled}/${p.target}人，完成率 ${p.rate}，今日新增 ${p.today}人，收缴 ${p.amount}万元。`,
+  boardDeadline: (p: { daysLeft: number; deadline: string; pace: string }) =>
+    p.daysLeft > 0 ? `距截止（${p.deadline}）还有 ${p.daysLeft} 天，每天还需约 ${p.pace} 人。` : `征缴已于 ${p.deadline} 截止。`,
+  boardTop: (p: { names: string }) => `前三名：${p.names}`,
+  boardBottom: (p: { names: string }) => `后三名：${p.names}`,
+  boardEmpty: (p: { area: string }) => `${p.area}下还没有乡镇。管理员可用 township add 名称 target 人数 添加。`,
+  progressText: (p: {
+    area: string;
+    enrolled: string;
+    target: string;
+    rate: string;
+    today: string;
+    amount: string;
+    rank: string;
+  }) => `${p.area}：已缴 ${p.enrolled}/${p.target}人，完成率 ${p.rate}，今日新增 ${p.today}人，累计收缴 ${p.amount}元，${p.rank}。`,
+  progressRank: (p: { rank: number; of: number; parent: string }) => `在${p.parent}排第 ${p.rank}/${p.of} 名`,
+  progressNoRank: () => `暂无排名`,
+  villagesColumns: () => ['村（社区）', '已缴/任务(人)', '完成率', '今日新增'],
+  // help
+  helpIntro: () => `可用命令（在 Slack / Discord 上前面加 /enroll）：`,
+  helpDetail: (p: { usage: string; summary: string; aliases: string; who: string }) =>
+    `${p.usage}\n${p.summary}\n别名：${p.aliases}\n谁可以用：${p.who}`,
+  helpFooter: () => `发送 help 命令名 查看详细用法，如 help pay。`,
+  who: (p: { permission: 'anyone' | 'coordinator' | 'admin' | 'author' }) =>
+    ({ anyone: '所有人', coordinator: '本乡镇联络员、管理员', admin: '管理员', author: '登记人（当天）、管理员' })[
+      p.permission
+    ],
+  // setup
+  townshipAdded: (p: { name: string; parent: string; kind: string; target: string }) =>
+    `已在${p.parent}下添加${p.kind}“${p.name}”${p.target ? `，任务 ${p.target}人` : ''}。`,
+  areaExists: (p: { name: string; parent: string }) => `${p.parent}下已有“${p.name}”。`,
+  areaNameInvalid: () => `名称不能为空，也不能以数字或 # 开头。`,
+  kindName: (p: { kind: 'city' | 'district' | 'township' | 'village' }) =>
+    ({ city: '市', district: '区县', township: '乡镇', village: '村（社区）' })[p.kind],
+  targetSet: (p: { area: string; target: string; previous: string }) =>
+    `已把${p.area}的任务数设为 ${p.target}人（原为 ${p.previous}）。`,
+  boundLeaders: (p: { area: string }) => `本频道已绑定为${p.area}的领导群，每日通报会发到这里。`,
+  boundTownship: (p: { area: string }) => `本频道已绑定为${p.area}的工作群，在这里登记的缴费默认记入${p.area}。`,
+  granted: (p: { user: string; role: string }) => `已授予 ${p.user} ${p.role}。`,
+  alreadyGranted: (p: { user: string; role: string }) => `${p.user} 已经是${p.role}。`,
+  roleName: (p: { role: 'admin' | 'leader' | 'coordinator'; area: string }) =>
+    ({ admin: '管理员', leader: `${p.area}领导`, coordinator: `${p.area}联络员` })[p.role],
+  campaignShow: (p: { name: string; start: string; deadline: string; premium: string; zone: string; daysLeft: number }) =>
+    `当前征缴：${p.name}\n征缴期：${p.start} 至 ${p.deadline}（剩余 ${p.daysLeft} 天）\n标准保费：${p.premium}元/人\n时区：${p.zone}`,
+  campaignUpdated: (p: { field: string; value: string }) => `已把${p.field}改为 ${p.value}。`,
+  campaignField: (p: { field: 'name' | 'start' | 'deadline' | 'premium' }) =>
+    ({ name: '征缴名称', start: '开始日期', deadline: '截止日期', premium: '标准保费' })[p.field],
+  campaignDatesOrder: (p: { start: string; deadline: string }) => `开始日期 ${p.start} 不能晚于截止日期 ${p.deadline}。`,
+  premiumZero: () => `标准保费必须大于 0。`,
+  nameInvalid: () => `名称不能为空。`,
+};
+
+/** The shape every catalogue has: the keys and parameters of the reference. */
+export type Catalogue = { [K in keyof typeof zhCN]: (typeof zhCN)[K] };

@@ -1,0 +1,138 @@
+/**
+ * The console: a local chat in the terminal. Interactive on a TTY; reads a
+ * script from standard input otherwise and finishes when the input ends.
+ * Lines starting with `:` are controls (`:user`, `:channel`, `:quit`).
+ */
+import { createInterface } from 'node:readline';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Readable, Writable } from 'node:stream';
+import type { Dispatcher } from '../../core/dispatcher.ts';
+import type { Reply } from '../../core/reply.ts';
+import { renderText } from '../../render/text.ts';
+import type { Platform } from '../platform.ts';
+
+export interface ConsoleOptions {
+  dispatcher: Dispatcher;
+  input: Readable;
+  output: Writable;
+  /** Show a prompt and echo nothing extra: true on a terminal. */
+  interactive: boolean;
+  /** Where images (charts) are written. */
+  imageDir: string;
+  user?: string;
+  channel?: string;
+}
+
+/** The console platform; `finished` settles when the input ends or on `:quit`. */
+export interface ConsolePlatform extends Platform {
+  finished: Promise<void>;
+}
+
+export function createConsolePlatform(options: ConsoleOptions): ConsolePlatform {
+  const { dispatcher, output } = options;
+  const session = randomUUID().slice(0, 8);
+  let user = options.user ?? 'admin';
+  let channel = options.channel ?? 'console';
+  let line = 0;
+  let closeInput: () => void = () => {};
+  let finish!: () => void;
+  const finished = new Promise<void>((r) => (finish = r));
+
+  const write = (text: string) => output.write(`${text}\n`);
+
+  function saveImage(reply: Reply): string | undefined {
+    if (!reply.image) return undefined;
+    mkdirSync(options.imageDir, { recursive: true });
+    const path = resolve(join(options.imageDir, reply.image.filename));
+    writeFileSync(path, reply.image.png);
+    return path;
+  }
+
+  async function control(text: string): Promise<boolean> {
+    const [word, ...rest] = text.slice(1).trim().split(/\s+/);
+    const value = rest.join(' ');
+    switch (word) {
+      case 'quit':
+      case 'q':
+        return false;
+      case 'user':
+        if (value) user = value;
+        write(`(${user} @ ${channel})`);
+        return true;
+      case 'channel':
+        if (value) channel = value.replace(/^#/, '');
+        write(`(${user} @ ${channel})`);
+        return true;
+      default:
+        write(`controls: :user <name>, :channel <name>, :quit`);
+        return true;
+    }
+  }
+
+  async function handleLine(text: string): Promise<boolean> {
+    line++;
+    if (!text.trim()) return true;
+    if (text.trimStart().startsWith(':')) return control(text.trim());
+    if (!options.interactive) write(`${user}@${channel}> ${text}`);
+    const reply = await dispatcher.handle({
+      platform: 'console',
+      channelId: channel,
+      channelName: channel,
+      userId: user,
+      userName: user,
+      messageId: `${session}:${line}`,
+      text,
+      resolveUser: (token) => {
+        const name = token.replace(/^@/, '');
+        return name ? { platform: 'console', externalId: name, displayName: name } : null;
+      },
+    });
+    write(renderText(reply, saveImage(reply)));
+    write('');
+    return true;
+  }
+
+  async function start(): Promise<void> {
+    const rl = createInterface({
+      input: options.input,
+      output: options.interactive ? output : undefined,
+      terminal: options.interactive,
+    });
+    closeInput = () => rl.close();
+    const prompt = () => {
+      if (options.interactive) {
+        rl.setPrompt(`${user}@${channel}> `);
+        rl.prompt();
+      }
+    };
+    if (options.interactive) write(`enrollbot console — ${user} @ ${channel}. help 查看命令，:quit 退出。`);
+    void (async () => {
+      prompt();
+      try {
+        for await (const text of rl) {
+          if (!(await handleLine(text))) break;
+          prompt();
+        }
+      } finally {
+        rl.close();
+        finish();
+      }
+    })();
+  }
+
+  return {
+    name: 'console',
+    finished,
+    start,
+    async stop() {
+      closeInput();
+      await finished;
+    },
+    async post(channelId, reply) {
+      write(`[#${channelId}] ${renderText(reply, saveImage(reply)).replace(/\n/g, `\n[#${channelId}] `)}`);
+      write('');
+    },
+  };
+}

@@ -1,0 +1,20 @@
+/**
+ * The platform boundary. Inbound, an adapter turns its events into
+ * `InboundMessage`s for the dispatcher and renders the replies; outbound, it
+ * posts to a channel. A push-only platform (a WeCom group robot) implements
+ * only the outbound half.
+ */
+import type { Reply } from '../core/reply.ts';
+
+/** The outbound half: what scheduled posts and reminders are delivered through. */
+export interface PlatformOutbound {
+  readonly name: string;
+  /** Posts a reply to a channel; throws `RateLimited` when the platform says to wait. */
+  post(channelId: string, reply: Reply): Promise<void>;
+}
+
+/** A chat platform the bot runs on. */
+export interface Platform extends PlatformOutbound {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}

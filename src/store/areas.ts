@@ -1,0 +1,56 @@
+/** The area tree: district (or city) → townships → villages. */
+import type { Kysely } from 'kysely';
+import type { Area, AreaKind, Database } from '../db/schema.ts';
+
+export async function getRootArea(db: Kysely<Database>): Promise<Area> {
+  return db.selectFrom('area').selectAll().where('parent_id', 'is', null).orderBy('id').limit(1).executeTakeFirstOrThrow();
+}
+
+export async function findRootArea(db: Kysely<Database>): Promise<Area | undefined> {
+  return db.selectFrom('area').selectAll().where('parent_id', 'is', null).orderBy('id').limit(1).executeTakeFirst();
+}
+
+export async function getArea(db: Kysely<Database>, id: number): Promise<Area | undefined> {
+  return db.selectFrom('area').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function areasByName(db: Kysely<Database>, name: string): Promise<Area[]> {
+  return db.selectFrom('area').selectAll().where('name', '=', name).orderBy('id').execute();
+}
+
+export async function childrenOf(db: Kysely<Database>, parentId: number): Promise<Area[]> {
+  return db.selectFrom('area').selectAll().where('parent_id', '=', parentId).orderBy('id').execute();
+}
+
+/** The kind of area that sits under a parent of the given kind. */
+export function childKind(parent: AreaKind): AreaKind {
+  return parent === 'city' ? 'district' : parent === 'district' ? 'township' : 'village';
+}
+
+/** Adds an area under a parent (or the root when `parent` is null). */
+export async function createArea(
+  db: Kysely<Database>,
+  input: { parent: Area | null; name: string; kind: AreaKind; now: Date },
+): Promise<Area> {
+  const row = await db
+    .insertInto('area')
+    .values({
+      parent_id: input.parent?.id ?? null,
+      name: input.name,
+      kind: input.kind,
+      path: '',
+      created_at: input.now.toISOString(),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const path = `${input.parent?.path ?? '/'}${row.id}/`;
+  await db.updateTable('area').set({ path }).where('id', '=', row.id).execute();
+  return {
+    id: row.id,
+    parent_id: input.parent?.id ?? null,
+    name: input.name,
+    kind: input.kind,
+    path,
+    created_at: input.now.toISOString(),
+  };
+}

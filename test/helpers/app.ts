@@ -1,0 +1,74 @@
+/** Test harness: a real app on a real SQLite file in a temp folder. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { loadConfig } from '../../src/config.ts';
+import { openApp, type App } from '../../src/app.ts';
+import { memoryLogger } from '../../src/core/logger.ts';
+import { createConsolePlatform } from '../../src/platforms/console/console-platform.ts';
+import type { Reply } from '../../src/core/reply.ts';
+
+export interface TestApp extends App {
+  dir: string;
+  log: ReturnType<typeof memoryLogger>;
+  /** Sends a line as a console user in a channel; a fresh message id unless given. */
+  say(user: string, channel: string, text: string, messageId?: string): Promise<Reply>;
+  /** Moves the clock. */
+  setNow(d: Date): void;
+}
+
+let counter = 0;
+
+export async function makeDir(): Promise<string> {
+  return mkdtempSync(join(tmpdir(), 'enrollbot-test-'));
+}
+
+/** Opens an app; by default an empty (non-demo) database at 2026-11-23 10:00 Asia/Shanghai. */
+export async function openTestApp(
+  opts: { env?: Record<string, string>; now?: Date; dir?: string; demo?: boolean } = {},
+): Promise<TestApp> {
+  const dir = opts.dir ?? (await makeDir());
+  let now = opts.now ?? new Date('2026-11-23T02:00:00Z');
+  const config = loadConfig({
+    DATABASE_URL: `sqlite:${join(dir, 'enrollbot.db')}`,
+    ENROLLBOT_DEMO: opts.demo ? '1' : '0',
+    ...opts.env,
+  });
+  const log = memoryLogger();
+  const app = await openApp({ config, log, now: () => now, seedDemo: true, consoleAdmin: true });
+  return {
+    ...app,
+    dir,
+    log,
+    setNow: (d) => (now = d),
+    say: (user, channel, text, messageId) =>
+      app.dispatcher.handle({
+        platform: 'console',
+        channelId: channel,
+        channelName: channel,
+        userId: user,
+        userName: user,
+        messageId: messageId ?? `test:${++counter}`,
+        text,
+        resolveUser: (token) => ({ platform: 'console', externalId: token.replace(/^@/, ''), displayName: token.replace(/^@/, '') }),
+      }),
+    close: async () => {
+      await app.close();
+      if (!opts.dir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Runs a script through the console platform with injected streams; returns what it printed. */
+export async function runConsoleScript(app: App, script: string, imageDir = tmpdir()): Promise<string> {
+  const input = new PassThrough();
+  const output = new PassThrough();
+  let printed = '';
+  output.on('data', (d: Buffer) => (printed += d.toString('utf8')));
+  const platform = createConsolePlatform({ dispatcher: app.dispatcher, input, output, interactive: false, imageDir });
+  await platform.start();
+  input.end(script);
+  await platform.finished;
+  return printed;
+}
