@@ -123,6 +123,20 @@ export interface SettingTable {
   value: string;
 }
 
+export interface OutboxTable {
+  id: Generated<number>;
+  platform: string;
+  channel_id: string;
+  reply: string;
+  image: string | null;
+  dedupe_key: string;
+  created_at: string;
+  next_attempt_at: string;
+  attempts: Generated<number>;
+  delivered_at: string | null;
+  last_error: string | null;
+}
+
 /** Every table enrollbot owns. */
 export interface Database {
   area: AreaTable;
@@ -138,6 +152,7 @@ export interface Database {
   inbound_message: InboundMessageTable;
   audit_log: AuditLogTable;
   setting: SettingTable;
+  outbox: OutboxTable;
 }
 
 export type Area = Selectable<AreaTable>;

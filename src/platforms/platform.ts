@@ -18,3 +18,16 @@ export interface Platform extends PlatformOutbound {
   start(): Promise<void>;
   stop(): Promise<void>;
 }
+
+/**
+ * Thrown by `post` when the platform answers "too many requests": the outbox
+ * waits `retryAfterMs` before trying that message again.
+ */
+export class RateLimited extends Error {
+  readonly retryAfterMs: number;
+  constructor(retryAfterMs: number, message = `rate limited; retry after ${retryAfterMs} ms`) {
+    super(message);
+    this.name = 'RateLimited';
+    this.retryAfterMs = retryAfterMs;
+  }
+}
