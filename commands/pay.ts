@@ -17,6 +17,7 @@ export default defineCommand({
   },
   permission: 'coordinator',
   writes: true,
+  keepsSetup: true,
   args: {
     people: arg.people({ label: { 'zh-CN': '人数', en: 'people' }, description: { 'zh-CN': '缴费人数，如 12 或 12人', en: 'how many paid, e.g. 12' } }),
     amount: arg.optional(
@@ -47,7 +48,7 @@ export default defineCommand({
         t.amountOverPremium({ amount: formatYuanNumber(amountFen), people: args.people, max: formatYuanNumber(full) }),
       );
     }
-    const id = await appendEntry(ctx.db, {
+    const { id, after } = await appendEntry(ctx.db, {
       campaignId: campaign.id,
       areaId: area.id,
       areaPath: area.path,
@@ -63,7 +64,7 @@ export default defineCommand({
       recordedAt: ctx.now,
     });
     await ctx.audit('ledger.pay', { entry: id, area: area.name, people: args.people, amount_fen: amountFen });
-    const f = await areaFigures(ctx, area);
+    const f = await areaFigures(ctx, area, after.get(area.id));
     return ok(
       t.payRecorded({
         ref: `#${id}`,

@@ -19,6 +19,7 @@ export default defineCommand({
   },
   permission: 'author',
   writes: true,
+  keepsSetup: true,
   args: {},
   async run(ctx) {
     const binding = ctx.channel.binding;

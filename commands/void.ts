@@ -16,6 +16,7 @@ export default defineCommand({
   },
   permission: 'admin',
   writes: true,
+  keepsSetup: true,
   args: {
     entry: arg.entry({ label: { 'zh-CN': '记录编号', en: 'entry' }, description: { 'zh-CN': '如 #12', en: 'e.g. #12' } }),
     reason: arg.text({ label: { 'zh-CN': '原因', en: 'reason' }, description: { 'zh-CN': '作废原因', en: 'why it is void' } }),

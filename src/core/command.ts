@@ -64,6 +64,12 @@ export interface Command<S extends ArgSpecs = ArgSpecs> {
   permission: Permission;
   /** Runs in a transaction, deduplicated on the platform's message id. */
   writes: boolean;
+  /**
+   * True for a write that never changes roles, bindings, areas or the
+   * campaign (ledger entries, case follow-ups), so cached setup stays valid.
+   * Any other write invalidates every process's setup cache.
+   */
+  keepsSetup?: boolean;
   args: S;
   /** Words after the command that select a subcommand (`township add`). */
   subcommands?: readonly AnyCommand[];

@@ -9,9 +9,7 @@ import type { Database } from '../db/schema.ts';
 import { catalogue, toLocale, type Catalogue, type Locale } from '../i18n/index.ts';
 import { isAdmin, isCoordinator, type Actor } from '../domain/permissions.ts';
 import { businessDate } from '../domain/calendar.ts';
-import { loadActor } from '../store/members.ts';
-import { getBinding } from '../store/bindings.ts';
-import { getCurrentCampaign } from '../store/campaigns.ts';
+import { bumpSetupVersion, createSetupCache } from './setup-cache.ts';
 import { findHandled, markHandled } from '../store/inbound.ts';
 import { appendAudit } from '../store/audit.ts';
 import type { ParseEnv, UserRef } from './args.ts';
@@ -22,6 +20,7 @@ import { Refusal } from './refusal.ts';
 import { storableReply, type Reply } from './reply.ts';
 import { tokenize } from './tokens.ts';
 import type { Logger } from './logger.ts';
+import { createGroupCommit } from '../db/group-commit.ts';
 
 /** A chat message as every platform adapter hands it over. */
 export interface InboundMessage {
@@ -73,6 +72,8 @@ function denial(permission: Permission, t: Catalogue): string {
 
 export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   const { db, log } = deps;
+  const writes = createGroupCommit(db);
+  const setup = createSetupCache(db);
 
   const localeFor = (message: Pick<InboundMessage, 'userLocale'>, actor?: Actor): Locale =>
     toLocale(actor?.locale) ?? toLocale(message.userLocale) ?? deps.defaultLocale;
@@ -82,7 +83,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     const sourceKey = message.messageId ? `${message.platform}:${message.messageId}` : null;
     let t = catalogue(localeFor(message));
     try {
-      const actor = await loadActor(db, message.platform, message.userId, message.userName);
+      const { actor, binding, campaign } = await setup.load(message);
       const locale = localeFor(message, actor);
       t = catalogue(locale);
       const tokens = tokenize(message.text);
@@ -104,10 +105,6 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         if (e instanceof Refusal) return { status: 'refused', text: `${e.message}\n${usageText}` };
         throw e;
       }
-      const [binding, campaign] = await Promise.all([
-        getBinding(db, message.platform, message.channelId),
-        getCurrentCampaign(db),
-      ]);
       const base = {
         now,
         today: businessDate(now, campaign.time_zone),
@@ -125,7 +122,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         const ctx: CommandContext = { ...base, db, audit: () => Promise.reject(new Error(`${command.name} is read-only`)) };
         return await run(ctx, args);
       }
-      return await db.transaction().execute(async (tx) => {
+      return await writes.run(async (tx) => {
         if (sourceKey) {
           const earlier = await findHandled(tx, sourceKey);
           if (earlier) return { ...earlier, duplicate: true };
@@ -144,6 +141,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
             }),
         };
         const reply = await run(ctx, args);
+        if (!command.keepsSetup) await bumpSetupVersion(tx);
         if (sourceKey) await markHandled(tx, sourceKey, storableReply(reply), now);
         return reply;
       });

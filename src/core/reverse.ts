@@ -19,7 +19,7 @@ export async function reverseEntry(
   if (existing) throw new Refusal(ctx.t.entryAlreadyReversed({ ref, by: `#${existing.id}` }));
   const area = await getArea(ctx.db, entry.area_id);
   if (!area) throw new Error(`entry ${entry.id} names area ${entry.area_id}, which does not exist`);
-  const reversalId = await appendEntry(ctx.db, {
+  const { id: reversalId } = await appendEntry(ctx.db, {
     campaignId: entry.campaign_id,
     areaId: entry.area_id,
     areaPath: area.path,

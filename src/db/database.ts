@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely, SqliteDialect, type SqliteDatabase as KyselySqliteDatabase } from 'kysely';
 import type { Database } from './schema.ts';
 import { EnrollbotError } from '../core/errors.ts';
 
@@ -27,6 +27,31 @@ export const SQLITE_PRAGMAS = [
   'busy_timeout = 5000',
 ] as const;
 
+/** How many distinct statements stay prepared; the app uses a few dozen. */
+const STATEMENT_CACHE_SIZE = 512;
+
+/**
+ * Kysely's SQLite driver prepares every statement anew; preparing costs more
+ * than running a small indexed write. Queries are built from a fixed set of
+ * shapes, so their SQL text repeats and the prepared statement can be reused.
+ * Safe because Kysely runs one query at a time on the connection.
+ */
+function withStatementCache(sqlite: SqliteDatabase.Database): KyselySqliteDatabase {
+  const cache = new Map<string, SqliteDatabase.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(sql: string) {
+      let stmt = cache.get(sql);
+      if (!stmt) {
+        if (cache.size >= STATEMENT_CACHE_SIZE) cache.clear();
+        stmt = sqlite.prepare(sql);
+        cache.set(sql, stmt);
+      }
+      return stmt as unknown as ReturnType<KyselySqliteDatabase['prepare']>;
+    },
+  };
+}
+
 /** Parses `sqlite:<path>` (or a bare path) into an absolute file path. */
 export function sqlitePath(url: string): string {
   const path = url.startsWith('sqlite:') ? url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '') : url;
@@ -43,7 +68,7 @@ export async function openDatabase(url: string): Promise<DatabaseHandle> {
   mkdirSync(dirname(file), { recursive: true });
   const sqlite = new SqliteDatabase(file);
   for (const pragma of SQLITE_PRAGMAS) sqlite.pragma(pragma);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return {
     db,
     dialect: 'sqlite',

@@ -27,8 +27,15 @@ export interface EntryInput {
   recordedAt: Date;
 }
 
-/** Appends an entry and moves the maintained totals; returns the entry's id. */
-export async function appendEntry(db: Kysely<Database>, e: EntryInput): Promise<number> {
+/** An area's running total and its increment of the entry's day, right after the entry. */
+export interface AreaAfter {
+  people: number;
+  amountFen: number;
+  dayPeople: number;
+}
+
+/** Appends an entry and moves the maintained totals; returns the entry's id and the totals after it. */
+export async function appendEntry(db: Kysely<Database>, e: EntryInput): Promise<{ id: number; after: Map<number, AreaAfter> }> {
   const row = await db
     .insertInto('ledger_entry')
     .values({
@@ -49,22 +56,22 @@ export async function appendEntry(db: Kysely<Database>, e: EntryInput): Promise<
     })
     .returning('id')
     .executeTakeFirstOrThrow();
-  await moveTotals(db, {
+  const after = await moveTotals(db, {
     campaignId: e.campaignId,
     areaIds: pathIds(e.areaPath),
     businessDate: e.businessDate,
     people: e.people,
     amountFen: e.amountFen,
   });
-  return row.id;
+  return { id: row.id, after };
 }
 
-/** Adds a change to the totals of the areas and to their increments of the day. */
+/** Adds a change to the totals of the areas and to their increments of the day; returns the new figures. */
 export async function moveTotals(
   db: Kysely<Database>,
   m: { campaignId: number; areaIds: number[]; businessDate: string; people: number; amountFen: number },
-): Promise<void> {
-  await db
+): Promise<Map<number, AreaAfter>> {
+  const totals = await db
     .insertInto('area_total')
     .values(
       m.areaIds.map((areaId) => ({ campaign_id: m.campaignId, area_id: areaId, people: m.people, amount_fen: m.amountFen, entries: 1 })),
@@ -76,8 +83,9 @@ export async function moveTotals(
         entries: eb('area_total.entries', '+', eb.ref('excluded.entries')),
       })),
     )
+    .returning(['area_id', 'people', 'amount_fen'])
     .execute();
-  await db
+  const days = await db
     .insertInto('area_day')
     .values(
       m.areaIds.map((areaId) => ({
@@ -94,7 +102,12 @@ export async function moveTotals(
         amount_fen: eb('area_day.amount_fen', '+', eb.ref('excluded.amount_fen')),
       })),
     )
+    .returning(['area_id', 'people'])
     .execute();
+  const dayPeople = new Map(days.map((d) => [d.area_id, Number(d.people)]));
+  return new Map(
+    totals.map((t) => [t.area_id, { people: Number(t.people), amountFen: Number(t.amount_fen), dayPeople: dayPeople.get(t.area_id) ?? 0 }]),
+  );
 }
 
 export async function getEntry(db: Kysely<Database>, id: number): Promise<LedgerEntry | undefined> {

@@ -1,0 +1,17 @@
+import { loadConfig } from '/work/main/src/config.ts';
+import { openApp } from '/work/main/src/app.ts';
+import { jsonLogger } from '/work/main/src/core/logger.ts';
+import { mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
+const dir = mkdtempSync('/tmp/prof-');
+const config = loadConfig({ DATABASE_URL: `sqlite:${join(dir, 'p.db')}`, ENROLLBOT_DEMO: '0' });
+const app = await openApp({ config, log: jsonLogger('error'), now: () => new Date('2026-11-23T02:00:00Z'), seedDemo: false, consoleAdmin: true });
+const say = (user: string, channel: string, text: string, id: string) => app.dispatcher.handle({ platform: 'console', channelId: channel, channelName: channel, userId: user, userName: user, messageId: id, text, resolveUser: (t) => ({ platform: 'console', externalId: t, displayName: t }) });
+await say('admin', 's', 'township add 镇0 target 30000', 'a'); await say('admin', 't0', 'bind 镇0', 'b'); await say('admin', 's', 'grant coord coordinator 镇0', 'c');
+const N = Number(process.env.N ?? 2000);
+let c0 = process.cpuUsage(); let t = process.hrtime.bigint();
+for (let i = 0; i < N; i++) await say('coord', 't0', `pay 2 800`, `m${i}`);
+console.log('per pay µs', Number(process.hrtime.bigint() - t) / 1e3 / N, 'user µs', process.cpuUsage(c0).user / N, 'sys µs', process.cpuUsage(c0).system / N);
+t = process.hrtime.bigint();
+console.log('per board µs', Number(process.hrtime.bigint() - t) / 1e3 / N);
+await app.close();

@@ -1,0 +1,11 @@
+import SqliteDatabase from 'better-sqlite3';
+import { mkdtempSync } from 'node:fs';
+const dir = mkdtempSync('/tmp/raw-');
+const db = new SqliteDatabase(dir + '/r.db');
+for (const p of ['journal_mode = WAL', 'synchronous = FULL']) db.pragma(p);
+db.exec('create table t (id integer primary key, a int, b text)');
+const ins = db.prepare('insert into t (a, b) values (?, ?)');
+const tx = db.transaction((i: number) => { ins.run(i, 'x'.repeat(100)); });
+const N = 2000; const c0 = process.cpuUsage(); const t = process.hrtime.bigint();
+for (let i = 0; i < N; i++) tx(i);
+console.log('raw per tx µs', Number(process.hrtime.bigint() - t) / 1e3 / N, 'user', process.cpuUsage(c0).user / N, 'sys', process.cpuUsage(c0).system / N);

@@ -1,0 +1,13 @@
+/** One figure of `npm run bench`, printed beside the reference measured in the same run. */
+export interface Figure {
+  name: string;
+  value: string;
+  reference: string;
+  /** The target it is judged against (PRODUCT.md §7). */
+  target?: string;
+  pass: boolean;
+}
+
+export interface BenchOptions {
+  quick: boolean;
+}

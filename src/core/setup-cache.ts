@@ -1,0 +1,59 @@
+/**
+ * Who a speaker is, what their channel is bound to, and the current campaign
+ * change only when an admin changes the setup, yet every message needs them.
+ * They are cached per speaker and channel and dropped whenever the setup
+ * version in the database changes (one indexed read per message), so every
+ * replica sees a grant or a binding at its next message.
+ */
+import type { Kysely } from 'kysely';
+import type { Campaign, Database } from '../db/schema.ts';
+import type { Actor } from '../domain/permissions.ts';
+import { getBinding, type BindingWithArea } from '../store/bindings.ts';
+import { getCurrentCampaign } from '../store/campaigns.ts';
+import { loadActor } from '../store/members.ts';
+import { getSetting, putSetting } from '../store/settings.ts';
+import { randomUUID } from 'node:crypto';
+
+const VERSION_KEY = 'setup_version';
+
+/** What a message's handling needs to know about its sender and channel. */
+export interface SetupSnapshot {
+  actor: Actor;
+  binding: BindingWithArea | null;
+  campaign: Campaign;
+}
+
+/** Marks the setup as changed; run in the same transaction as the change. */
+export async function bumpSetupVersion(db: Kysely<Database>): Promise<void> {
+  await putSetting(db, VERSION_KEY, randomUUID());
+}
+
+export interface SetupCache {
+  load(input: { platform: string; userId: string; userName: string; channelId: string }): Promise<SetupSnapshot>;
+}
+
+export function createSetupCache(db: Kysely<Database>, maxEntries = 10_000): SetupCache {
+  let version: string | undefined;
+  const entries = new Map<string, SetupSnapshot>();
+  return {
+    async load({ platform, userId, userName, channelId }) {
+      const current = (await getSetting(db, VERSION_KEY)) ?? '';
+      if (current !== version) {
+        entries.clear();
+        version = current;
+      }
+      const key = `${platform}\u0000${userId}\u0000${channelId}`;
+      const hit = entries.get(key);
+      if (hit) return hit;
+      const [actor, binding, campaign] = await Promise.all([
+        loadActor(db, platform, userId, userName),
+        getBinding(db, platform, channelId),
+        getCurrentCampaign(db),
+      ]);
+      const snapshot = { actor, binding, campaign };
+      if (entries.size >= maxEntries) entries.clear();
+      entries.set(key, snapshot);
+      return snapshot;
+    },
+  };
+}

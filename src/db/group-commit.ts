@@ -1,0 +1,74 @@
+/**
+ * Group commit. Chat writes arrive in bursts (every township logs before the
+ * 18:00 board); each needs its own durable commit before its reply, and the
+ * fsync of that commit costs more than the work itself. Writes that arrive
+ * while a commit is in progress are run together in the next transaction,
+ * each inside its own savepoint (so one refusal rolls back only its own
+ * work), and all are answered once that transaction has committed. A lone
+ * write is simply one transaction.
+ */
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database } from './schema.ts';
+
+interface Pending<T> {
+  work: (tx: Transaction<Database>) => Promise<T>;
+  resolve: (value: T) => void;
+  reject: (error: unknown) => void;
+}
+
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+/** Runs write transactions, committing concurrent ones together. */
+export interface GroupCommit {
+  run<T>(work: (tx: Transaction<Database>) => Promise<T>): Promise<T>;
+}
+
+export function createGroupCommit(db: Kysely<Database>, maxBatch = 64): GroupCommit {
+  const queue: Pending<unknown>[] = [];
+  let flushing = false;
+
+  async function flush(): Promise<void> {
+    flushing = true;
+    while (queue.length) {
+      const batch = queue.splice(0, maxBatch);
+      let outcomes: Outcome[];
+      try {
+        outcomes = await db.transaction().execute(async (tx) => {
+          if (batch.length === 1) return [{ ok: true, value: await batch[0]!.work(tx) }];
+          const out: Outcome[] = [];
+          for (const item of batch) {
+            await sql`savepoint enrollbot_write`.execute(tx);
+            try {
+              out.push({ ok: true, value: await item.work(tx) });
+              await sql`release savepoint enrollbot_write`.execute(tx);
+            } catch (error) {
+              await sql`rollback to savepoint enrollbot_write`.execute(tx);
+              await sql`release savepoint enrollbot_write`.execute(tx);
+              out.push({ ok: false, error });
+            }
+          }
+          return out;
+        });
+      } catch (error) {
+        // A lone write's own failure, or a failed commit: nothing of the batch was recorded.
+        for (const item of batch) item.reject(error);
+        continue;
+      }
+      batch.forEach((item, i) => {
+        const o = outcomes[i]!;
+        if (o.ok) item.resolve(o.value);
+        else item.reject(o.error);
+      });
+    }
+    flushing = false;
+  }
+
+  return {
+    run<T>(work: (tx: Transaction<Database>) => Promise<T>): Promise<T> {
+      return new Promise<T>((resolve, reject) => {
+        queue.push({ work, resolve, reject } as Pending<unknown>);
+        if (!flushing) void flush();
+      });
+    },
+  };
+}
