@@ -6,6 +6,7 @@
 import type { Catalogue, Locale, Localized } from '../i18n/index.ts';
 import { looksLikeAmount, parseAmount } from '../domain/money.ts';
 import { parseDate } from '../domain/calendar.ts';
+import { normalize } from './tokens.ts';
 
 /** A user named in a command: by mention on Slack and Discord, by name in the console. */
 export interface UserRef {
@@ -68,7 +69,8 @@ function people(base: Base): ArgSpec<number> {
     ...base,
     optionType: 'integer',
     optional: false,
-    parse(token, { t }) {
+    parse(raw, { t }) {
+      const token = normalize(raw);
       const m = /^([-−+]?)(\d+)(?:人次|人)?$/.exec(token);
       if (!m) return bad(t.peopleInvalid({ token }));
       const n = Number(m[2]);
@@ -85,8 +87,9 @@ function amount(base: Base): ArgSpec<number> {
     ...base,
     optionType: 'string',
     optional: false,
-    accepts: looksLikeAmount,
-    parse(token, { t }) {
+    accepts: (raw) => looksLikeAmount(normalize(raw)),
+    parse(raw, { t }) {
+      const token = normalize(raw);
       const r = parseAmount(token);
       if (r.ok) return good(r.fen);
       switch (r.problem) {
@@ -108,7 +111,8 @@ function integer(base: Base): ArgSpec<number> {
     ...base,
     optionType: 'integer',
     optional: false,
-    parse(token, { t }) {
+    parse(raw, { t }) {
+      const token = normalize(raw);
       const m = /^(\d{1,3}(?:,\d{3})+|\d+)(?:人)?$/.exec(token);
       if (!m) return bad(t.integerInvalid({ token }));
       const n = Number(m[1]!.replace(/,/g, ''));
@@ -131,7 +135,8 @@ function date(base: Base): ArgSpec<string> {
     ...base,
     optionType: 'string',
     optional: false,
-    parse: (token, { t }) => {
+    parse: (raw, { t }) => {
+      const token = normalize(raw);
       const d = parseDate(token);
       return d ? good(d) : bad(t.dateInvalid({ token }));
     },
@@ -143,7 +148,8 @@ function entry(base: Base): ArgSpec<number> {
     ...base,
     optionType: 'string',
     optional: false,
-    parse(token, { t }) {
+    parse(raw, { t }) {
+      const token = normalize(raw);
       const m = /^#?(\d{1,12})$/.exec(token);
       return m ? good(Number(m[1])) : bad(t.entryInvalid({ token }));
     },
@@ -171,7 +177,8 @@ function choice<V extends string>(
     optionType: 'string',
     optional: false,
     choices,
-    parse(token, { t }) {
+    parse(raw, { t }) {
+      const token = normalize(raw);
       const lower = token.toLowerCase();
       const hit = choices.find((c) => c.value === lower || c.aliases.includes(token) || c.aliases.includes(lower));
       return hit

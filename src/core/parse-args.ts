@@ -2,9 +2,11 @@
 import type { ArgSpec, ArgSpecs, ArgValues, ParseEnv } from './args.ts';
 import type { Localized, Locale } from '../i18n/index.ts';
 import { Refusal } from './refusal.ts';
+import { normalize } from './tokens.ts';
 
 function isKeywordOf(spec: ArgSpec<unknown>, token: string): boolean {
-  return !!spec.keywords?.some((k) => k.toLowerCase() === token.toLowerCase());
+  const word = normalize(token).toLowerCase();
+  return !!spec.keywords?.some((k) => k.toLowerCase() === word);
 }
 
 /**

@@ -1,9 +1,10 @@
 /** Finding commands by name or alias, and checking the registry on load. */
 import type { AnyCommand } from './command.ts';
 import type { ArgSpecs } from './args.ts';
+import { normalize } from './tokens.ts';
 
 function matches(command: AnyCommand, word: string): boolean {
-  const w = word.toLowerCase();
+  const w = normalize(word).toLowerCase();
   return command.name === w || command.aliases.some((a) => a.toLowerCase() === w);
 }
 

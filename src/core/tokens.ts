@@ -9,8 +9,12 @@ export function normalize(text: string): string {
   return text.normalize('NFKC').replace(/[\u200b-\u200d\ufeff]/g, '').trim();
 }
 
-/** Words separated by any white space, the ideographic space included. */
+/**
+ * Words separated by any white space, the ideographic space included. Words
+ * keep their original form (a name or note with full-width brackets stays as
+ * written); numbers and keywords are normalized where they are read.
+ */
 export function tokenize(text: string): string[] {
-  const t = normalize(text);
-  return t ? t.split(/\s+/u) : [];
+  const t = text.replace(/[\u200b-\u200d\ufeff]/g, '').trim();
+  return t ? t.split(/[\s\u3000]+/u) : [];
 }

@@ -1,0 +1,84 @@
+/** The remaining commands through the console platform: campaign, target, void, progress, help. */
+import { afterEach, describe, expect, it } from 'vitest';
+import { openTestApp, runConsoleScript, type TestApp } from '../helpers/app.ts';
+
+let app: TestApp;
+afterEach(() => app?.close());
+
+describe('admin and query commands in the console', () => {
+  it('shows and changes the campaign, refusing impossible dates and premiums', async () => {
+    app = await openTestApp();
+    const out = await runConsoleScript(
+      app,
+      [
+        'campaign',
+        'campaign name 2027年度城乡居民医保集中征缴（续）',
+        'campaign premium 380元',
+        'campaign premium 0',
+        'campaign deadline 2026-02-30',
+        'campaign deadline 2026-08-01',
+        'campaign deadline 2027-01-15',
+        'campaign',
+        'campaign whatever',
+      ].join('\n'),
+    );
+    expect(out).toContain('当前征缴：2027年度城乡居民医保集中征缴\n征缴期：2026-09-01 至 2026-12-31（剩余 39 天）\n标准保费：400元/人\n时区：Asia/Shanghai');
+    expect(out).toContain('已把征缴名称改为 2027年度城乡居民医保集中征缴（续）');
+    expect(out).toContain('已把标准保费改为 380元');
+    expect(out).toContain('标准保费必须大于 0');
+    expect(out).toContain('日期“2026-02-30”不对');
+    expect(out).toContain('开始日期 2026-09-01 不能晚于截止日期 2026-08-01');
+    expect(out).toContain('征缴期：2026-09-01 至 2027-01-15（剩余 54 天）\n标准保费：380元/人');
+    expect(out).toContain('多余的内容：“whatever”');
+    const audit = await app.database.db.selectFrom('audit_log').select('action').where('action', '=', 'campaign.set').execute();
+    expect(audit).toHaveLength(3);
+  });
+
+  it('sets targets, voids with a reason, reports progress with villages, and explains commands', async () => {
+    app = await openTestApp();
+    const out = await runConsoleScript(
+      app,
+      [
+        'township add 甲镇 target 100',
+        'township add 一村 under 甲镇 target 60',
+        'township add 二村 under 甲镇',
+        'township add 一村 under 甲镇',
+        'township add 123',
+        'target 二村 40',
+        'target 甲镇 abc',
+        'pay 10 in 一村',
+        'pay 5 1,500 in 二村',
+        'void #1',
+        'void #1 重复登记',
+        'progress 甲镇',
+        'progress',
+        'help void',
+        'help nope',
+        'frobnicate',
+      ].join('\n'),
+    );
+    expect(out).toContain('已在甲镇下添加村（社区）“一村”，任务 60人');
+    expect(out).toContain('甲镇下已有“一村”');
+    expect(out).toContain('名称不能为空，也不能以数字或 # 开头');
+    expect(out).toContain('已把二村的任务数设为 40人（原为 —）');
+    expect(out).toContain('“abc”不是正整数');
+    expect(out).toContain('缺少原因');
+    expect(out).toContain('已作废 #1（冲正记录 #3，原因：重复登记）：一村 -10人，-4,000元。');
+    expect(out).toMatch(/甲镇：已缴 5\/100人，完成率 5\.00%，今日新增 \+5人，累计收缴 1,500元，在本区排第 1\/1 名。/);
+    expect(out).toMatch(/二村\s+5\/40\s+12\.50%\s+\+5/);
+    expect(out).toMatch(/一村\s+0\/60\s+0\.00%\s+\+0/);
+    expect(out).toContain('本区：已缴 5/100人');
+    expect(out).toContain('void <记录编号> <原因…>\n作废任意一条登记');
+    expect(out).toContain('谁可以用：管理员');
+    expect(out).toContain('没有“nope”这个命令');
+    expect(out).toContain('没有“frobnicate”这个命令');
+  });
+
+  it('answers in English when configured, the usage included', async () => {
+    app = await openTestApp({ env: { ENROLLBOT_LOCALE: 'en' } });
+    const out = await runConsoleScript(app, 'pay\nhelp undo\n:user nobody\nvoid #1 x\n');
+    expect(out).toContain('The people is missing.\nUsage: pay <people> [<amount>] [in <township>] [<note…>]');
+    expect(out).toContain('Who: the author (same day), admins');
+    expect(out).toContain('Only an admin can do that.');
+  });
+});
