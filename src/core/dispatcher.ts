@@ -122,7 +122,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         const ctx: CommandContext = { ...base, db, audit: () => Promise.reject(new Error(`${command.name} is read-only`)) };
         return await run(ctx, args);
       }
-      return await writes.run(async (tx) => {
+      const reply = await writes.run(async (tx) => {
         if (sourceKey) {
           const earlier = await findHandled(tx, sourceKey);
           if (earlier) return { ...earlier, duplicate: true };
@@ -145,6 +145,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         if (sourceKey) await markHandled(tx, sourceKey, storableReply(reply), now);
         return reply;
       });
+      if (!command.keepsSetup) setup.invalidate();
+      return reply;
     } catch (e) {
       if (e instanceof Refusal) return { status: 'refused', text: e.message };
       const ref = `E${randomBytes(3).toString('hex')}`;

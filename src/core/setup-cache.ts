@@ -30,17 +30,36 @@ export async function bumpSetupVersion(db: Kysely<Database>): Promise<void> {
 
 export interface SetupCache {
   load(input: { platform: string; userId: string; userName: string; channelId: string }): Promise<SetupSnapshot>;
+  /** Forgets everything: this process has just changed the setup. */
+  invalidate(): void;
 }
 
-export function createSetupCache(db: Kysely<Database>, maxEntries = 10_000): SetupCache {
+/**
+ * `recheckMs`: how long a checked version is trusted before it is read again.
+ * This process's own setup changes invalidate at once; another process's
+ * (a replica, the CLI) are seen within that time.
+ */
+export function createSetupCache(db: Kysely<Database>, options: { maxEntries?: number; recheckMs?: number } = {}): SetupCache {
+  const maxEntries = options.maxEntries ?? 10_000;
+  const recheckMs = options.recheckMs ?? 250;
   let version: string | undefined;
+  let checkedAt = -Infinity;
   const entries = new Map<string, SetupSnapshot>();
   return {
+    invalidate() {
+      entries.clear();
+      version = undefined;
+      checkedAt = -Infinity;
+    },
     async load({ platform, userId, userName, channelId }) {
-      const current = (await getSetting(db, VERSION_KEY)) ?? '';
-      if (current !== version) {
-        entries.clear();
-        version = current;
+      const clock = performance.now();
+      if (clock - checkedAt >= recheckMs) {
+        const current = (await getSetting(db, VERSION_KEY)) ?? '';
+        checkedAt = clock;
+        if (current !== version) {
+          entries.clear();
+          version = current;
+        }
       }
       const key = `${platform}\u0000${userId}\u0000${channelId}`;
       const hit = entries.get(key);
