@@ -122,29 +122,36 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         const ctx: CommandContext = { ...base, db, audit: () => Promise.reject(new Error(`${command.name} is read-only`)) };
         return await run(ctx, args);
       }
-      const reply = await writes.run(async (tx) => {
-        if (sourceKey) {
-          const earlier = await findHandled(tx, sourceKey);
-          if (earlier) return { ...earlier, duplicate: true };
-        }
-        const ctx: CommandContext = {
-          ...base,
-          db: tx,
-          audit: (action, detail) =>
-            appendAudit(tx, {
-              at: now,
-              memberId: actor.memberId,
-              platform: message.platform,
-              channelId: message.channelId,
-              action,
-              detail,
-            }),
-        };
-        const reply = await run(ctx, args);
-        if (!command.keepsSetup) await bumpSetupVersion(tx);
-        if (sourceKey) await markHandled(tx, sourceKey, storableReply(reply), now);
-        return reply;
-      });
+      // Deduplication is optimistic: a replayed message collides with the
+      // unique key of its first handling (the ledger's source key or the
+      // inbound_message row written last), its transaction rolls back, and
+      // only then is the stored answer looked up. The common path pays no read.
+      let reply: Reply;
+      try {
+        reply = await writes.run(async (tx) => {
+          const ctx: CommandContext = {
+            ...base,
+            db: tx,
+            audit: (action, detail) =>
+              appendAudit(tx, {
+                at: now,
+                memberId: actor.memberId,
+                platform: message.platform,
+                channelId: message.channelId,
+                action,
+                detail,
+              }),
+          };
+          const result = await run(ctx, args);
+          if (!command.keepsSetup) await bumpSetupVersion(tx);
+          if (sourceKey) await markHandled(tx, sourceKey, storableReply(result), now);
+          return result;
+        });
+      } catch (e) {
+        const earlier = sourceKey ? await findHandled(db, sourceKey) : undefined;
+        if (earlier) return { ...earlier, duplicate: true };
+        throw e;
+      }
       if (!command.keepsSetup) setup.invalidate();
       return reply;
     } catch (e) {

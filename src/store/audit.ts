@@ -1,6 +1,7 @@
 /** The audit log: who changed what, when, from which platform and channel. */
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
+import { prepared } from '../db/prepared.ts';
 
 export interface AuditInput {
   at: Date;
@@ -11,16 +12,21 @@ export interface AuditInput {
   detail: Record<string, unknown>;
 }
 
+const insertAudit = prepared(
+  (
+    db: Kysely<Database>,
+    p: { at: string; memberId: number | null; platform: string; channelId: string; action: string; detail: string },
+  ) =>
+    db.insertInto('audit_log').values({
+      at: p.at,
+      member_id: p.memberId,
+      platform: p.platform,
+      channel_id: p.channelId,
+      action: p.action,
+      detail: p.detail,
+    }),
+);
+
 export async function appendAudit(db: Kysely<Database>, input: AuditInput): Promise<void> {
-  await db
-    .insertInto('audit_log')
-    .values({
-      at: input.at.toISOString(),
-      member_id: input.memberId,
-      platform: input.platform,
-      channel_id: input.channelId,
-      action: input.action,
-      detail: JSON.stringify(input.detail),
-    })
-    .execute();
+  await insertAudit(db, { ...input, at: input.at.toISOString(), detail: JSON.stringify(input.detail) });
 }

@@ -5,15 +5,21 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { Reply } from '../core/reply.ts';
+import { prepared } from '../db/prepared.ts';
+
+const selectHandled = prepared((db: Kysely<Database>, p: { key: string }) =>
+  db.selectFrom('inbound_message').select('reply').where('source_key', '=', p.key),
+);
+
+const insertHandled = prepared((db: Kysely<Database>, p: { key: string; reply: string; at: string }) =>
+  db.insertInto('inbound_message').values({ source_key: p.key, reply: p.reply, created_at: p.at }),
+);
 
 export async function findHandled(db: Kysely<Database>, sourceKey: string): Promise<Reply | undefined> {
-  const row = await db.selectFrom('inbound_message').select('reply').where('source_key', '=', sourceKey).executeTakeFirst();
+  const row = (await selectHandled(db, { key: sourceKey })).rows[0];
   return row ? (JSON.parse(row.reply) as Reply) : undefined;
 }
 
 export async function markHandled(db: Kysely<Database>, sourceKey: string, reply: Reply, now: Date): Promise<void> {
-  await db
-    .insertInto('inbound_message')
-    .values({ source_key: sourceKey, reply: JSON.stringify(reply), created_at: now.toISOString() })
-    .execute();
+  await insertHandled(db, { key: sourceKey, reply: JSON.stringify(reply), at: now.toISOString() });
 }

@@ -7,6 +7,7 @@
 import type { Kysely } from 'kysely';
 import type { Database, EntryKind, LedgerEntry } from '../db/schema.ts';
 import { pathIds } from '../domain/permissions.ts';
+import { prepared } from '../db/prepared.ts';
 
 /** A new ledger entry; `areaPath` decides which totals move. */
 export interface EntryInput {
@@ -36,26 +37,24 @@ export interface AreaAfter {
 
 /** Appends an entry and moves the maintained totals; returns the entry's id and the totals after it. */
 export async function appendEntry(db: Kysely<Database>, e: EntryInput): Promise<{ id: number; after: Map<number, AreaAfter> }> {
-  const row = await db
-    .insertInto('ledger_entry')
-    .values({
-      campaign_id: e.campaignId,
-      area_id: e.areaId,
+  const row = (
+    await insertEntry(db, {
+      campaignId: e.campaignId,
+      areaId: e.areaId,
       kind: e.kind,
       people: e.people,
-      amount_fen: e.amountFen,
-      reverses_id: e.reversesId ?? null,
+      amountFen: e.amountFen,
+      reversesId: e.reversesId ?? null,
       reason: e.reason ?? null,
       note: e.note ?? null,
-      member_id: e.memberId,
+      memberId: e.memberId,
       platform: e.platform,
-      channel_id: e.channelId,
-      source_key: e.sourceKey ?? null,
-      business_date: e.businessDate,
-      recorded_at: e.recordedAt.toISOString(),
+      channelId: e.channelId,
+      sourceKey: e.sourceKey ?? null,
+      businessDate: e.businessDate,
+      recordedAt: e.recordedAt.toISOString(),
     })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  ).rows[0]!;
   const after = await moveTotals(db, {
     campaignId: e.campaignId,
     areaIds: pathIds(e.areaPath),
@@ -66,16 +65,52 @@ export async function appendEntry(db: Kysely<Database>, e: EntryInput): Promise<
   return { id: row.id, after };
 }
 
-/** Adds a change to the totals of the areas and to their increments of the day; returns the new figures. */
-export async function moveTotals(
-  db: Kysely<Database>,
-  m: { campaignId: number; areaIds: number[]; businessDate: string; people: number; amountFen: number },
-): Promise<Map<number, AreaAfter>> {
-  const totals = await db
+type EntryParams = {
+  campaignId: number;
+  areaId: number;
+  kind: EntryKind;
+  people: number;
+  amountFen: number;
+  reversesId: number | null;
+  reason: string | null;
+  note: string | null;
+  memberId: number;
+  platform: string;
+  channelId: string;
+  sourceKey: string | null;
+  businessDate: string;
+  recordedAt: string;
+};
+
+const insertEntry = prepared((db: Kysely<Database>, p: EntryParams) =>
+  db
+    .insertInto('ledger_entry')
+    .values({
+      campaign_id: p.campaignId,
+      area_id: p.areaId,
+      kind: p.kind,
+      people: p.people,
+      amount_fen: p.amountFen,
+      reverses_id: p.reversesId,
+      reason: p.reason,
+      note: p.note,
+      member_id: p.memberId,
+      platform: p.platform,
+      channel_id: p.channelId,
+      source_key: p.sourceKey,
+      business_date: p.businessDate,
+      recorded_at: p.recordedAt,
+    })
+    .returning('id'),
+);
+
+type MoveParams = { campaignId: number; areaId: number; businessDate: string; people: number; amountFen: number };
+
+// One area per statement keeps a single compiled shape whatever the depth of the tree.
+const upsertTotal = prepared((db: Kysely<Database>, p: MoveParams) =>
+  db
     .insertInto('area_total')
-    .values(
-      m.areaIds.map((areaId) => ({ campaign_id: m.campaignId, area_id: areaId, people: m.people, amount_fen: m.amountFen, entries: 1 })),
-    )
+    .values({ campaign_id: p.campaignId, area_id: p.areaId, people: p.people, amount_fen: p.amountFen, entries: 1 })
     .onConflict((oc) =>
       oc.columns(['campaign_id', 'area_id']).doUpdateSet((eb) => ({
         people: eb('area_total.people', '+', eb.ref('excluded.people')),
@@ -83,31 +118,35 @@ export async function moveTotals(
         entries: eb('area_total.entries', '+', eb.ref('excluded.entries')),
       })),
     )
-    .returning(['area_id', 'people', 'amount_fen'])
-    .execute();
-  const days = await db
+    .returning(['people', 'amount_fen']),
+);
+
+const upsertDay = prepared((db: Kysely<Database>, p: MoveParams) =>
+  db
     .insertInto('area_day')
-    .values(
-      m.areaIds.map((areaId) => ({
-        campaign_id: m.campaignId,
-        area_id: areaId,
-        business_date: m.businessDate,
-        people: m.people,
-        amount_fen: m.amountFen,
-      })),
-    )
+    .values({ campaign_id: p.campaignId, area_id: p.areaId, business_date: p.businessDate, people: p.people, amount_fen: p.amountFen })
     .onConflict((oc) =>
       oc.columns(['campaign_id', 'area_id', 'business_date']).doUpdateSet((eb) => ({
         people: eb('area_day.people', '+', eb.ref('excluded.people')),
         amount_fen: eb('area_day.amount_fen', '+', eb.ref('excluded.amount_fen')),
       })),
     )
-    .returning(['area_id', 'people'])
-    .execute();
-  const dayPeople = new Map(days.map((d) => [d.area_id, Number(d.people)]));
-  return new Map(
-    totals.map((t) => [t.area_id, { people: Number(t.people), amountFen: Number(t.amount_fen), dayPeople: dayPeople.get(t.area_id) ?? 0 }]),
-  );
+    .returning('people'),
+);
+
+/** Adds a change to the totals of the areas and to their increments of the day; returns the new figures. */
+export async function moveTotals(
+  db: Kysely<Database>,
+  m: { campaignId: number; areaIds: number[]; businessDate: string; people: number; amountFen: number },
+): Promise<Map<number, AreaAfter>> {
+  const after = new Map<number, AreaAfter>();
+  for (const areaId of m.areaIds) {
+    const p = { campaignId: m.campaignId, areaId, businessDate: m.businessDate, people: m.people, amountFen: m.amountFen };
+    const total = (await upsertTotal(db, p)).rows[0]!;
+    const day = (await upsertDay(db, p)).rows[0]!;
+    after.set(areaId, { people: Number(total.people), amountFen: Number(total.amount_fen), dayPeople: Number(day.people) });
+  }
+  return after;
 }
 
 export async function getEntry(db: Kysely<Database>, id: number): Promise<LedgerEntry | undefined> {

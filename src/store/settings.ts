@@ -1,10 +1,14 @@
 /** Small key–value facts about the deployment (is it the demo, …). */
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
+import { prepared } from '../db/prepared.ts';
+
+const selectSetting = prepared((db: Kysely<Database>, p: { key: string }) =>
+  db.selectFrom('setting').select('value').where('key', '=', p.key),
+);
 
 export async function getSetting(db: Kysely<Database>, key: string): Promise<string | undefined> {
-  const row = await db.selectFrom('setting').select('value').where('key', '=', key).executeTakeFirst();
-  return row?.value;
+  return (await selectSetting(db, { key })).rows[0]?.value;
 }
 
 export async function putSetting(db: Kysely<Database>, key: string, value: string): Promise<void> {

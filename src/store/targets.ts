@@ -1,14 +1,14 @@
 /** Enrollment targets (people) per area and campaign. */
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
+import { prepared } from '../db/prepared.ts';
+
+const selectTarget = prepared((db: Kysely<Database>, p: { campaignId: number; areaId: number }) =>
+  db.selectFrom('target').select('people').where('campaign_id', '=', p.campaignId).where('area_id', '=', p.areaId),
+);
 
 export async function getTarget(db: Kysely<Database>, campaignId: number, areaId: number): Promise<number | null> {
-  const row = await db
-    .selectFrom('target')
-    .select('people')
-    .where('campaign_id', '=', campaignId)
-    .where('area_id', '=', areaId)
-    .executeTakeFirst();
+  const row = (await selectTarget(db, { campaignId, areaId })).rows[0];
   return row ? Number(row.people) : null;
 }
 
