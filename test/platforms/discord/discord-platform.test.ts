@@ -167,6 +167,17 @@ describe('Discord platform against a fake Discord', () => {
     expect(embedText(body.data)).toContain('15');
   });
 
+  it('survives a dropped gateway connection by resuming, and keeps answering', async () => {
+    const resumesBefore = fake.frames.filter((f) => f.op === 6).length;
+    fake.drop(4000);
+    for (let i = 0; i < 200 && fake.frames.filter((f) => f.op === 6).length === resumesBefore; i++) await new Promise((r) => setTimeout(r, 25));
+    const resume = fake.frames.filter((f) => f.op === 6).at(-1)?.d as { session_id: string; token: string } | undefined;
+    expect(resume).toMatchObject({ session_id: 'fake-session', token: 'fake-token' });
+    await new Promise((r) => setTimeout(r, 100));
+    const answer = await slash(COORD, [sub('progress', [opt(T.String, 'township', '城南街道')])]);
+    expect(embedText(answer.data)).toContain('城南街道');
+  });
+
   it('defers a slow command and edits the answer in; a slow refusal becomes an ephemeral follow-up', async () => {
     const slow: Dispatcher = {
       localeFor: app.dispatcher.localeFor,

@@ -128,6 +128,16 @@ export class FakeDiscord {
     });
   }
 
+  /** Closes every gateway connection with a close code, as Discord does when it drops a session. */
+  drop(code = 4000): void {
+    for (const ws of this.sockets) ws.close(code, 'fake drop');
+  }
+
+  /** Gateway connections open now. */
+  get connections(): number {
+    return this.sockets.size;
+  }
+
   /** Sends a gateway dispatch to every connected client. */
   dispatch(t: string, d: unknown): void {
     const frame = JSON.stringify({ op: 0, t, s: ++this.seq, d });
@@ -200,6 +210,7 @@ export class FakeDiscord {
       const frame = JSON.parse(String(raw)) as { op: number; d: unknown };
       this.frames.push(frame);
       if (frame.op === 1) ws.send(JSON.stringify({ op: 11, s: null, t: null, d: null }));
+      if (frame.op === 6) ws.send(JSON.stringify({ op: 0, t: 'RESUMED', s: ++this.seq, d: {} }));
       if (frame.op === 2) {
         const send = (t: string, d: unknown) => ws.send(JSON.stringify({ op: 0, t, s: ++this.seq, d }));
         send('READY', {
