@@ -80,7 +80,7 @@ function sendOptions(message: DiscordMessage) {
   return {
     embeds: message.embeds,
     components: message.components,
-    files: message.files.map((f) => ({ attachment: f.data, name: f.name })),
+    files: message.files.map((f) => ({ attachment: f.data, name: f.name, ...(f.description ? { description: f.description } : {}) })),
     // Replies quote names and mentions; they never ping anyone.
     allowedMentions: { parse: [] as never[], repliedUser: false },
   };
@@ -221,7 +221,7 @@ export function createDiscordPlatform(options: DiscordPlatformOptions): Platform
             embeds: message.embeds,
             components: message.components,
             allowed_mentions: { parse: [] },
-            attachments: message.files.map((f, id) => ({ id, filename: f.name })),
+            attachments: message.files.map((f, id) => ({ id, filename: f.name, ...(f.description ? { description: f.description } : {}) })),
           },
           files: message.files.map((f) => ({ name: f.name, data: f.data })),
         });

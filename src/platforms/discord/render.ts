@@ -31,6 +31,8 @@ const COLOURS = { ok: 0x2e7d32, refused: 0xef6c00, error: 0xc62828 } as const;
 export interface DiscordFile {
   name: string;
   data: Buffer;
+  /** Alt text, read out by screen readers. */
+  description?: string;
 }
 
 /** A rendered message, in API shape; the adapter hands it to discord.js or REST. */
@@ -103,7 +105,7 @@ export function renderDiscordMessage(reply: Reply): DiscordMessage {
   if (!title && !description && !footer) embed.description = '-';
   if (overflow) files.push({ name: 'table.txt', data: Buffer.from(overflow, 'utf8') });
   if (reply.image) {
-    files.push({ name: reply.image.filename, data: Buffer.from(reply.image.png) });
+    files.push({ name: reply.image.filename, data: Buffer.from(reply.image.png), description: cut(reply.image.alt, 1024) });
     embed.image = { url: `attachment://${reply.image.filename}` };
   }
   return { embeds: [embed], components: reply.actions?.length ? buttons(reply.actions) : [], files };

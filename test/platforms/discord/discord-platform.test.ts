@@ -11,7 +11,7 @@ import { commands } from '../../../commands/index.ts';
 import { createDiscordPlatform } from '../../../src/platforms/discord/discord-platform.ts';
 import { buildSlashCommands } from '../../../src/platforms/discord/slash-commands.ts';
 import { RateLimited, type Platform } from '../../../src/platforms/platform.ts';
-import type { Dispatcher } from '../../../src/core/dispatcher.ts';
+import type { Dispatcher, InboundMessage } from '../../../src/core/dispatcher.ts';
 import { APP_ID, CHANNEL_ID, CHANNEL_NAME, FakeDiscord, GUILD_ID, type DiscordUser, type Recorded } from './fake-discord.ts';
 
 const ADMIN: DiscordUser = { id: '800000000000000001', username: 'admin' };
@@ -204,6 +204,41 @@ describe('Discord platform against a fake Discord', () => {
     expect(await ledgerCount(app)).toBe(3);
   });
 
+  it('answers an interaction with the chart attached and actions as buttons; a press runs its line as the presser', async () => {
+    const seen: InboundMessage[] = [];
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 9, 9]);
+    const stub: Dispatcher = {
+      localeFor: app.dispatcher.localeFor,
+      handle: async (m) => {
+        seen.push(m);
+        return {
+          status: 'ok',
+          title: 'digest',
+          text: m.text,
+          image: { png, filename: 'board.png', alt: 'chart' },
+          actions: [{ label: 'Paid', command: 'lapse done L1 paid', style: 'primary' }],
+        };
+      },
+    };
+    await platform.stop();
+    platform = await start(stub);
+    const from = fake.requests.length;
+    const { id } = fake.slash(COORD, [sub('board')]);
+    const cb = await fake.waitFor((q) => q.path.startsWith(`/interactions/${id}/`), from);
+    expect(cb.files).toEqual([{ name: 'board.png', size: png.length, type: expect.any(String) }]);
+    const data = (cb.body as CallbackBody).data!;
+    expect(data.embeds![0]!.image?.url).toBe('attachment://board.png');
+    const customId = data.components![0]!.components[0]!.custom_id;
+    expect(customId).toBe('enroll:lapse done L1 paid');
+
+    const press = fake.button(STRANGER, customId, 'en-US');
+    await fake.waitFor((q) => q.path.startsWith(`/interactions/${press.id}/`), from);
+    expect(seen.map((m) => [m.text, m.userId, m.messageId, m.userLocale])).toEqual([
+      ['board', COORD.id, id, 'zh-CN'],
+      ['lapse done L1 paid', STRANGER.id, press.id, 'en-US'],
+    ]);
+  });
+
   it('posts a reply with its chart as a multipart attachment and buttons', async () => {
     const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 1, 2, 3, 4]);
     const from = fake.requests.length;
@@ -221,7 +256,7 @@ describe('Discord platform against a fake Discord', () => {
     const body = r.body as { embeds: APIEmbed[]; attachments: { id: number; filename: string }[]; components: CallbackBody['data'] extends infer D ? (D extends { components?: infer C } ? C : never) : never };
     expect(body.embeds[0]!.image?.url).toBe('attachment://board.png');
     expect(body.embeds[0]!.description).toContain('```\n乡镇');
-    expect(body.attachments).toEqual([{ id: 0, filename: 'board.png' }]);
+    expect(body.attachments).toEqual([{ id: 0, filename: 'board.png', description: 'chart' }]);
     expect(body.components?.[0]?.components[0]?.custom_id).toBe('enroll:board');
   });
 

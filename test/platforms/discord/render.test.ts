@@ -44,7 +44,7 @@ describe('renderDiscordMessage', () => {
   it('attaches the image and shows it in the embed', () => {
     const png = new Uint8Array([1, 2, 3]);
     const m = renderDiscordMessage({ status: 'ok', text: '', image: { png, filename: 'board.png', alt: 'chart' } });
-    expect(m.files).toEqual([{ name: 'board.png', data: Buffer.from(png) }]);
+    expect(m.files).toEqual([{ name: 'board.png', data: Buffer.from(png), description: 'chart' }]);
     expect(m.embeds[0]!.image?.url).toBe('attachment://board.png');
   });
 
