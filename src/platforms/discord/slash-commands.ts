@@ -36,6 +36,8 @@ const SHOW_SUMMARY: Localized = { 'zh-CN': '查看', en: 'show' };
 const NAME = /^[-_\p{L}\p{N}]{1,32}$/u;
 const MAX_DESCRIPTION = 100;
 const MAX_OPTIONS = 25;
+/** Discord's limit on a command's names, descriptions and choice values together. */
+export const MAX_COMMAND_SIZE = 8000;
 
 /** Whether a word may serve as a command or option name on Discord. */
 export function isValidName(name: string): boolean {
@@ -173,6 +175,31 @@ function group(command: AnyCommand, taken: Set<string>): APIApplicationCommandSu
   };
 }
 
+interface Sized {
+  name: string;
+  name_localizations?: LocalizationMap | null;
+  description?: string;
+  description_localizations?: LocalizationMap | null;
+  choices?: readonly { name: string; name_localizations?: LocalizationMap | null; value: string | number }[];
+  options?: readonly unknown[];
+}
+
+const longest = (base: string, map?: LocalizationMap | null) =>
+  Math.max([...base].length, ...Object.values(map ?? {}).map((v) => [...(v ?? '')].length));
+
+/**
+ * A command's size as Discord counts it: names, descriptions and choice
+ * values of the command and every option, taking the longest localization
+ * of each field.
+ */
+export function commandSize(node: Sized): number {
+  let n = longest(node.name, node.name_localizations);
+  if (node.description !== undefined) n += longest(node.description, node.description_localizations);
+  for (const c of node.choices ?? []) n += longest(c.name, c.name_localizations) + String(c.value).length;
+  for (const o of node.options ?? []) n += commandSize(o as Sized);
+  return n;
+}
+
 /**
  * The application commands to register (bulk overwrite): one `/enroll` with a
  * subcommand or subcommand group per declared command. Throws when a
@@ -184,14 +211,15 @@ export function buildSlashCommands(commands: readonly AnyCommand[]): RESTPostAPI
     c.subcommands?.length ? group(c, taken) : subcommand(c.name, c.summary, c.args, chineseAlias(c), taken, `/${ROOT_COMMAND} ${c.name}`),
   );
   if (options.length > MAX_OPTIONS) throw new Error(`/${ROOT_COMMAND}: more than ${MAX_OPTIONS} subcommands`);
-  return [
-    {
-      type: ApplicationCommandType.ChatInput,
-      name: ROOT_COMMAND,
-      ...descriptions(ROOT_SUMMARY),
-      options,
-    },
-  ];
+  const root: RESTPostAPIChatInputApplicationCommandsJSONBody = {
+    type: ApplicationCommandType.ChatInput,
+    name: ROOT_COMMAND,
+    ...descriptions(ROOT_SUMMARY),
+    options,
+  };
+  const size = commandSize(root as Sized);
+  if (size > MAX_COMMAND_SIZE) throw new Error(`/${ROOT_COMMAND}: ${size} characters of names and descriptions, over Discord's ${MAX_COMMAND_SIZE}`);
+  return [root];
 }
 
 /** An interaction option as discord.js (and the API) hands it over. */

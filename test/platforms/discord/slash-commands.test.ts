@@ -10,6 +10,8 @@ import { tokenize } from '../../../src/core/tokens.ts';
 import {
   buildSlashCommands,
   commandLine,
+  commandSize,
+  MAX_COMMAND_SIZE,
   fitDescription,
   isValidName,
   optionName,
@@ -110,6 +112,25 @@ describe('buildSlashCommands', () => {
       expect(required).toEqual([...required].sort((a, b) => Number(b) - Number(a)));
       expect((o.options ?? []).length).toBeLessThanOrEqual(25);
     }
+  });
+
+  it("stays within Discord's total size, counting the longest localization of each field", () => {
+    expect(commandSize(root as never)).toBeLessThanOrEqual(MAX_COMMAND_SIZE);
+    expect(commandSize({ name: 'ab', name_localizations: { 'zh-CN': '甲乙丙' }, description: 'x', options: [{ name: 'c', description: 'yy', choices: [{ name: 'n', value: 'vv' }] }] })).toBe(3 + 1 + 1 + 2 + 1 + 2);
+    const many = Array.from({ length: 25 }, (_, i) =>
+      defineCommand({
+        name: `cmd${String.fromCharCode(97 + i)}`,
+        aliases: [],
+        summary: { 'zh-CN': '说明'.repeat(40), en: 'd'.repeat(100) },
+        permission: 'anyone',
+        writes: false,
+        args: Object.fromEntries(
+          Array.from({ length: 5 }, (_, j) => [`a${String.fromCharCode(97 + j)}`, arg.word({ label: { 'zh-CN': '词', en: 'w' }, description: { 'zh-CN': '长'.repeat(100), en: 'e'.repeat(100) } })]),
+        ),
+        run: async () => ok(''),
+      }),
+    );
+    expect(() => buildSlashCommands(many)).toThrow(/over Discord's 8000/);
   });
 
   it('refuses declarations Discord cannot express', () => {
