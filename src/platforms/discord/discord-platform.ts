@@ -19,7 +19,7 @@ import {
   type REST,
   type User,
 } from 'discord.js';
-import type { ParseEnv, UserRef } from '../../core/args.ts';
+import type { UserRef } from '../../core/args.ts';
 import type { AnyCommand } from '../../core/command.ts';
 import type { Dispatcher, InboundMessage } from '../../core/dispatcher.ts';
 import type { Logger } from '../../core/logger.ts';
@@ -128,18 +128,23 @@ export function createDiscordPlatform(options: DiscordPlatformOptions): Platform
     let text: string;
     let users: User[] = [];
     if (interaction.isChatInputCommand() && interaction.commandName === ROOT_COMMAND) {
-      const result = commandLine(commands, interaction.options.data as readonly InteractionOption[]);
+      const data = interaction.options.data as readonly InteractionOption[];
+      const result = commandLine(commands, data);
       users = [...(interaction.options.resolved?.users?.values() ?? [])];
-      if (!result) {
-        log.warn('discord: unknown /enroll options', { interaction: interaction.id });
-        return;
-      }
-      if (!result.ok) {
-        const t = catalogue(dispatcher.localeFor({ userLocale: interaction.locale }));
-        const env: ParseEnv = { t, locale: dispatcher.localeFor({ userLocale: interaction.locale }), resolveUser: () => null };
-        const parsed = result.spec.parse(result.value, env);
-        const refusal: Reply = { status: 'refused', text: parsed.ok ? t.extraWords({ words: result.value }) : parsed.message };
-        await interaction.reply(replyOptions(renderDiscordMessage(refusal), true));
+      if (!result || !result.ok) {
+        // Refused before the dispatcher: nothing was parsed, nothing is written.
+        const locale = dispatcher.localeFor({ userLocale: interaction.locale });
+        const t = catalogue(locale);
+        let text: string;
+        if (!result) {
+          // Registered commands older than this code: `npm run cli -- discord deploy` fixes it.
+          log.warn('discord: /enroll options match no command', { interaction: interaction.id, option: data[0]?.name ?? null });
+          text = t.unknownCommand({ word: data[0]?.name ?? ROOT_COMMAND });
+        } else {
+          const parsed = result.spec.parse(result.value, { t, locale, resolveUser: () => null });
+          text = parsed.ok ? t.extraWords({ words: result.value }) : parsed.message;
+        }
+        await interaction.reply(replyOptions(renderDiscordMessage({ status: 'refused', text }), true));
         return;
       }
       text = result.line;
@@ -155,7 +160,7 @@ export function createDiscordPlatform(options: DiscordPlatformOptions): Platform
         channelId: interaction.channelId ?? interaction.user.id,
         channelName: channelName(interaction.channel, interaction.channelId ?? 'dm'),
         userId: interaction.user.id,
-        userName: interaction.user.displayName,
+        userName: interaction.member && 'displayName' in interaction.member ? interaction.member.displayName : interaction.user.displayName,
         userLocale: interaction.locale,
         // The interaction id: a replayed interaction records nothing twice.
         messageId: interaction.id,

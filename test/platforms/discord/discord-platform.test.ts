@@ -133,6 +133,9 @@ describe('Discord platform against a fake Discord', () => {
     expect(embedText(badAmount.data)).toContain('lots');
     const negative = await slash(COORD, [sub('pay', [opt(T.Integer, 'people', -3)])]);
     expect(negative.data?.flags).toBe(MessageFlags.Ephemeral);
+    const stale = await slash(COORD, [sub('retired')]);
+    expect(stale.data?.flags).toBe(MessageFlags.Ephemeral);
+    expect(embedText(stale.data)).toContain('retired');
     expect(await ledgerCount(app)).toBe(1);
   });
 
