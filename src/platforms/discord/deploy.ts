@@ -16,10 +16,15 @@ export interface DiscordRestConfig {
   apiUrl: string | null;
 }
 
+/** REST options pointing at the configured API base, if any (`…/api`, no version, no trailing slash). */
+export function apiOptions(apiUrl: string | null): { api?: string } {
+  return apiUrl ? { api: apiUrl.replace(/\/+$/, '') } : {};
+}
+
 /** A REST client for the configured API; `strictRateLimits` rejects instead of queuing. */
 export function createRest(config: DiscordRestConfig, strictRateLimits = false): REST {
   return new REST({
-    ...(config.apiUrl ? { api: config.apiUrl } : {}),
+    ...apiOptions(config.apiUrl),
     // The outbox owns waiting: a 429 must reach it as an error, not be slept through here.
     ...(strictRateLimits ? { rejectOnRateLimit: () => true } : {}),
   }).setToken(config.token);

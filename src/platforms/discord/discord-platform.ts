@@ -26,7 +26,7 @@ import type { Logger } from '../../core/logger.ts';
 import type { Reply } from '../../core/reply.ts';
 import { catalogue } from '../../i18n/index.ts';
 import { RateLimited, type Platform } from '../platform.ts';
-import { createRest, deployCommands, type DiscordRestConfig } from './deploy.ts';
+import { apiOptions, createRest, deployCommands, type DiscordRestConfig } from './deploy.ts';
 import { commandOfButton, renderDiscordMessage, type DiscordMessage } from './render.ts';
 import { commandLine, ROOT_COMMAND, type InteractionOption } from './slash-commands.ts';
 
@@ -97,7 +97,7 @@ export function createDiscordPlatform(options: DiscordPlatformOptions): Platform
   const deferAfterMs = options.deferAfterMs ?? 1500;
   const client = new Client({
     intents: [...INTENTS],
-    ...(options.apiUrl ? { rest: { api: options.apiUrl } } : {}),
+    rest: apiOptions(options.apiUrl),
   });
   const outbound: REST = createRest(options, true);
 

@@ -68,7 +68,8 @@ describe('Discord platform against a fake Discord', () => {
     fake = new FakeDiscord();
     await fake.listen();
     app = await openTestApp({ env: { ENROLLBOT_ADMINS: `discord:${ADMIN.id}` } });
-    platform = await start(app.dispatcher);
+    // Generous deferral so a loaded test machine still gets direct replies here; deferral has its own test.
+    platform = await start(app.dispatcher, 2500);
   });
 
   afterAll(async () => {

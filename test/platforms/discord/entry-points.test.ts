@@ -69,7 +69,7 @@ describe('Discord entry points', () => {
       DISCORD_TOKEN: 'main-token',
       DISCORD_APP_ID: APP_ID,
       DISCORD_GUILD_ID: GUILD_ID,
-      DISCORD_API_URL: fake.apiUrl,
+      DISCORD_API_URL: `${fake.apiUrl}/`,
       LOG_LEVEL: 'warn',
     });
     try {
