@@ -257,7 +257,7 @@ describe('Discord platform against a fake Discord', () => {
     });
     const r = fake.requests.slice(from).find((q) => q.path === `/channels/${CHANNEL_ID}/messages`) as Recorded;
     expect(r.files).toEqual([{ name: 'board.png', size: png.length, type: expect.any(String) }]);
-    const body = r.body as { embeds: APIEmbed[]; attachments: { id: number; filename: string }[]; components: CallbackBody['data'] extends infer D ? (D extends { components?: infer C } ? C : never) : never };
+    const body = r.body as { embeds: APIEmbed[]; attachments: { id: number; filename: string }[]; components?: { components: { custom_id: string }[] }[] };
     expect(body.embeds[0]!.image?.url).toBe('attachment://board.png');
     expect(body.embeds[0]!.description).toContain('```\n乡镇');
     expect(body.attachments).toEqual([{ id: 0, filename: 'board.png', description: 'chart' }]);
