@@ -3,9 +3,12 @@ import { existsSync } from 'node:fs';
 import { loadConfig } from './config.ts';
 import { openDatabase } from './db/database.ts';
 import { migrateToLatestOrThrow } from './db/migrate.ts';
+import { commands } from '../commands/index.ts';
+import { createRest, deployCommands } from './platforms/discord/deploy.ts';
 
 const USAGE = `usage: npm run cli -- <subcommand>
-  migrate                 bring the database schema up to date`;
+  migrate                 bring the database schema up to date
+  discord deploy          register /enroll with Discord (in DISCORD_GUILD_ID if set, else globally)`;
 
 async function main(argv: string[]): Promise<number> {
   if (existsSync('.env')) process.loadEnvFile('.env');
@@ -24,6 +27,19 @@ async function main(argv: string[]): Promise<number> {
     } finally {
       await handle.close();
     }
+    return 0;
+  }
+  if (sub === 'discord' && argv[1] === 'deploy') {
+    if (!config.discord) {
+      process.stderr.write('discord deploy: set DISCORD_TOKEN and DISCORD_APP_ID first\n');
+      return 2;
+    }
+    const done = await deployCommands(createRest(config.discord), config.discord, commands);
+    process.stdout.write(
+      done.scope === 'guild'
+        ? `registered /${done.names.join(', /')} in guild ${config.discord.guildId}\n`
+        : `registered /${done.names.join(', /')} globally (Discord clients may take a while to show changes)\n`,
+    );
     return 0;
   }
   process.stderr.write(`unknown subcommand "${sub}"\n${USAGE}\n`);

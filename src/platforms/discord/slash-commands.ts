@@ -1,0 +1,277 @@
+/**
+ * The `/enroll` slash command, generated from the same command declarations
+ * the dispatcher parses, and the way back: an interaction's options turned
+ * into one command line for `dispatcher.handle`. No command is written twice.
+ *
+ * Shape: one top-level `enroll`; every command is a subcommand; a command with
+ * subcommands (`campaign`, `township`) is a subcommand group, and when the
+ * group also runs bare (`campaign` shows the campaign) it gets a `show`
+ * subcommand for that.
+ */
+import {
+  ApplicationCommandOptionType,
+  ApplicationCommandType,
+  type APIApplicationCommandBasicOption,
+  type APIApplicationCommandSubcommandGroupOption,
+  type APIApplicationCommandSubcommandOption,
+  type LocalizationMap,
+  type RESTPostAPIChatInputApplicationCommandsJSONBody,
+} from 'discord.js';
+import type { ArgSpec, ArgSpecs } from '../../core/args.ts';
+import type { AnyCommand } from '../../core/command.ts';
+import type { Localized } from '../../i18n/index.ts';
+
+/** The one top-level command's name. */
+export const ROOT_COMMAND = 'enroll';
+/** The subcommand that runs a group bare (`/enroll campaign show` = `campaign`). */
+export const SHOW_SUBCOMMAND = 'show';
+
+const ROOT_SUMMARY: Localized = {
+  'zh-CN': '医保征缴：登记收缴、查看排行和进度、设置（help 查看全部命令）。',
+  en: 'Enrollment campaign: log collections, see the board and progress, set up (see help).',
+};
+const SHOW_SUMMARY: Localized = { 'zh-CN': '查看', en: 'show' };
+
+/** Discord's rule for command and option names (lower case is checked apart). */
+const NAME = /^[-_\p{L}\p{N}]{1,32}$/u;
+const MAX_DESCRIPTION = 100;
+const MAX_OPTIONS = 25;
+/** Discord's limit on a command's names, descriptions and choice values together. */
+export const MAX_COMMAND_SIZE = 8000;
+
+/** Whether a word may serve as a command or option name on Discord. */
+export function isValidName(name: string): boolean {
+  return NAME.test(name) && name === name.toLowerCase();
+}
+
+/** `townshipName` → `township_name`: the option name of a declared argument. */
+export function optionName(argName: string): string {
+  const name = argName.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+  if (!isValidName(name)) throw new Error(`argument "${argName}" cannot be a Discord option name`);
+  return name;
+}
+
+/**
+ * Fits a text into Discord's 100 characters: without its example (`E.g. …`,
+ * `例：…`) if that is enough, else the whole sentences that fit, else a cut
+ * with an ellipsis.
+ */
+export function fitDescription(text: string): string {
+  const clean = text.replace(/\s+/g, ' ').trim() || '-';
+  const len = (s: string) => [...s].length;
+  if (len(clean) <= MAX_DESCRIPTION) return clean;
+  const bare = clean.replace(/\s*(?:E\.g\.|例：).*$/u, '').trim();
+  if (len(bare) >= 20 && len(bare) <= MAX_DESCRIPTION) return bare;
+  const chars = [...clean].slice(0, MAX_DESCRIPTION);
+  const head = chars.join('');
+  let end = head.lastIndexOf('。');
+  for (const m of head.matchAll(/[.!?](?=\s)/g)) if (!/e\.g$/i.test(head.slice(0, m.index + 1).slice(-3))) end = Math.max(end, m.index);
+  if (end >= 20) return head.slice(0, end + 1).trim();
+  return `${chars.slice(0, MAX_DESCRIPTION - 1).join('')}…`;
+}
+
+function descriptions(text: Localized): { description: string; description_localizations: LocalizationMap } {
+  return {
+    description: fitDescription(text.en),
+    description_localizations: { 'zh-CN': fitDescription(text['zh-CN']), 'en-US': fitDescription(text.en) },
+  };
+}
+
+/** Name localizations: a Chinese word for zh-CN when one is valid and not taken by a sibling. */
+function nameLocalizations(name: string, zh: string | undefined, taken: Set<string>): LocalizationMap {
+  const map: LocalizationMap = { 'en-US': name };
+  const word = zh?.toLowerCase();
+  if (word && word !== name && isValidName(word) && !taken.has(word)) {
+    taken.add(word);
+    map['zh-CN'] = word;
+  }
+  return map;
+}
+
+/** The first alias that is not plain ASCII (`缴费` for `pay`). */
+function chineseAlias(command: AnyCommand): string | undefined {
+  return command.aliases.find((a) => /[^\x00-\x7f]/.test(a) && isValidName(a.toLowerCase()));
+}
+
+function optionType(spec: ArgSpec<unknown>): ApplicationCommandOptionType.String | ApplicationCommandOptionType.Integer | ApplicationCommandOptionType.User {
+  switch (spec.optionType) {
+    case 'integer':
+      return ApplicationCommandOptionType.Integer;
+    case 'user':
+      return ApplicationCommandOptionType.User;
+    default:
+      return ApplicationCommandOptionType.String;
+  }
+}
+
+function buildOptions(args: ArgSpecs, where: string): APIApplicationCommandBasicOption[] {
+  const taken = new Set<string>();
+  const options = Object.entries(args).map(([argName, spec]) => {
+    const name = optionName(argName);
+    taken.add(name);
+    const type = optionType(spec);
+    const option = {
+      type,
+      name,
+      name_localizations: nameLocalizations(name, spec.label['zh-CN'], taken),
+      ...descriptions(spec.description),
+      required: !spec.optional,
+    } as APIApplicationCommandBasicOption;
+    if (spec.choices?.length && type === ApplicationCommandOptionType.String) {
+      Object.assign(option, {
+        choices: spec.choices.map((c) => ({
+          name: fitDescription(c.label.en),
+          name_localizations: { 'zh-CN': fitDescription(c.label['zh-CN']), 'en-US': fitDescription(c.label.en) },
+          value: c.value,
+        })),
+      });
+    }
+    return option;
+  });
+  if (options.length > MAX_OPTIONS) throw new Error(`${where}: more than ${MAX_OPTIONS} options`);
+  // Discord wants required options first; the command line is rebuilt in declared order anyway.
+  return [...options.filter((o) => o.required), ...options.filter((o) => !o.required)];
+}
+
+function subcommand(
+  name: string,
+  summary: Localized,
+  args: ArgSpecs,
+  zhName: string | undefined,
+  taken: Set<string>,
+  where: string,
+): APIApplicationCommandSubcommandOption {
+  if (!isValidName(name)) throw new Error(`${where}: "${name}" is not a valid Discord name`);
+  return {
+    type: ApplicationCommandOptionType.Subcommand,
+    name,
+    name_localizations: nameLocalizations(name, zhName, taken),
+    ...descriptions(summary),
+    options: buildOptions(args, where),
+  };
+}
+
+function group(command: AnyCommand, taken: Set<string>): APIApplicationCommandSubcommandGroupOption {
+  const where = `/${ROOT_COMMAND} ${command.name}`;
+  const inner = new Set<string>();
+  const subs: APIApplicationCommandSubcommandOption[] = [];
+  if (command.run) {
+    if (command.subcommands!.some((s) => s.name === SHOW_SUBCOMMAND)) {
+      throw new Error(`${where}: runs bare and also has a "${SHOW_SUBCOMMAND}" subcommand`);
+    }
+    subs.push(subcommand(SHOW_SUBCOMMAND, command.summary, command.args, SHOW_SUMMARY['zh-CN'], inner, `${where} ${SHOW_SUBCOMMAND}`));
+  }
+  for (const sub of command.subcommands!) {
+    if (sub.subcommands?.length) throw new Error(`${where} ${sub.name}: Discord allows only one level of subcommand groups`);
+    subs.push(subcommand(sub.name, sub.summary, sub.args, chineseAlias(sub), inner, `${where} ${sub.name}`));
+  }
+  if (subs.length > MAX_OPTIONS) throw new Error(`${where}: more than ${MAX_OPTIONS} subcommands`);
+  return {
+    type: ApplicationCommandOptionType.SubcommandGroup,
+    name: command.name,
+    name_localizations: nameLocalizations(command.name, chineseAlias(command), taken),
+    ...descriptions(command.summary),
+    options: subs,
+  };
+}
+
+interface Sized {
+  name: string;
+  name_localizations?: LocalizationMap | null;
+  description?: string;
+  description_localizations?: LocalizationMap | null;
+  choices?: readonly { name: string; name_localizations?: LocalizationMap | null; value: string | number }[];
+  options?: readonly unknown[];
+}
+
+const longest = (base: string, map?: LocalizationMap | null) =>
+  Math.max([...base].length, ...Object.values(map ?? {}).map((v) => [...(v ?? '')].length));
+
+/**
+ * A command's size as Discord counts it: names, descriptions and choice
+ * values of the command and every option, taking the longest localization
+ * of each field.
+ */
+export function commandSize(node: Sized): number {
+  let n = longest(node.name, node.name_localizations);
+  if (node.description !== undefined) n += longest(node.description, node.description_localizations);
+  for (const c of node.choices ?? []) n += longest(c.name, c.name_localizations) + String(c.value).length;
+  for (const o of node.options ?? []) n += commandSize(o as Sized);
+  return n;
+}
+
+/**
+ * The application commands to register (bulk overwrite): one `/enroll` with a
+ * subcommand or subcommand group per declared command. Throws when a
+ * declaration cannot be expressed within Discord's limits.
+ */
+export function buildSlashCommands(commands: readonly AnyCommand[]): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
+  const taken = new Set<string>(commands.map((c) => c.name));
+  const options = commands.map((c) =>
+    c.subcommands?.length ? group(c, taken) : subcommand(c.name, c.summary, c.args, chineseAlias(c), taken, `/${ROOT_COMMAND} ${c.name}`),
+  );
+  if (options.length > MAX_OPTIONS) throw new Error(`/${ROOT_COMMAND}: more than ${MAX_OPTIONS} subcommands`);
+  const root: RESTPostAPIChatInputApplicationCommandsJSONBody = {
+    type: ApplicationCommandType.ChatInput,
+    name: ROOT_COMMAND,
+    ...descriptions(ROOT_SUMMARY),
+    options,
+  };
+  const size = commandSize(root as Sized);
+  if (size > MAX_COMMAND_SIZE) throw new Error(`/${ROOT_COMMAND}: ${size} characters of names and descriptions, over Discord's ${MAX_COMMAND_SIZE}`);
+  return [root];
+}
+
+/** An interaction option as discord.js (and the API) hands it over. */
+export interface InteractionOption {
+  name: string;
+  type: number;
+  value?: string | number | boolean;
+  options?: readonly InteractionOption[];
+}
+
+/** What `commandLine` found: the line, or an option value the argument rejects up front. */
+export type CommandLineResult =
+  | { ok: true; line: string }
+  | { ok: false; spec: ArgSpec<unknown>; value: string };
+
+/**
+ * Turns the options of an `/enroll` interaction back into the command line a
+ * user would have typed: `pay 12 4800 in 城南街道 note`. User options become
+ * mentions (`<@123>`), which the platform resolves like typed ones.
+ */
+export function commandLine(commands: readonly AnyCommand[], options: readonly InteractionOption[]): CommandLineResult | null {
+  const first = options[0];
+  if (!first) return null;
+  const top = commands.find((c) => c.name === first.name);
+  if (!top) return null;
+  let command: AnyCommand = top;
+  const path = [top.name];
+  let given = first.options ?? [];
+  if (first.type === ApplicationCommandOptionType.SubcommandGroup) {
+    const inner = given[0];
+    if (!inner) return null;
+    if (inner.name !== SHOW_SUBCOMMAND || !top.run) {
+      const sub = top.subcommands?.find((s) => s.name === inner.name);
+      if (!sub) return null;
+      command = sub;
+      path.push(sub.name);
+    }
+    given = inner.options ?? [];
+  } else if (first.type !== ApplicationCommandOptionType.Subcommand) {
+    return null;
+  }
+  const words = [...path];
+  for (const [argName, spec] of Object.entries(command.args as ArgSpecs)) {
+    const option = given.find((o) => o.name === optionName(argName));
+    if (option?.value === undefined) continue;
+    let value = String(option.value).replace(/\s+/g, ' ').trim();
+    if (!value) continue;
+    if (spec.optionType === 'user') value = `<@${value}>`;
+    // An optional positional word that is not meant as this argument would be
+    // taken as the next one (an amount `abc` as a note): refuse it here instead.
+    if (spec.accepts && !spec.accepts(value)) return { ok: false, spec, value };
+    words.push(...(spec.keywords ? [spec.keywords[0]!, value] : [value]));
+  }
+  return { ok: true, line: words.join(' ') };
+}

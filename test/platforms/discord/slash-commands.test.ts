@@ -1,0 +1,223 @@
+/** The `/enroll` JSON says what the declarations say, and interaction options come back as the same command line. */
+import { describe, expect, it } from 'vitest';
+import { ApplicationCommandOptionType as T, type APIApplicationCommandOption } from 'discord.js';
+import { commands } from '../../../commands/index.ts';
+import { arg, type ArgSpecs } from '../../../src/core/args.ts';
+import { defineCommand, type AnyCommand } from '../../../src/core/command.ts';
+import { ok } from '../../../src/core/reply.ts';
+import { selectCommand } from '../../../src/core/registry.ts';
+import { tokenize } from '../../../src/core/tokens.ts';
+import {
+  buildSlashCommands,
+  commandLine,
+  commandSize,
+  MAX_COMMAND_SIZE,
+  fitDescription,
+  isValidName,
+  optionName,
+  SHOW_SUBCOMMAND,
+  type InteractionOption,
+} from '../../../src/platforms/discord/slash-commands.ts';
+
+type Option = APIApplicationCommandOption & {
+  options?: Option[];
+  required?: boolean;
+  choices?: { name: string; value: string; name_localizations?: Record<string, string> }[];
+  name_localizations?: Record<string, string>;
+  description_localizations?: Record<string, string>;
+};
+
+const [root] = buildSlashCommands(commands);
+const top = root!.options as Option[];
+const byName = (options: Option[] | undefined, name: string) => options?.find((o) => o.name === name);
+const TYPES = { string: T.String, integer: T.Integer, user: T.User } as const;
+
+/** Every option of every level, for checking Discord's limits. */
+function walk(options: Option[] | undefined, out: Option[] = []): Option[] {
+  for (const o of options ?? []) {
+    out.push(o);
+    walk(o.options, out);
+  }
+  return out;
+}
+
+/** The declared arguments must appear as the options of `option`, typed and localized. */
+function expectArgs(option: Option | undefined, args: ArgSpecs) {
+  expect(option).toBeDefined();
+  const entries = Object.entries(args);
+  expect((option!.options ?? []).map((o) => o.name).sort()).toEqual(entries.map(([n]) => optionName(n)).sort());
+  for (const [name, spec] of entries) {
+    const o = byName(option!.options, optionName(name))!;
+    expect(o.type).toBe(TYPES[spec.optionType]);
+    expect(o.required).toBe(!spec.optional);
+    expect(o.description_localizations).toEqual({ 'zh-CN': fitDescription(spec.description['zh-CN']), 'en-US': fitDescription(spec.description.en) });
+    if (spec.choices) expect(o.choices?.map((c) => c.value)).toEqual(spec.choices.map((c) => c.value));
+  }
+}
+
+describe('buildSlashCommands', () => {
+  it('makes one /enroll with localized descriptions', () => {
+    expect(buildSlashCommands(commands)).toHaveLength(1);
+    expect(root!.name).toBe('enroll');
+    expect(Object.keys(root!.description_localizations!)).toEqual(['zh-CN', 'en-US']);
+  });
+
+  it('has a subcommand per command and a group per command with subcommands', () => {
+    expect(top.map((o) => o.name)).toEqual(commands.map((c) => c.name));
+    for (const c of commands) {
+      const o = byName(top, c.name)!;
+      if (c.subcommands?.length) {
+        expect(o.type).toBe(T.SubcommandGroup);
+        const names = [...(c.run ? [SHOW_SUBCOMMAND] : []), ...c.subcommands.map((s) => s.name)];
+        expect(o.options!.map((s) => s.name)).toEqual(names);
+        if (c.run) expectArgs(byName(o.options, SHOW_SUBCOMMAND), c.args);
+        for (const s of c.subcommands) expectArgs(byName(o.options, s.name), s.args);
+      } else {
+        expect(o.type).toBe(T.Subcommand);
+        expectArgs(o, c.args);
+      }
+      expect(o.description_localizations!['zh-CN']).toBe(fitDescription(c.summary['zh-CN']));
+      expect(o.description_localizations!['en-US']).toBe(fitDescription(c.summary.en));
+    }
+  });
+
+  it('types pay and grant as declared, with Chinese names for zh-CN and choices', () => {
+    const pay = byName(top, 'pay')!;
+    expect(pay.name_localizations).toEqual({ 'en-US': 'pay', 'zh-CN': '缴费' });
+    expect(pay.options!.map((o) => [o.name, o.type, o.required])).toEqual([
+      ['people', T.Integer, true],
+      ['amount', T.String, false],
+      ['township', T.String, false],
+      ['note', T.String, false],
+    ]);
+    expect(byName(pay.options, 'people')!.name_localizations).toEqual({ 'en-US': 'people', 'zh-CN': '人数' });
+    const grant = byName(top, 'grant')!;
+    expect(byName(grant.options, 'user')!.type).toBe(T.User);
+    expect(byName(grant.options, 'role')!.choices).toEqual([
+      { name: 'coordinator', name_localizations: { 'zh-CN': '联络员', 'en-US': 'coordinator' }, value: 'coordinator' },
+      { name: 'leader', name_localizations: { 'zh-CN': '领导', 'en-US': 'leader' }, value: 'leader' },
+      { name: 'admin', name_localizations: { 'zh-CN': '管理员', 'en-US': 'admin' }, value: 'admin' },
+    ]);
+  });
+
+  it("keeps within Discord's limits: names, descriptions, required options first", () => {
+    for (const o of [root as unknown as Option, ...walk(top)]) {
+      expect(isValidName(o.name), o.name).toBe(true);
+      for (const n of Object.values(o.name_localizations ?? {})) expect(isValidName(n ?? ''), n ?? '').toBe(true);
+      for (const d of [o.description, ...Object.values(o.description_localizations ?? {})].map((x) => x ?? '')) {
+        expect([...d].length).toBeGreaterThan(0);
+        expect([...d].length).toBeLessThanOrEqual(100);
+      }
+      const required = (o.options ?? []).map((x) => x.required === true);
+      expect(required).toEqual([...required].sort((a, b) => Number(b) - Number(a)));
+      expect((o.options ?? []).length).toBeLessThanOrEqual(25);
+    }
+  });
+
+  it("stays within Discord's total size, counting the longest localization of each field", () => {
+    expect(commandSize(root as never)).toBeLessThanOrEqual(MAX_COMMAND_SIZE);
+    expect(commandSize({ name: 'ab', name_localizations: { 'zh-CN': '甲乙丙' }, description: 'x', options: [{ name: 'c', description: 'yy', choices: [{ name: 'n', value: 'vv' }] }] })).toBe(3 + 1 + 1 + 2 + 1 + 2);
+    const many = Array.from({ length: 25 }, (_, i) =>
+      defineCommand({
+        name: `cmd${String.fromCharCode(97 + i)}`,
+        aliases: [],
+        summary: { 'zh-CN': '说明'.repeat(40), en: 'd'.repeat(100) },
+        permission: 'anyone',
+        writes: false,
+        args: Object.fromEntries(
+          Array.from({ length: 5 }, (_, j) => [`a${String.fromCharCode(97 + j)}`, arg.word({ label: { 'zh-CN': '词', en: 'w' }, description: { 'zh-CN': '长'.repeat(100), en: 'e'.repeat(100) } })]),
+        ),
+        run: async () => ok(''),
+      }),
+    );
+    expect(() => buildSlashCommands(many)).toThrow(/over Discord's 8000/);
+  });
+
+  it('refuses declarations Discord cannot express', () => {
+    const leaf = defineCommand({ name: 'c', aliases: [], summary: { 'zh-CN': 'c', en: 'c' }, permission: 'anyone', writes: false, args: {}, run: async () => ok('') });
+    const mid = defineCommand({ ...leaf, name: 'b', subcommands: [leaf] });
+    const deep = defineCommand({ ...leaf, name: 'a', subcommands: [mid] });
+    expect(() => buildSlashCommands([deep])).toThrow(/one level/);
+    const showClash = defineCommand({ ...leaf, name: 'a', subcommands: [{ ...leaf, name: 'show' }] });
+    expect(() => buildSlashCommands([showClash])).toThrow(/show/);
+  });
+
+  it('fits long descriptions: drops the example first, then whole sentences, then cuts', () => {
+    expect(fitDescription('short')).toBe('short');
+    const long = `${'Log a collection of people and money, '.repeat(2)}with a note. E.g. pay 12 4800 in 城南街道 a long note here.`;
+    expect(fitDescription(long)).toBe(long.slice(0, long.indexOf(' E.g.')));
+    expect(fitDescription('x'.repeat(150))).toHaveLength(100);
+    expect(fitDescription('x'.repeat(150)).endsWith('…')).toBe(true);
+  });
+});
+
+describe('commandLine', () => {
+  const sub = (name: string, options: InteractionOption[] = []): InteractionOption => ({ type: T.Subcommand, name, options });
+  const o = (type: T, name: string, value: string | number): InteractionOption => ({ type, name, value });
+
+  it('writes the options in declared order, keywords included', () => {
+    const line = commandLine(commands, [
+      sub('pay', [o(T.String, 'note', '第一批  上午'), o(T.String, 'township', '城南街道'), o(T.Integer, 'people', 12), o(T.String, 'amount', '4800')]),
+    ]);
+    expect(line).toEqual({ ok: true, line: 'pay 12 4800 in 城南街道 第一批 上午' });
+    expect(commandLine(commands, [sub('pay', [o(T.Integer, 'people', 3)])])).toEqual({ ok: true, line: 'pay 3' });
+  });
+
+  it('maps groups, their show subcommand and users', () => {
+    const group = (name: string, inner: InteractionOption): InteractionOption => ({ type: T.SubcommandGroup, name, options: [inner] });
+    expect(commandLine(commands, [group('campaign', sub('show'))])).toEqual({ ok: true, line: 'campaign' });
+    expect(commandLine(commands, [group('campaign', sub('start', [o(T.String, 'value', '2026-09-01')]))])).toEqual({
+      ok: true,
+      line: 'campaign start 2026-09-01',
+    });
+    expect(commandLine(commands, [group('township', sub('add', [o(T.String, 'name', '城南街道'), o(T.Integer, 'target', 28000)]))])).toEqual({
+      ok: true,
+      line: 'township add 城南街道 target 28000',
+    });
+    expect(commandLine(commands, [sub('grant', [o(T.User, 'user', '123'), o(T.String, 'role', 'admin')])])).toEqual({ ok: true, line: 'grant <@123> admin' });
+    expect(commandLine(commands, [sub('nope')])).toBeNull();
+    expect(commandLine(commands, [])).toBeNull();
+  });
+
+  it('flags a value an optional positional argument would not take', () => {
+    const r = commandLine(commands, [sub('pay', [o(T.Integer, 'people', 3), o(T.String, 'amount', 'lots')])]);
+    expect(r).toMatchObject({ ok: false, value: 'lots' });
+  });
+
+  it('round-trips every declared form: the line selects the same command', () => {
+    const sample = { string: 'x1', integer: 7, user: '42' } as const;
+    const forms = commands.flatMap((c): { path: string[]; command: AnyCommand; options: InteractionOption[] }[] => {
+      const opts = (cmd: AnyCommand) =>
+        Object.entries(cmd.args as ArgSpecs).map(([n, s]) => o(s.optionType === 'integer' ? T.Integer : s.optionType === 'user' ? T.User : T.String, optionName(n), s.choices?.[0]?.value ?? (s.accepts ? '100' : sample[s.optionType])));
+      if (!c.subcommands?.length) return [{ path: [c.name], command: c, options: [sub(c.name, opts(c))] }];
+      const inner = (c.run ? [{ name: SHOW_SUBCOMMAND, cmd: c, path: [c.name] }] : []).concat(
+        c.subcommands.map((s) => ({ name: s.name, cmd: s, path: [c.name, s.name] })),
+      );
+      return inner.map((i) => ({ path: i.path, command: i.cmd, options: [{ type: T.SubcommandGroup, name: c.name, options: [sub(i.name, opts(i.cmd))] }] }));
+    });
+    expect(forms.length).toBeGreaterThan(10);
+    for (const f of forms) {
+      const r = commandLine(commands, f.options);
+      expect(r?.ok, f.path.join(' ')).toBe(true);
+      const selected = selectCommand(commands, tokenize((r as { line: string }).line));
+      expect(selected?.path).toEqual(f.path);
+      expect(selected?.command).toBe(f.command);
+    }
+  });
+
+  it('names options from argument names', () => {
+    expect(optionName('townshipName')).toBe('township_name');
+    expect(() => optionName('has space')).toThrow();
+    const cmd = defineCommand({
+      name: 'x',
+      aliases: [],
+      summary: { 'zh-CN': 'x', en: 'x' },
+      permission: 'anyone',
+      writes: false,
+      args: { areaName: arg.word({ label: { 'zh-CN': '地区', en: 'area' }, description: { 'zh-CN': 'd', en: 'd' } }) },
+      run: async () => ok(''),
+    });
+    const [built] = buildSlashCommands([cmd]);
+    expect((built!.options![0] as Option).options![0]!.name).toBe('area_name');
+  });
+});
