@@ -39,7 +39,7 @@ export async function openApp(options: AppOptions): Promise<App> {
   try {
     await migrateToLatestOrThrow(database.db);
     const admins = options.consoleAdmin ? [{ platform: 'console', externalId: 'admin' }, ...config.admins] : config.admins;
-    const { created } = await ensureBaseline(database.db, { areaName: config.areaName, timeZone: config.timeZone, now: now(), admins });
+    const { created } = await ensureBaseline(database.db, { areaName: config.areaName, areaKind: config.areaKind, timeZone: config.timeZone, now: now(), admins });
     if (created && options.seedDemo && config.demo) {
       await seedDemoDistrict(database.db, now());
       log.info('new database seeded with the demo district', { database: database.file ?? 'postgres' });

@@ -17,6 +17,8 @@ export interface Config {
   /** A new database starts with the demo district (console mode only). */
   demo: boolean;
   areaName: string;
+  /** What the root area is: a district (default) or a city whose children are districts. */
+  areaKind: 'district' | 'city';
   locale: Locale;
   timeZone: string;
   boardAt: BoardTime[];
@@ -68,6 +70,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     if (m) admins.push({ platform: m[1]!, externalId: m[2]! });
     else problems.push(`ENROLLBOT_ADMINS: "${item}" must be platform:id, e.g. slack:U123 or discord:456`);
   }
+  const areaKind = get('ENROLLBOT_AREA_KIND') ?? 'district';
+  if (areaKind !== 'district' && areaKind !== 'city') problems.push('ENROLLBOT_AREA_KIND must be district or city');
   const logLevel = (get('LOG_LEVEL') ?? 'info') as LogLevel;
   if (!['debug', 'info', 'warn', 'error', 'silent'].includes(logLevel)) problems.push('LOG_LEVEL must be debug, info, warn, error or silent');
 
@@ -98,6 +102,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     databaseUrl,
     demo: demoRaw === '1',
     areaName: get('ENROLLBOT_AREA') ?? '本区',
+    areaKind: areaKind as Config['areaKind'],
     locale: locale!,
     timeZone,
     boardAt: boardAt!,

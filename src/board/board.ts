@@ -7,7 +7,7 @@ import type { Kysely } from 'kysely';
 import type { Area, Campaign, Database } from '../db/schema.ts';
 import { childrenOf } from '../store/areas.ts';
 import { dayOf, totalsOf } from '../store/totals.ts';
-import { targetsOf } from '../store/targets.ts';
+import { effectiveTargetsOf, targetsOf } from '../store/targets.ts';
 import { rankStandings, type Standing } from '../domain/standings.ts';
 import { dailyPace, formatRate, rateBasisPoints } from '../domain/rates.ts';
 import { daysLeft, zonedParts } from '../domain/calendar.ts';
@@ -41,10 +41,11 @@ export async function loadBoard(
 ): Promise<Board> {
   const children = await childrenOf(db, input.area.id);
   const ids = [input.area.id, ...children.map((c) => c.id)];
-  const [totals, day, targets] = await Promise.all([
+  const [totals, day, targets, own] = await Promise.all([
     totalsOf(db, input.campaign.id, ids),
     dayOf(db, input.campaign.id, ids, input.today),
-    targetsOf(db, input.campaign.id, ids),
+    effectiveTargetsOf(db, input.campaign.id, children),
+    targetsOf(db, input.campaign.id, [input.area.id]),
   ]);
   const rows = rankStandings(
     children.map((c) => ({
@@ -57,7 +58,7 @@ export async function loadBoard(
     })),
   );
   const childTargets = rows.reduce((s, r) => s + r.target, 0);
-  const target = targets.get(input.area.id) ?? childTargets;
+  const target = own.get(input.area.id) ?? childTargets;
   const enrolled = totals.get(input.area.id)?.people ?? 0;
   const left = daysLeft(input.today < input.campaign.start_date ? input.campaign.start_date : input.today, input.campaign.deadline);
   return {

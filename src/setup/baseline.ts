@@ -25,6 +25,7 @@ export function defaultSeason(today: string): { name: string; start: string; dea
 
 export interface BaselineInput {
   areaName: string;
+  areaKind: 'district' | 'city';
   timeZone: string;
   now: Date;
   admins: { platform: string; externalId: string }[];
@@ -35,7 +36,7 @@ export async function ensureBaseline(db: Kysely<Database>, input: BaselineInput)
   return db.transaction().execute(async (tx) => {
     let root = await findRootArea(tx);
     const created = !root;
-    if (!root) root = await createArea(tx, { parent: null, name: input.areaName, kind: 'district', now: input.now });
+    if (!root) root = await createArea(tx, { parent: null, name: input.areaName, kind: input.areaKind, now: input.now });
     if (!(await findCurrentCampaign(tx))) {
       const season = defaultSeason(businessDate(input.now, input.timeZone));
       await createCampaign(tx, { ...season, premiumFen: DEFAULT_PREMIUM_FEN, timeZone: input.timeZone, now: input.now });

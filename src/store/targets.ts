@@ -31,3 +31,37 @@ export async function targetsOf(db: Kysely<Database>, campaignId: number, areaId
     .execute();
   return new Map(rows.map((r) => [r.area_id, Number(r.people)]));
 }
+
+/**
+ * Effective targets of areas: an area's own target, or, when it has none, the
+ * sum of its children's effective targets (a city's district without a target
+ * of its own counts its townships'). Reads the subtrees only for areas that
+ * need it.
+ */
+export async function effectiveTargetsOf(
+  db: Kysely<Database>,
+  campaignId: number,
+  areas: { id: number; path: string }[],
+): Promise<Map<number, number>> {
+  const own = await targetsOf(db, campaignId, areas.map((a) => a.id));
+  const missing = areas.filter((a) => !own.has(a.id));
+  if (missing.length === 0) return own;
+  const out = new Map(own);
+  for (const area of missing) {
+    const rows = await db
+      .selectFrom('area')
+      .leftJoin('target', (j) => j.onRef('target.area_id', '=', 'area.id').on('target.campaign_id', '=', campaignId))
+      .select(['area.id', 'area.parent_id', 'target.people'])
+      .where('area.path', 'like', `${area.path}%`)
+      .execute();
+    const children = new Map<number, number[]>();
+    for (const r of rows) {
+      if (r.parent_id === null) continue;
+      children.set(r.parent_id, [...(children.get(r.parent_id) ?? []), r.id]);
+    }
+    const targetOf = new Map(rows.filter((r) => r.people !== null).map((r) => [r.id, Number(r.people)]));
+    const effective = (id: number): number => targetOf.get(id) ?? (children.get(id) ?? []).reduce((s, c) => s + effective(c), 0);
+    out.set(area.id, effective(area.id));
+  }
+  return out;
+}

@@ -82,3 +82,19 @@ describe('admin and query commands in the console', () => {
     expect(out).toContain('Only an admin can do that.');
   });
 });
+
+describe('a city deployment', () => {
+  it('puts districts under the city and townships under the districts', async () => {
+    app = await openTestApp({ env: { ENROLLBOT_AREA: '九江市', ENROLLBOT_AREA_KIND: 'city' } });
+    const out = await runConsoleScript(
+      app,
+      ['township add 濂溪区', 'township add 十里街道 under 濂溪区 target 100', 'pay 10 in 十里街道', 'pay 1 in 濂溪区', 'board', 'progress 濂溪区'].join('\n'),
+    );
+    expect(out).toContain('已在九江市下添加区县“濂溪区”');
+    expect(out).toContain('已在濂溪区下添加乡镇“十里街道”，任务 100人');
+    expect(out).toContain('已登记 #1：十里街道 10人');
+    expect(out).toContain('“濂溪区”不是乡镇或村（社区），不能登记缴费');
+    expect(out).toContain('九江市合计：10/100人');
+    expect(out).toContain('濂溪区：已缴 10/100人，完成率 10.00%');
+  });
+});
