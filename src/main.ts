@@ -10,6 +10,7 @@ import { openApp } from './app.ts';
 import { jsonLogger } from './core/logger.ts';
 import { createConsolePlatform } from './platforms/console/console-platform.ts';
 import { EnrollbotError } from './core/errors.ts';
+import { startBackground } from './background.ts';
 
 async function main(): Promise<number> {
   if (existsSync('.env')) process.loadEnvFile('.env');
@@ -29,8 +30,19 @@ async function main(): Promise<number> {
     interactive,
     imageDir: join(dirname(app.database.file ?? 'data/x'), 'images'),
   });
+  // The outbox worker and the board schedule run in the console too, so
+  // scheduled and late posts print there with their channel's name.
+  let background;
+  try {
+    background = await startBackground({ app, config, platforms: [consolePlatform], log });
+  } catch (e) {
+    await app.close();
+    throw e;
+  }
   await consolePlatform.start();
   await consolePlatform.finished;
+  // Deliver what is already due (a late board, a `board post`) before exiting.
+  await background.stop({ drain: true, timeoutMs: 15_000 });
   await app.close();
   return 0;
 }

@@ -82,7 +82,9 @@ export function boardChartSvg(board: Board, t: Catalogue): string {
     out.push(
       `<text x="${LEFT - 10}" y="${y + ROW / 2 + 5}" font-size="15" text-anchor="end" fill="#222">${escapeXml(`${r.rank}. ${r.name}`)}</text>`,
       `<rect x="${LEFT}" y="${y + 5}" width="${w.toFixed(1)}" height="${ROW - 10}" fill="${behind ? '#f0a04b' : '#3b7dd8'}"/>`,
-      `<text x="${(LEFT + w + 6).toFixed(1)}" y="${y + ROW / 2 + 5}" font-size="13" fill="#333" stroke="#ffffff" stroke-width="3" paint-order="stroke">${formatRate(r.rateBp)}</text>`,
+      // A white plate under the value keeps it readable where a reference line crosses it.
+      `<rect x="${(LEFT + w + 3).toFixed(1)}" y="${y + 6}" width="${formatRate(r.rateBp).length * 7.5 + 6}" height="${ROW - 12}" fill="#ffffff"/>`,
+      `<text x="${(LEFT + w + 6).toFixed(1)}" y="${y + ROW / 2 + 5}" font-size="13" fill="#333">${formatRate(r.rateBp)}</text>`,
     );
   });
   out.push('</svg>');
