@@ -5,9 +5,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Area, Campaign, Database } from '../db/schema.ts';
-import { childrenOf } from '../store/areas.ts';
-import { dayOf, totalsOf } from '../store/totals.ts';
-import { targetsOf } from '../store/targets.ts';
+import { figuresUnder } from '../store/board-figures.ts';
 import { lastPost, standingsOf } from '../store/board-posts.ts';
 import { rankStandings, type Standing } from '../domain/standings.ts';
 import { dailyPace, formatRate, rateBasisPoints } from '../domain/rates.ts';
@@ -78,30 +76,26 @@ export async function loadBoard(
   db: Kysely<Database>,
   input: { campaign: Campaign; area: Area; today: string; now: Date },
 ): Promise<Board> {
-  const children = await childrenOf(db, input.area.id);
-  const ids = [input.area.id, ...children.map((c) => c.id)];
-  const [totals, day, targets, last] = await Promise.all([
-    totalsOf(db, input.campaign.id, ids),
-    dayOf(db, input.campaign.id, ids, input.today),
-    targetsOf(db, input.campaign.id, ids),
+  const [{ self, children }, last] = await Promise.all([
+    figuresUnder(db, { campaignId: input.campaign.id, areaId: input.area.id, businessDate: input.today }),
     lastPost(db, input.campaign.id, input.area.id),
   ]);
   const previousRanks = new Map<number, number>();
   if (last) for (const [id, s] of await standingsOf(db, last.id)) previousRanks.set(id, s.rank);
   const ranked = rankStandings(
     children.map((c) => ({
-      areaId: c.id,
-      name: c.name,
-      enrolled: totals.get(c.id)?.people ?? 0,
-      target: targets.get(c.id) ?? 0,
-      today: day.get(c.id)?.people ?? 0,
-      amountFen: totals.get(c.id)?.amountFen ?? 0,
+      areaId: c.area.id,
+      name: c.area.name,
+      enrolled: c.enrolled,
+      target: c.target ?? 0,
+      today: c.today,
+      amountFen: c.amountFen,
     })),
   );
   const rows = withRankChange(ranked, previousRanks);
   const childTargets = rows.reduce((s, r) => s + r.target, 0);
-  const target = targets.get(input.area.id) ?? childTargets;
-  const enrolled = totals.get(input.area.id)?.people ?? 0;
+  const target = self?.target ?? childTargets;
+  const enrolled = self?.enrolled ?? 0;
   const left = daysLeft(input.today < input.campaign.start_date ? input.campaign.start_date : input.today, input.campaign.deadline);
   return {
     area: input.area,
@@ -112,8 +106,8 @@ export async function loadBoard(
     total: {
       enrolled,
       target,
-      today: day.get(input.area.id)?.people ?? 0,
-      amountFen: totals.get(input.area.id)?.amountFen ?? 0,
+      today: self?.today ?? 0,
+      amountFen: self?.amountFen ?? 0,
       rateBp: rateBasisPoints(enrolled, target),
     },
     daysLeft: left,
