@@ -15,7 +15,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { RateLimited, type PlatformOutbound } from '../platforms/platform.ts';
-import { claimOutbox, dueOutbox, recordOutcomes, storedReply, type OutboxOutcome } from '../store/outbox.ts';
+import { claimOutbox, dueOutbox, nextOutboxAttempt, recordOutcomes, storedReply, type OutboxOutcome } from '../store/outbox.ts';
 import type { Logger } from '../core/logger.ts';
 
 export interface OutboxWorkerOptions {
@@ -48,7 +48,10 @@ export interface OutboxWorker {
    * then waits for sends in flight (within `timeoutMs`) and records them.
    */
   stop(opts?: { drain?: boolean; timeoutMs?: number }): Promise<void>;
-  /** Resolves when nothing is due, nothing waits for a retry within `horizonMs`, and nothing is in flight. */
+  /**
+   * Resolves true when every queued row of this worker's platforms is
+   * delivered and nothing is in flight; false if that takes over `timeoutMs`.
+   */
   idle(timeoutMs?: number): Promise<boolean>;
 }
 
@@ -157,7 +160,10 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     const claimed = await claimOutbox(db, ids, { by: id, now: current, leaseMs });
     for (const row of claimed) send(row);
     if (!pending && inFlight.size === 0 && claimed.length === 0 && outcomes.length === 0) {
-      for (const w of idleWaiters.splice(0)) w();
+      // Nothing to do now: wake for the earliest retry, or report idle when none is left.
+      const retryAt = await nextOutboxAttempt(db, [...platforms.keys()], current);
+      if (retryAt) wake = Math.min(wake, Math.max(5, retryAt.getTime() - t));
+      else for (const w of idleWaiters.splice(0)) w();
     }
     return wake;
   }

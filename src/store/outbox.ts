@@ -117,3 +117,22 @@ export async function recordOutcomes(db: Kysely<Database>, by: string, outcomes:
     }
   });
 }
+
+/**
+ * When undelivered rows of some platforms may next be tried (a row held by a
+ * live claim not before its lease ends), or null when none is left.
+ */
+export async function nextOutboxAttempt(db: Kysely<Database>, platforms: string[], now: Date): Promise<Date | null> {
+  if (platforms.length === 0) return null;
+  const iso = now.toISOString();
+  const base = db.selectFrom('outbox').where('delivered_at', 'is', null).where('platform', 'in', platforms);
+  const [free, held] = await Promise.all([
+    base
+      .select((eb) => eb.fn.min('next_attempt_at').as('at'))
+      .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', iso)]))
+      .executeTakeFirst(),
+    base.select((eb) => eb.fn.min('claimed_until').as('at')).where('claimed_until', '>=', iso).executeTakeFirst(),
+  ]);
+  const times = [free?.at, held?.at].filter((x): x is string => typeof x === 'string').map((x) => Date.parse(x));
+  return times.length ? new Date(Math.min(...times)) : null;
+}

@@ -167,7 +167,7 @@ describe('outbox worker', () => {
     const second = await open();
     const w2 = worker(second, platform, { now: () => new Date(clock) });
     w2.start();
-    await w2.idle(2000);
+    expect(await w2.idle(300)).toBe(false); // the row is still held
     expect(platform.sent).toHaveLength(0);
     // …and sends it once when the lease is over.
     clock += 61_000;
