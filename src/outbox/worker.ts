@@ -55,6 +55,8 @@ export interface OutboxWorker {
   idle(timeoutMs?: number): Promise<boolean>;
 }
 
+const COALESCE_MS = 5;
+
 /** The delay before attempt n+1 after n failed attempts. */
 export function backoffMs(attempts: number, baseMs: number, maxMs: number): number {
   return Math.min(maxMs, baseMs * 2 ** Math.max(0, attempts - 1));
@@ -86,15 +88,29 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   let pending = false;
   const idleWaiters: (() => void)[] = [];
 
+  let timerAt = Infinity;
   function schedule(ms: number): void {
     if (stopped || !started) return;
     clearTimeout(timer);
-    timer = setTimeout(() => void run(), Math.max(0, ms));
+    timerAt = Date.now() + Math.max(0, ms);
+    timer = setTimeout(() => {
+      timerAt = Infinity;
+      void run();
+    }, Math.max(0, ms));
   }
 
   function kick(): void {
     if (running) again = true;
     else schedule(0);
+  }
+
+  /**
+   * After a send finishes: look again shortly, so that the outcomes of sends
+   * finishing together are recorded in one transaction rather than one each.
+   */
+  function soon(): void {
+    if (running) again = true;
+    else if (timerAt > Date.now() + COALESCE_MS) schedule(COALESCE_MS);
   }
 
   function send(row: { id: number; platform: string; channelId: string; attempts: number; reply: string; image: string | null }) {
@@ -110,7 +126,9 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
         const t = now().getTime();
         if (e instanceof RateLimited) {
           const until = t + Math.max(e.retryAfterMs, 0);
-          nextAt.set(key, Math.max(nextAt.get(key) ?? 0, until));
+          // The platform refused this one, so the pacing counts from its
+          // answer: the channel is free again when the platform says.
+          nextAt.set(key, until);
           outcomes.push({ id: row.id, delivered: false, nextAttemptAt: new Date(until), error: e.message });
         } else {
           const wait = backoffMs(row.attempts, baseBackoff, maxBackoff);
@@ -120,7 +138,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
         }
       } finally {
         inFlight.delete(key);
-        kick();
+        soon();
       }
     })();
     inFlight.set(key, p);
