@@ -116,7 +116,8 @@ export async function loadBoard(
   };
 }
 
-const n = (x: number) => x.toLocaleString('en');
+/** `12345` → `12,345`. A regex, not `toLocaleString`: a 250-row board formats ~750 numbers, and Intl costs ~1 µs each. */
+const n = (x: number) => String(x).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 /** `+12`, `-3`, `+0`: a change always shows its sign. */
 export const signed = (x: number) => (x < 0 ? n(x) : `+${n(x)}`);
 
