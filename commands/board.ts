@@ -1,21 +1,67 @@
-/** `board`: the leaderboard now, for this channel's area. */
+/** `board`: the leaderboard now, for this channel's area; `board post` (admin): publish the board now. */
 import { defineCommand } from '../src/core/command.ts';
 import { channelArea } from '../src/core/scope.ts';
+import { Refusal } from '../src/core/refusal.ts';
+import { ok } from '../src/core/reply.ts';
 import { loadBoard, renderBoard } from '../src/board/board.ts';
+import { publishBoards } from '../src/board/publish.ts';
+import { leadersChannels } from '../src/store/bindings.ts';
+import { zonedParts } from '../src/domain/calendar.ts';
+
+const post = defineCommand({
+  name: 'post',
+  aliases: ['发布'],
+  summary: {
+    'zh-CN': '立即向每个领导群发布一期通报（编号、图表），与定时通报相同。',
+    en: "Publish the board now to every leaders' channel (numbered, with the chart), as the daily post does.",
+  },
+  permission: 'admin',
+  writes: true,
+  args: {},
+  async run(ctx) {
+    const { t } = ctx;
+    if ((await leadersChannels(ctx.db)).length === 0) throw new Refusal(t.boardNoLeaders());
+    const at = zonedParts(ctx.now, ctx.campaign.time_zone);
+    const slot = `${String(at.hour).padStart(2, '0')}:${String(at.minute).padStart(2, '0')}`;
+    const published = await publishBoards(ctx.db, {
+      campaign: ctx.campaign,
+      businessDate: ctx.today,
+      slot,
+      kind: 'manual',
+      late: false,
+      now: ctx.now,
+      t,
+      demo: ctx.settings.demo,
+      claimedBy: ctx.sourceKey ?? `${ctx.channel.platform}:${ctx.channel.id}`,
+    });
+    if (published.length === 0) return ok(t.boardAlreadyPosted({ time: slot }));
+    await ctx.audit('board.post', { slot, posts: published.map((p) => ({ area: p.areaId, seq: p.seq, channels: p.channels })) });
+    return ok(
+      t.boardPosted({
+        posts: published.map((p) => t.boardPostedItem({ area: p.areaName, seq: p.seq })).join('、'),
+        channels: published.reduce((s, p) => s + p.channels, 0),
+      }),
+    );
+  },
+});
 
 export default defineCommand({
   name: 'board',
   aliases: ['排行', '进度', '通报'],
   summary: {
-    'zh-CN': '查看本频道所属地区的实时排行：排名、完成率、今日新增、收缴金额、剩余天数和每日所需进度。',
-    en: "The leaderboard now for this channel's area: rank, completion, today's increase, amount, days left and pace.",
+    'zh-CN': '查看本频道所属地区的实时排行：排名、完成率、今日新增、收缴金额、较上期排名变化、剩余天数和每日所需进度。',
+    en: "The leaderboard now for this channel's area: rank, completion, today's increase, amount, rank change since the last post, days left and pace.",
   },
   permission: 'anyone',
   writes: false,
   args: {},
+  subcommands: [post],
   async run(ctx) {
     const area = await channelArea(ctx);
     const board = await loadBoard(ctx.db, { campaign: ctx.campaign, area, today: ctx.today, now: ctx.now });
+    // No chart here: rendering one takes about half a second (resvg shapes
+    // every label with a 10 MB CJK face), too slow for an answer on demand.
+    // The published posts carry it.
     return renderBoard(board, ctx.t, ctx.settings.demo);
   },
 });

@@ -22,6 +22,8 @@ export interface Config {
   locale: Locale;
   timeZone: string;
   boardAt: BoardTime[];
+  /** At start, a board time that passed within this many hours is posted late, once. */
+  boardGraceHours: number;
   admins: { platform: string; externalId: string }[];
   piiKey: string | null;
   logLevel: LogLevel;
@@ -64,6 +66,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   const boardAtRaw = get('ENROLLBOT_BOARD_AT') ?? '18:00';
   const boardAt = parseBoardTimes(boardAtRaw);
   if (!boardAt) problems.push(`ENROLLBOT_BOARD_AT "${boardAtRaw}" must be HH:MM or HH:MM,HH:MM (24-hour)`);
+  const graceRaw = get('ENROLLBOT_BOARD_GRACE_HOURS') ?? '6';
+  const boardGraceHours = Number(graceRaw);
+  if (!/^\d+(\.\d+)?$/.test(graceRaw) || boardGraceHours > 24) {
+    problems.push(`ENROLLBOT_BOARD_GRACE_HOURS "${graceRaw}" must be a number of hours from 0 to 24`);
+  }
   const admins: Config['admins'] = [];
   for (const item of (get('ENROLLBOT_ADMINS') ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
     const m = /^(slack|discord|console):(.+)$/.exec(item);
@@ -106,6 +113,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     locale: locale!,
     timeZone,
     boardAt: boardAt!,
+    boardGraceHours,
     admins,
     piiKey: get('ENROLLBOT_PII_KEY') ?? null,
     logLevel,

@@ -1,7 +1,7 @@
 /**
  * `npm start`: the bot. With no platform credentials it runs the console;
  * with Slack or Discord credentials it runs those (and the console only with
- * `--console`).
+ * `--console`). Beside the chat run the outbox worker and the schedules.
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -13,6 +13,7 @@ import { EnrollbotError } from './core/errors.ts';
 import { commands } from '../commands/index.ts';
 import { createDiscordPlatform } from './platforms/discord/discord-platform.ts';
 import type { Platform } from './platforms/platform.ts';
+import { startBackground } from './background.ts';
 
 /** Resolves on the first SIGINT or SIGTERM. */
 function untilSignal(): Promise<void> {
@@ -35,23 +36,35 @@ async function main(): Promise<number> {
   const app = await openApp({ config, log, seedDemo: wantsConsole, consoleAdmin: wantsConsole });
   const platforms: Platform[] = [];
   if (config.discord) platforms.push(createDiscordPlatform({ ...config.discord, dispatcher: app.dispatcher, commands, log }));
-  for (const p of platforms) await p.start();
-  if (!wantsConsole) {
-    await untilSignal();
-    for (const p of platforms) await p.stop();
+  const consolePlatform = wantsConsole
+    ? createConsolePlatform({
+        dispatcher: app.dispatcher,
+        input: process.stdin,
+        output: process.stdout,
+        interactive,
+        imageDir: join(dirname(app.database.file ?? 'data/x'), 'images'),
+      })
+    : null;
+  // The outbox worker and the board schedule run in the console too, so
+  // scheduled and late posts print there with their channel's name.
+  let background;
+  try {
+    background = await startBackground({ app, config, platforms: consolePlatform ? [...platforms, consolePlatform] : platforms, log });
+    for (const p of platforms) await p.start();
+  } catch (e) {
+    await background?.stop();
     await app.close();
-    return 0;
+    throw e;
   }
-  const consolePlatform = createConsolePlatform({
-    dispatcher: app.dispatcher,
-    input: process.stdin,
-    output: process.stdout,
-    interactive,
-    imageDir: join(dirname(app.database.file ?? 'data/x'), 'images'),
-  });
-  await consolePlatform.start();
-  await consolePlatform.finished;
+  if (consolePlatform) {
+    await consolePlatform.start();
+    await consolePlatform.finished;
+  } else {
+    await untilSignal();
+  }
   for (const p of platforms) await p.stop();
+  // Deliver what is already due (a late board, a `board post`) before exiting.
+  await background.stop({ drain: true, timeoutMs: 15_000 });
   await app.close();
   return 0;
 }

@@ -5,9 +5,9 @@
  */
 import type { Kysely } from 'kysely';
 import type { Area, Campaign, Database } from '../db/schema.ts';
-import { childrenOf } from '../store/areas.ts';
-import { dayOf, totalsOf } from '../store/totals.ts';
-import { effectiveTargetsOf, targetsOf } from '../store/targets.ts';
+import { figuresUnder } from '../store/board-figures.ts';
+import { lastPost, standingsOf } from '../store/board-posts.ts';
+import { effectiveTargetsOf } from '../store/targets.ts';
 import { rankStandings, type Standing } from '../domain/standings.ts';
 import { dailyPace, formatRate, rateBasisPoints } from '../domain/rates.ts';
 import { daysLeft, zonedParts } from '../domain/calendar.ts';
@@ -23,43 +23,83 @@ export interface BoardTotal {
   rateBp: number | null;
 }
 
+/**
+ * A child area's line: its standing and its rank change since the previous
+ * post (positive: moved up; 0: same; null: it was not in that post).
+ */
+export interface BoardRow extends Standing {
+  change: number | null;
+}
+
+/** The post a board's rank changes are measured against. */
+export interface PreviousPost {
+  seq: number;
+  asOf: Date;
+}
+
 /** Everything a board shows, before it is put into words. */
 export interface Board {
   area: Area;
   campaign: Campaign;
   asOf: Date;
   today: string;
-  rows: Standing[];
+  rows: BoardRow[];
   total: BoardTotal;
   daysLeft: number;
   pace: number;
+  /** The last stored post of this area, or null when none was posted yet. */
+  previous: PreviousPost | null;
+}
+
+/** How a board is titled: live (on demand) or as a numbered post. */
+export interface BoardHeading {
+  seq: number;
+  late: boolean;
+}
+
+/** Rank change of each row against the ranks of a previous post (null: absent from it). */
+export function withRankChange(rows: readonly Standing[], previousRanks: ReadonlyMap<number, number>): BoardRow[] {
+  return rows.map((r) => {
+    const before = previousRanks.get(r.areaId);
+    return { ...r, change: before === undefined ? null : before - r.rank };
+  });
+}
+
+/** `▲2`, `▼1`, `—`, or the word for "new" when the area was not in the previous post. */
+export function formatRankChange(change: number | null, newWord: string): string {
+  if (change === null) return newWord;
+  if (change > 0) return `▲${change}`;
+  if (change < 0) return `▼${-change}`;
+  return '—';
 }
 
 export async function loadBoard(
   db: Kysely<Database>,
   input: { campaign: Campaign; area: Area; today: string; now: Date },
 ): Promise<Board> {
-  const children = await childrenOf(db, input.area.id);
-  const ids = [input.area.id, ...children.map((c) => c.id)];
-  const [totals, day, targets, own] = await Promise.all([
-    totalsOf(db, input.campaign.id, ids),
-    dayOf(db, input.campaign.id, ids, input.today),
-    effectiveTargetsOf(db, input.campaign.id, children),
-    targetsOf(db, input.campaign.id, [input.area.id]),
+  const [{ self, children }, last] = await Promise.all([
+    figuresUnder(db, { campaignId: input.campaign.id, areaId: input.area.id, businessDate: input.today }),
+    lastPost(db, input.campaign.id, input.area.id),
   ]);
-  const rows = rankStandings(
+  // A district of a city may have no target of its own: it counts its townships'.
+  const untargeted = children.filter((c) => c.target === null && c.area.kind !== 'village').map((c) => c.area);
+  const rolledUp = untargeted.length ? await effectiveTargetsOf(db, input.campaign.id, untargeted) : new Map<number, number>();
+  const previousRanks = new Map<number, number>();
+  if (last) for (const [id, s] of await standingsOf(db, last.id)) previousRanks.set(id, s.rank);
+  const ranked = rankStandings(
     children.map((c) => ({
-      areaId: c.id,
-      name: c.name,
-      enrolled: totals.get(c.id)?.people ?? 0,
-      target: targets.get(c.id) ?? 0,
-      today: day.get(c.id)?.people ?? 0,
-      amountFen: totals.get(c.id)?.amountFen ?? 0,
+      areaId: c.area.id,
+      name: c.area.name,
+      enrolled: c.enrolled,
+      target: c.target ?? rolledUp.get(c.area.id) ?? 0,
+      today: c.today,
+      amountFen: c.amountFen,
     })),
   );
+  const rows = withRankChange(ranked, previousRanks);
   const childTargets = rows.reduce((s, r) => s + r.target, 0);
-  const target = own.get(input.area.id) ?? childTargets;
-  const enrolled = totals.get(input.area.id)?.people ?? 0;
+  const target = self?.target ?? childTargets;
+  const enrolled = self?.enrolled ?? 0;
   const left = daysLeft(input.today < input.campaign.start_date ? input.campaign.start_date : input.today, input.campaign.deadline);
   return {
     area: input.area,
@@ -70,31 +110,44 @@ export async function loadBoard(
     total: {
       enrolled,
       target,
-      today: day.get(input.area.id)?.people ?? 0,
-      amountFen: totals.get(input.area.id)?.amountFen ?? 0,
+      today: self?.today ?? 0,
+      amountFen: self?.amountFen ?? 0,
       rateBp: rateBasisPoints(enrolled, target),
     },
     daysLeft: left,
     pace: dailyPace(enrolled, target, left),
+    previous: last ? { seq: last.seq, asOf: new Date(last.as_of) } : null,
   };
 }
 
-const n = (x: number) => x.toLocaleString('en');
+/** `12345` → `12,345`. A regex, not `toLocaleString`: a 250-row board formats ~750 numbers, and Intl costs ~1 µs each. */
+const n = (x: number) => String(x).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 /** `+12`, `-3`, `+0`: a change always shows its sign. */
 export const signed = (x: number) => (x < 0 ? n(x) : `+${n(x)}`);
 
-/** Puts a board into a neutral reply: title, table, total, deadline, call-outs. */
-export function renderBoard(board: Board, t: Catalogue, demo: boolean): Reply {
-  const at = zonedParts(board.asOf, board.campaign.time_zone);
-  const title = t.boardTitle({
-    area: board.area.name,
-    date: at.date,
-    time: `${String(at.hour).padStart(2, '0')}:${String(at.minute).padStart(2, '0')}`,
-    demo,
-  });
+const pad2 = (x: number) => String(x).padStart(2, '0');
+
+/** Month, day and `HH:mm` of an instant in a zone, for titles. */
+function stamp(instant: Date, zone: string): { month: string; day: string; time: string } {
+  const at = zonedParts(instant, zone);
+  return { month: at.date.slice(5, 7), day: at.date.slice(8, 10), time: `${pad2(at.hour)}:${pad2(at.minute)}` };
+}
+
+/**
+ * Puts a board into a neutral reply: title, table, total, deadline, call-outs.
+ * With `heading` it is titled as post 第N期; otherwise as the live board.
+ */
+export function renderBoard(board: Board, t: Catalogue, demo: boolean, heading?: BoardHeading): Reply {
+  const at = stamp(board.asOf, board.campaign.time_zone);
+  const title = heading
+    ? t.boardPostTitle({ seq: heading.seq, area: board.area.name, ...at, late: heading.late, demo })
+    : t.boardLiveTitle({ area: board.area.name, ...at, demo });
   if (board.rows.length === 0) return { status: 'ok', title, text: t.boardEmpty({ area: board.area.name }) };
-  const headers = t.boardColumns();
-  const aligns = ['right', 'left', 'right', 'right', 'right', 'right'] as const;
+  // The change column only when there is a post to compare with; it comes last
+  // so the figures keep their places whether it is there or not.
+  const compare = board.previous !== null;
+  const headers = compare ? [...t.boardColumns(), t.boardChangeColumn()] : t.boardColumns();
+  const aligns = ['right', 'left', 'right', 'right', 'right', 'right', 'right'] as const;
   const names = (rows: Standing[]) => rows.map((r) => `${r.name} ${formatRate(r.rateBp)}`).join('、');
   const footer = [
     t.boardTotal({
@@ -111,6 +164,9 @@ export function renderBoard(board: Board, t: Catalogue, demo: boolean): Reply {
     footer.push(t.boardTop({ names: names(board.rows.slice(0, 3)) }));
     footer.push(t.boardBottom({ names: names(board.rows.slice(-3)) }));
   }
+  if (board.previous) {
+    footer.push(t.boardChangeSince({ seq: board.previous.seq, ...stamp(board.previous.asOf, board.campaign.time_zone) }));
+  }
   return {
     status: 'ok',
     title,
@@ -124,6 +180,7 @@ export function renderBoard(board: Board, t: Catalogue, demo: boolean): Reply {
         formatRate(r.rateBp),
         signed(r.today),
         formatWan(r.amountFen),
+        ...(compare ? [formatRankChange(r.change, t.boardNewEntry())] : []),
       ]),
     },
     footer: footer.join('\n'),

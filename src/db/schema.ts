@@ -135,6 +135,47 @@ export interface OutboxTable {
   attempts: Generated<number>;
   delivered_at: string | null;
   last_error: string | null;
+  claimed_by: string | null;
+  claimed_until: string | null;
+}
+
+export type BoardPostKind = 'scheduled' | 'manual';
+
+export interface BoardPostTable {
+  id: Generated<number>;
+  campaign_id: number;
+  area_id: number;
+  seq: number;
+  business_date: string;
+  slot: string;
+  kind: BoardPostKind;
+  late: number;
+  as_of: string;
+  enrolled: number;
+  target: number;
+  today: number;
+  amount_fen: number;
+  created_at: string;
+}
+
+export interface BoardStandingTable {
+  post_id: number;
+  area_id: number;
+  rank: number;
+  enrolled: number;
+  target: number;
+  today: number;
+  amount_fen: number;
+}
+
+export interface JobClaimTable {
+  job: string;
+  area_id: number;
+  business_date: string;
+  claimed_at: string;
+  claimed_by: string;
+  expires_at: string;
+  done_at: string | null;
 }
 
 /** Every table enrollbot owns. */
@@ -153,6 +194,9 @@ export interface Database {
   audit_log: AuditLogTable;
   setting: SettingTable;
   outbox: OutboxTable;
+  board_post: BoardPostTable;
+  board_standing: BoardStandingTable;
+  job_claim: JobClaimTable;
 }
 
 export type Area = Selectable<AreaTable>;
@@ -161,3 +205,4 @@ export type Member = Selectable<MemberTable>;
 export type ChannelBinding = Selectable<ChannelBindingTable>;
 export type LedgerEntry = Selectable<LedgerEntryTable>;
 export type NewLedgerEntry = Insertable<LedgerEntryTable>;
+export type BoardPost = Selectable<BoardPostTable>;

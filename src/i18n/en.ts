@@ -93,4 +93,19 @@ export const en: Catalogue = {
   campaignDatesOrder: (p) => `The start ${p.start} cannot be after the deadline ${p.deadline}.`,
   premiumZero: () => `The standard premium must be more than 0.`,
   nameInvalid: () => `The name cannot be empty.`,
+  // --- board ---
+  boardLiveTitle: (p) => `${p.demo ? '[DEMO DATA] ' : ''}${p.area} enrollment progress (live, as of ${p.month}-${p.day} ${p.time})`,
+  boardPostTitle: (p) =>
+    `${p.demo ? '[DEMO DATA] ' : ''}No. ${p.seq}: ${p.area} enrollment progress (as of ${p.month}-${p.day} ${p.time})${p.late ? ' [late]' : ''}`,
+  boardChangeColumn: () => 'Change',
+  boardNewEntry: () => 'new',
+  boardChangeSince: (p) => `Rank changes against No. ${p.seq} (${p.month}-${p.day} ${p.time}).`,
+  boardPosted: (p) => `Posted ${p.posts} to ${p.channels} channel(s); delivery follows shortly.`,
+  boardPostedItem: (p) => `${p.area} No. ${p.seq}`,
+  boardAlreadyPosted: (p) => `The board for this minute (${p.time}) was posted already; nothing was posted twice.`,
+  boardNoLeaders: () => `There is no leaders' channel yet. Send bind leaders in the leaders' channel first.`,
+  chartTitle: (p) => `${p.area}: completion by unit (as of ${p.month}-${p.day} ${p.time})`,
+  chartTarget: () => `target 100%`,
+  chartAreaRate: (p) => `${p.area} overall ${p.rate}`,
+  chartAlt: (p) => `Bar chart of completion by unit in ${p.area}`,
 };

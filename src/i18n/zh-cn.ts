@@ -119,6 +119,23 @@ export const zhCN = {
   campaignDatesOrder: (p: { start: string; deadline: string }) => `开始日期 ${p.start} 不能晚于截止日期 ${p.deadline}。`,
   premiumZero: () => `标准保费必须大于 0。`,
   nameInvalid: () => `名称不能为空。`,
+  // --- board ---
+  boardLiveTitle: (p: { area: string; month: string; day: string; time: string; demo: boolean }) =>
+    `${p.demo ? '【演示数据】' : ''}${p.area}城乡居民医保征缴进度（实时，截至 ${p.month}月${p.day}日 ${p.time}）`,
+  boardPostTitle: (p: { seq: number; area: string; month: string; day: string; time: string; late: boolean; demo: boolean }) =>
+    `${p.demo ? '【演示数据】' : ''}第${p.seq}期 ${p.area}城乡居民医保征缴进度通报（截至 ${p.month}月${p.day}日 ${p.time}）${p.late ? '【迟发】' : ''}`,
+  boardChangeColumn: () => '较上期',
+  boardNewEntry: () => '新',
+  boardChangeSince: (p: { seq: number; month: string; day: string; time: string }) =>
+    `排名变化对比第${p.seq}期（${p.month}月${p.day}日 ${p.time}）。`,
+  boardPosted: (p: { posts: string; channels: number }) => `已发布 ${p.posts}，共 ${p.channels} 个频道，稍后送达。`,
+  boardPostedItem: (p: { area: string; seq: number }) => `${p.area}第${p.seq}期`,
+  boardAlreadyPosted: (p: { time: string }) => `本分钟（${p.time}）的通报已经发布过，未重复发布。`,
+  boardNoLeaders: () => `还没有领导群。请在领导群里发送 bind leaders 绑定后再发布。`,
+  chartTitle: (p: { area: string; month: string; day: string; time: string }) => `${p.area}各单位完成率（截至 ${p.month}月${p.day}日 ${p.time}）`,
+  chartTarget: () => `目标 100%`,
+  chartAreaRate: (p: { area: string; rate: string }) => `${p.area}合计 ${p.rate}`,
+  chartAlt: (p: { area: string }) => `${p.area}各单位完成率柱状图`,
 };
 
 /** The shape every catalogue has: the keys and parameters of the reference. */

@@ -1,0 +1,66 @@
+/**
+ * What runs beside the chat: the outbox delivery worker and the daily board
+ * schedule. One start function with one stop handle, shared by `npm start`
+ * (console included, so posts print there) and the tests.
+ */
+import type { Config } from './config.ts';
+import type { App } from './app.ts';
+import type { Logger } from './core/logger.ts';
+import type { PlatformOutbound } from './platforms/platform.ts';
+import { catalogue } from './i18n/index.ts';
+import { createOutboxWorker, type OutboxWorker } from './outbox/worker.ts';
+import { startBoardScheduler, type BoardScheduler } from './board/scheduler.ts';
+
+export interface Background {
+  worker: OutboxWorker;
+  scheduler: BoardScheduler;
+  /** Stops the schedule, then the worker (delivering what is due first with `drain`). */
+  stop(opts?: { drain?: boolean; timeoutMs?: number }): Promise<void>;
+}
+
+export interface BackgroundOptions {
+  app: App;
+  config: Config;
+  platforms: readonly PlatformOutbound[];
+  log: Logger;
+  now?: () => Date;
+  /** How often the worker looks for queued posts (default 250 ms, so chat posts appear promptly). */
+  pollMs?: number;
+  channelIntervalMs?: number;
+}
+
+/**
+ * Starts the worker and the schedule; a late post due at start is queued (and
+ * the worker woken) before this returns. Throws `schedule_invalid` when the
+ * schedule cannot be set up, with nothing left running.
+ */
+export async function startBackground(opts: BackgroundOptions): Promise<Background> {
+  const { app, config, log } = opts;
+  const worker = createOutboxWorker({
+    db: app.database.db,
+    platforms: opts.platforms,
+    log,
+    now: opts.now,
+    pollMs: opts.pollMs ?? 250,
+    channelIntervalMs: opts.channelIntervalMs,
+  });
+  const scheduler = await startBoardScheduler({
+    db: app.database.db,
+    boardAt: config.boardAt,
+    graceMs: config.boardGraceHours * 3_600_000,
+    t: catalogue(config.locale),
+    demo: app.demo,
+    log,
+    now: opts.now,
+    onQueued: () => worker.kick(),
+  });
+  worker.start();
+  return {
+    worker,
+    scheduler,
+    async stop(stopOpts = {}) {
+      await scheduler.stop();
+      await worker.stop(stopOpts);
+    },
+  };
+}

@@ -1,0 +1,106 @@
+/**
+ * The board's bar chart: completion by child area, with the 100 % target line
+ * and the area's own rate, drawn as SVG and rendered to PNG by resvg with the
+ * Noto Sans SC font shipped in an npm package. System fonts are never used,
+ * so the chart looks the same on every host and Chinese text cannot vanish.
+ */
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { Resvg } from '@resvg/resvg-js';
+import type { Board } from './board.ts';
+import { formatRate } from '../domain/rates.ts';
+import { zonedParts } from '../domain/calendar.ts';
+import type { Catalogue } from '../i18n/index.ts';
+import type { ReplyImage } from '../core/reply.ts';
+
+const require = createRequire(import.meta.url);
+const fontRoot = dirname(require.resolve('@expo-google-fonts/noto-sans-sc/package.json'));
+
+/**
+ * The font files the chart is rendered with. Only the regular weight: resvg
+ * parses every file on each render (≈0.3 s per 10 MB face), and the title
+ * reads well at its size without bold.
+ */
+export const CHART_FONT_FILES = [join(fontRoot, '400Regular', 'NotoSansSC_400Regular.ttf')];
+export const CHART_FONT_FAMILY = 'Noto Sans SC';
+
+const escapeXml = (s: string) =>
+  s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
+
+const WIDTH = 960;
+const LEFT = 150; // names
+const RIGHT = 110; // value labels
+const TOP = 84; // title and legend
+const ROW = 28;
+const BOTTOM = 40;
+
+/** The chart as SVG text (exported so tests can render it with and without the font). */
+export function boardChartSvg(board: Board, t: Catalogue): string {
+  const zone = board.campaign.time_zone;
+  const at = zonedParts(board.asOf, zone);
+  const stamp = {
+    month: at.date.slice(5, 7),
+    day: at.date.slice(8, 10),
+    time: `${String(at.hour).padStart(2, '0')}:${String(at.minute).padStart(2, '0')}`,
+  };
+  const rows = board.rows;
+  const height = TOP + Math.max(1, rows.length) * ROW + BOTTOM;
+  const maxBp = Math.max(10_000, board.total.rateBp ?? 0, ...rows.map((r) => r.rateBp ?? 0));
+  // The scale ends at the next 10 % at or above the largest rate (at least 100 %).
+  const scaleBp = Math.ceil(maxBp / 1000) * 1000;
+  const plot = WIDTH - LEFT - RIGHT;
+  const x = (bp: number) => LEFT + (Math.max(0, bp) / scaleBp) * plot;
+  const areaBp = board.total.rateBp;
+  const out: string[] = [];
+  out.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="${CHART_FONT_FAMILY}">`,
+    `<rect width="100%" height="100%" fill="#ffffff"/>`,
+    `<text x="${WIDTH / 2}" y="34" font-size="22" text-anchor="middle" fill="#222">${escapeXml(t.chartTitle({ area: board.area.name, ...stamp }))}</text>`,
+  );
+  // Grid every 10 % (labels every 20 %).
+  for (let bp = 0; bp <= scaleBp; bp += 1000) {
+    const gx = x(bp).toFixed(1);
+    out.push(`<line x1="${gx}" y1="${TOP - 8}" x2="${gx}" y2="${height - BOTTOM + 4}" stroke="#e5e5e5" stroke-width="1"/>`);
+    if (bp % 2000 === 0) {
+      out.push(`<text x="${gx}" y="${height - BOTTOM + 22}" font-size="13" text-anchor="middle" fill="#666">${bp / 100}%</text>`);
+    }
+  }
+  const line = (bp: number, color: string, label: string, labelY: number) => {
+    const lx = x(bp).toFixed(1);
+    out.push(
+      `<line x1="${lx}" y1="${TOP - 10}" x2="${lx}" y2="${height - BOTTOM + 4}" stroke="${color}" stroke-width="2" stroke-dasharray="6 4"/>`,
+      `<text x="${lx}" y="${labelY}" font-size="13" text-anchor="middle" fill="${color}">${escapeXml(label)}</text>`,
+    );
+  };
+  line(10_000, '#d62728', t.chartTarget(), TOP - 14);
+  if (areaBp !== null) line(areaBp, '#555555', t.chartAreaRate({ area: board.area.name, rate: formatRate(areaBp) }), TOP - 30);
+  rows.forEach((r, i) => {
+    const y = TOP + i * ROW;
+    const bp = r.rateBp ?? 0;
+    const behind = areaBp !== null && bp < areaBp;
+    const w = Math.max(0, x(bp) - LEFT);
+    out.push(
+      `<text x="${LEFT - 10}" y="${y + ROW / 2 + 5}" font-size="15" text-anchor="end" fill="#222">${escapeXml(`${r.rank}. ${r.name}`)}</text>`,
+      `<rect x="${LEFT}" y="${y + 5}" width="${w.toFixed(1)}" height="${ROW - 10}" fill="${behind ? '#f0a04b' : '#3b7dd8'}"/>`,
+      // A white plate under the value keeps it readable where a reference line crosses it.
+      `<rect x="${(LEFT + w + 3).toFixed(1)}" y="${y + 6}" width="${formatRate(r.rateBp).length * 7.5 + 6}" height="${ROW - 12}" fill="#ffffff"/>`,
+      `<text x="${(LEFT + w + 6).toFixed(1)}" y="${y + ROW / 2 + 5}" font-size="13" fill="#333">${formatRate(r.rateBp)}</text>`,
+    );
+  });
+  out.push('</svg>');
+  return out.join('\n');
+}
+
+/** Renders SVG to PNG with the packaged CJK font only; `fontFiles: []` renders without any font (for tests). */
+export function renderSvgPng(svg: string, fontFiles: readonly string[] = CHART_FONT_FILES): Buffer {
+  const resvg = new Resvg(svg, {
+    font: { loadSystemFonts: false, fontFiles: [...fontFiles], defaultFontFamily: CHART_FONT_FAMILY, sansSerifFamily: CHART_FONT_FAMILY },
+    background: '#ffffff',
+  });
+  return resvg.render().asPng();
+}
+
+/** The chart as an image to attach to a board reply. */
+export function boardChart(board: Board, t: Catalogue, filename: string): ReplyImage {
+  return { png: renderSvgPng(boardChartSvg(board, t)), filename, alt: t.chartAlt({ area: board.area.name }) };
+}

@@ -1,0 +1,59 @@
+/**
+ * An area's and its children's figures in one query: running totals, the
+ * day's increments and targets, joined on the area tree. What a board is
+ * built from; its cost is the number of children, never the ledger's size.
+ */
+import type { Kysely } from 'kysely';
+import type { Area, Database } from '../db/schema.ts';
+
+/** One area's figures (zero where nothing was logged; target null where none is set). */
+export interface AreaFiguresRow {
+  area: Area;
+  enrolled: number;
+  amountFen: number;
+  today: number;
+  target: number | null;
+}
+
+/** The area itself and each of its children, children in id order. */
+export async function figuresUnder(
+  db: Kysely<Database>,
+  input: { campaignId: number; areaId: number; businessDate: string },
+): Promise<{ self: AreaFiguresRow | undefined; children: AreaFiguresRow[] }> {
+  const rows = await db
+    .selectFrom('area as a')
+    .leftJoin('area_total as t', (j) => j.onRef('t.area_id', '=', 'a.id').on('t.campaign_id', '=', input.campaignId))
+    .leftJoin('area_day as d', (j) =>
+      j.onRef('d.area_id', '=', 'a.id').on('d.campaign_id', '=', input.campaignId).on('d.business_date', '=', input.businessDate),
+    )
+    .leftJoin('target as g', (j) => j.onRef('g.area_id', '=', 'a.id').on('g.campaign_id', '=', input.campaignId))
+    .select([
+      'a.id',
+      'a.parent_id',
+      'a.name',
+      'a.kind',
+      'a.path',
+      'a.created_at',
+      't.people as enrolled',
+      't.amount_fen as amount_fen',
+      'd.people as today',
+      'g.people as target',
+    ])
+    .where((eb) => eb.or([eb('a.parent_id', '=', input.areaId), eb('a.id', '=', input.areaId)]))
+    .orderBy('a.id')
+    .execute();
+  let self: AreaFiguresRow | undefined;
+  const children: AreaFiguresRow[] = [];
+  for (const r of rows) {
+    const row: AreaFiguresRow = {
+      area: { id: r.id, parent_id: r.parent_id, name: r.name, kind: r.kind, path: r.path, created_at: r.created_at },
+      enrolled: Number(r.enrolled ?? 0),
+      amountFen: Number(r.amount_fen ?? 0),
+      today: Number(r.today ?? 0),
+      target: r.target === null ? null : Number(r.target),
+    };
+    if (r.id === input.areaId) self = row;
+    else children.push(row);
+  }
+  return { self, children };
+}

@@ -1,0 +1,84 @@
+/**
+ * The maintained totals (area_total, area_day) equal a full recount of the
+ * ledger after a random mix of payments, undos and voids over several days,
+ * logged through the real pipeline.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { openTestApp, type TestApp } from '../helpers/app.ts';
+import { pathIds } from '../../src/domain/permissions.ts';
+
+let app: TestApp | undefined;
+afterEach(async () => {
+  await app?.close();
+  app = undefined;
+});
+
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('maintained totals', () => {
+  it('match a full recount of the ledger after random pays, undos and voids', async () => {
+    app = await openTestApp({ now: new Date('2026-11-20T02:00:00Z') });
+    const places = ['东镇', '西镇', '南镇'];
+    for (const p of places) {
+      expect((await app.say('admin', 'console', `township add ${p} target 1000`)).status).toBe('ok');
+      for (const v of ['一村', '二村']) expect((await app.say('admin', 'console', `township add ${p}${v} under ${p}`)).status).toBe('ok');
+    }
+    const targets = places.flatMap((p) => [p, `${p}一村`, `${p}二村`]);
+    const rand = prng(42);
+    const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]!;
+    let ok = 0;
+    for (let i = 0; i < 160; i++) {
+      if (i % 40 === 39) app.setNow(new Date(Date.parse('2026-11-20T02:00:00Z') + ((i + 1) / 40) * 86_400_000));
+      const r = rand();
+      let line: string;
+      if (r < 0.7) line = `pay ${1 + Math.floor(rand() * 30)} ${rand() < 0.5 ? '' : `${Math.floor(rand() * 9000)}元`} in ${pick(targets)}`;
+      else if (r < 0.85) line = 'undo';
+      else line = `void #${1 + Math.floor(rand() * (i + 1))} 测试作废`;
+      if ((await app.say('admin', 'console', line)).status === 'ok') ok++;
+    }
+    expect(ok).toBeGreaterThan(120);
+
+    const db = app.database.db;
+    const entries = await db
+      .selectFrom('ledger_entry as e')
+      .innerJoin('area as a', 'a.id', 'e.area_id')
+      .select(['e.campaign_id', 'e.people', 'e.amount_fen', 'e.business_date', 'a.path'])
+      .execute();
+    expect(entries.some((e) => e.people < 0)).toBe(true); // reversals happened
+    const total = new Map<string, { people: number; amount: number; entries: number }>();
+    const day = new Map<string, { people: number; amount: number }>();
+    for (const e of entries) {
+      for (const id of pathIds(e.path)) {
+        const t = total.get(`${e.campaign_id}:${id}`) ?? { people: 0, amount: 0, entries: 0 };
+        total.set(`${e.campaign_id}:${id}`, { people: t.people + e.people, amount: t.amount + Number(e.amount_fen), entries: t.entries + 1 });
+        const k = `${e.campaign_id}:${id}:${e.business_date}`;
+        const d = day.get(k) ?? { people: 0, amount: 0 };
+        day.set(k, { people: d.people + e.people, amount: d.amount + Number(e.amount_fen) });
+      }
+    }
+    const maintainedTotal = new Map(
+      (await db.selectFrom('area_total').selectAll().execute()).map((r) => [
+        `${r.campaign_id}:${r.area_id}`,
+        { people: Number(r.people), amount: Number(r.amount_fen), entries: Number(r.entries) },
+      ]),
+    );
+    const maintainedDay = new Map(
+      (await db.selectFrom('area_day').selectAll().execute()).map((r) => [
+        `${r.campaign_id}:${r.area_id}:${r.business_date}`,
+        { people: Number(r.people), amount: Number(r.amount_fen) },
+      ]),
+    );
+    expect(maintainedTotal).toEqual(total);
+    expect(maintainedDay).toEqual(day);
+    expect(day.size).toBeGreaterThan(10); // several areas over several days
+  });
+});
