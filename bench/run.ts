@@ -3,11 +3,15 @@
  * beside the reference it is compared with, measured in the same run.
  */
 import { benchPay } from './pay.ts';
+import { benchBoard } from './board.ts';
 import type { BenchOptions, Figure } from './types.ts';
 
 const opts: BenchOptions = { quick: process.argv.includes('--quick') };
 
-const suites: [string, (o: BenchOptions) => Promise<Figure[]>][] = [['pay', benchPay]];
+const suites: [string, (o: BenchOptions) => Promise<Figure[]>][] = [
+  ['pay', benchPay],
+  ['board', benchBoard],
+];
 
 const rows: Figure[] = [];
 for (const [name, run] of suites) {
