@@ -8,30 +8,54 @@ import { dirname, join } from 'node:path';
 import { loadConfig } from './config.ts';
 import { openApp } from './app.ts';
 import { jsonLogger } from './core/logger.ts';
-import { createConsolePlatform } from './platforms/console/console-platform.ts';
+import { createConsolePlatform, type ConsolePlatform } from './platforms/console/console-platform.ts';
+import { createSlackPlatform } from './platforms/slack/slack-platform.ts';
+import type { Platform } from './platforms/platform.ts';
 import { EnrollbotError } from './core/errors.ts';
+
+/** Settles on the first SIGINT or SIGTERM. */
+function shutdownSignal(): Promise<string> {
+  return new Promise((resolve) => {
+    for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => resolve(sig));
+  });
+}
 
 async function main(): Promise<number> {
   if (existsSync('.env')) process.loadEnvFile('.env');
   const config = loadConfig(process.env);
   const wantsConsole = process.argv.includes('--console') || (!config.slack && !config.discord);
-  if (config.slack || config.discord) {
-    throw new EnrollbotError('config_invalid', 'Slack and Discord adapters are not available in this version yet; unset their variables to run the console');
+  if (config.discord) {
+    throw new EnrollbotError('config_invalid', 'The Discord adapter is not available in this version yet; unset the DISCORD_* variables');
   }
   const interactive = process.stdin.isTTY === true;
   // In the console the chat is on stdout; logs below warn would drown it.
   const log = jsonLogger(wantsConsole && config.logLevel === 'info' ? 'warn' : config.logLevel);
   const app = await openApp({ config, log, seedDemo: wantsConsole, consoleAdmin: wantsConsole });
-  const consolePlatform = createConsolePlatform({
-    dispatcher: app.dispatcher,
-    input: process.stdin,
-    output: process.stdout,
-    interactive,
-    imageDir: join(dirname(app.database.file ?? 'data/x'), 'images'),
-  });
-  await consolePlatform.start();
-  await consolePlatform.finished;
-  await app.close();
+  const platforms: Platform[] = [];
+  if (config.slack) platforms.push(createSlackPlatform({ slack: config.slack, dispatcher: app.dispatcher, log }));
+  let consolePlatform: ConsolePlatform | null = null;
+  if (wantsConsole) {
+    consolePlatform = createConsolePlatform({
+      dispatcher: app.dispatcher,
+      input: process.stdin,
+      output: process.stdout,
+      interactive,
+      imageDir: join(dirname(app.database.file ?? 'data/x'), 'images'),
+    });
+    platforms.push(consolePlatform);
+  }
+  const started: Platform[] = [];
+  try {
+    for (const platform of platforms) {
+      await platform.start();
+      started.push(platform);
+    }
+    // The console ends the process when its input ends; chat platforms run until a signal.
+    await (consolePlatform ? Promise.race([consolePlatform.finished, shutdownSignal()]) : shutdownSignal());
+  } finally {
+    for (const platform of started.reverse()) await platform.stop().catch(() => {});
+    await app.close();
+  }
   return 0;
 }
 
