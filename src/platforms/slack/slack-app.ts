@@ -13,6 +13,7 @@ import { createSlackDirectory, type SlackDirectory } from './directory.ts';
 import { mentionedUserIds, parseUserMention, stripLeadingMention } from './mentions.ts';
 import { postReply, rateLimitOf } from './outbound.ts';
 import { ACTION_ID_PATTERN, renderSlackMessage } from './render.ts';
+import { createWorkQueue, type WorkQueue } from './work-queue.ts';
 
 type WebClient = InstanceType<typeof webApi.WebClient>;
 
@@ -62,7 +63,7 @@ interface SlackInput {
   text: string;
 }
 
-async function runCommand(dispatcher: Dispatcher, directory: SlackDirectory, input: SlackInput): Promise<Reply> {
+async function runCommand(dispatcher: Dispatcher, directory: SlackDirectory, work: WorkQueue, input: SlackInput): Promise<Reply> {
   const mentioned = mentionedUserIds(input.text);
   const [user, channelName, names] = await Promise.all([
     directory.user(input.userId),
@@ -70,7 +71,7 @@ async function runCommand(dispatcher: Dispatcher, directory: SlackDirectory, inp
     Promise.all(mentioned.map(async (id) => [id, (await directory.user(id)).name] as const)),
   ]);
   const nameOf = new Map(names);
-  return dispatcher.handle({
+  return work.run(() => dispatcher.handle({
     platform: 'slack',
     channelId: input.channelId,
     channelName: channelName ?? input.channelId,
@@ -83,7 +84,7 @@ async function runCommand(dispatcher: Dispatcher, directory: SlackDirectory, inp
       const m = parseUserMention(token);
       return m ? { platform: 'slack', externalId: m.id, displayName: nameOf.get(m.id) ?? m.name ?? m.id } : null;
     },
-  });
+  }));
 }
 
 export function createSlackApp(options: SlackAppOptions): SlackBoltApp {
@@ -121,6 +122,7 @@ export function createSlackApp(options: SlackAppOptions): SlackBoltApp {
     app = new App({ ...common, receiver });
   }
   const directory = createSlackDirectory(app.client, { log });
+  const work = createWorkQueue();
 
   /** Where a refusal or error goes: only the person who asked sees it. */
   async function deliverEphemeral(reply: Reply, to: { respond?: RespondFn; client: WebClient; channelId: string; userId: string; threadTs?: string }) {
@@ -147,7 +149,7 @@ export function createSlackApp(options: SlackAppOptions): SlackBoltApp {
     await ack();
     const fields = { channel: command.channel_id, user: command.user_id };
     try {
-      const reply = await runCommand(dispatcher, directory, {
+      const reply = await runCommand(dispatcher, directory, work, {
         channelId: command.channel_id,
         channelName: command.channel_name || null,
         userId: command.user_id,
@@ -173,7 +175,7 @@ export function createSlackApp(options: SlackAppOptions): SlackBoltApp {
     const threadTs = event.thread_ts;
     const fields = { channel: event.channel, user: userId, event: body.event_id };
     try {
-      const reply = await runCommand(dispatcher, directory, {
+      const reply = await runCommand(dispatcher, directory, work, {
         channelId: event.channel,
         channelName: null,
         userId,
@@ -196,7 +198,7 @@ export function createSlackApp(options: SlackAppOptions): SlackBoltApp {
     const fields = { channel: channelId, user: body.user.id };
     if (action.type !== 'button' || !action.value || !channelId) return log.warn('slack action without a command', fields);
     try {
-      const reply = await runCommand(dispatcher, directory, {
+      const reply = await runCommand(dispatcher, directory, work, {
         channelId,
         channelName: body.channel?.name ?? null,
         userId: body.user.id,
