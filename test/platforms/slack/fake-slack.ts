@@ -31,6 +31,8 @@ export interface FakeSlack {
   calls: FakeCall[];
   users: Map<string, FakeUser>;
   channels: Map<string, string>;
+  /** When set, auth.test fails with this Slack error (a revoked or wrong token). */
+  authError: string | null;
   /** Answers the next `times` calls of `method` with 429 and `Retry-After: seconds`. */
   rateLimit(method: string, seconds: number, times?: number): void;
   /** Calls of one method. */
@@ -79,6 +81,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   function answer(method: string, body: Record<string, unknown>): Record<string, unknown> {
     switch (method) {
       case 'auth.test':
+        if (fake.authError) return { ok: false, error: fake.authError };
         return { ok: true, url: 'https://fake.slack.com/', team: 'Fake', user: 'enrollbot', team_id: 'T1', user_id: 'UBOT', bot_id: 'BBOT' };
       case 'chat.postMessage':
         return { ok: true, channel: body.channel, ts: `${++ts}.000100`, message: { text: body.text } };
@@ -141,7 +144,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const of = (method: string) => calls.filter((c) => c.method === method);
-  return {
+  const fake: FakeSlack = {
+    authError: null,
     apiUrl: `${base}/api/`,
     url: base,
     calls,
@@ -164,6 +168,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
         server.closeAllConnections();
       }),
   };
+  return fake;
 }
 
 /** Options for a request to the app's /slack/events. */

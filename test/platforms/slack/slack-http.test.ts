@@ -136,6 +136,18 @@ describe('/enroll', () => {
     expect(binding.channel_id).toBe('CSOUTH');
   });
 
+  it('records a replayed slash command (same trigger_id) once', async () => {
+    await setUpSouth();
+    const responseUrl = fake.responseUrl();
+    const body = slashBody({ text: 'pay 3 1200', userId: 'UWANG', channelId: 'CSOUTH', triggerId: 'trig.same', responseUrl });
+    expect((await sendToApp(slack.port!, body, FORM, { secret: SECRET })).status).toBe(200);
+    await responseTo(responseUrl);
+    expect((await sendToApp(slack.port!, body, FORM, { secret: SECRET })).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await ledgerCount()).toBe(1);
+    expect(fake.of('response').filter((c) => c.path === new URL(responseUrl).pathname)).toHaveLength(1);
+  });
+
   it('shows a refusal only to the person who asked', async () => {
     await setUpSouth();
     const { response } = await slash('UWANG', 'CSOUTH', 'pay abc');
