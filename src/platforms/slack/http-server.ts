@@ -29,6 +29,8 @@ export interface VerifiedServerOptions {
 export interface VerifiedServer {
   server: Server;
   port: number;
+  /** Requests received and not yet answered (Bolt answers at ack()). */
+  readonly inFlight: number;
   close(): Promise<void>;
 }
 
@@ -88,7 +90,16 @@ export async function startVerifiedServer(options: VerifiedServerOptions): Promi
     options.listener(req, res);
   }
 
+  let inFlight = 0;
   const server = createServer((req, res) => {
+    inFlight++;
+    let counted = true;
+    const done = () => {
+      if (counted) inFlight--;
+      counted = false;
+    };
+    res.once('finish', done);
+    res.once('close', done);
     handle(req, res).catch((e: unknown) => {
       log.error('slack request failed', { err: e instanceof Error ? e.message : String(e) });
       if (!res.headersSent) reject(res, 500);
@@ -105,6 +116,9 @@ export async function startVerifiedServer(options: VerifiedServerOptions): Promi
   return {
     server,
     port: (server.address() as AddressInfo).port,
+    get inFlight() {
+      return inFlight;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -27,6 +27,8 @@ export interface SlackAppOptions {
   slack: SlackConfig;
   dispatcher: Dispatcher;
   log: Logger;
+  /** True while HTTP requests wait for their ack: command work waits for them. */
+  busy?: () => boolean;
 }
 
 /** The Bolt app and what the platform needs to run it. */
@@ -122,7 +124,7 @@ export function createSlackApp(options: SlackAppOptions): SlackBoltApp {
     app = new App({ ...common, receiver });
   }
   const directory = createSlackDirectory(app.client, { log });
-  const work = createWorkQueue();
+  const work = createWorkQueue(options.busy ? { busy: options.busy } : {});
 
   /** Where a refusal or error goes: only the person who asked sees it. */
   async function deliverEphemeral(reply: Reply, to: { respond?: RespondFn; client: WebClient; channelId: string; userId: string; threadTs?: string }) {

@@ -31,9 +31,10 @@ export interface SlackPlatform extends Platform {
 
 export function createSlackPlatform(options: SlackPlatformOptions): SlackPlatform {
   const { slack, log } = options;
-  const bolt = createSlackApp({ slack, dispatcher: options.dispatcher, log });
-  const outbound = createSlackOutbound(createOutboundClient({ token: slack.botToken, apiUrl: slack.apiUrl, logger: boltLogger(log) }));
   let server: VerifiedServer | null = null;
+  // Acknowledgements before work: a command waits while requests are still being received.
+  const bolt = createSlackApp({ slack, dispatcher: options.dispatcher, log, busy: () => (server?.inFlight ?? 0) > 0 });
+  const outbound = createSlackOutbound(createOutboundClient({ token: slack.botToken, apiUrl: slack.apiUrl, logger: boltLogger(log) }));
   let started = false;
 
   return {

@@ -13,15 +13,35 @@ export interface WorkQueue {
   readonly pending: number;
 }
 
-export function createWorkQueue(concurrency = 1): WorkQueue {
+export interface WorkQueueOptions {
+  concurrency?: number;
+  /** True while requests are being received and not yet acknowledged: jobs wait for them. */
+  busy?: () => boolean;
+  /** The longest a job waits for `busy` to clear, so steady traffic cannot starve the work. */
+  maxDeferMs?: number;
+}
+
+export function createWorkQueue(options: WorkQueueOptions = {}): WorkQueue {
+  const concurrency = options.concurrency ?? 1;
+  const busy = options.busy ?? (() => false);
+  const maxDeferMs = options.maxDeferMs ?? 250;
   const waiting: (() => void)[] = [];
   let running = 0;
+
+  function start(since: number): void {
+    // Requests half-read or not yet acknowledged go first; look again on a later turn.
+    if (busy() && performance.now() - since < maxDeferMs) {
+      setTimeout(start, 1, since);
+      return;
+    }
+    waiting.shift()!();
+  }
 
   function next(): void {
     if (running >= concurrency || waiting.length === 0) return;
     running++;
     // setImmediate, not a microtask: pending socket reads (and their acks) go first.
-    setImmediate(waiting.shift()!);
+    setImmediate(start, performance.now());
   }
 
   return {

@@ -32,3 +32,24 @@ describe('createWorkQueue', () => {
     await expect(next).resolves.toBe(42);
   });
 });
+
+describe('createWorkQueue with a busy signal', () => {
+  it('holds jobs while busy, and never longer than maxDeferMs', async () => {
+    let busy = true;
+    const queue = createWorkQueue({ busy: () => busy, maxDeferMs: 10_000 });
+    let ran = false;
+    const done = queue.run(async () => {
+      ran = true;
+    });
+    await new Promise((r) => setTimeout(r, 30));
+    expect(ran).toBe(false);
+    busy = false;
+    await done;
+    expect(ran).toBe(true);
+
+    const starving = createWorkQueue({ busy: () => true, maxDeferMs: 20 });
+    const started = performance.now();
+    await starving.run(async () => {});
+    expect(performance.now() - started).toBeGreaterThanOrEqual(19);
+  });
+});
