@@ -38,6 +38,8 @@ export interface SlackBoltApp {
   /** Bolt's HTTP receiver (HTTP mode): its listener sits behind the verifying server. */
   receiver: HTTPReceiver | null;
   client: WebClient;
+  /** Command work acknowledged and not yet finished. */
+  work: WorkQueue;
 }
 
 /** Bolt's logger interface over ours; Bolt's debug chatter stays at debug. */
@@ -222,5 +224,5 @@ export function createSlackApp(options: SlackAppOptions): SlackBoltApp {
     log.error('slack app error', { err: e instanceof Error ? e.message : String(e) });
   });
 
-  return { app, mode, receiver, client: app.client };
+  return { app, mode, receiver, client: app.client, work };
 }

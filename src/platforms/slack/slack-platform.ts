@@ -78,6 +78,10 @@ export function createSlackPlatform(options: SlackPlatformOptions): SlackPlatfor
         await server.close();
         server = null;
       } else await bolt.app.stop();
+      // Acknowledged commands finish (and answer) before the database closes; bounded.
+      const until = Date.now() + 10_000;
+      while (bolt.work.pending > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+      if (bolt.work.pending > 0) log.warn('slack stopped with commands still running', { pending: bolt.work.pending });
     },
     post: (channelId, reply) => outbound.post(channelId, reply),
   };
