@@ -1,9 +1,12 @@
 /**
  * The neutral Reply as Slack Block Kit: the title as a header, the text as
- * mrkdwn sections, the table as an aligned monospace code block (CJK counted
+ * sections, the table as an aligned monospace code block (CJK counted
  * double-width, as Slack's monospace font draws it), the footer as a context
  * line, and actions as buttons whose value is the command line they run.
  * The image is not a block: the platform uploads it with these blocks.
+ *
+ * Text and footer are plain_text, not mrkdwn: masked data such as 张*三 or
+ * 138****5678 must show its asterisks, not turn them into bold markers.
  */
 import type { types } from '@slack/bolt';
 import type { Reply, ReplyAction } from '../../core/reply.ts';
@@ -55,8 +58,8 @@ function chunkLines(lines: string[], max: number): string[] {
   return out;
 }
 
-function section(text: string): KnownBlock {
-  return { type: 'section', text: { type: 'mrkdwn', text } };
+function section(text: string, type: 'plain_text' | 'mrkdwn'): KnownBlock {
+  return { type: 'section', text: type === 'plain_text' ? { type, text, emoji: true } : { type, text } };
 }
 
 function button(action: ReplyAction, index: number): Extract<KnownBlock, { type: 'actions' }>['elements'][number] {
@@ -73,16 +76,16 @@ function button(action: ReplyAction, index: number): Extract<KnownBlock, { type:
 export function contentBlocks(reply: Reply): KnownBlock[] {
   const blocks: KnownBlock[] = [];
   if (reply.title) blocks.push({ type: 'header', text: { type: 'plain_text', text: truncate(reply.title, HEADER_TEXT_MAX), emoji: true } });
-  if (reply.text) for (const chunk of chunkLines(escapeMrkdwn(reply.text).split('\n'), SECTION_TEXT_MAX)) blocks.push(section(chunk));
+  if (reply.text) for (const chunk of chunkLines(reply.text.split('\n'), SECTION_TEXT_MAX)) blocks.push(section(chunk, 'plain_text'));
   if (reply.table) {
     // Room for the fences and their newlines inside each section.
     for (const chunk of chunkLines(escapeMrkdwn(renderTable(reply.table)).split('\n'), SECTION_TEXT_MAX - 8)) {
-      blocks.push(section(`\`\`\`\n${chunk}\n\`\`\``));
+      blocks.push(section(`\`\`\`\n${chunk}\n\`\`\``, 'mrkdwn'));
     }
   }
   if (reply.footer) {
-    for (const chunk of chunkLines(escapeMrkdwn(reply.footer).split('\n'), SECTION_TEXT_MAX)) {
-      blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: chunk }] });
+    for (const chunk of chunkLines(reply.footer.split('\n'), SECTION_TEXT_MAX)) {
+      blocks.push({ type: 'context', elements: [{ type: 'plain_text', text: chunk, emoji: true }] });
     }
   }
   return blocks;
@@ -108,7 +111,7 @@ export function fallbackText(reply: Reply): string {
 function capBlocks(content: KnownBlock[], actions: KnownBlock[]): KnownBlock[] {
   if (content.length + actions.length <= MAX_BLOCKS) return [...content, ...actions];
   const room = MAX_BLOCKS - actions.length - 1;
-  const cut: KnownBlock = { type: 'context', elements: [{ type: 'mrkdwn', text: '…' }] };
+  const cut: KnownBlock = { type: 'context', elements: [{ type: 'plain_text', text: '…' }] };
   return [...content.slice(0, Math.max(0, room)), cut, ...actions].slice(0, MAX_BLOCKS);
 }
 

@@ -34,7 +34,7 @@ describe('renderSlackMessage', () => {
     const { text, blocks } = renderSlackMessage(board) as { text: string; blocks: Block[] };
     expect(blocks.map((b) => b.type)).toEqual(['header', 'section', 'section', 'context', 'actions']);
     expect(blocks[0]!.text).toEqual({ type: 'plain_text', text: '本区 征缴进度', emoji: true });
-    expect(blocks[1]!.text!.text).toBe('截至 11-23 &lt;18:00&gt; &amp; 今日');
+    expect(blocks[1]!.text).toEqual({ type: 'plain_text', text: '截至 11-23 <18:00> & 今日', emoji: true });
     const code = blocks[2]!.text!.text;
     expect(code.startsWith('```\n') && code.endsWith('\n```')).toBe(true);
     const lines = code.slice(4, -4).split('\n');
@@ -42,7 +42,7 @@ describe('renderSlackMessage', () => {
     const widths = lines.filter((l) => !l.startsWith('-')).map(displayWidth);
     expect(new Set(widths).size).toBe(1);
     expect(lines[2]).toContain('城南街道');
-    expect(blocks[3]!.elements).toEqual([{ type: 'mrkdwn', text: '前三名：城南街道' }]);
+    expect(blocks[3]!.elements).toEqual([{ type: 'plain_text', text: '前三名：城南街道', emoji: true }]);
     expect(blocks[4]!.elements).toEqual([
       { type: 'button', action_id: 'enroll_cmd_0', text: { type: 'plain_text', text: '已缴', emoji: true }, value: 'lapse done L3 paid', style: 'primary' },
       { type: 'button', action_id: 'enroll_cmd_1', text: { type: 'plain_text', text: '联系不上', emoji: true }, value: 'lapse done L3 unreachable' },
@@ -70,6 +70,21 @@ describe('renderSlackMessage', () => {
 
   it('escapes only what mrkdwn reserves', () => {
     expect(escapeMrkdwn('a<b>&c *d*')).toBe('a&lt;b&gt;&amp;c *d*');
+  });
+
+  it('keeps the asterisks of masked personal data visible (no mrkdwn outside the table)', () => {
+    const reply: Reply = {
+      status: 'ok',
+      text: '张*三 138****5678 与 李*四',
+      table: { columns: [{ header: '姓名', align: 'left' }], rows: [['王*五 <x>']] },
+      footer: '430602********1234 *已提醒*',
+    };
+    const { blocks } = renderSlackMessage(reply) as { blocks: Block[] };
+    expect(blocks[0]!.text).toEqual({ type: 'plain_text', text: '张*三 138****5678 与 李*四', emoji: true });
+    // Inside a code block mrkdwn applies no formatting; only &, < and > are escaped.
+    expect(blocks[1]!.text!.type).toBe('mrkdwn');
+    expect(blocks[1]!.text!.text).toContain('王*五 &lt;x&gt;');
+    expect(blocks[2]!.elements).toEqual([{ type: 'plain_text', text: '430602********1234 *已提醒*', emoji: true }]);
   });
 });
 
