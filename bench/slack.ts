@@ -5,15 +5,16 @@
  * child process, with the same client, in the same run.
  *
  * Each acknowledged `/enroll pay 1 400` goes on to record a payment in SQLite
- * and answer at its response_url (a fake Slack in this process); a burst is
- * sent once the previous burst's work has drained.
+ * and answer at its response_url; a burst is sent once the previous burst's
+ * work has drained. Three processes: this load generator, the app (with the
+ * bare reference server beside it), and the fake Slack Web API.
  */
 import { spawn } from 'node:child_process';
 import { request, Agent } from 'node:http';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { slackSignature } from '../src/platforms/slack/signature.ts';
-import { slashBody, startFakeSlack } from '../test/platforms/slack/fake-slack.ts';
+import { slashBody } from '../test/platforms/slack/fake-slack.ts';
 
 /** One figure, printed beside its reference. */
 export interface SlackFigure {
@@ -76,33 +77,46 @@ async function measure(port: number, rounds: number, makeBody: () => string, bef
   return times.sort((a, b) => a - b);
 }
 
+/** A child process running one of the bench's scripts; its first stdout line is JSON. */
+function startChild(script: string, args: string[]) {
+  const tsx = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url));
+  const child = spawn(tsx, [fileURLToPath(new URL(script, import.meta.url)), ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const ready = new Promise<unknown>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).once('line', (line) => resolve(JSON.parse(line)));
+    child.once('exit', (code) => reject(new Error(`bench/${script} exited with ${code}`)));
+  });
+  return {
+    ready,
+    async stop() {
+      child.stdin!.end();
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+      if (child.exitCode === null) child.kill();
+    },
+  };
+}
+
 export async function benchSlack(opts: { quick: boolean }): Promise<SlackFigure[]> {
   const rounds = opts.quick ? 5 : 30;
-  const fake = await startFakeSlack();
-  fake.users.set('UCOORD', { name: '王芳' });
-  const tsx = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url));
-  const childFile = fileURLToPath(new URL('./slack-child.ts', import.meta.url));
-  const child = spawn(tsx, [childFile, fake.apiUrl, SECRET], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const fakeChild = startChild('./slack-fake-child.ts', []);
+  let appChild: ReturnType<typeof startChild> | null = null;
   try {
-    const first = await new Promise<string>((resolve, reject) => {
-      const lines = createInterface({ input: child.stdout! });
-      lines.once('line', resolve);
-      child.once('exit', (code) => reject(new Error(`bench/slack-child.ts exited with ${code}`)));
-    });
-    const { slackPort, barePort } = JSON.parse(first) as { slackPort: number; barePort: number };
+    const fake = (await fakeChild.ready) as { apiUrl: string; url: string };
+    appChild = startChild('./slack-child.ts', [fake.apiUrl, SECRET]);
+    const { slackPort, barePort } = (await appChild.ready) as { slackPort: number; barePort: number };
+    const answered = async () => Number(await (await fetch(`${fake.url}/_count/response`)).text());
 
     let sent = 0;
     const slashCommand = () => {
       sent++;
       // Unique trigger ids: a repeated one would be a replay, and nothing would answer it.
-      return slashBody({ text: 'pay 1 400', userId: 'UCOORD', channelId: 'CSOUTH', channelName: 'south', triggerId: `bench.${sent}`, responseUrl: fake.responseUrl() });
+      return slashBody({ text: 'pay 1 400', userId: 'UCOORD', channelId: 'CSOUTH', channelName: 'south', triggerId: `bench.${sent}`, responseUrl: `${fake.url}/response/${sent}` });
     };
     const drained = async () => {
       const until = Date.now() + 60_000;
-      while (fake.of('response').length < sent) {
-        if (Date.now() > until) throw new Error(`only ${fake.of('response').length} of ${sent} commands answered`);
-        await new Promise((r) => setTimeout(r, 5));
+      for (let n = await answered(); n < sent; n = await answered()) {
+        if (Date.now() > until) throw new Error(`only ${n} of ${sent} commands answered`);
+        await new Promise((r) => setTimeout(r, 10));
       }
     };
     await measure(slackPort, 1, slashCommand, drained); // warm-up
@@ -123,9 +137,7 @@ export async function benchSlack(opts: { quick: boolean }): Promise<SlackFigure[
       },
     ];
   } finally {
-    child.stdin!.end();
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-    if (child.exitCode === null) child.kill();
-    await fake.close();
+    await appChild?.stop();
+    await fakeChild.stop();
   }
 }

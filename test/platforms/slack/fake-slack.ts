@@ -115,6 +115,12 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     req.on('end', () => {
       const raw = Buffer.concat(chunks);
       const path = new URL(req.url ?? '/', 'http://x').pathname;
+      // GET /_count/<method>: how many calls of a method arrived (for a fake in another process).
+      if (req.method === 'GET' && path.startsWith('/_count/')) {
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.end(String(calls.filter((c) => c.method === path.slice(8)).length));
+        return;
+      }
       const method = path.startsWith('/api/') ? path.slice(5) : path.startsWith('/upload/') ? 'upload' : path.startsWith('/response/') ? 'response' : path;
       let body: Record<string, unknown> = {};
       try {
