@@ -40,6 +40,9 @@ function expiringCache<V>(ttlMs: number, max: number, nowMs: () => number) {
       }
       return hit.value;
     },
+    delete(key: string): void {
+      entries.delete(key);
+    },
     set(key: string, value: V): void {
       entries.delete(key);
       if (entries.size >= max) entries.delete(entries.keys().next().value!);
@@ -78,11 +81,13 @@ export function createSlackDirectory(client: WebClient, options: DirectoryOption
   }
 
   return {
+    // A failed lookup is not kept: the next message asks Slack again.
     user(userId) {
       let hit = users.get(userId);
       if (!hit) {
         hit = fetchUser(userId);
         users.set(userId, hit);
+        void hit.then((u) => !u.name && !u.locale && users.delete(userId));
       }
       return hit;
     },
@@ -91,6 +96,7 @@ export function createSlackDirectory(client: WebClient, options: DirectoryOption
       if (!hit) {
         hit = fetchChannel(channelId);
         channels.set(channelId, hit);
+        void hit.then((name) => name === null && channels.delete(channelId));
       }
       return hit;
     },
