@@ -9,17 +9,16 @@ import { loadConfig } from './config.ts';
 import { openApp } from './app.ts';
 import { jsonLogger } from './core/logger.ts';
 import { createConsolePlatform } from './platforms/console/console-platform.ts';
-import { EnrollbotError } from './core/errors.ts';
 import { commands } from '../commands/index.ts';
 import { createDiscordPlatform } from './platforms/discord/discord-platform.ts';
+import { createSlackPlatform } from './platforms/slack/slack-platform.ts';
 import type { Platform } from './platforms/platform.ts';
-import { startBackground } from './background.ts';
+import { startBackground, type Background } from './background.ts';
 
-/** Resolves on the first SIGINT or SIGTERM. */
-function untilSignal(): Promise<void> {
+/** Settles on the first SIGINT or SIGTERM. */
+function shutdownSignal(): Promise<string> {
   return new Promise((resolve) => {
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
+    for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => resolve(sig));
   });
 }
 
@@ -27,14 +26,12 @@ async function main(): Promise<number> {
   if (existsSync('.env')) process.loadEnvFile('.env');
   const config = loadConfig(process.env);
   const wantsConsole = process.argv.includes('--console') || (!config.slack && !config.discord);
-  if (config.slack) {
-    throw new EnrollbotError('config_invalid', 'the Slack adapter is not available in this version yet; unset its variables to run the console');
-  }
   const interactive = process.stdin.isTTY === true;
   // In the console the chat is on stdout; logs below warn would drown it.
   const log = jsonLogger(wantsConsole && config.logLevel === 'info' ? 'warn' : config.logLevel);
   const app = await openApp({ config, log, seedDemo: wantsConsole, consoleAdmin: wantsConsole });
   const platforms: Platform[] = [];
+  if (config.slack) platforms.push(createSlackPlatform({ slack: config.slack, dispatcher: app.dispatcher, log }));
   if (config.discord) platforms.push(createDiscordPlatform({ ...config.discord, dispatcher: app.dispatcher, commands, log }));
   const consolePlatform = wantsConsole
     ? createConsolePlatform({
@@ -45,27 +42,27 @@ async function main(): Promise<number> {
         imageDir: join(dirname(app.database.file ?? 'data/x'), 'images'),
       })
     : null;
-  // The outbox worker and the board schedule run in the console too, so
-  // scheduled and late posts print there with their channel's name.
-  let background;
+  if (consolePlatform) platforms.push(consolePlatform);
+  const started: Platform[] = [];
+  let background: Background | undefined;
   try {
-    background = await startBackground({ app, config, platforms: consolePlatform ? [...platforms, consolePlatform] : platforms, log });
-    for (const p of platforms) await p.start();
-  } catch (e) {
-    await background?.stop();
+    // The outbox worker and the board schedule run in the console too, so
+    // scheduled and late posts print there with their channel's name.
+    background = await startBackground({ app, config, platforms, log });
+    for (const platform of platforms) {
+      await platform.start();
+      started.push(platform);
+    }
+    // The console ends the process when its input ends; chat platforms run until a signal.
+    await (consolePlatform ? Promise.race([consolePlatform.finished, shutdownSignal()]) : shutdownSignal());
+    // Deliver what is already due (a late board, a `board post`) before exiting.
+    await background.stop({ drain: true, timeoutMs: 15_000 });
+    background = undefined;
+  } finally {
+    await background?.stop().catch(() => {});
+    for (const platform of started.reverse()) await platform.stop().catch(() => {});
     await app.close();
-    throw e;
   }
-  if (consolePlatform) {
-    await consolePlatform.start();
-    await consolePlatform.finished;
-  } else {
-    await untilSignal();
-  }
-  for (const p of platforms) await p.stop();
-  // Deliver what is already due (a late board, a `board post`) before exiting.
-  await background.stop({ drain: true, timeoutMs: 15_000 });
-  await app.close();
   return 0;
 }
 

@@ -1,0 +1,143 @@
+/**
+ * PRODUCT.md §7: Slack over HTTP acknowledges a signed slash command with a
+ * p99 of at most 50 ms when 100 arrive at once on loopback. The reference is
+ * the same round trip to a bare node:http server answering 200, in the same
+ * child process, with the same client, in the same run.
+ *
+ * Each acknowledged `/enroll pay 1 400` goes on to record a payment in SQLite
+ * and answer at its response_url; a burst is sent once the previous burst's
+ * work has drained. Three processes: this load generator, the app (with the
+ * bare reference server beside it), and the fake Slack Web API.
+ */
+import { spawn } from 'node:child_process';
+import { request, Agent } from 'node:http';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { slackSignature } from '../src/platforms/slack/signature.ts';
+import { slashBody } from '../test/platforms/slack/fake-slack.ts';
+
+/** One figure, printed beside its reference. */
+export interface SlackFigure {
+  name: string;
+  value: string;
+  reference: string;
+  target?: string;
+  pass: boolean;
+}
+
+const CONCURRENCY = 100;
+const TARGET_P99_MS = 50;
+const SECRET = 'bench-signing-secret';
+
+/** One POST; resolves with its round-trip time in ms once the answer has been read. */
+function post(agent: Agent, port: number, body: string, headers: Record<string, string>): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const req = request(
+      { host: '127.0.0.1', port, path: '/slack/events', method: 'POST', agent, headers: { ...headers, 'content-length': Buffer.byteLength(body) } },
+      (res) => {
+        res.resume();
+        res.on('end', () => (res.statusCode === 200 ? resolve(performance.now() - started) : reject(new Error(`HTTP ${res.statusCode}`))));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
+}
+
+/** `rounds` bursts of 100 concurrent signed requests, each burst after `before` settles. */
+async function measure(port: number, rounds: number, makeBody: () => string, before: () => Promise<void>): Promise<number[]> {
+  const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  const times: number[] = [];
+  try {
+    for (let r = 0; r < rounds; r++) {
+      await before();
+      // Sign first, then send: the burst leaves as close together as one process can make it.
+      const ts = Math.floor(Date.now() / 1000);
+      const signed = Array.from({ length: CONCURRENCY }, () => {
+        const body = makeBody();
+        return { body, signature: slackSignature(SECRET, ts, body) };
+      });
+      const burst = signed.map(({ body, signature }) =>
+        post(agent, port, body, {
+          'content-type': 'application/x-www-form-urlencoded',
+          'x-slack-request-timestamp': String(ts),
+          'x-slack-signature': signature,
+        }),
+      );
+      times.push(...(await Promise.all(burst)));
+    }
+  } finally {
+    agent.destroy();
+  }
+  return times.sort((a, b) => a - b);
+}
+
+/** A child process running one of the bench's scripts; its first stdout line is JSON. */
+function startChild(script: string, args: string[]) {
+  const tsx = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url));
+  const child = spawn(tsx, [fileURLToPath(new URL(script, import.meta.url)), ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const ready = new Promise<unknown>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).once('line', (line) => resolve(JSON.parse(line)));
+    child.once('exit', (code) => reject(new Error(`bench/${script} exited with ${code}`)));
+  });
+  return {
+    ready,
+    async stop() {
+      child.stdin!.end();
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+      if (child.exitCode === null) child.kill();
+    },
+  };
+}
+
+export async function benchSlack(opts: { quick: boolean }): Promise<SlackFigure[]> {
+  const rounds = opts.quick ? 5 : 30;
+  const fakeChild = startChild('./slack-fake-child.ts', []);
+  let appChild: ReturnType<typeof startChild> | null = null;
+  try {
+    const fake = (await fakeChild.ready) as { apiUrl: string; url: string };
+    appChild = startChild('./slack-child.ts', [fake.apiUrl, SECRET]);
+    const { slackPort, barePort } = (await appChild.ready) as { slackPort: number; barePort: number };
+    const answered = async () => Number(await (await fetch(`${fake.url}/_count/response`)).text());
+
+    let sent = 0;
+    const slashCommand = () => {
+      sent++;
+      // Unique trigger ids: a repeated one would be a replay, and nothing would answer it.
+      return slashBody({ text: 'pay 1 400', userId: 'UCOORD', channelId: 'CSOUTH', channelName: 'south', triggerId: `bench.${sent}`, responseUrl: `${fake.url}/response/${sent}` });
+    };
+    const drained = async () => {
+      const until = Date.now() + 60_000;
+      for (let n = await answered(); n < sent; n = await answered()) {
+        if (Date.now() > until) throw new Error(`only ${n} of ${sent} commands answered`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    };
+    await measure(slackPort, 1, slashCommand, drained); // warm-up
+    const slackTimes = await measure(slackPort, rounds, slashCommand, drained);
+    await drained();
+    const bareTimes = await measure(barePort, rounds, slashCommand, async () => {});
+    const p99 = percentile(slackTimes, 0.99);
+    const p50 = percentile(slackTimes, 0.5);
+    const ref99 = percentile(bareTimes, 0.99);
+    const ref50 = percentile(bareTimes, 0.5);
+    return [
+      {
+        name: `Slack HTTP: acknowledge a signed /enroll pay (${CONCURRENCY} concurrent, ${slackTimes.length} requests)`,
+        value: `p99 ${p99.toFixed(1)} ms (p50 ${p50.toFixed(1)} ms)`,
+        reference: `bare node:http answering 200: p99 ${ref99.toFixed(1)} ms (p50 ${ref50.toFixed(1)} ms)`,
+        target: `p99 ≤ ${TARGET_P99_MS} ms`,
+        pass: p99 <= TARGET_P99_MS,
+      },
+    ];
+  } finally {
+    await appChild?.stop();
+    await fakeChild.stop();
+  }
+}

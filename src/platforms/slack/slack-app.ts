@@ -1,0 +1,228 @@
+/**
+ * The Bolt app: Socket Mode when an app token is set, otherwise Bolt's HTTP
+ * receiver behind our signature-checking front door. `/enroll <words>`, an
+ * `@enrollbot <words>` mention and a button press all run the one dispatcher
+ * as the Slack user; every request is acknowledged first, the work comes after.
+ */
+import { App, HTTPReceiver, LogLevel, type Logger as BoltLogger, type RespondFn, type webApi } from '@slack/bolt';
+import type { Config } from '../../config.ts';
+import type { Dispatcher } from '../../core/dispatcher.ts';
+import type { Logger } from '../../core/logger.ts';
+import type { Reply } from '../../core/reply.ts';
+import { createSlackDirectory, type SlackDirectory } from './directory.ts';
+import { mentionedUserIds, parseUserMention, stripLeadingMention } from './mentions.ts';
+import { postReply, rateLimitOf } from './outbound.ts';
+import { ACTION_ID_PATTERN, renderSlackMessage } from './render.ts';
+import { createWorkQueue, type WorkQueue } from './work-queue.ts';
+
+type WebClient = InstanceType<typeof webApi.WebClient>;
+
+/** The Slack part of the configuration. */
+export type SlackConfig = NonNullable<Config['slack']>;
+
+/** The slash command the manifest declares. */
+export const SLASH_COMMAND = '/enroll';
+
+export interface SlackAppOptions {
+  slack: SlackConfig;
+  dispatcher: Dispatcher;
+  log: Logger;
+  /** True while HTTP requests wait for their ack: command work waits for them. */
+  busy?: () => boolean;
+}
+
+/** The Bolt app and what the platform needs to run it. */
+export interface SlackBoltApp {
+  app: App;
+  mode: 'socket' | 'http';
+  /** Bolt's HTTP receiver (HTTP mode): its listener sits behind the verifying server. */
+  receiver: HTTPReceiver | null;
+  client: WebClient;
+  /** Command work acknowledged and not yet finished. */
+  work: WorkQueue;
+}
+
+/** Bolt's logger interface over ours; Bolt's debug chatter stays at debug. */
+export function boltLogger(log: Logger): BoltLogger {
+  let level = LogLevel.INFO;
+  const line = (args: unknown[]) => ({ detail: args.map((a) => (a instanceof Error ? a.message : String(a))).join(' ') });
+  return {
+    debug: (...a: unknown[]) => log.debug('bolt', line(a)),
+    info: (...a: unknown[]) => log.info('bolt', line(a)),
+    warn: (...a: unknown[]) => log.warn('bolt', line(a)),
+    error: (...a: unknown[]) => log.error('bolt', line(a)),
+    setLevel: (l: LogLevel) => (level = l),
+    getLevel: () => level,
+    setName: () => {},
+  };
+}
+
+/** What a handled Slack input needs to become an `InboundMessage`. */
+interface SlackInput {
+  channelId: string;
+  channelName: string | null;
+  userId: string;
+  userName: string | null;
+  messageId: string;
+  text: string;
+}
+
+async function runCommand(dispatcher: Dispatcher, directory: SlackDirectory, work: WorkQueue, input: SlackInput): Promise<Reply> {
+  const mentioned = mentionedUserIds(input.text);
+  const [user, channelName, names] = await Promise.all([
+    directory.user(input.userId),
+    input.channelName ?? directory.channelName(input.channelId),
+    Promise.all(mentioned.map(async (id) => [id, (await directory.user(id)).name] as const)),
+  ]);
+  const nameOf = new Map(names);
+  return work.run(() => dispatcher.handle({
+    platform: 'slack',
+    channelId: input.channelId,
+    channelName: channelName ?? input.channelId,
+    userId: input.userId,
+    userName: user.name ?? input.userName ?? input.userId,
+    userLocale: user.locale,
+    messageId: input.messageId,
+    text: input.text,
+    resolveUser: (token) => {
+      const m = parseUserMention(token);
+      return m ? { platform: 'slack', externalId: m.id, displayName: nameOf.get(m.id) ?? m.name ?? m.id } : null;
+    },
+  }));
+}
+
+export function createSlackApp(options: SlackAppOptions): SlackBoltApp {
+  const { slack, dispatcher, log } = options;
+  const logger = boltLogger(log);
+  const clientOptions: webApi.WebClientOptions = {
+    ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {}),
+    // Replies to a person are worth a few quick retries, not Bolt's default half hour.
+    retryConfig: { retries: 2, factor: 2, minTimeout: 500, maxTimeout: 4000 },
+    timeout: 30_000,
+  };
+  const common = {
+    token: slack.botToken,
+    logger,
+    clientOptions,
+    // auth.test runs in init() so a bad token fails the start, not the first message.
+    deferInitialization: true,
+    // No in-memory conversation store: state lives in the database.
+    convoStore: false as const,
+  };
+  let app: App;
+  let receiver: HTTPReceiver | null = null;
+  let mode: SlackBoltApp['mode'];
+  if (slack.appToken) {
+    mode = 'socket';
+    app = new App({ ...common, appToken: slack.appToken, socketMode: true });
+  } else {
+    mode = 'http';
+    receiver = new HTTPReceiver({
+      signingSecret: slack.signingSecret ?? '',
+      signatureVerification: true,
+      processBeforeResponse: false,
+      logger,
+    });
+    app = new App({ ...common, receiver });
+  }
+  const directory = createSlackDirectory(app.client, { log });
+  const work = createWorkQueue(options.busy ? { busy: options.busy } : {});
+
+  /** Where a refusal or error goes: only the person who asked sees it. */
+  async function deliverEphemeral(reply: Reply, to: { respond?: RespondFn; client: WebClient; channelId: string; userId: string; threadTs?: string }) {
+    const message = renderSlackMessage(reply);
+    if (to.respond) {
+      await to.respond({ response_type: 'ephemeral', replace_original: false, text: message.text, blocks: message.blocks });
+    } else {
+      await to.client.chat.postEphemeral({
+        channel: to.channelId,
+        user: to.userId,
+        text: message.text,
+        blocks: message.blocks,
+        ...(to.threadTs ? { thread_ts: to.threadTs } : {}),
+      });
+    }
+  }
+
+  function failed(what: string, e: unknown, fields: Record<string, unknown>) {
+    const limited = rateLimitOf(e);
+    log.error(`slack ${what} failed`, { ...fields, ...(limited ? { retryAfterMs: limited.retryAfterMs } : {}), err: e instanceof Error ? e.message : String(e) });
+  }
+
+  app.command(SLASH_COMMAND, async ({ command, ack, respond, client }) => {
+    await ack();
+    const fields = { channel: command.channel_id, user: command.user_id };
+    try {
+      const reply = await runCommand(dispatcher, directory, work, {
+        channelId: command.channel_id,
+        channelName: command.channel_name || null,
+        userId: command.user_id,
+        userName: command.user_name || null,
+        // Slash commands are not retried by Slack; the trigger id still keys a replayed one.
+        messageId: command.trigger_id,
+        text: command.text ?? '',
+      });
+      if (reply.duplicate) return log.info('slack command already handled', fields);
+      if (reply.status !== 'ok') return await deliverEphemeral(reply, { respond, client, channelId: command.channel_id, userId: command.user_id });
+      // response_url cannot carry files: a reply with an image is posted by the bot.
+      if (reply.image) return await postReply(client, { channelId: command.channel_id }, reply);
+      const message = renderSlackMessage(reply);
+      await respond({ response_type: 'in_channel', text: message.text, blocks: message.blocks });
+    } catch (e) {
+      failed('command', e, fields);
+    }
+  });
+
+  app.event('app_mention', async ({ event, body, context, client }) => {
+    const userId = event.user;
+    if (!userId) return;
+    const threadTs = event.thread_ts;
+    const fields = { channel: event.channel, user: userId, event: body.event_id };
+    try {
+      const reply = await runCommand(dispatcher, directory, work, {
+        channelId: event.channel,
+        channelName: null,
+        userId,
+        userName: null,
+        // A retried delivery (X-Slack-Retry-Num) carries the same event id: the dispatcher records it once.
+        messageId: body.event_id,
+        text: stripLeadingMention(event.text, context.botUserId),
+      });
+      if (reply.duplicate) return log.info('slack event already handled', { ...fields, retry: context.retryNum ?? 0 });
+      if (reply.status !== 'ok') return await deliverEphemeral(reply, { client, channelId: event.channel, userId, ...(threadTs ? { threadTs } : {}) });
+      await postReply(client, { channelId: event.channel, ...(threadTs ? { threadTs } : {}) }, reply);
+    } catch (e) {
+      failed('mention', e, fields);
+    }
+  });
+
+  app.action({ type: 'block_actions', action_id: ACTION_ID_PATTERN }, async ({ action, body, ack, respond, client }) => {
+    await ack();
+    const channelId = body.channel?.id ?? body.container?.channel_id;
+    const fields = { channel: channelId, user: body.user.id };
+    if (action.type !== 'button' || !action.value || !channelId) return log.warn('slack action without a command', fields);
+    try {
+      const reply = await runCommand(dispatcher, directory, work, {
+        channelId,
+        channelName: body.channel?.name ?? null,
+        userId: body.user.id,
+        userName: body.user.name ?? null,
+        messageId: `action:${body.trigger_id}`,
+        text: action.value,
+      });
+      if (reply.duplicate) return log.info('slack action already handled', fields);
+      if (reply.status !== 'ok') return await deliverEphemeral(reply, { respond, client, channelId, userId: body.user.id });
+      if (reply.image) return await postReply(client, { channelId }, reply);
+      const message = renderSlackMessage(reply);
+      await respond({ response_type: 'in_channel', replace_original: false, text: message.text, blocks: message.blocks });
+    } catch (e) {
+      failed('action', e, fields);
+    }
+  });
+
+  app.error(async (e) => {
+    log.error('slack app error', { err: e instanceof Error ? e.message : String(e) });
+  });
+
+  return { app, mode, receiver, client: app.client, work };
+}

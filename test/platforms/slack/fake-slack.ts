@@ -1,0 +1,258 @@
+/**
+ * A fake Slack on loopback: the Web API methods the adapter calls, the file
+ * upload URL, and `response_url` endpoints, recording every call. It can
+ * answer a method with 429 + Retry-After a number of times.
+ */
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { parse as parseQuery } from 'node:querystring';
+import { slackSignature } from '../../../src/platforms/slack/signature.ts';
+
+/** One request the fake received. */
+export interface FakeCall {
+  /** `chat.postMessage`, `upload`, `response`… */
+  method: string;
+  path: string;
+  /** Form and JSON bodies parsed (JSON-valued form fields decoded); raw bytes otherwise. */
+  body: Record<string, unknown>;
+  raw: Buffer;
+  headers: IncomingMessage['headers'];
+}
+
+export interface FakeUser {
+  name: string;
+  locale?: string;
+}
+
+export interface FakeSlack {
+  /** Base URL of the Web API (`SLACK_API_URL`), ending in `/api/`. */
+  apiUrl: string;
+  url: string;
+  calls: FakeCall[];
+  users: Map<string, FakeUser>;
+  channels: Map<string, string>;
+  /** When set, auth.test fails with this Slack error (a revoked or wrong token). */
+  authError: string | null;
+  /** Answers the next `times` calls of `method` with 429 and `Retry-After: seconds`. */
+  rateLimit(method: string, seconds: number, times?: number): void;
+  /** Calls of one method. */
+  of(method: string): FakeCall[];
+  /** Waits (bounded) until `count` calls of `method` arrived. */
+  waitFor(method: string, count?: number, timeoutMs?: number): Promise<FakeCall[]>;
+  /** A fresh `response_url`. */
+  responseUrl(): string;
+  close(): Promise<void>;
+}
+
+function decodeFields(fields: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(fields)) {
+    if (typeof v === 'string' && /^[[{]/.test(v)) {
+      try {
+        out[k] = JSON.parse(v);
+        continue;
+      } catch {
+        // a plain string after all
+      }
+    }
+    out[k] = v;
+  }
+  return out;
+}
+
+function parseBody(req: IncomingMessage, raw: Buffer): Record<string, unknown> {
+  const type = req.headers['content-type'] ?? '';
+  const text = raw.toString('utf8');
+  if (type.startsWith('application/json')) return text ? (JSON.parse(text) as Record<string, unknown>) : {};
+  if (type.startsWith('application/x-www-form-urlencoded')) return decodeFields(parseQuery(text) as Record<string, unknown>);
+  return {};
+}
+
+export async function startFakeSlack(): Promise<FakeSlack> {
+  const calls: FakeCall[] = [];
+  const limits = new Map<string, { seconds: number; times: number }>();
+  const users = new Map<string, FakeUser>();
+  const channels = new Map<string, string>();
+  let ts = 1700000000;
+  let files = 0;
+  let responses = 0;
+  let base = '';
+
+  function answer(method: string, body: Record<string, unknown>): Record<string, unknown> {
+    switch (method) {
+      case 'auth.test':
+        if (fake.authError) return { ok: false, error: fake.authError };
+        return { ok: true, url: 'https://fake.slack.com/', team: 'Fake', user: 'enrollbot', team_id: 'T1', user_id: 'UBOT', bot_id: 'BBOT' };
+      case 'chat.postMessage':
+        return { ok: true, channel: body.channel, ts: `${++ts}.000100`, message: { text: body.text } };
+      case 'chat.postEphemeral':
+        return { ok: true, message_ts: `${++ts}.000200` };
+      case 'users.info': {
+        const id = String(body.user);
+        const u = users.get(id);
+        if (!u) return { ok: false, error: 'user_not_found' };
+        return { ok: true, user: { id, name: u.name, real_name: u.name, profile: { display_name: u.name }, ...(u.locale ? { locale: u.locale } : {}) } };
+      }
+      case 'conversations.info': {
+        const id = String(body.channel);
+        const name = channels.get(id);
+        return name ? { ok: true, channel: { id, name } } : { ok: false, error: 'channel_not_found' };
+      }
+      case 'files.getUploadURLExternal': {
+        const id = `F${++files}`;
+        return { ok: true, upload_url: `${base}/upload/${id}`, file_id: id };
+      }
+      case 'files.completeUploadExternal':
+        return { ok: true, files: (body.files as { id: string; title?: string }[]).map((f) => ({ id: f.id, title: f.title })) };
+      default:
+        return { ok: false, error: 'unknown_method' };
+    }
+  }
+
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const raw = Buffer.concat(chunks);
+      const path = new URL(req.url ?? '/', 'http://x').pathname;
+      // GET /_count/<method>: how many calls of a method arrived (for a fake in another process).
+      if (req.method === 'GET' && path.startsWith('/_count/')) {
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.end(String(calls.filter((c) => c.method === path.slice(8)).length));
+        return;
+      }
+      const method = path.startsWith('/api/') ? path.slice(5) : path.startsWith('/upload/') ? 'upload' : path.startsWith('/response/') ? 'response' : path;
+      let body: Record<string, unknown> = {};
+      try {
+        body = parseBody(req, raw);
+      } catch {
+        body = {};
+      }
+      const limit = limits.get(method);
+      if (limit && limit.times > 0) {
+        limit.times--;
+        calls.push({ method: `${method}:429`, path, body, raw, headers: req.headers });
+        res.writeHead(429, { 'retry-after': String(limit.seconds), 'content-type': 'application/json' });
+        res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
+        return;
+      }
+      calls.push({ method, path, body, raw, headers: req.headers });
+      if (method === 'upload' || method === 'response') {
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.end('OK');
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+      res.end(JSON.stringify(answer(method, body)));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const of = (method: string) => calls.filter((c) => c.method === method);
+  const fake: FakeSlack = {
+    authError: null,
+    apiUrl: `${base}/api/`,
+    url: base,
+    calls,
+    users,
+    channels,
+    rateLimit: (method, seconds, times = 1) => limits.set(method, { seconds, times }),
+    of,
+    async waitFor(method, count = 1, timeoutMs = 5000) {
+      const until = Date.now() + timeoutMs;
+      while (of(method).length < count) {
+        if (Date.now() > until) throw new Error(`timed out waiting for ${count} × ${method}; got ${calls.map((c) => c.method).join(', ')}`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      return of(method);
+    },
+    responseUrl: () => `${base}/response/${++responses}`,
+    close: () =>
+      new Promise<void>((r) => {
+        server.close(() => r());
+        server.closeAllConnections();
+      }),
+  };
+  return fake;
+}
+
+/** Options for a request to the app's /slack/events. */
+export interface SendOptions {
+  secret: string;
+  /** Unix seconds in the signature header (default: now). */
+  timestamp?: number;
+  /** Overrides the signature (forged) or, when null, leaves both headers out. */
+  signature?: string | null;
+  headers?: Record<string, string>;
+}
+
+/** Posts a (signed) request to the app under test. */
+export async function sendToApp(
+  port: number,
+  body: string,
+  contentType: 'application/json' | 'application/x-www-form-urlencoded',
+  options: SendOptions,
+): Promise<{ status: number; text: string }> {
+  const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
+  const headers: Record<string, string> = { 'content-type': contentType, ...options.headers };
+  if (options.signature !== null) {
+    headers['x-slack-request-timestamp'] = String(timestamp);
+    headers['x-slack-signature'] = options.signature ?? slackSignature(options.secret, timestamp, body);
+  }
+  const res = await fetch(`http://127.0.0.1:${port}/slack/events`, { method: 'POST', headers, body });
+  return { status: res.status, text: await res.text() };
+}
+
+/** The form body of a slash command. */
+export function slashBody(fields: { text: string; userId: string; userName?: string; channelId: string; channelName?: string; triggerId: string; responseUrl: string }): string {
+  return new URLSearchParams({
+    token: 'legacy-token',
+    team_id: 'T1',
+    team_domain: 'fake',
+    channel_id: fields.channelId,
+    channel_name: fields.channelName ?? fields.channelId.toLowerCase(),
+    user_id: fields.userId,
+    user_name: fields.userName ?? fields.userId.toLowerCase(),
+    command: '/enroll',
+    text: fields.text,
+    api_app_id: 'A1',
+    is_enterprise_install: 'false',
+    response_url: fields.responseUrl,
+    trigger_id: fields.triggerId,
+  }).toString();
+}
+
+/** The JSON body of an app_mention event callback. */
+export function mentionBody(fields: { eventId: string; userId: string; channelId: string; text: string }): string {
+  const ts = `${Math.floor(Date.now() / 1000)}.000300`;
+  return JSON.stringify({
+    token: 'legacy-token',
+    team_id: 'T1',
+    api_app_id: 'A1',
+    event: { type: 'app_mention', user: fields.userId, text: fields.text, ts, channel: fields.channelId, event_ts: ts },
+    type: 'event_callback',
+    event_id: fields.eventId,
+    event_time: Math.floor(Date.now() / 1000),
+    authorizations: [{ enterprise_id: null, team_id: 'T1', user_id: 'UBOT', is_bot: true, is_enterprise_install: false }],
+    is_ext_shared_channel: false,
+  });
+}
+
+/** The form body of a block_actions interaction pressing one button. */
+export function buttonBody(fields: { userId: string; channelId: string; value: string; actionId: string; triggerId: string; responseUrl: string }): string {
+  const payload = {
+    type: 'block_actions',
+    user: { id: fields.userId, username: fields.userId.toLowerCase(), name: fields.userId.toLowerCase(), team_id: 'T1' },
+    api_app_id: 'A1',
+    token: 'legacy-token',
+    container: { type: 'message', message_ts: '1700000001.000100', channel_id: fields.channelId, is_ephemeral: false },
+    trigger_id: fields.triggerId,
+    team: { id: 'T1', domain: 'fake' },
+    channel: { id: fields.channelId, name: fields.channelId.toLowerCase() },
+    message: { type: 'message', ts: '1700000001.000100', text: 'digest' },
+    response_url: fields.responseUrl,
+    actions: [{ action_id: fields.actionId, block_id: 'b1', text: { type: 'plain_text', text: 'go' }, value: fields.value, type: 'button', action_ts: '1700000002.000100' }],
+  };
+  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+}

@@ -1,0 +1,55 @@
+/** The after-ack work queue: one job at a time, a turn of the event loop between jobs. */
+import { describe, expect, it } from 'vitest';
+import { createWorkQueue } from '../../../src/platforms/slack/work-queue.ts';
+
+describe('createWorkQueue', () => {
+  it('runs jobs one at a time, in order, letting other callbacks run between them', async () => {
+    const queue = createWorkQueue();
+    const events: string[] = [];
+    let active = 0;
+    const job = (name: string) => async () => {
+      active++;
+      expect(active).toBe(1);
+      events.push(`start ${name}`);
+      // Another callback queued while this job runs must get its turn before the next job.
+      setImmediate(() => events.push(`between after ${name}`));
+      await Promise.resolve();
+      events.push(`end ${name}`);
+      active--;
+      return name;
+    };
+    const results = await Promise.all([queue.run(job('a')), queue.run(job('b')), queue.run(job('c'))]);
+    expect(results).toEqual(['a', 'b', 'c']);
+    expect(events).toEqual(['start a', 'end a', 'between after a', 'start b', 'end b', 'between after b', 'start c', 'end c']);
+    expect(queue.pending).toBe(0);
+  });
+
+  it('passes a failing job’s error to its caller and goes on with the next', async () => {
+    const queue = createWorkQueue();
+    const failed = queue.run(() => Promise.reject(new Error('boom')));
+    const next = queue.run(async () => 42);
+    await expect(failed).rejects.toThrow('boom');
+    await expect(next).resolves.toBe(42);
+  });
+});
+
+describe('createWorkQueue with a busy signal', () => {
+  it('holds jobs while busy, and never longer than maxDeferMs', async () => {
+    let busy = true;
+    const queue = createWorkQueue({ busy: () => busy, maxDeferMs: 10_000 });
+    let ran = false;
+    const done = queue.run(async () => {
+      ran = true;
+    });
+    await new Promise((r) => setTimeout(r, 30));
+    expect(ran).toBe(false);
+    busy = false;
+    await done;
+    expect(ran).toBe(true);
+
+    const starving = createWorkQueue({ busy: () => true, maxDeferMs: 20 });
+    const started = performance.now();
+    await starving.run(async () => {});
+    expect(performance.now() - started).toBeGreaterThanOrEqual(19);
+  });
+});
