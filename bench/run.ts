@@ -4,6 +4,7 @@
  */
 import { benchPay } from './pay.ts';
 import { benchBoard } from './board.ts';
+import { benchSlack } from './slack.ts';
 import type { BenchOptions, Figure } from './types.ts';
 
 const opts: BenchOptions = { quick: process.argv.includes('--quick') };
@@ -11,6 +12,7 @@ const opts: BenchOptions = { quick: process.argv.includes('--quick') };
 const suites: [string, (o: BenchOptions) => Promise<Figure[]>][] = [
   ['pay', benchPay],
   ['board', benchBoard],
+  ['slack', benchSlack],
 ];
 
 const rows: Figure[] = [];
