@@ -3,9 +3,14 @@ import { existsSync } from 'node:fs';
 import { loadConfig } from './config.ts';
 import { openDatabase } from './db/database.ts';
 import { migrateToLatestOrThrow } from './db/migrate.ts';
+import { jsonLogger } from './core/logger.ts';
+import { cliImport } from './import/cli-import.ts';
 
 const USAGE = `usage: npm run cli -- <subcommand>
-  migrate                 bring the database schema up to date`;
+  migrate                 bring the database schema up to date
+  import roster <file>    import the employee-insurance roster (.csv or .xlsx)
+  import contributions <file>
+                          import monthly contributions (.csv or .xlsx)`;
 
 async function main(argv: string[]): Promise<number> {
   if (existsSync('.env')) process.loadEnvFile('.env');
@@ -25,6 +30,10 @@ async function main(argv: string[]): Promise<number> {
       await handle.close();
     }
     return 0;
+  }
+  if (sub === 'import') {
+    const { code } = await cliImport(argv.slice(1), config, jsonLogger(config.logLevel), { out: process.stdout, progress: process.stderr });
+    return code;
   }
   process.stderr.write(`unknown subcommand "${sub}"\n${USAGE}\n`);
   return 2;
