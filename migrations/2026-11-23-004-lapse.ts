@@ -32,7 +32,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('lapse_person_last_paid').on('lapse_person').columns(['last_paid_month']).execute();
-  await db.schema.createIndex('lapse_person_area').on('lapse_person').columns(['area_id']).execute();
 
   let contribution = db.schema
     .createTable('lapse_contribution')
