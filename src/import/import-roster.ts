@@ -34,7 +34,9 @@ const ID_REASONS: Record<IdNumberProblem, RefusalReason> = {
 /** Checks an ID cell: a number stored by a spreadsheet is refused even when its digits are right. */
 export function checkIdCell(cell: Cell, today: string): { ok: true; id: string } | { ok: false; reason: RefusalReason } {
   if (typeof cell === 'number') return { ok: false, reason: 'id_number_format' };
-  const r = parseIdNumber(cellText(cell), today);
+  // Exports keep long numbers as text with ="…" or a leading apostrophe: both are text, not numbers.
+  const text = cellText(cell).replace(/^=\s*"(.*)"$/, '$1').replace(/^'/, '');
+  const r = parseIdNumber(text, today);
   return r.ok ? r : { ok: false, reason: ID_REASONS[r.problem] };
 }
 

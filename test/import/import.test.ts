@@ -114,6 +114,8 @@ describe('roster import', () => {
       ['13800000004', '单位', testId(4).slice(0, 6) + '19900230' + testId(4).slice(14), '城南街道', '丁'],
       ['13800000005', '单位', testId(5), '城南街道', '戊'],
       ['13800000006', '单位', testId(5), '城南街道', '己'],
+      ['13800000007', '单位', `="${testId(7)}"`, '城南街道', '庚'], // Excel's text form: accepted
+      ['13800000008', '单位', `'${testId(8)}`, '城南街道', '辛'],
     ];
     const file = join(app.dir, 'mixed.csv');
     writeCsv(file, rows);
