@@ -88,10 +88,10 @@ async function benchImport(dir: string, quick: boolean): Promise<LapseFigure[]> 
   const csv = join(dir, 'roster.csv');
   await writeRosterCsv(csv, rows);
   const db = join(dir, 'import.db');
-  const { handle } = await newDatabase(db);
-  await handle.close();
+  const rawDb = join(dir, 'raw.db');
+  for (const file of [db, rawDb]) await (await newDatabase(file)).handle.close();
   const read = await child(['read', csv]);
-  const raw = await child(['raw', join(dir, 'raw.db'), String(rows)]);
+  const raw = await child(['raw', rawDb, String(rows)]);
   const imp = await child(['import', db, csv]);
   const limitMs = 10_000 * scale;
   const label = quick ? `roster import, ${rows.toLocaleString('en')} CSV rows (quick: 1/10 of the target's 1,000,000; time limit scaled)` : 'roster import, 1,000,000 CSV rows';
@@ -101,7 +101,7 @@ async function benchImport(dir: string, quick: boolean): Promise<LapseFigure[]> 
       value: `${(imp.ms / 1000).toFixed(2)} s (${Math.round(imp.rows / (imp.ms / 1000)).toLocaleString('en')} rows/s), ${imp.taken ?? 0} taken, peak RSS ${imp.peakMb.toFixed(0)} MB`,
       reference:
         `reading the same file with no processing: ${(read.ms / 1000).toFixed(2)} s (${Math.round(read.rows / (read.ms / 1000)).toLocaleString('en')} rows/s), peak RSS ${read.peakMb.toFixed(0)} MB; ` +
-        `raw better-sqlite3 inserting as many rows into the same table, prepared once: ${(raw.ms / 1000).toFixed(2)} s`,
+        `raw better-sqlite3 inserting as many like rows into the same table, one prepared statement, no parsing or checks: ${(raw.ms / 1000).toFixed(2)} s`,
       target: `≤ ${(limitMs / 1000).toFixed(1)} s and ≤ 300 MB`,
       pass: imp.committed === true && imp.taken === rows && imp.ms <= limitMs && imp.peakMb <= 300,
     },

@@ -7,6 +7,7 @@ import type { PiiHasher } from '../domain/pii-hash.ts';
 import { closeCasesWithContributions } from '../store/lapse-cases.ts';
 import { findCadre, townshipsByName, upsertRoster, type RosterPerson } from '../store/lapse-people.ts';
 import { ROSTER_COLUMNS, type RosterColumn } from './columns.ts';
+import { HashSet128 } from './hash-set.ts';
 import type { ImportReport, RefusalReason, RefusalTally } from './report.ts';
 import { cellText, runImport, type ImportOptions, type RowView } from './run-import.ts';
 import type { Cell } from './table-source.ts';
@@ -49,7 +50,7 @@ export function normalizePhone(text: string): string | null | false {
 
 export async function importRoster(path: string, options: ImportOptions): Promise<ImportReport> {
   const townships = await townshipsByName(options.db);
-  const seen = new Set<string>();
+  const seen = new HashSet128();
   const cadres = new Map<string, number | null>();
   const hasher: PiiHasher = options.hasher;
   return runImport<RosterColumn, RosterPerson>(
@@ -68,8 +69,7 @@ export async function importRoster(path: string, options: ImportOptions): Promis
         if (!id.ok) refuse(id.reason, 'id_number');
         else {
           idHash = hasher.hashId(id.id);
-          if (seen.has(idHash)) refuse('id_duplicate', 'id_number');
-          else seen.add(idHash);
+          if (!seen.add(idHash)) refuse('id_duplicate', 'id_number');
         }
         const name = cellText(row.get('name'));
         if (!name) refuse('name_missing', 'name');

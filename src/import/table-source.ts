@@ -6,7 +6,6 @@
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
-import ExcelJS from 'exceljs';
 import { CsvParser, type CsvRecord } from './csv.ts';
 import { chunkDecoder, detectEncoding, type TextEncoding } from './encoding.ts';
 
@@ -94,6 +93,8 @@ function plain(value: unknown): Cell {
 }
 
 async function* xlsxRows(path: string, onProgress?: (p: TableProgress) => void): AsyncGenerator<TableRow[]> {
+  // Loaded only for a workbook: exceljs is heavy, and a CSV import should not carry it.
+  const { default: ExcelJS } = await import('exceljs');
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, {
     worksheets: 'emit',
     sharedStrings: 'cache',
