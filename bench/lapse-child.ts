@@ -27,7 +27,7 @@ if (mode === 'read') {
   const handle = await openDatabase(`sqlite:${a}`);
   await migrateToLatestOrThrow(handle.db);
   // The same page cache the CLI import sets.
-  await sql`pragma cache_size = -32768`.execute(handle.db);
+  await sql`pragma cache_size = -24576`.execute(handle.db);
   const t0 = performance.now();
   const report = await importRoster(b!, {
     db: handle.db,
@@ -43,7 +43,7 @@ if (mode === 'read') {
   const db = new Sqlite(a!);
   const firstArea = (db.prepare(`select min(id) as id from area where kind = 'township'`).get() as { id: number }).id;
   for (const p of SQLITE_PRAGMAS) db.pragma(p);
-  db.pragma('cache_size = -32768');
+  db.pragma('cache_size = -24576');
   const rows = Number(b);
   const B = 500;
   const stmt = db.prepare(

@@ -9,7 +9,7 @@ import { ok } from '../src/core/reply.ts';
 import { resolveArea } from '../src/core/scope.ts';
 import type { Area } from '../src/db/schema.ts';
 import { addMonths, parseMonth } from '../src/domain/months.ts';
-import { maskName } from '../src/domain/mask.ts';
+import { maskName, redact } from '../src/domain/mask.ts';
 import { coordinatedAreas, isAdmin, mayLogFor } from '../src/domain/permissions.ts';
 import { caseActions, caseRef, caseTable, total } from '../src/lapse/digest.ts';
 import { scanAndRemind } from '../src/lapse/run-scan.ts';
@@ -81,6 +81,8 @@ const done = defineCommand({
   },
   async run(ctx, args) {
     const ref = caseRef(args.case);
+    // A note is free text: an ID or phone typed into it is stored masked, like everywhere else.
+    const note = args.note === undefined ? null : redact(args.note);
     const found = await getCase(ctx.db, args.case);
     if (!found) throw new Refusal(ctx.t.lapseCaseUnknown({ ref }));
     if (!mayLogFor(ctx.actor, found.area_path)) throw new Refusal(ctx.t.lapseNotCoordinator({ township: found.area_name }));
@@ -88,14 +90,14 @@ const done = defineCommand({
     const r = await recordFollowup(ctx.db, {
       caseId: found.id,
       outcome: args.outcome,
-      note: args.note ?? null,
+      note,
       memberId: ctx.actor.memberId,
       platform: ctx.channel.platform,
       channelId: ctx.channel.id,
       now: ctx.now,
       pauseUntil: addMonths(found.scan_month, 1),
     });
-    await ctx.audit('lapse.followup', { case: ref, outcome: args.outcome, note: args.note ?? null, area: found.area_name });
+    await ctx.audit('lapse.followup', { case: ref, outcome: args.outcome, note, area: found.area_name });
     return ok(
       ctx.t.lapseFollowupRecorded({
         ref,

@@ -48,7 +48,7 @@ export async function cliImport(args: string[], config: Config, log: Logger, io:
   try {
     await migrateToLatestOrThrow(handle.db);
     // A bigger page cache for this connection: the ID-hash index takes random inserts.
-    if (handle.dialect === 'sqlite') await sql`pragma cache_size = -32768`.execute(handle.db);
+    if (handle.dialect === 'sqlite') await sql`pragma cache_size = -24576`.execute(handle.db);
     const key = loadPiiKey({ configured: config.piiKey, databaseFile: handle.file, log });
     const now = (io.now ?? (() => new Date()))();
     const tty = io.progress.isTTY === true;

@@ -4,9 +4,17 @@
  * finding an ID twice in a million-row roster costs 32 MB, not 80.
  */
 export class HashSet128 {
-  private table = new Uint32Array(4 << 16);
-  private mask = (1 << 16) - 1;
+  private table: Uint32Array;
+  private mask: number;
   size = 0;
+
+  /** `expected`: roughly how many hashes will come, so the table need not grow (and briefly double) on the way. */
+  constructor(expected = 0) {
+    let slots = 1 << 16;
+    while (slots < expected * 2) slots *= 2;
+    this.table = new Uint32Array(slots * 4);
+    this.mask = slots - 1;
+  }
 
   /** Adds a hash; false when it was there already. */
   add(hash: string): boolean {

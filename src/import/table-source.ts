@@ -64,7 +64,7 @@ async function* csvRows(path: string, encoding: TextEncoding, onProgress?: (p: T
   const parser = new CsvParser();
   let bytes = 0;
   let rows = 0;
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 18 })) {
     const buf = chunk as Buffer;
     bytes += buf.length;
     const out: CsvRecord[] = [];

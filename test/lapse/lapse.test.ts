@@ -202,7 +202,9 @@ describe('lapse scan, reminders and follow-up', () => {
       [6, '赵敏', 1, 1, 'open', null],
     ]);
     // 'moved' closes a case
-    expect((await say(app, '王芳', '城南', 'lapse done L1 迁出')).text).toBe('已记录 L1（欧**娜）跟进：迁出。已结案。');
+    expect((await say(app, '王芳', '城南', `lapse done L1 迁出 新电话13912345678 证件${testId(4)}`)).text).toBe('已记录 L1（欧**娜）跟进：迁出。已结案。');
+    const stored = await app.database.db.selectFrom('lapse_followup').select('note').where('case_id', '=', 1).executeTakeFirstOrThrow();
+    expect(stored.note).toBe(`新电话139****5678 证件430602********${testId(4).slice(14)}`);
     expect((await say(app, '王芳', '城南', 'lapse done L1 paid')).text).toBe('断缴 L1 已结案，无需再跟进。');
   });
 
