@@ -134,6 +134,14 @@ const scan = defineCommand({
   },
 });
 
+/** `已劝缴 L12 承诺` on its own, as §5 lists it: the same command as `lapse done`. */
+export const lapseDone = defineCommand({
+  ...done,
+  name: 'lapse-done',
+  aliases: ['已劝缴'],
+  summary: { 'zh-CN': `同 lapse done。${done.summary['zh-CN']}`, en: `The same as lapse done. ${done.summary.en}` },
+});
+
 export default defineCommand({
   name: 'lapse',
   aliases: ['断缴'],
