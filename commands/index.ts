@@ -14,5 +14,6 @@ import township from './township.ts';
 import target from './target.ts';
 import bind from './bind.ts';
 import grant from './grant.ts';
+import lapse, { lapseDone } from './lapse.ts';
 
-export const commands: readonly AnyCommand[] = [pay, undo, voidEntry, board, progress, help, campaign, township, target, bind, grant];
+export const commands: readonly AnyCommand[] = [pay, undo, voidEntry, board, progress, help, campaign, township, target, bind, grant, lapse, lapseDone];

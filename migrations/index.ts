@@ -6,9 +6,11 @@ import type { Migration } from 'kysely';
 import * as core from './2026-11-23-001-core.ts';
 import * as outbox from './2026-11-23-002-outbox.ts';
 import * as board from './2026-11-23-003-board.ts';
+import * as lapse from './2026-11-23-004-lapse.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-23-001-core': core,
   '2026-11-23-002-outbox': outbox,
   '2026-11-23-003-board': board,
+  '2026-11-23-004-lapse': lapse,
 };

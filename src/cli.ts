@@ -5,9 +5,14 @@ import { openDatabase } from './db/database.ts';
 import { migrateToLatestOrThrow } from './db/migrate.ts';
 import { commands } from '../commands/index.ts';
 import { createRest, deployCommands } from './platforms/discord/deploy.ts';
+import { jsonLogger } from './core/logger.ts';
+import { cliImport } from './import/cli-import.ts';
 
 const USAGE = `usage: npm run cli -- <subcommand>
   migrate                 bring the database schema up to date
+  import roster <file>    import the employee-insurance roster (.csv or .xlsx)
+  import contributions <file>
+                          import monthly contributions (.csv or .xlsx)
   discord deploy          register /enroll with Discord (in DISCORD_GUILD_ID if set, else globally)`;
 
 async function main(argv: string[]): Promise<number> {
@@ -41,6 +46,10 @@ async function main(argv: string[]): Promise<number> {
         : `registered /${done.names.join(', /')} globally (Discord clients may take a while to show changes)\n`,
     );
     return 0;
+  }
+  if (sub === 'import') {
+    const { code } = await cliImport(argv.slice(1), config, jsonLogger(config.logLevel), { out: process.stdout, progress: process.stderr });
+    return code;
   }
   process.stderr.write(`unknown subcommand "${sub}"\n${USAGE}\n`);
   return 2;

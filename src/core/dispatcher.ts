@@ -21,6 +21,7 @@ import { storableReply, type Reply } from './reply.ts';
 import { tokenize } from './tokens.ts';
 import type { Logger } from './logger.ts';
 import { createGroupCommit } from '../db/group-commit.ts';
+import { redactReply } from './redact-reply.ts';
 
 /** A chat message as every platform adapter hands it over. */
 export interface InboundMessage {
@@ -78,7 +79,10 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   const localeFor = (message: Pick<InboundMessage, 'userLocale'>, actor?: Actor): Locale =>
     toLocale(actor?.locale) ?? toLocale(message.userLocale) ?? deps.defaultLocale;
 
-  async function handle(message: InboundMessage): Promise<Reply> {
+  // Every reply leaves through redaction: no unmasked ID or phone number reaches a channel.
+  const handle = async (message: InboundMessage): Promise<Reply> => redactReply(await handleRaw(message));
+
+  async function handleRaw(message: InboundMessage): Promise<Reply> {
     const now = deps.now();
     const sourceKey = message.messageId ? `${message.platform}:${message.messageId}` : null;
     let t = catalogue(localeFor(message));

@@ -1,4 +1,5 @@
 /** The logging port: structured lines, never personal data in clear. */
+import { redact } from '../domain/mask.ts';
 
 /** Where operational events go. */
 export interface Logger {
@@ -16,7 +17,8 @@ export function jsonLogger(level: LogLevel = 'info', out: { write(s: string): un
   const min = LEVELS[level];
   const emit = (lvl: Exclude<LogLevel, 'silent'>) => (msg: string, fields?: Record<string, unknown>) => {
     if (LEVELS[lvl] < min) return;
-    out.write(`${JSON.stringify({ time: new Date().toISOString(), level: lvl, msg, ...fields })}\n`);
+    // Redacted as a whole line, so an ID inside an error message or a field is masked too.
+    out.write(`${redact(JSON.stringify({ time: new Date().toISOString(), level: lvl, msg, ...fields }))}\n`);
   };
   return { debug: emit('debug'), info: emit('info'), warn: emit('warn'), error: emit('error') };
 }

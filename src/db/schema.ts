@@ -178,6 +178,64 @@ export interface JobClaimTable {
   done_at: string | null;
 }
 
+export type ContributorKind = 'employer' | 'flexible';
+
+/** A contributor, known by the keyed hash of their ID number. */
+export interface LapsePersonTable {
+  id: Generated<number>;
+  id_hash: string;
+  id_masked: string;
+  name: string | null;
+  phone: string | null;
+  area_id: number | null;
+  kind: ContributorKind | null;
+  employer: string | null;
+  cadre_member_id: number | null;
+  cadre_text: string | null;
+  last_paid_month: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface LapseContributionTable {
+  person_id: number;
+  month: string;
+  amount_fen: number;
+  imported_at: string;
+}
+
+export type LapseCaseStatus = 'open' | 'closed';
+
+export interface LapseCaseTable {
+  id: Generated<number>;
+  person_id: number;
+  area_id: number;
+  last_paid_month: string;
+  first_missing_month: string;
+  months_lapsed: number;
+  stage: number;
+  scan_month: string;
+  status: LapseCaseStatus;
+  close_reason: string | null;
+  paused_until: string | null;
+  last_reminded_at: string | null;
+  last_followup_at: string | null;
+  opened_at: string;
+  updated_at: string;
+  closed_at: string | null;
+}
+
+export interface LapseFollowupTable {
+  id: Generated<number>;
+  case_id: number;
+  outcome: string;
+  note: string | null;
+  member_id: number | null;
+  platform: string;
+  channel_id: string;
+  at: string;
+}
+
 /** Every table enrollbot owns. */
 export interface Database {
   area: AreaTable;
@@ -197,6 +255,10 @@ export interface Database {
   board_post: BoardPostTable;
   board_standing: BoardStandingTable;
   job_claim: JobClaimTable;
+  lapse_person: LapsePersonTable;
+  lapse_contribution: LapseContributionTable;
+  lapse_case: LapseCaseTable;
+  lapse_followup: LapseFollowupTable;
 }
 
 export type Area = Selectable<AreaTable>;

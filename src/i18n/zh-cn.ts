@@ -136,6 +136,81 @@ export const zhCN = {
   chartTarget: () => `目标 100%`,
   chartAreaRate: (p: { area: string; rate: string }) => `${p.area}合计 ${p.rate}`,
   chartAlt: (p: { area: string }) => `${p.area}各单位完成率柱状图`,
+  // --- lapse ---
+  importSummary: (p: { kind: 'roster' | 'contributions'; format: string; read: number; taken: number; written: number; refused: number }) =>
+    `${p.kind === 'roster' ? '花名册' : '缴费记录'}（${p.format}）：读取 ${p.read} 行，接收 ${p.taken} 行（新增或变更 ${p.written} 行），拒收 ${p.refused} 行。`,
+  importReason: (p: {
+    reason:
+      | 'id_empty'
+      | 'id_number_format'
+      | 'id_format'
+      | 'id_birth_date'
+      | 'id_check_digit'
+      | 'id_duplicate'
+      | 'name_missing'
+      | 'township_missing'
+      | 'township_unknown'
+      | 'township_ambiguous'
+      | 'kind_invalid'
+      | 'phone_invalid'
+      | 'month_invalid'
+      | 'amount_invalid'
+      | 'amount_negative';
+  }) =>
+    ({
+      id_empty: '身份证号为空',
+      id_number_format: '身份证号被存成了数字（如 1.10105E+17），请把该列设为文本后重新导出',
+      id_format: '身份证号格式不对（应为 17 位数字加 1 位数字或 X）',
+      id_birth_date: '身份证号中的出生日期不存在',
+      id_check_digit: '身份证号校验位不对（GB 11643）',
+      id_duplicate: '同一身份证号在文件中出现多次',
+      name_missing: '姓名为空',
+      township_missing: '乡镇为空',
+      township_unknown: '没有这个乡镇（请先用 township add 添加，名称须一致）',
+      township_ambiguous: '乡镇名称重名，无法确定',
+      kind_invalid: '参保类型应为“单位”或“灵活就业”',
+      phone_invalid: '电话号码不对',
+      month_invalid: '缴费月份不对（应写 2025-10、202510 或 2025年10月）',
+      amount_invalid: '金额不对（应为大于 0 的元数，最多两位小数）',
+      amount_negative: '金额不能为负数',
+    })[p.reason],
+  importReasonLine: (p: { reason: string; count: number; where: string }) => `  · ${p.reason}：${p.count} 行，如 ${p.where}`,
+  importCellRef: (p: { line: number; column: string }) => `第 ${p.line} 行 ${p.column}列`,
+  importMissingColumns: (p: { columns: string }) => `表头缺少必需的列：${p.columns}。`,
+  importUnreadable: (p: { encoding: string; line: number }) => `文件在第 ${p.line} 行附近不是有效的 ${p.encoding} 编码，无法读取。`,
+  importCasesClosed: (p: { count: number }) => `${p.count} 件断缴已因补缴自动结案。`,
+  importCommitted: () => `已全部导入。`,
+  importNothingWritten: () => `文件有误，整份未导入，数据库没有任何改动。请改正后重新导入。`,
+  lapseStageName: (p: { stage: number }): string =>
+    p.stage <= 1 ? '提醒' : p.stage === 2 ? '催办' : p.stage === 3 ? '最后补缴月' : '已超补缴期',
+  lapseMonths: (p: { months: number }) => `${p.months}个月`,
+  lapseColumns: () => ['编号', '姓名', '身份证号', '电话', '断缴', '自', '阶段', '网格员'],
+  lapseCounts: (p: { total: number; s1: number; s2: number; s3: number; s4: number }) =>
+    `未结断缴 ${p.total} 人：断缴1个月（提醒）${p.s1} 人，2个月（催办）${p.s2} 人，3个月（最后补缴月）${p.s3} 人，超过3个月（已进入待遇等待期，建议重新参保）${p.s4} 人。`,
+  lapseListTitle: (p: { area: string }) => `${p.area} 未结断缴`,
+  lapseListEmpty: (p: { area: string }) => `${p.area}没有未结的断缴。`,
+  lapseMore: (p: { more: number }) => `另有 ${p.more} 件未列出。`,
+  lapseHowTo: () => `记录跟进：lapse done L12 paid（已缴/承诺/拒绝/迁出/联系不上）。断缴3个月内补缴不影响待遇，第3个月是最后机会。`,
+  lapseNoTownship: () => `本频道没有绑定乡镇。请在乡镇群里发送，或注明乡镇：lapse in 城南街道。`,
+  lapseNotCoordinator: (p: { township: string }) => `你不是${p.township}的联络员，不能查看或处理它的断缴。`,
+  lapseCaseInvalid: (p: { token: string }) => `“${p.token}”不是断缴编号：请写 L12。`,
+  lapseCaseUnknown: (p: { ref: string }) => `没有断缴 ${p.ref}。`,
+  lapseCaseClosed: (p: { ref: string }) => `断缴 ${p.ref} 已结案，无需再跟进。`,
+  lapseOutcomeName: (p: { outcome: 'paid' | 'promised' | 'refused' | 'moved' | 'unreachable' }) =>
+    ({ paid: '已缴', promised: '承诺', refused: '拒绝', moved: '迁出', unreachable: '联系不上' })[p.outcome],
+  lapseFollowupRecorded: (p: { ref: string; name: string; outcome: string; paused: boolean; closed: boolean }) =>
+    `已记录 ${p.ref}（${p.name}）跟进：${p.outcome}。${p.closed ? '已结案。' : p.paused ? '下次筛查前不再提醒。' : ''}`,
+  lapseMonthInvalid: (p: { token: string }) => `月份“${p.token}”不对：请写 YYYY-MM，如 2026-10。`,
+  lapseScanDone: (p: { month: string; opened: number; updated: number; closed: number; open: number; posts: number }) =>
+    `${p.month} 断缴筛查完成：新增 ${p.opened} 件，更新 ${p.updated} 件，因补缴结案 ${p.closed} 件，现有未结 ${p.open} 件；已排队发送 ${p.posts} 条提醒。`,
+  lapseDigestTitle: (p: { area: string; month: string; weekly: boolean }) => `${p.area} 职工医保断缴${p.weekly ? '周' : ''}提醒（${p.month}）`,
+  lapseCadreTitle: (p: { name: string; month: string }) => `${p.name}：你负责的断缴人员（${p.month}）`,
+  lapseEscalationTitle: (p: { area: string; month: string }) => `【督办】${p.area} 断缴待处理（${p.month}）`,
+  lapseEscalationText: (p: { count: number; days: number }) =>
+    `${p.count} 件断缴需要督办：已到第3个月（最后补缴月）或超过 ${p.days} 天未跟进。`,
+  lapseEscalationColumns: () => ['编号', '乡镇', '姓名', '断缴', '阶段', '最近跟进'],
+  lapseNever: () => `从未`,
+  lapseActionLabel: (p: { ref: string; outcome: string }) => `${p.ref} ${p.outcome}`,
 };
 
 /** The shape every catalogue has: the keys and parameters of the reference. */

@@ -6,6 +6,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { storableReply, type Reply } from '../core/reply.ts';
+import { redactReply } from '../core/redact-reply.ts';
 
 export interface OutboxPost {
   platform: string;
@@ -23,7 +24,7 @@ export async function enqueuePost(db: Kysely<Database>, post: OutboxPost): Promi
     .values({
       platform: post.platform,
       channel_id: post.channelId,
-      reply: JSON.stringify(storableReply(post.reply)),
+      reply: JSON.stringify(storableReply(redactReply(post.reply))),
       image: post.reply.image
         ? JSON.stringify({ ...post.reply.image, png: Buffer.from(post.reply.image.png).toString('base64') })
         : null,

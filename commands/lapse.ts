@@ -1,0 +1,178 @@
+/**
+ * `lapse` (断缴): a township's open lapse cases; `lapse done <case> <outcome>
+ * [note…]` (已劝缴): record a follow-up; `lapse scan [<YYYY-MM>]`: screen now.
+ */
+import { arg, keyword, type ArgSpec } from '../src/core/args.ts';
+import { defineCommand, type CommandContext } from '../src/core/command.ts';
+import { Refusal } from '../src/core/refusal.ts';
+import { ok } from '../src/core/reply.ts';
+import { resolveArea } from '../src/core/scope.ts';
+import type { Area } from '../src/db/schema.ts';
+import { addMonths, parseMonth } from '../src/domain/months.ts';
+import { maskName, redact } from '../src/domain/mask.ts';
+import { coordinatedAreas, isAdmin, mayLogFor } from '../src/domain/permissions.ts';
+import { caseActions, caseRef, caseTable, total } from '../src/lapse/digest.ts';
+import { scanAndRemind } from '../src/lapse/run-scan.ts';
+import { defaultScanMonth } from '../src/lapse/screen.ts';
+import { getArea } from '../src/store/areas.ts';
+import { getCase, openCases, recordFollowup, stageCounts, type FollowupOutcome } from '../src/store/lapse-cases.ts';
+
+/** Cases listed by `lapse`. */
+const LIST_ROWS = 50;
+
+const caseArg: ArgSpec<number> = {
+  label: { 'zh-CN': '断缴编号', en: 'case' },
+  description: { 'zh-CN': '如 L12', en: 'e.g. L12' },
+  optionType: 'string',
+  optional: false,
+  parse(token, { t }) {
+    const m = /^[Ll]?(\d{1,12})$/.exec(token);
+    return m ? { ok: true, value: Number(m[1]) } : { ok: false, message: t.lapseCaseInvalid({ token }) };
+  },
+};
+
+const monthArg: ArgSpec<string> = {
+  label: { 'zh-CN': '月份', en: 'YYYY-MM' },
+  description: { 'zh-CN': '筛查月份（默认上月）', en: 'the month to screen (default: last month)' },
+  optionType: 'string',
+  optional: false,
+  parse(token, { t }) {
+    const m = parseMonth(token);
+    return m ? { ok: true, value: m } : { ok: false, message: t.lapseMonthInvalid({ token }) };
+  },
+};
+
+/** The township a lapse command is about: named, the channel's, or the speaker's only one; checked. */
+async function lapseTownship(ctx: CommandContext, name: string | undefined): Promise<Area> {
+  let area: Area | undefined;
+  if (name !== undefined) area = await resolveArea(ctx, name);
+  else if (ctx.channel.binding?.kind === 'township') area = ctx.channel.binding.area;
+  else {
+    const mine = coordinatedAreas(ctx.actor);
+    if (mine.length === 1 && !isAdmin(ctx.actor)) area = await getArea(ctx.db, mine[0]!.areaId);
+  }
+  if (!area) throw new Refusal(ctx.t.lapseNoTownship());
+  if (area.kind !== 'township') throw new Refusal(ctx.t.areaNotTownship({ name: area.name }));
+  if (!mayLogFor(ctx.actor, area.path)) throw new Refusal(ctx.t.lapseNotCoordinator({ township: area.name }));
+  return area;
+}
+
+const OUTCOMES: { value: FollowupOutcome; aliases: string[]; label: { 'zh-CN': string; en: string } }[] = [
+  { value: 'paid', aliases: ['已缴', '已缴费', '缴了'], label: { 'zh-CN': '已缴', en: 'paid' } },
+  { value: 'promised', aliases: ['承诺', '答应'], label: { 'zh-CN': '承诺', en: 'promised' } },
+  { value: 'refused', aliases: ['拒绝', '拒缴'], label: { 'zh-CN': '拒绝', en: 'refused' } },
+  { value: 'moved', aliases: ['迁出', '转出'], label: { 'zh-CN': '迁出', en: 'moved' } },
+  { value: 'unreachable', aliases: ['联系不上', '失联'], label: { 'zh-CN': '联系不上', en: 'unreachable' } },
+];
+
+const done = defineCommand({
+  name: 'done',
+  aliases: ['已劝缴', '跟进'],
+  summary: {
+    'zh-CN': '记录劝缴结果：已缴、承诺、拒绝、迁出、联系不上，可加备注。“承诺”在下次筛查前暂停提醒，“迁出”结案。例：lapse done L12 承诺 月底前补缴。',
+    en: 'Record a follow-up: paid, promised, refused, moved, unreachable, with a note. "promised" pauses reminders until the next scan; "moved" closes the case. E.g. lapse done L12 promised.',
+  },
+  permission: 'coordinator',
+  writes: true,
+  args: {
+    case: caseArg,
+    outcome: arg.choice({ label: { 'zh-CN': '结果', en: 'outcome' }, description: { 'zh-CN': '劝缴结果', en: 'the outcome' } }, OUTCOMES),
+    note: arg.optional(arg.text({ label: { 'zh-CN': '备注', en: 'note' }, description: { 'zh-CN': '备注', en: 'a note' } })),
+  },
+  async run(ctx, args) {
+    const ref = caseRef(args.case);
+    // A note is free text: an ID or phone typed into it is stored masked, like everywhere else.
+    const note = args.note === undefined ? null : redact(args.note);
+    const found = await getCase(ctx.db, args.case);
+    if (!found) throw new Refusal(ctx.t.lapseCaseUnknown({ ref }));
+    if (!mayLogFor(ctx.actor, found.area_path)) throw new Refusal(ctx.t.lapseNotCoordinator({ township: found.area_name }));
+    if (found.status !== 'open') throw new Refusal(ctx.t.lapseCaseClosed({ ref }));
+    const r = await recordFollowup(ctx.db, {
+      caseId: found.id,
+      outcome: args.outcome,
+      note,
+      memberId: ctx.actor.memberId,
+      platform: ctx.channel.platform,
+      channelId: ctx.channel.id,
+      now: ctx.now,
+      pauseUntil: addMonths(found.scan_month, 1),
+    });
+    await ctx.audit('lapse.followup', { case: ref, outcome: args.outcome, note, area: found.area_name });
+    return ok(
+      ctx.t.lapseFollowupRecorded({
+        ref,
+        name: found.name ? maskName(found.name) : '—',
+        outcome: ctx.t.lapseOutcomeName({ outcome: args.outcome }),
+        paused: r.paused,
+        closed: r.closed,
+      }),
+    );
+  },
+});
+
+const scan = defineCommand({
+  name: 'scan',
+  aliases: ['筛查'],
+  summary: {
+    'zh-CN': '立即筛查断缴（默认上月），并向各乡镇群、网格员和领导群发送提醒。例：lapse scan 2026-10。',
+    en: 'Screen for lapses now (default: last month) and queue the reminders. E.g. lapse scan 2026-10.',
+  },
+  permission: 'admin',
+  writes: true,
+  args: { month: arg.optional(monthArg) },
+  async run(ctx, args) {
+    const month = args.month ?? defaultScanMonth(ctx.now, ctx.campaign.time_zone);
+    const r = await scanAndRemind(ctx.db, {
+      month,
+      now: ctx.now,
+      t: ctx.t,
+      // An admin's scan posts again even for a month already screened; a retried message does not.
+      key: `scan:${month}:${ctx.sourceKey ?? ctx.now.toISOString()}`,
+    });
+    await ctx.audit('lapse.scan', { month, opened: r.opened, updated: r.updated, closed: r.closed, posts: r.posts });
+    return ok(ctx.t.lapseScanDone({ month, opened: r.opened, updated: r.updated, closed: r.closed, open: r.open, posts: r.posts }));
+  },
+});
+
+/** `已劝缴 L12 承诺` on its own, as §5 lists it: the same command as `lapse done`. */
+export const lapseDone = defineCommand({
+  ...done,
+  name: 'lapse-done',
+  aliases: ['已劝缴'],
+  summary: { 'zh-CN': `同 lapse done。${done.summary['zh-CN']}`, en: `The same as lapse done. ${done.summary.en}` },
+});
+
+export default defineCommand({
+  name: 'lapse',
+  aliases: ['断缴'],
+  summary: {
+    'zh-CN': '本乡镇未结的职工医保断缴，最紧急的在前（个人信息已脱敏）。可注明乡镇：lapse in 城南街道。',
+    en: "This township's open lapsed-contribution cases, most urgent first (personal data masked). Name a township with lapse in 城南街道.",
+  },
+  permission: 'coordinator',
+  writes: false,
+  args: {
+    township: arg.optional(
+      keyword(
+        arg.word({ label: { 'zh-CN': '乡镇', en: 'township' }, description: { 'zh-CN': '乡镇（默认本频道的乡镇）', en: "the township (default: the channel's)" } }),
+        'in',
+        '在',
+      ),
+    ),
+  },
+  subcommands: [done, scan],
+  async run(ctx, args) {
+    const area = await lapseTownship(ctx, args.township);
+    const filter = { areaId: area.id };
+    const counts = await stageCounts(ctx.db, filter);
+    if (total(counts) === 0) return ok(ctx.t.lapseListEmpty({ area: area.name }));
+    const rows = await openCases(ctx.db, filter, LIST_ROWS);
+    const all = total(counts);
+    return ok(ctx.t.lapseCounts({ total: all, s1: counts[1], s2: counts[2], s3: counts[3], s4: counts[4] }), {
+      title: ctx.t.lapseListTitle({ area: area.name }),
+      table: caseTable(ctx.t, rows),
+      footer: [all > rows.length ? ctx.t.lapseMore({ more: all - rows.length }) : '', ctx.t.lapseHowTo()].filter(Boolean).join('\n'),
+      actions: caseActions(ctx.t, rows),
+    });
+  },
+});

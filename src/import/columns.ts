@@ -1,0 +1,70 @@
+/** Matching a file's header row to the columns an import needs, in Chinese or English, in any order. */
+import type { Cell } from './table-source.ts';
+
+/** A column an import reads. */
+export interface ColumnSpec<K extends string> {
+  key: K;
+  /** Header names it may have (compared after normalization). */
+  names: readonly string[];
+  required: boolean;
+}
+
+/** Where each column is: its index and its header as written in the file. */
+export type ColumnMap<K extends string> = Record<K, { index: number; header: string } | undefined>;
+
+/** `身份证号（必填）` → `身份证号`; `ID Number` → `id_number`; full-width folded. */
+export function normalizeHeader(text: string): string {
+  return text
+    .normalize('NFKC')
+    .replace(/\ufeff/g, '')
+    .trim()
+    .replace(/[(（\[【].*?[)）\]】]\s*$/u, '')
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_');
+}
+
+export function mapColumns<K extends string>(
+  header: readonly Cell[],
+  specs: readonly ColumnSpec<K>[],
+): { columns: ColumnMap<K>; missing: ColumnSpec<K>[] } {
+  const columns = {} as ColumnMap<K>;
+  header.forEach((cell, index) => {
+    if (typeof cell !== 'string') return;
+    const name = normalizeHeader(cell);
+    const spec = specs.find((s) => s.names.some((n) => normalizeHeader(n) === name));
+    if (spec && !columns[spec.key]) columns[spec.key] = { index, header: cell.trim() };
+  });
+  return { columns, missing: specs.filter((s) => s.required && !columns[s.key]) };
+}
+
+/** `0` → `A`, `26` → `AA`: the spreadsheet letter of a column. */
+export function columnLetter(index: number): string {
+  let n = index + 1;
+  let s = '';
+  while (n > 0) {
+    const r = (n - 1) % 26;
+    s = String.fromCharCode(65 + r) + s;
+    n = Math.floor((n - 1) / 26);
+  }
+  return s;
+}
+
+export const ROSTER_COLUMNS = [
+  { key: 'name', names: ['姓名', 'name'], required: true },
+  { key: 'id_number', names: ['身份证号', '身份证号码', '公民身份号码', '证件号码', 'id_number', 'id'], required: true },
+  { key: 'township', names: ['乡镇', '乡镇街道', '乡镇（街道）', '街道', 'township'], required: true },
+  { key: 'kind', names: ['参保类型', '参保身份', 'kind', 'type'], required: true },
+  { key: 'employer', names: ['单位', '单位名称', '工作单位', 'employer'], required: false },
+  { key: 'phone', names: ['电话', '联系电话', '手机', '手机号', '手机号码', 'phone', 'mobile'], required: false },
+  { key: 'cadre', names: ['网格员', '包户干部', '责任人', 'cadre'], required: false },
+] as const satisfies readonly ColumnSpec<string>[];
+
+export const CONTRIBUTION_COLUMNS = [
+  { key: 'id_number', names: ['身份证号', '身份证号码', '公民身份号码', '证件号码', 'id_number', 'id'], required: true },
+  { key: 'month', names: ['缴费月份', '费款所属期', '所属期', '月份', 'month'], required: true },
+  { key: 'amount', names: ['金额', '缴费金额', '缴费额', 'amount'], required: true },
+] as const satisfies readonly ColumnSpec<string>[];
+
+export type RosterColumn = (typeof ROSTER_COLUMNS)[number]['key'];
+export type ContributionColumn = (typeof CONTRIBUTION_COLUMNS)[number]['key'];

@@ -1,0 +1,83 @@
+/**
+ * Queuing lapse reminders after a scan (and weekly): a digest to each
+ * township channel, each assigned cadre's own list sent to them directly,
+ * and an escalation to the leaders' channels. Everything goes through the
+ * outbox, in the caller's transaction, deduplicated by `key`.
+ */
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import type { Catalogue } from '../i18n/index.ts';
+import { enqueuePost } from '../store/outbox.ts';
+import { cadresWithOpenCases, markReminded, openCases, stageCounts } from '../store/lapse-cases.ts';
+import { cadreDigest, escalationDigest, total, townshipDigest } from './digest.ts';
+
+/** A case with no follow-up for this many days goes to the leaders. */
+export const ESCALATE_AFTER_DAYS = 14;
+/** Cases listed per post (the counts cover them all). */
+export const DIGEST_ROWS = 20;
+
+export interface ReminderInput {
+  now: Date;
+  /** The scan month the reminders are about. */
+  month: string;
+  t: Catalogue;
+  /** What this round is (`scan:2026-10`, `weekly:2026-11-23`): the same key never posts twice. */
+  key: string;
+  weekly: boolean;
+  escalateAfterDays?: number;
+}
+
+/** Queues every reminder of a round; returns how many posts were queued. */
+export async function enqueueLapseReminders(db: Kysely<Database>, input: ReminderInput): Promise<number> {
+  const { now, t, month } = input;
+  let posts = 0;
+  const post = async (platform: string, channelId: string, reply: Parameters<typeof enqueuePost>[1]['reply'], what: string) => {
+    if (await enqueuePost(db, { platform, channelId, reply, dedupeKey: `lapse:${input.key}:${what}:${platform}:${channelId}`, now })) posts++;
+  };
+
+  const townships = await db
+    .selectFrom('channel_binding as b')
+    .innerJoin('area as a', 'a.id', 'b.area_id')
+    .select(['b.platform', 'b.channel_id', 'a.id', 'a.name'])
+    .where('b.kind', '=', 'township')
+    .orderBy('a.id')
+    .orderBy('b.platform')
+    .orderBy('b.channel_id')
+    .execute();
+  for (const b of townships) {
+    const filter = { areaId: b.id, activeOnly: true };
+    const counts = await stageCounts(db, filter);
+    if (total(counts) === 0) continue;
+    const rows = await openCases(db, filter, DIGEST_ROWS);
+    await post(b.platform, b.channel_id, townshipDigest({ t, area: b.name, month, weekly: input.weekly, counts, rows }), 'township');
+    await markReminded(db, filter, now);
+  }
+
+  for (const cadre of await cadresWithOpenCases(db)) {
+    const filter = { cadreMemberId: cadre.memberId, activeOnly: true };
+    const counts = await stageCounts(db, filter);
+    const rows = await openCases(db, filter, DIGEST_ROWS);
+    const identities = await db.selectFrom('identity').select(['platform', 'external_id']).where('member_id', '=', cadre.memberId).execute();
+    // A direct message: on the console the channel is the member's name; Slack accepts a user id as a channel.
+    for (const i of identities) await post(i.platform, i.external_id, cadreDigest({ t, name: cadre.name, month, counts, rows }), 'cadre');
+  }
+
+  const days = input.escalateAfterDays ?? ESCALATE_AFTER_DAYS;
+  const before = new Date(now.getTime() - days * 86_400_000).toISOString();
+  const leaders = await db
+    .selectFrom('channel_binding as b')
+    .innerJoin('area as a', 'a.id', 'b.area_id')
+    .select(['b.platform', 'b.channel_id', 'a.name', 'a.path'])
+    .where('b.kind', '=', 'leaders')
+    .orderBy('b.platform')
+    .orderBy('b.channel_id')
+    .execute();
+  for (const b of leaders) {
+    const filter = { underPath: b.path, activeOnly: true, escalateUntouchedBefore: before };
+    const count = total(await stageCounts(db, filter));
+    if (count === 0) continue;
+    const rows = await openCases(db, filter, DIGEST_ROWS);
+    await post(b.platform, b.channel_id, escalationDigest({ t, area: b.name, month, days, count, rows }), 'escalation');
+  }
+  return posts;
+}

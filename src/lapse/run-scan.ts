@@ -1,0 +1,26 @@
+/** A scan and its reminders, as the `lapse scan` command and the monthly schedule run them. */
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import type { Catalogue } from '../i18n/index.ts';
+import { enqueueLapseReminders } from './reminders.ts';
+import { screenLapses, type ScanResult } from './screen.ts';
+
+export interface ScanAndRemindResult extends ScanResult {
+  open: number;
+  posts: number;
+}
+
+/** Screens `month` and queues its reminders; call inside a transaction. */
+export async function scanAndRemind(
+  db: Kysely<Database>,
+  input: { month: string; now: Date; t: Catalogue; key: string },
+): Promise<ScanAndRemindResult> {
+  const result = await screenLapses(db, { month: input.month, now: input.now });
+  const posts = await enqueueLapseReminders(db, { now: input.now, month: input.month, t: input.t, key: input.key, weekly: false });
+  const open = await db
+    .selectFrom('lapse_case')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('status', '=', 'open')
+    .executeTakeFirstOrThrow();
+  return { ...result, open: Number(open.n), posts };
+}

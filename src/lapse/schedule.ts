@@ -1,0 +1,77 @@
+/**
+ * When lapse work runs on its own: the monthly scan (the 5th at 09:00 in the
+ * campaign zone, moved to the next working day) and the weekly re-reminder
+ * of open cases (working days, 08:30–20:30). The decisions are pure
+ * functions; `lapseTick` applies them, and `scheduleLapse` runs the tick
+ * every few minutes with node-schedule, so a restart never loses a due run.
+ */
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import type { Catalogue } from '../i18n/index.ts';
+import type { Logger } from '../core/logger.ts';
+import { businessDate } from '../domain/calendar.ts';
+import { addMonths } from '../domain/months.ts';
+import { monthlyScanInstant, reminderDue } from '../domain/workdays.ts';
+import { getSetting, putSetting } from '../store/settings.ts';
+import { enqueueLapseReminders } from './reminders.ts';
+import { scanAndRemind } from './run-scan.ts';
+
+/** The month the monthly scan should screen now, or null when none is due. */
+export function monthlyScanDue(now: Date, timeZone: string, lastScannedMonth: string | null): string | null {
+  const month = businessDate(now, timeZone).slice(0, 7);
+  if (now.getTime() < monthlyScanInstant(month, timeZone).getTime()) return null;
+  const target = addMonths(month, -1);
+  return lastScannedMonth !== null && lastScannedMonth >= target ? null : target;
+}
+
+export interface LapseScheduleDeps {
+  db: Kysely<Database>;
+  timeZone: string;
+  /** The deployment's catalogue (posts are in its language). */
+  t: Catalogue;
+  log: Logger;
+  now?: () => Date;
+  /** Days between re-reminders of open cases (default 7). */
+  reminderIntervalDays?: number;
+}
+
+const LAST_SCAN = 'lapse.last_scan_month';
+const LAST_REMINDER = 'lapse.last_reminder_at';
+
+/** Runs whatever is due now; returns what it did. */
+export async function lapseTick(deps: LapseScheduleDeps): Promise<{ scanned: string | null; reminded: boolean }> {
+  const now = (deps.now ?? (() => new Date()))();
+  return deps.db.transaction().execute(async (tx) => {
+    const lastScan = (await getSetting(tx, LAST_SCAN)) ?? null;
+    const month = monthlyScanDue(now, deps.timeZone, lastScan);
+    if (month) {
+      const r = await scanAndRemind(tx, { month, now, t: deps.t, key: `scan:${month}` });
+      await putSetting(tx, LAST_SCAN, month);
+      await putSetting(tx, LAST_REMINDER, now.toISOString());
+      deps.log.info('lapse scan', { month, opened: r.opened, updated: r.updated, closed: r.closed, posts: r.posts });
+      return { scanned: month, reminded: true };
+    }
+    const lastReminder = await getSetting(tx, LAST_REMINDER);
+    if (lastScan && reminderDue(now, lastReminder ? new Date(lastReminder) : null, deps.timeZone, deps.reminderIntervalDays)) {
+      const day = businessDate(now, deps.timeZone);
+      const posts = await enqueueLapseReminders(tx, { now, month: lastScan, t: deps.t, key: `weekly:${day}`, weekly: true });
+      await putSetting(tx, LAST_REMINDER, now.toISOString());
+      deps.log.info('lapse weekly reminder', { month: lastScan, posts });
+      return { scanned: null, reminded: true };
+    }
+    return { scanned: null, reminded: false };
+  });
+}
+
+/** The part of node-schedule used here. */
+export interface Scheduler {
+  scheduleJob(rule: string, callback: () => void): { cancel(): boolean } | null;
+}
+
+/** Checks every 10 minutes whether lapse work is due (node-schedule's `scheduleJob`). */
+export function scheduleLapse(schedule: Scheduler, deps: LapseScheduleDeps): { cancel(): void } {
+  const job = schedule.scheduleJob('*/10 * * * *', () => {
+    lapseTick(deps).catch((e: unknown) => deps.log.error('lapse schedule failed', { err: e instanceof Error ? e.message : String(e) }));
+  });
+  return { cancel: () => void job?.cancel() };
+}

@@ -1,0 +1,72 @@
+/**
+ * Monthly screening for lapsed contributions, set-wise: people are grouped
+ * by their latest paid month (kept on the person by the contributions
+ * import), and each group is one UPDATE and one INSERT … SELECT. A million
+ * contributors cost a few dozen statements, never a query per person.
+ *
+ * A person is lapsed as of month M when they have paid before and their
+ * latest contribution on record is before M. The months lapsed (M minus the
+ * latest paid month) give the stage: 1 reminder, 2 escalated, 3 the last
+ * month to back-pay without losing benefits, 4 over three months (a waiting
+ * period applies).
+ */
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import { businessDate } from '../domain/calendar.ts';
+import { addMonths, monthsBetween, previousMonth } from '../domain/months.ts';
+import {
+  closeCasesWithContributions,
+  lapsedLastPaidMonths,
+  openNewCases,
+  unpauseCases,
+  updateOpenCases,
+  type LapseGroup,
+} from '../store/lapse-cases.ts';
+
+/**
+ * New cases are opened for lapses of at most this many months: someone who
+ * stopped paying years ago is not a reminder, and a first import with a long
+ * history must not flood the townships. Open cases keep being updated.
+ */
+export const MAX_NEW_CASE_MONTHS = 12;
+
+export type Stage = 1 | 2 | 3 | 4;
+
+/** The stage of a lapse of `months` months (1 or more). */
+export function stageOf(months: number): Stage {
+  return months <= 1 ? 1 : months === 2 ? 2 : months === 3 ? 3 : 4;
+}
+
+/** The month a scan at this instant is about by default: the previous month in the campaign zone. */
+export function defaultScanMonth(now: Date, timeZone: string): string {
+  return previousMonth(businessDate(now, timeZone));
+}
+
+export interface ScanResult {
+  month: string;
+  opened: number;
+  updated: number;
+  closed: number;
+}
+
+/** Screens every roster person as of `month`; call inside a transaction. */
+export async function screenLapses(db: Kysely<Database>, input: { month: string; now: Date }): Promise<ScanResult> {
+  const { month, now } = input;
+  const closed = await closeCasesWithContributions(db, now);
+  await unpauseCases(db, month);
+  let opened = 0;
+  let updated = 0;
+  for (const lastPaid of await lapsedLastPaidMonths(db, month)) {
+    const monthsLapsed = monthsBetween(lastPaid, month);
+    const group: LapseGroup = {
+      lastPaidMonth: lastPaid,
+      firstMissingMonth: addMonths(lastPaid, 1),
+      monthsLapsed,
+      stage: stageOf(monthsLapsed),
+      scanMonth: month,
+    };
+    updated += await updateOpenCases(db, group, now);
+    if (monthsLapsed <= MAX_NEW_CASE_MONTHS) opened += await openNewCases(db, group, now);
+  }
+  return { month, opened, updated, closed };
+}

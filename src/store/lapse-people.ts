@@ -1,0 +1,187 @@
+/**
+ * Contributors and their contributions. Imports write in batches through one
+ * compiled statement per batch size: a million rows cost a million bound
+ * rows, not a million query compilations.
+ */
+import type { CompiledQuery, Kysely } from 'kysely';
+import type { ContributorKind, Database } from '../db/schema.ts';
+
+/** A roster row ready to store (the ID only as hash and masked form). */
+export interface RosterPerson {
+  idHash: string;
+  idMasked: string;
+  name: string;
+  phone: string | null;
+  areaId: number;
+  kind: ContributorKind;
+  employer: string | null;
+  cadreMemberId: number | null;
+  cadreText: string | null;
+}
+
+/** One month's contribution of a person. */
+export interface ContributionRow {
+  personId: number;
+  month: string;
+  amountFen: number;
+}
+
+const PERSON_COLUMNS = 11;
+
+function rosterUpsert(db: Kysely<Database>, rows: RosterPerson[], now: string) {
+  return db
+    .insertInto('lapse_person')
+    .values(
+      rows.map((r) => ({
+        id_hash: r.idHash,
+        id_masked: r.idMasked,
+        name: r.name,
+        phone: r.phone,
+        area_id: r.areaId,
+        kind: r.kind,
+        employer: r.employer,
+        cadre_member_id: r.cadreMemberId,
+        cadre_text: r.cadreText,
+        created_at: now,
+        updated_at: now,
+      })),
+    )
+    .onConflict((oc) =>
+      oc
+        .column('id_hash')
+        .doUpdateSet((eb) => ({
+          name: eb.ref('excluded.name'),
+          phone: eb.ref('excluded.phone'),
+          area_id: eb.ref('excluded.area_id'),
+          kind: eb.ref('excluded.kind'),
+          employer: eb.ref('excluded.employer'),
+          cadre_member_id: eb.ref('excluded.cadre_member_id'),
+          cadre_text: eb.ref('excluded.cadre_text'),
+          updated_at: eb.ref('excluded.updated_at'),
+        }))
+        // Only a real change is written: re-importing a file changes nothing.
+        .where((eb) =>
+          eb.or([
+            eb('lapse_person.name', 'is distinct from', eb.ref('excluded.name')),
+            eb('lapse_person.phone', 'is distinct from', eb.ref('excluded.phone')),
+            eb('lapse_person.area_id', 'is distinct from', eb.ref('excluded.area_id')),
+            eb('lapse_person.kind', 'is distinct from', eb.ref('excluded.kind')),
+            eb('lapse_person.employer', 'is distinct from', eb.ref('excluded.employer')),
+            eb('lapse_person.cadre_member_id', 'is distinct from', eb.ref('excluded.cadre_member_id')),
+            eb('lapse_person.cadre_text', 'is distinct from', eb.ref('excluded.cadre_text')),
+          ]),
+        ),
+    );
+}
+
+function contributionUpsert(db: Kysely<Database>, rows: ContributionRow[], now: string) {
+  return db
+    .insertInto('lapse_contribution')
+    .values(rows.map((r) => ({ person_id: r.personId, month: r.month, amount_fen: r.amountFen, imported_at: now })))
+    .onConflict((oc) =>
+      oc
+        .columns(['person_id', 'month'])
+        .doUpdateSet((eb) => ({ amount_fen: eb.ref('excluded.amount_fen'), imported_at: eb.ref('excluded.imported_at') }))
+        .where((eb) => eb('lapse_contribution.amount_fen', '<>', eb.ref('excluded.amount_fen'))),
+    );
+}
+
+/** Compiled statements by batch size, for one database handle. */
+const templates = new WeakMap<Kysely<Database>, Map<string, CompiledQuery>>();
+
+function template(db: Kysely<Database>, key: string, build: () => CompiledQuery, expectParams: number): CompiledQuery {
+  let byKey = templates.get(db);
+  if (!byKey) templates.set(db, (byKey = new Map()));
+  let q = byKey.get(key);
+  if (!q) {
+    q = build();
+    // The trick below relies on the values being the only parameters, row by row.
+    if (q.parameters.length !== expectParams) throw new Error(`${key}: unexpected parameter count ${q.parameters.length}`);
+    byKey.set(key, q);
+  }
+  return q;
+}
+
+/** Inserts or updates roster rows by ID hash; returns how many added or changed. */
+export async function upsertRoster(db: Kysely<Database>, rows: RosterPerson[], now: Date): Promise<number> {
+  const at = now.toISOString();
+  const dummy: RosterPerson = { idHash: '', idMasked: '', name: '', phone: '', areaId: 0, kind: 'employer', employer: '', cadreMemberId: 0, cadreText: '' };
+  const q = template(db, `roster:${rows.length}`, () => rosterUpsert(db, Array(rows.length).fill(dummy), at).compile(), rows.length * PERSON_COLUMNS);
+  const params: unknown[] = [];
+  for (const r of rows) {
+    params.push(r.idHash, r.idMasked, r.name, r.phone, r.areaId, r.kind, r.employer, r.cadreMemberId, r.cadreText, at, at);
+  }
+  const result = await db.executeQuery({ ...q, parameters: params });
+  return Number(result.numAffectedRows ?? 0n);
+}
+
+/** The person ids of ID hashes, creating bare persons (not on the roster) for unknown ones. */
+export async function personIds(
+  db: Kysely<Database>,
+  people: { idHash: string; idMasked: string }[],
+  now: Date,
+): Promise<Map<string, number>> {
+  const hashes = [...new Set(people.map((p) => p.idHash))];
+  const ids = new Map<string, number>();
+  const found = await db.selectFrom('lapse_person').select(['id', 'id_hash']).where('id_hash', 'in', hashes).execute();
+  for (const f of found) ids.set(f.id_hash, f.id);
+  const missing = people.filter((p) => !ids.has(p.idHash));
+  if (missing.length) {
+    const at = now.toISOString();
+    const seen = new Set<string>();
+    const rows = missing
+      .filter((p) => !seen.has(p.idHash) && seen.add(p.idHash))
+      .map((p) => ({ id_hash: p.idHash, id_masked: p.idMasked, created_at: at, updated_at: at }));
+    const created = await db.insertInto('lapse_person').values(rows).returning(['id', 'id_hash']).execute();
+    for (const c of created) ids.set(c.id_hash, c.id);
+  }
+  return ids;
+}
+
+/**
+ * Inserts or updates contributions (a changed amount replaces the old one)
+ * and refreshes the people's latest paid month; returns how many rows added
+ * or changed something.
+ */
+export async function upsertContributions(db: Kysely<Database>, rows: ContributionRow[], now: Date): Promise<number> {
+  const at = now.toISOString();
+  const q = template(
+    db,
+    `contribution:${rows.length}`,
+    () => contributionUpsert(db, Array(rows.length).fill({ personId: 0, month: '', amountFen: 0 }), at).compile(),
+    rows.length * 4,
+  );
+  const params: unknown[] = [];
+  for (const r of rows) params.push(r.personId, r.month, r.amountFen, at);
+  const result = await db.executeQuery({ ...q, parameters: params });
+  await refreshLastPaid(db, [...new Set(rows.map((r) => r.personId))]);
+  return Number(result.numAffectedRows ?? 0n);
+}
+
+/** Sets each person's latest paid month from their contributions (all people when `ids` is null). */
+export async function refreshLastPaid(db: Kysely<Database>, ids: number[] | null): Promise<void> {
+  let q = db.updateTable('lapse_person').set((eb) => ({
+    last_paid_month: eb
+      .selectFrom('lapse_contribution')
+      .select((e) => e.fn.max('lapse_contribution.month').as('m'))
+      .whereRef('lapse_contribution.person_id', '=', 'lapse_person.id'),
+  }));
+  if (ids) q = q.where('id', 'in', ids);
+  await q.execute();
+}
+
+/** Townships by name, for resolving an import's township column (`null`: the name is ambiguous). */
+export async function townshipsByName(db: Kysely<Database>): Promise<Map<string, number | null>> {
+  const rows = await db.selectFrom('area').select(['id', 'name']).where('kind', '=', 'township').execute();
+  const map = new Map<string, number | null>();
+  for (const r of rows) map.set(r.name, map.has(r.name) ? null : r.id);
+  return map;
+}
+
+/** The member a roster's cadre column names: a platform user id, else a unique member name. */
+export async function findCadre(db: Kysely<Database>, text: string): Promise<number | null> {
+  const byId = await db.selectFrom('identity').select('member_id').distinct().where('external_id', '=', text).execute();
+  if (byId.length === 1) return byId[0]!.member_id;
+  const byName = await db.selectFrom('member').select('id').where('name', '=', text).limit(2).execute();
+  return byName.length === 1 ? byName[0]!.id : null;
+}

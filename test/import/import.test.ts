@@ -1,0 +1,211 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { openTestApp, type TestApp } from '../helpers/app.ts';
+import { badCheckDigit, CONTRIBUTION_HEADER, rosterRows, testId, writeCsv, writeXlsx, type Rows } from '../helpers/lapse-files.ts';
+import { importRoster } from '../../src/import/import-roster.ts';
+import { importContributions } from '../../src/import/import-contributions.ts';
+import { piiHasher } from '../../src/domain/pii-hash.ts';
+import { cliImport } from '../../src/import/cli-import.ts';
+import { loadConfig } from '../../src/config.ts';
+import { memoryLogger } from '../../src/core/logger.ts';
+import { formatImportReport } from '../../src/import/report.ts';
+import { catalogue } from '../../src/i18n/index.ts';
+
+const NOW = new Date('2026-11-23T02:00:00Z');
+let apps: TestApp[] = [];
+afterEach(async () => {
+  for (const a of apps) await a.close();
+  apps = [];
+});
+
+async function appWithTownships(): Promise<TestApp> {
+  const app = await openTestApp({ now: NOW });
+  apps.push(app);
+  for (const t of ['城南街道', '城北街道', '青山镇']) expect((await app.say('admin', 'console', `township add ${t}`)).status).toBe('ok');
+  await app.say('admin', 'console', 'grant 刘网格 coordinator 城南街道');
+  return app;
+}
+
+function options(app: TestApp) {
+  return { db: app.database.db, hasher: piiHasher('test-key'), now: NOW, today: '2026-11-23', batchSize: 7 };
+}
+
+async function people(app: TestApp) {
+  return app.database.db
+    .selectFrom('lapse_person')
+    .select(['id_hash', 'id_masked', 'name', 'phone', 'area_id', 'kind', 'employer', 'cadre_member_id', 'cadre_text', 'last_paid_month', 'updated_at'])
+    .orderBy('id_hash')
+    .execute();
+}
+
+async function snapshot(app: TestApp) {
+  const db = app.database.db;
+  return {
+    people: await db.selectFrom('lapse_person').selectAll().orderBy('id').execute(),
+    contributions: await db.selectFrom('lapse_contribution').selectAll().orderBy('person_id').orderBy('month').execute(),
+    cases: await db.selectFrom('lapse_case').selectAll().orderBy('id').execute(),
+  };
+}
+
+describe('roster import', () => {
+  it('reads UTF-8, UTF-8 with BOM, GBK CSV and XLSX alike', async () => {
+    const rows = rosterRows(23, ['城南街道', '城北街道', '青山镇'], '刘网格');
+    const results = [];
+    for (const kind of ['utf8', 'bom', 'gbk', 'xlsx'] as const) {
+      const app = await appWithTownships();
+      const file = join(app.dir, kind === 'xlsx' ? 'roster.xlsx' : `roster-${kind}.csv`);
+      if (kind === 'xlsx') await writeXlsx(file, rows);
+      else writeCsv(file, rows, kind);
+      const report = await importRoster(file, options(app));
+      expect(report, kind).toMatchObject({ rowsRead: 23, taken: 23, written: 23, refused: 0, committed: true });
+      expect(report.encoding).toBe(kind === 'xlsx' ? null : kind === 'gbk' ? 'gb18030' : 'utf-8');
+      results.push(await people(app));
+    }
+    expect(results[0]).toHaveLength(23);
+    for (const r of results.slice(1)) expect(r).toEqual(results[0]);
+    const first = results[0]!.find((p) => p.name === '张三丰' && p.cadre_text === '刘网格')!;
+    expect(first.id_masked).toBe('430602********0008'.slice(0, 14) + testId(0).slice(14));
+    expect(first.cadre_member_id).not.toBeNull();
+    expect(first.phone).toBe('13800000000');
+    expect(results[0]!.find((p) => p.employer?.includes('第1车间'))!.employer).toBe('岳阳市某某有限公司, 第1车间');
+  });
+
+  it('refuses a whole file for one bad check digit, naming the line, and changes nothing', async () => {
+    const app = await appWithTownships();
+    const good = join(app.dir, 'good.csv');
+    writeCsv(good, rosterRows(10, ['城南街道']));
+    expect((await importRoster(good, options(app))).committed).toBe(true);
+    const before = await snapshot(app);
+
+    const rows = rosterRows(12, ['城北街道']);
+    rows[4]![1] = badCheckDigit(String(rows[4]![1]));
+    const bad = join(app.dir, 'bad.csv');
+    writeCsv(bad, rows);
+    const report = await importRoster(bad, options(app));
+    expect(report).toMatchObject({ rowsRead: 12, taken: 0, written: 0, refused: 1, committed: false });
+    expect(report.reasons).toEqual([{ reason: 'id_check_digit', count: 1, first: [{ line: 5, column: 'B（身份证号）' }] }]);
+    expect(await snapshot(app)).toEqual(before);
+    const text = formatImportReport(report, catalogue('zh-CN'));
+    expect(text).toContain('身份证号校验位不对');
+    expect(text).toContain('第 5 行 B（身份证号）列');
+    expect(text).toContain('整份未导入');
+    expect(text).not.toMatch(/\d{17}[\dX]/);
+  });
+
+  it('re-importing the same file changes nothing', async () => {
+    const app = await appWithTownships();
+    const file = join(app.dir, 'r.csv');
+    writeCsv(file, rosterRows(15, ['城南街道', '青山镇']));
+    await importRoster(file, options(app));
+    const before = await snapshot(app);
+    const again = await importRoster(file, { ...options(app), now: new Date('2026-11-24T02:00:00Z') });
+    expect(again).toMatchObject({ taken: 15, written: 0, committed: true });
+    expect(await snapshot(app)).toEqual(before);
+  });
+
+  it('refuses IDs stored as numbers, unknown townships and bad kinds, by line and column', async () => {
+    const app = await appWithTownships();
+    const rows: Rows = [
+      ['电话', '参保类型', '身份证号', '乡镇', '姓名'], // any order
+      ['13800000001', '单位', '1.10105E+17', '城南街道', '甲'],
+      ['13800000002', '单位', testId(2), '不存在镇', '乙'],
+      ['13800000003', '合同工', testId(3), '城南街道', '丙'],
+      ['13800000004', '单位', testId(4).slice(0, 6) + '19900230' + testId(4).slice(14), '城南街道', '丁'],
+      ['13800000005', '单位', testId(5), '城南街道', '戊'],
+      ['13800000006', '单位', testId(5), '城南街道', '己'],
+      ['13800000007', '单位', `="${testId(7)}"`, '城南街道', '庚'], // Excel's text form: accepted
+      ['13800000008', '单位', `'${testId(8)}`, '城南街道', '辛'],
+    ];
+    const file = join(app.dir, 'mixed.csv');
+    writeCsv(file, rows);
+    const report = await importRoster(file, options(app));
+    expect(report.committed).toBe(false);
+    expect(Object.fromEntries(report.reasons.map((g) => [g.reason, g.first]))).toEqual({
+      id_number_format: [{ line: 2, column: 'C（身份证号）' }],
+      township_unknown: [{ line: 3, column: 'D（乡镇）' }],
+      kind_invalid: [{ line: 4, column: 'B（参保类型）' }],
+      id_birth_date: [{ line: 5, column: 'C（身份证号）' }],
+      id_duplicate: [{ line: 7, column: 'C（身份证号）' }],
+    });
+
+    const xlsx = join(app.dir, 'numbers.xlsx');
+    await writeXlsx(xlsx, [['name', 'id_number', 'township', 'kind'], ['A', 430602198503150001, '城南街道', 'employer']]);
+    const r2 = await importRoster(xlsx, options(app));
+    expect(r2.reasons).toEqual([{ reason: 'id_number_format', count: 1, first: [{ line: 2, column: 'B（id_number）' }] }]);
+    expect((await snapshot(app)).people).toEqual([]);
+  });
+
+  it('names the missing columns', async () => {
+    const app = await appWithTownships();
+    const file = join(app.dir, 'cols.csv');
+    writeCsv(file, [['姓名', '电话'], ['张三', '13800000000']]);
+    const report = await importRoster(file, options(app));
+    expect(report.committed).toBe(false);
+    expect(report.missingColumns.join(' ')).toContain('身份证号');
+  });
+});
+
+describe('contributions import', () => {
+  it('reads every month form, keeps the latest paid month, and refuses negative amounts by line', async () => {
+    const app = await appWithTownships();
+    const roster = join(app.dir, 'r.csv');
+    writeCsv(roster, rosterRows(3, ['城南街道']));
+    await importRoster(roster, options(app));
+    const rows: Rows = [
+      CONTRIBUTION_HEADER,
+      [testId(0), '2025-10', '400'],
+      [testId(0), '202511', '400.50'],
+      [testId(1), '2025年9月', '￥300'], // ¥ is not in GBK; ￥ is
+      [testId(9), '2025-10', '200'], // not on the roster: kept, never screened
+    ];
+    const file = join(app.dir, 'c.csv');
+    writeCsv(file, rows, 'gbk');
+    const report = await importContributions(file, options(app));
+    expect(report).toMatchObject({ rowsRead: 4, taken: 4, written: 4, committed: true });
+    const months = await app.database.db.selectFrom('lapse_person').select(['name', 'last_paid_month', 'area_id']).orderBy('id').execute();
+    expect(months.map((m) => [m.name, m.last_paid_month])).toEqual([
+      ['张三丰', '2025-11'],
+      ['李四', '2025-09'],
+      ['王小明', null],
+      [null, '2025-10'],
+    ]);
+    const amounts = await app.database.db.selectFrom('lapse_contribution').select('amount_fen').orderBy('amount_fen').execute();
+    expect(amounts.map((a) => Number(a.amount_fen))).toEqual([20000, 30000, 40000, 40050]);
+
+    const again = await importContributions(file, options(app));
+    expect(again).toMatchObject({ taken: 4, written: 0, committed: true });
+
+    const bad = join(app.dir, 'bad.xlsx');
+    await writeXlsx(bad, [['month', 'amount', 'id_number'], ['2025-13', '100', testId(0)], ['2025-12', '-100', testId(0)], ['2025-12', '100', testId(1)]]);
+    const r = await importContributions(bad, options(app));
+    expect(r.committed).toBe(false);
+    expect(Object.fromEntries(r.reasons.map((g) => [g.reason, g.first]))).toEqual({
+      month_invalid: [{ line: 2, column: 'A（month）' }],
+      amount_negative: [{ line: 3, column: 'B（amount）' }],
+    });
+  });
+});
+
+describe('npm run cli -- import', () => {
+  it('generates the PII key beside the database once, says so, and prints a report', async () => {
+    const app = await appWithTownships();
+    const file = join(app.dir, 'roster.csv');
+    writeCsv(file, rosterRows(5, ['城南街道']));
+    const config = loadConfig({ DATABASE_URL: `sqlite:${join(app.dir, 'enrollbot.db')}`, ENROLLBOT_DEMO: '0' });
+    const log = memoryLogger();
+    let out = '';
+    const io = { out: { write: (s: string) => (out += s) }, progress: { write: () => true, isTTY: false }, now: () => NOW };
+    const r = await cliImport(['roster', file], config, log, io);
+    expect(r.code).toBe(0);
+    expect(out).toContain('花名册（csv, utf-8）：读取 5 行，接收 5 行（新增或变更 5 行），拒收 0 行。');
+    const keyFile = join(app.dir, 'enrollbot.pii-key');
+    expect(existsSync(keyFile)).toBe(true);
+    expect(log.lines.join('')).toContain('generated a key');
+    const key = readFileSync(keyFile, 'utf8');
+    const r2 = await cliImport(['roster', file], config, memoryLogger(), io);
+    expect(r2.report).toMatchObject({ written: 0 });
+    expect(readFileSync(keyFile, 'utf8')).toBe(key);
+    expect((await cliImport(['roster'], config, log, io)).code).toBe(2);
+  });
+});

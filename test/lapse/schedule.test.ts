@@ -1,0 +1,68 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import schedule from 'node-schedule';
+import { openTestApp, type TestApp } from '../helpers/app.ts';
+import { CONTRIBUTION_HEADER, ROSTER_HEADER, testId, writeCsv } from '../helpers/lapse-files.ts';
+import { importRoster } from '../../src/import/import-roster.ts';
+import { importContributions } from '../../src/import/import-contributions.ts';
+import { piiHasher } from '../../src/domain/pii-hash.ts';
+import { lapseTick, monthlyScanDue, scheduleLapse } from '../../src/lapse/schedule.ts';
+import { catalogue } from '../../src/i18n/index.ts';
+
+const Z = 'Asia/Shanghai';
+
+describe('monthlyScanDue', () => {
+  it.each([
+    ['2026-12-07T00:59:00Z', null, null], // 08:59 on the (moved) scan day
+    ['2026-12-07T01:00:00Z', null, '2026-11'],
+    ['2026-12-07T01:00:00Z', '2026-11', null], // done already
+    ['2026-12-05T02:00:00Z', '2026-10', null], // Saturday the 5th: moved to Monday
+    ['2026-12-20T02:00:00Z', '2026-10', '2026-11'], // missed (the bot was down): catches up
+    ['2027-01-05T01:00:00Z', '2026-11', '2026-12'], // a January scan screens December
+  ])('%s after %s → %s', (iso, last, expected) => expect(monthlyScanDue(new Date(iso), Z, last)).toBe(expected));
+});
+
+let app: TestApp | undefined;
+afterEach(async () => {
+  await app?.close();
+  app = undefined;
+});
+
+describe('lapseTick', () => {
+  it('scans once on the scan day, then re-reminds weekly on working days only', async () => {
+    app = await openTestApp();
+    await app.say('admin', 'c', 'township add 城南街道');
+    await app.say('admin', '城南', 'bind 城南街道');
+    writeCsv(join(app.dir, 'r.csv'), [ROSTER_HEADER, ['张三', testId(1), '城南街道', '单位', '', '', '']]);
+    writeCsv(join(app.dir, 'c.csv'), [CONTRIBUTION_HEADER, [testId(1), '2026-09', '500']]);
+    const o = { db: app.database.db, hasher: piiHasher('k'), now: new Date('2026-11-23T02:00:00Z'), today: '2026-11-23' };
+    await importRoster(join(app.dir, 'r.csv'), o);
+    await importContributions(join(app.dir, 'c.csv'), o);
+
+    let now = new Date('2026-12-07T00:50:00Z');
+    const deps = { db: app.database.db, timeZone: Z, t: catalogue('zh-CN'), log: app.log, now: () => now };
+    expect(await lapseTick(deps)).toEqual({ scanned: null, reminded: false });
+    now = new Date('2026-12-07T01:00:00Z');
+    expect(await lapseTick(deps)).toEqual({ scanned: '2026-11', reminded: true });
+    expect(await lapseTick(deps)).toEqual({ scanned: null, reminded: false });
+    now = new Date('2026-12-13T02:00:00Z'); // Sunday, 6 days on
+    expect(await lapseTick(deps)).toEqual({ scanned: null, reminded: false });
+    now = new Date('2026-12-14T00:00:00Z'); // Monday 08:00
+    expect(await lapseTick(deps)).toEqual({ scanned: null, reminded: false });
+    now = new Date('2026-12-14T00:40:00Z'); // Monday 08:40
+    expect(await lapseTick(deps)).toEqual({ scanned: null, reminded: true });
+    const keys = (await app.database.db.selectFrom('outbox').select('dedupe_key').orderBy('id').execute()).map((r) => r.dedupe_key);
+    expect(keys).toEqual(['lapse:scan:2026-11:township:console:城南', 'lapse:weekly:2026-12-14:township:console:城南']);
+  });
+
+  it('is wired to node-schedule every 10 minutes', () => {
+    const rules: string[] = [];
+    const fake = { scheduleJob: (rule: string) => (rules.push(rule), { cancel: () => true }) };
+    const handle = scheduleLapse(fake, { db: null as never, timeZone: Z, t: catalogue('zh-CN'), log: { debug() {}, info() {}, warn() {}, error() {} } });
+    expect(rules).toEqual(['*/10 * * * *']);
+    handle.cancel();
+    // node-schedule itself fits the interface
+    const real = scheduleLapse(schedule, { db: null as never, timeZone: Z, t: catalogue('zh-CN'), log: { debug() {}, info() {}, warn() {}, error() {} } });
+    real.cancel();
+  });
+});
