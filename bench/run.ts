@@ -5,6 +5,7 @@
 import { benchPay } from './pay.ts';
 import { benchBoard } from './board.ts';
 import { benchSlack } from './slack.ts';
+import { benchLapse } from './lapse.ts';
 import type { BenchOptions, Figure } from './types.ts';
 
 const opts: BenchOptions = { quick: process.argv.includes('--quick') };
@@ -12,6 +13,7 @@ const opts: BenchOptions = { quick: process.argv.includes('--quick') };
 const suites: [string, (o: BenchOptions) => Promise<Figure[]>][] = [
   ['pay', benchPay],
   ['board', benchBoard],
+  ['lapse', benchLapse],
   ['slack', benchSlack],
 ];
 
