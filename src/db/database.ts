@@ -43,7 +43,12 @@ function withStatementCache(sqlite: SqliteDatabase.Database): KyselySqliteDataba
   const cache = new Map<string, SqliteDatabase.Statement>();
   return {
     close: () => sqlite.close(),
-    prepare(sql: string) {
+    prepare(text: string) {
+      // Every transaction here writes. Taking the write lock at `begin` makes
+      // another process's writer wait (busy_timeout) for its turn; a deferred
+      // transaction that read first would instead fail at once with
+      // SQLITE_BUSY when it tries to write after another process committed.
+      const sql = text === 'begin' ? 'begin immediate' : text;
       let stmt = cache.get(sql);
       if (!stmt) {
         if (cache.size >= STATEMENT_CACHE_SIZE) cache.clear();

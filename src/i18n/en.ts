@@ -93,4 +93,6 @@ export const en: Catalogue = {
   campaignDatesOrder: (p) => `The start ${p.start} cannot be after the deadline ${p.deadline}.`,
   premiumZero: () => `The standard premium must be more than 0.`,
   nameInvalid: () => `The name cannot be empty.`,
+  // --- postgres ---
+  entryReversedMeanwhile: (p) => `${p.ref} was reversed by someone else just now; nothing was changed.`,
 };

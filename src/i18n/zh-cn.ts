@@ -119,6 +119,8 @@ export const zhCN = {
   campaignDatesOrder: (p: { start: string; deadline: string }) => `开始日期 ${p.start} 不能晚于截止日期 ${p.deadline}。`,
   premiumZero: () => `标准保费必须大于 0。`,
   nameInvalid: () => `名称不能为空。`,
+  // --- postgres ---
+  entryReversedMeanwhile: (p: { ref: string }) => `${p.ref} 刚刚已被他人冲正，本次未做改动。`,
 };
 
 /** The shape every catalogue has: the keys and parameters of the reference. */
