@@ -27,7 +27,6 @@ if [ -z "$bindir" ] || [ ! -x "$bindir/initdb" ]; then
   exit 1
 fi
 
-port="${ENROLLBOT_PG_PORT:-$((20000 + RANDOM % 20000))}"
 password="$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
 dir="$(mktemp -d "${TMPDIR:-/tmp}/enrollbot-pg.XXXXXX")"
 chmod 755 "$dir"
@@ -46,6 +45,8 @@ cleanup() {
   rm -rf "$dir"
 }
 trap cleanup EXIT
+trap 'exit 143' TERM
+trap 'exit 130' INT
 
 printf '%s\n' "$password" >"$dir/pwfile"
 if [ "$(id -u)" -eq 0 ]; then chown postgres "$dir/pwfile"; fi
@@ -53,9 +54,22 @@ as_owner "$bindir/initdb" -D "$dir/data" -U postgres --pwfile="$dir/pwfile" \
   --auth=scram-sha-256 --no-sync --encoding=UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 ||
   { cat "$dir/initdb.log" >&2; exit 1; }
 rm -f "$dir/pwfile"
-as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-  -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
-  start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
+# A random free port (ENROLLBOT_PG_PORT to choose one); a few tries in case one is taken.
+started=""
+for _ in 1 2 3 4 5; do
+  port="${ENROLLBOT_PG_PORT:-$((20000 + RANDOM % 20000))}"
+  if as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+    -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+    start >/dev/null; then
+    started=1
+    break
+  fi
+  [ -n "${ENROLLBOT_PG_PORT:-}" ] && break
+done
+if [ -z "$started" ]; then
+  cat "$dir/server.log" >&2
+  exit 1
+fi
 
 export ENROLLBOT_TEST_DATABASE_URL="postgres://postgres:$password@127.0.0.1:$port/postgres"
 echo "with-postgres: PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') on 127.0.0.1:$port" >&2
