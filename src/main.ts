@@ -8,17 +8,21 @@ import { dirname, join } from 'node:path';
 import { loadConfig } from './config.ts';
 import { openApp } from './app.ts';
 import { jsonLogger } from './core/logger.ts';
+import { gateDispatcher } from './core/in-flight.ts';
 import { createConsolePlatform } from './platforms/console/console-platform.ts';
 import { EnrollbotError } from './core/errors.ts';
 import { commands } from '../commands/index.ts';
 import { createDiscordPlatform } from './platforms/discord/discord-platform.ts';
 import type { Platform } from './platforms/platform.ts';
 
-/** Resolves on the first SIGINT or SIGTERM. */
-function untilSignal(): Promise<void> {
+/**
+ * Resolves with the first SIGINT or SIGTERM. A second one finds no handler
+ * and ends the process at once (the way to force a stuck shutdown).
+ */
+function untilSignal(): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
   });
 }
 
@@ -32,27 +36,35 @@ async function main(): Promise<number> {
   const interactive = process.stdin.isTTY === true;
   // In the console the chat is on stdout; logs below warn would drown it.
   const log = jsonLogger(wantsConsole && config.logLevel === 'info' ? 'warn' : config.logLevel);
+  const signal = untilSignal();
   const app = await openApp({ config, log, seedDemo: wantsConsole, consoleAdmin: wantsConsole });
+  // Every platform takes messages through the gate, so a shutdown can stop
+  // them all at once and wait for what is in flight.
+  const dispatcher = gateDispatcher(app.dispatcher);
   const platforms: Platform[] = [];
-  if (config.discord) platforms.push(createDiscordPlatform({ ...config.discord, dispatcher: app.dispatcher, commands, log }));
+  if (config.discord) platforms.push(createDiscordPlatform({ ...config.discord, dispatcher, commands, log }));
   for (const p of platforms) await p.start();
-  if (!wantsConsole) {
-    await untilSignal();
-    for (const p of platforms) await p.stop();
-    await app.close();
-    return 0;
-  }
-  const consolePlatform = createConsolePlatform({
-    dispatcher: app.dispatcher,
-    input: process.stdin,
-    output: process.stdout,
-    interactive,
-    imageDir: join(dirname(app.database.file ?? 'data/x'), 'images'),
-  });
-  await consolePlatform.start();
-  await consolePlatform.finished;
+  const consolePlatform = wantsConsole
+    ? createConsolePlatform({
+        dispatcher,
+        input: process.stdin,
+        output: process.stdout,
+        interactive,
+        imageDir: join(dirname(app.database.file ?? 'data/x'), 'images'),
+      })
+    : null;
+  await consolePlatform?.start();
+  const ended = await Promise.race([signal, ...(consolePlatform ? [consolePlatform.finished.then(() => 'input ended' as const)] : [])]);
+  log.info('shutting down', { reason: ended, inFlight: dispatcher.inFlight });
+  // Stop taking commands, let those in flight finish (their replies still go
+  // out), then disconnect and close the database: every "recorded" the bot
+  // sent is committed, and nothing is left half done.
+  dispatcher.close();
+  await consolePlatform?.stop();
+  await dispatcher.drain();
   for (const p of platforms) await p.stop();
   await app.close();
+  log.info('stopped', { reason: ended });
   return 0;
 }
 

@@ -95,4 +95,5 @@ export const en: Catalogue = {
   nameInvalid: () => `The name cannot be empty.`,
   // --- postgres ---
   entryReversedMeanwhile: (p) => `${p.ref} was reversed by someone else just now; nothing was changed.`,
+  shuttingDown: () => `The bot is restarting and did not handle this message; please send it again shortly.`,
 };

@@ -121,6 +121,7 @@ export const zhCN = {
   nameInvalid: () => `名称不能为空。`,
   // --- postgres ---
   entryReversedMeanwhile: (p: { ref: string }) => `${p.ref} 刚刚已被他人冲正，本次未做改动。`,
+  shuttingDown: () => `机器人正在重启，这条消息没有处理，请稍后重发。`,
 };
 
 /** The shape every catalogue has: the keys and parameters of the reference. */
