@@ -4,7 +4,7 @@
  * may create and drop databases) every test database is instead a fresh,
  * uniquely named PostgreSQL database, so the whole suite runs on both.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import pg from 'pg';
 
@@ -71,10 +71,4 @@ export async function testDatabaseUrl(dir: string, name = 'enrollbot'): Promise<
   if (!testPostgresUrl) return `sqlite:${join(dir, `${name}.db`)}`;
   const key = createHash('sha256').update(`${dir}\0${name}`).digest('hex').slice(0, 24);
   return createDatabase(`enrollbot_test_${key}`);
-}
-
-/** A fresh database of its own (drop it with `dropTestDatabase` when done). */
-export async function freshTestDatabaseUrl(dir: string): Promise<string> {
-  if (!testPostgresUrl) return `sqlite:${join(dir, `enrollbot-${randomBytes(4).toString('hex')}.db`)}`;
-  return createDatabase(`enrollbot_test_${process.pid}_${randomBytes(6).toString('hex')}`);
 }
