@@ -16,8 +16,6 @@ export interface DatabaseHandle {
   dialect: 'sqlite' | 'postgres';
   /** The SQLite file, when the database is one. */
   file?: string;
-  /** The open SQLite connection (backups use it); absent on PostgreSQL. */
-  sqlite?: SqliteDatabase.Database;
   close(): Promise<void>;
 }
 
@@ -120,7 +118,6 @@ export async function openDatabase(url: string): Promise<DatabaseHandle> {
     db,
     dialect: 'sqlite',
     file,
-    sqlite,
     close: () => db.destroy(),
   };
 }
