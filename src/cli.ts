@@ -1,7 +1,10 @@
 /** `npm run cli -- <subcommand>`: operations on the same database as the bot. */
 import { existsSync } from 'node:fs';
 import { loadConfig } from './config.ts';
-import { openDatabase } from './db/database.ts';
+import { isPostgresUrl, openDatabase, sqlitePath } from './db/database.ts';
+import { EnrollbotError } from './core/errors.ts';
+import { backupDatabase } from './ops/backup.ts';
+import { exportBoard, exportFormatOf, exportLedger } from './ops/export.ts';
 import { migrateToLatestOrThrow } from './db/migrate.ts';
 import { commands } from '../commands/index.ts';
 import { createRest, deployCommands } from './platforms/discord/deploy.ts';
@@ -13,7 +16,18 @@ const USAGE = `usage: npm run cli -- <subcommand>
   import roster <file>    import the employee-insurance roster (.csv or .xlsx)
   import contributions <file>
                           import monthly contributions (.csv or .xlsx)
+  backup <file>           copy the SQLite database to a new file, safely while the bot runs
+  export ledger <file>    the current campaign's ledger as .csv or .xlsx
+  export board <file>     the board of the whole area now, as .csv or .xlsx
   discord deploy          register /enroll with Discord (in DISCORD_GUILD_ID if set, else globally)`;
+
+/** Opens an existing database for reading (an export never creates one). */
+async function openExisting(url: string) {
+  if (!isPostgresUrl(url) && !existsSync(sqlitePath(url))) {
+    throw new EnrollbotError('config_invalid', `there is no database at ${sqlitePath(url)} (DATABASE_URL)`);
+  }
+  return openDatabase(url);
+}
 
 async function main(argv: string[]): Promise<number> {
   if (existsSync('.env')) process.loadEnvFile('.env');
@@ -29,6 +43,37 @@ async function main(argv: string[]): Promise<number> {
       const results = await migrateToLatestOrThrow(handle.db);
       const applied = results.filter((r) => r.status === 'Success').map((r) => r.migrationName);
       process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'schema is up to date\n');
+    } finally {
+      await handle.close();
+    }
+    return 0;
+  }
+  if (sub === 'backup') {
+    const file = argv[1];
+    if (!file || argv.length > 2) {
+      process.stderr.write('usage: npm run cli -- backup <file>\n');
+      return 2;
+    }
+    const r = await backupDatabase(config.databaseUrl, file);
+    process.stdout.write(`backup written: ${r.file} (${(r.bytes / 1024).toFixed(0)} KB, integrity ok)\n`);
+    return 0;
+  }
+  if (sub === 'export') {
+    const [what, file] = argv.slice(1);
+    if ((what !== 'ledger' && what !== 'board') || !file || argv.length > 3) {
+      process.stderr.write('usage: npm run cli -- export ledger <file> | export board <file>   (file ending in .csv or .xlsx)\n');
+      return 2;
+    }
+    exportFormatOf(file); // refuse a wrong ending before touching the database
+    const handle = await openExisting(config.databaseUrl);
+    try {
+      if (what === 'ledger') {
+        const n = await exportLedger(handle.db, file);
+        process.stdout.write(`exported ${n} ledger entries to ${file}\n`);
+      } else {
+        const n = await exportBoard(handle.db, file, new Date());
+        process.stdout.write(`exported the board (${n} areas and the total) to ${file}\n`);
+      }
     } finally {
       await handle.close();
     }
@@ -59,6 +104,7 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (e: unknown) => {
     process.stderr.write(`enrollbot: ${e instanceof Error ? e.message : String(e)}\n`);
-    process.exit(1);
+    // A problem with what was asked (a bad file name, a missing database) is a usage error.
+    process.exit(e instanceof EnrollbotError && e.code === 'config_invalid' ? 2 : 1);
   },
 );

@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { loadConfig } from './config.ts';
 import { openApp } from './app.ts';
 import { jsonLogger } from './core/logger.ts';
+import { gateDispatcher } from './core/in-flight.ts';
 import { createConsolePlatform } from './platforms/console/console-platform.ts';
 import { commands } from '../commands/index.ts';
 import { createDiscordPlatform } from './platforms/discord/discord-platform.ts';
@@ -15,10 +16,14 @@ import { createSlackPlatform } from './platforms/slack/slack-platform.ts';
 import type { Platform } from './platforms/platform.ts';
 import { startBackground, type Background } from './background.ts';
 
-/** Settles on the first SIGINT or SIGTERM. */
-function shutdownSignal(): Promise<string> {
+/**
+ * Resolves with the first SIGINT or SIGTERM. A second one finds no handler
+ * and ends the process at once (the way to force a stuck shutdown).
+ */
+function untilSignal(): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
-    for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => resolve(sig));
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
   });
 }
 
@@ -29,35 +34,47 @@ async function main(): Promise<number> {
   const interactive = process.stdin.isTTY === true;
   // In the console the chat is on stdout; logs below warn would drown it.
   const log = jsonLogger(wantsConsole && config.logLevel === 'info' ? 'warn' : config.logLevel);
+  const signal = untilSignal();
   const app = await openApp({ config, log, seedDemo: wantsConsole, consoleAdmin: wantsConsole });
+  // Every platform takes messages through the gate, so a shutdown can stop
+  // them all at once and wait for what is in flight.
+  const dispatcher = gateDispatcher(app.dispatcher);
   const platforms: Platform[] = [];
-  if (config.slack) platforms.push(createSlackPlatform({ slack: config.slack, dispatcher: app.dispatcher, log }));
-  if (config.discord) platforms.push(createDiscordPlatform({ ...config.discord, dispatcher: app.dispatcher, commands, log }));
+  if (config.slack) platforms.push(createSlackPlatform({ slack: config.slack, dispatcher, log }));
+  if (config.discord) platforms.push(createDiscordPlatform({ ...config.discord, dispatcher, commands, log }));
   const consolePlatform = wantsConsole
     ? createConsolePlatform({
-        dispatcher: app.dispatcher,
+        dispatcher,
         input: process.stdin,
         output: process.stdout,
         interactive,
         imageDir: join(dirname(app.database.file ?? 'data/x'), 'images'),
       })
     : null;
-  if (consolePlatform) platforms.push(consolePlatform);
+  const outbound = consolePlatform ? [...platforms, consolePlatform] : platforms;
   const started: Platform[] = [];
   let background: Background | undefined;
   try {
     // The outbox worker and the board schedule run in the console too, so
     // scheduled and late posts print there with their channel's name.
-    background = await startBackground({ app, config, platforms, log });
+    background = await startBackground({ app, config, platforms: outbound, log });
     for (const platform of platforms) {
       await platform.start();
       started.push(platform);
     }
-    // The console ends the process when its input ends; chat platforms run until a signal.
-    await (consolePlatform ? Promise.race([consolePlatform.finished, shutdownSignal()]) : shutdownSignal());
-    // Deliver what is already due (a late board, a `board post`) before exiting.
+    await consolePlatform?.start();
+    const ended = await Promise.race([signal, ...(consolePlatform ? [consolePlatform.finished.then(() => 'input ended' as const)] : [])]);
+    log.info('shutting down', { reason: ended, inFlight: dispatcher.inFlight });
+    // Stop taking commands, let those in flight finish (their replies still go
+    // out), deliver what is already due (a late board, a `board post`), then
+    // disconnect and close the database: every "recorded" the bot sent is
+    // committed, and nothing is left half done.
+    dispatcher.close();
+    await consolePlatform?.stop();
+    await dispatcher.drain();
     await background.stop({ drain: true, timeoutMs: 15_000 });
     background = undefined;
+    log.info('stopped', { reason: ended });
   } finally {
     await background?.stop().catch(() => {});
     for (const platform of started.reverse()) await platform.stop().catch(() => {});

@@ -1,4 +1,8 @@
-/** The logging port: structured lines, never personal data in clear. */
+/**
+ * The logging port: structured JSON lines (pino), never personal data in
+ * clear. Code logs through `Logger` only, so the implementation can change.
+ */
+import pino from 'pino';
 import { redact } from '../domain/mask.ts';
 
 /** Where operational events go. */
@@ -9,18 +13,31 @@ export interface Logger {
   error(msg: string, fields?: Record<string, unknown>): void;
 }
 
-const LEVELS = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 } as const;
-export type LogLevel = keyof typeof LEVELS;
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
-/** JSON lines on a stream (stderr by default), at or above a level. */
+/**
+ * JSON lines on a stream (stderr by default), at or above a level (from
+ * `LOG_LEVEL`). Each line has `time` (ISO-8601), `level` (its name, so a
+ * reader needs no table of numbers), `msg`, pid and hostname (which replica),
+ * then the fields. Writes are synchronous, so nothing is lost at exit.
+ */
 export function jsonLogger(level: LogLevel = 'info', out: { write(s: string): unknown } = process.stderr): Logger {
-  const min = LEVELS[level];
-  const emit = (lvl: Exclude<LogLevel, 'silent'>) => (msg: string, fields?: Record<string, unknown>) => {
-    if (LEVELS[lvl] < min) return;
-    // Redacted as a whole line, so an ID inside an error message or a field is masked too.
-    out.write(`${redact(JSON.stringify({ time: new Date().toISOString(), level: lvl, msg, ...fields }))}\n`);
+  const p = pino(
+    {
+      level,
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      // Redacted as a whole line, so an ID inside an error message or a field is masked too.
+      hooks: { streamWrite: (line) => redact(line) },
+    },
+    out as pino.DestinationStream,
+  );
+  return {
+    debug: (msg, fields) => p.debug(fields ?? {}, msg),
+    info: (msg, fields) => p.info(fields ?? {}, msg),
+    warn: (msg, fields) => p.warn(fields ?? {}, msg),
+    error: (msg, fields) => p.error(fields ?? {}, msg),
   };
-  return { debug: emit('debug'), info: emit('info'), warn: emit('warn'), error: emit('error') };
 }
 
 /** A logger that keeps its lines in memory (tests scan them). */

@@ -5,7 +5,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, SqliteDialect, type SqliteDatabase as KyselySqliteDatabase } from 'kysely';
+import pg from 'pg';
+import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase as KyselySqliteDatabase } from 'kysely';
 import type { Database } from './schema.ts';
 import { EnrollbotError } from '../core/errors.ts';
 
@@ -40,7 +41,12 @@ function withStatementCache(sqlite: SqliteDatabase.Database): KyselySqliteDataba
   const cache = new Map<string, SqliteDatabase.Statement>();
   return {
     close: () => sqlite.close(),
-    prepare(sql: string) {
+    prepare(text: string) {
+      // Every transaction here writes. Taking the write lock at `begin` makes
+      // another process's writer wait (busy_timeout) for its turn; a deferred
+      // transaction that read first would instead fail at once with
+      // SQLITE_BUSY when it tries to write after another process committed.
+      const sql = text === 'begin' ? 'begin immediate' : text;
       let stmt = cache.get(sql);
       if (!stmt) {
         if (cache.size >= STATEMENT_CACHE_SIZE) cache.clear();
@@ -59,11 +65,50 @@ export function sqlitePath(url: string): string {
   return resolve(path);
 }
 
+/** True for a `postgres://` or `postgresql://` URL. */
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//.test(url);
+}
+
+const PG_INT8 = 20;
+const PG_NUMERIC = 1700;
+
+/**
+ * pg returns bigint and numeric as strings (they may exceed a JS number).
+ * Every such value here is fen, people or a count: far below 2^53. Read them
+ * as numbers, and fail loudly rather than round if one ever is not safe.
+ */
+export function parsePgNumber(text: string): number {
+  const n = Number(text);
+  if (/^-?\d+$/.test(text) && !Number.isSafeInteger(n)) {
+    throw new EnrollbotError('internal', `database value ${text} is beyond the safe integer range`);
+  }
+  return n;
+}
+
+/** The pool's type parsers: pg's own, except int8 and numeric as numbers. */
+const pgTypes = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if ((oid === PG_INT8 || oid === PG_NUMERIC) && format !== 'binary') return parsePgNumber;
+    return pg.types.getTypeParser(oid, format);
+  },
+} as pg.CustomTypesConfig;
+
+/** How many connections one process keeps to PostgreSQL. */
+const PG_POOL_SIZE = 10;
+
+function openPostgres(url: string): DatabaseHandle {
+  const pool = new pg.Pool({ connectionString: url, max: PG_POOL_SIZE, types: pgTypes });
+  // An idle client losing its connection (server restart) must not crash the process;
+  // the pool drops it and the next query opens a new one.
+  pool.on('error', () => {});
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { db, dialect: 'postgres', close: () => db.destroy() };
+}
+
 /** Opens (creating if needed) the database a `DATABASE_URL` names. */
 export async function openDatabase(url: string): Promise<DatabaseHandle> {
-  if (/^postgres(ql)?:\/\//.test(url)) {
-    throw new EnrollbotError('config_invalid', 'DATABASE_URL: PostgreSQL support is not built yet; use sqlite:<path>');
-  }
+  if (isPostgresUrl(url)) return openPostgres(url);
   const file = sqlitePath(url);
   mkdirSync(dirname(file), { recursive: true });
   const sqlite = new SqliteDatabase(file);

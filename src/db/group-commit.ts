@@ -9,6 +9,21 @@
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from './schema.ts';
+import { isRetryableConflict } from './errors.ts';
+
+/** How often a write that lost a deadlock or serialization race to another replica is run again. */
+const CONFLICT_RETRIES = 3;
+
+/** Runs `attempt` again while it fails with a retryable conflict (PostgreSQL, several replicas). */
+async function retryConflicts<T>(attempt: () => Promise<T>): Promise<T> {
+  for (let i = 0; ; i++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (i >= CONFLICT_RETRIES || !isRetryableConflict(error)) throw error;
+    }
+  }
+}
 
 interface Pending<T> {
   work: (tx: Transaction<Database>) => Promise<T>;
@@ -33,22 +48,30 @@ export function createGroupCommit(db: Kysely<Database>, maxBatch = 64): GroupCom
       const batch = queue.splice(0, maxBatch);
       let outcomes: Outcome[];
       try {
-        outcomes = await db.transaction().execute(async (tx) => {
+        // A whole-batch retry is safe: the transaction rolled back, and work
+        // functions only touch the database.
+        outcomes = await retryConflicts(() => db.transaction().execute(async (tx) => {
           if (batch.length === 1) return [{ ok: true, value: await batch[0]!.work(tx) }];
           const out: Outcome[] = [];
           for (const item of batch) {
-            await sql`savepoint enrollbot_write`.execute(tx);
-            try {
-              out.push({ ok: true, value: await item.work(tx) });
-              await sql`release savepoint enrollbot_write`.execute(tx);
-            } catch (error) {
-              await sql`rollback to savepoint enrollbot_write`.execute(tx);
-              await sql`release savepoint enrollbot_write`.execute(tx);
-              out.push({ ok: false, error });
-            }
+            out.push(
+              await retryConflicts(async (): Promise<Outcome> => {
+                await sql`savepoint enrollbot_write`.execute(tx);
+                try {
+                  const value = await item.work(tx);
+                  await sql`release savepoint enrollbot_write`.execute(tx);
+                  return { ok: true, value };
+                } catch (error) {
+                  await sql`rollback to savepoint enrollbot_write`.execute(tx);
+                  await sql`release savepoint enrollbot_write`.execute(tx);
+                  if (isRetryableConflict(error)) throw error;
+                  return { ok: false, error };
+                }
+              }).catch((error: unknown): Outcome => ({ ok: false, error })),
+            );
           }
           return out;
-        });
+        }));
       } catch (error) {
         // A lone write's own failure, or a failed commit: nothing of the batch was recorded.
         for (const item of batch) item.reject(error);

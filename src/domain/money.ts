@@ -72,3 +72,10 @@ export function formatWan(fen: number): string {
   const hundredths = Math.floor((Math.abs(fen) + 5_000) / 10_000);
   return `${sign}${groupThousands(String(Math.floor(hundredths / 100)))}.${String(hundredths % 100).padStart(2, '0')}`;
 }
+
+/** fen → plain 元 with exactly two decimals, for files: `480050` → `4800.50`, `-80000` → `-800.00`. */
+export function formatYuanPlain(fen: number): string {
+  const sign = fen < 0 ? '-' : '';
+  const abs = Math.abs(fen);
+  return `${sign}${Math.floor(abs / FEN_PER_YUAN)}.${String(abs % FEN_PER_YUAN).padStart(2, '0')}`;
+}

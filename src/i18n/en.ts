@@ -164,4 +164,7 @@ export const en: Catalogue = {
   lapseEscalationColumns: () => ['Case', 'Township', 'Name', 'Lapsed', 'Stage', 'Last follow-up'],
   lapseNever: () => `never`,
   lapseActionLabel: (p) => `${p.ref} ${p.outcome}`,
+  // --- postgres ---
+  entryReversedMeanwhile: (p) => `${p.ref} was reversed by someone else just now; nothing was changed.`,
+  shuttingDown: () => `The bot is restarting and did not handle this message; please send it again shortly.`,
 };

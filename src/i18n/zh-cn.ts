@@ -211,6 +211,9 @@ export const zhCN = {
   lapseEscalationColumns: () => ['编号', '乡镇', '姓名', '断缴', '阶段', '最近跟进'],
   lapseNever: () => `从未`,
   lapseActionLabel: (p: { ref: string; outcome: string }) => `${p.ref} ${p.outcome}`,
+  // --- postgres ---
+  entryReversedMeanwhile: (p: { ref: string }) => `${p.ref} 刚刚已被他人冲正，本次未做改动。`,
+  shuttingDown: () => `机器人正在重启，这条消息没有处理，请稍后重发。`,
 };
 
 /** The shape every catalogue has: the keys and parameters of the reference. */

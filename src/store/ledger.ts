@@ -4,7 +4,7 @@
  * the area and all its ancestors (and their per-day increments) in the same
  * transaction, so reading standings never scans the ledger.
  */
-import type { Kysely } from 'kysely';
+import { PostgresAdapter, type Kysely } from 'kysely';
 import type { Database, EntryKind, LedgerEntry } from '../db/schema.ts';
 import { pathIds } from '../domain/permissions.ts';
 import { prepared } from '../db/prepared.ts';
@@ -151,6 +151,17 @@ export async function moveTotals(
 
 export async function getEntry(db: Kysely<Database>, id: number): Promise<LedgerEntry | undefined> {
   return db.selectFrom('ledger_entry').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/**
+ * Holds an entry's row until the transaction ends, so that two replicas
+ * reversing the same entry at once queue up and the second one sees the
+ * first one's reversal. PostgreSQL only: SQLite runs one write transaction at
+ * a time already (and has no row locks).
+ */
+export async function lockEntry(db: Kysely<Database>, id: number): Promise<void> {
+  if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return;
+  await db.selectFrom('ledger_entry').select('id').where('id', '=', id).forUpdate().execute();
 }
 
 /** The reversal of an entry, if it has one. */

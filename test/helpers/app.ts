@@ -1,4 +1,8 @@
-/** Test harness: a real app on a real SQLite file in a temp folder. */
+/**
+ * Test harness: a real app on a real database: a SQLite file in a temp folder,
+ * or a fresh PostgreSQL database when ENROLLBOT_TEST_DATABASE_URL is set
+ * (see `database.ts`).
+ */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,9 +12,12 @@ import { openApp, type App } from '../../src/app.ts';
 import { memoryLogger } from '../../src/core/logger.ts';
 import { createConsolePlatform } from '../../src/platforms/console/console-platform.ts';
 import type { Reply } from '../../src/core/reply.ts';
+import { dropTestDatabase, testDatabaseUrl } from './database.ts';
 
 export interface TestApp extends App {
   dir: string;
+  /** The app's DATABASE_URL (for a second process on the same database). */
+  databaseUrl: string;
   log: ReturnType<typeof memoryLogger>;
   /** Sends a line as a console user in a channel; a fresh message id unless given. */
   say(user: string, channel: string, text: string, messageId?: string): Promise<Reply>;
@@ -24,14 +31,19 @@ export async function makeDir(): Promise<string> {
   return mkdtempSync(join(tmpdir(), 'enrollbot-test-'));
 }
 
-/** Opens an app; by default an empty (non-demo) database at 2026-11-23 10:00 Asia/Shanghai. */
+/**
+ * Opens an app; by default an empty (non-demo) database at 2026-11-23 10:00
+ * Asia/Shanghai, of its own, removed on close. Apps given the same `dir`
+ * share one database, which outlives them (the test removes `dir`).
+ */
 export async function openTestApp(
   opts: { env?: Record<string, string>; now?: Date; dir?: string; demo?: boolean } = {},
 ): Promise<TestApp> {
   const dir = opts.dir ?? (await makeDir());
   let now = opts.now ?? new Date('2026-11-23T02:00:00Z');
+  const databaseUrl = await testDatabaseUrl(dir);
   const config = loadConfig({
-    DATABASE_URL: `sqlite:${join(dir, 'enrollbot.db')}`,
+    DATABASE_URL: databaseUrl,
     ENROLLBOT_DEMO: opts.demo ? '1' : '0',
     ...opts.env,
   });
@@ -40,6 +52,7 @@ export async function openTestApp(
   return {
     ...app,
     dir,
+    databaseUrl,
     log,
     setNow: (d) => (now = d),
     say: (user, channel, text, messageId) =>
@@ -55,7 +68,10 @@ export async function openTestApp(
       }),
     close: async () => {
       await app.close();
-      if (!opts.dir) rmSync(dir, { recursive: true, force: true });
+      if (!opts.dir) {
+        await dropTestDatabase(databaseUrl);
+        rmSync(dir, { recursive: true, force: true });
+      }
     },
   };
 }

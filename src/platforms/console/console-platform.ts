@@ -37,6 +37,7 @@ export function createConsolePlatform(options: ConsoleOptions): ConsolePlatform 
   let channel = options.channel ?? 'console';
   let line = 0;
   let closeInput: () => void = () => {};
+  let stopping = false;
   let finish!: () => void;
   const finished = new Promise<void>((r) => (finish = r));
 
@@ -112,7 +113,8 @@ export function createConsolePlatform(options: ConsoleOptions): ConsolePlatform 
       prompt();
       try {
         for await (const text of rl) {
-          if (!(await handleLine(text))) break;
+          // After stop(), lines the reader had already buffered are not run.
+          if (stopping || !(await handleLine(text))) break;
           prompt();
         }
       } finally {
@@ -127,6 +129,7 @@ export function createConsolePlatform(options: ConsoleOptions): ConsolePlatform 
     finished,
     start,
     async stop() {
+      stopping = true;
       closeInput();
       await finished;
     },

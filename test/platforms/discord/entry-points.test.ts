@@ -8,6 +8,7 @@ import { ApplicationCommandOptionType as T, type APIEmbed } from 'discord.js';
 import { commands } from '../../../commands/index.ts';
 import { buildSlashCommands } from '../../../src/platforms/discord/slash-commands.ts';
 import { APP_ID, FakeDiscord, GUILD_ID } from './fake-discord.ts';
+import { testDatabaseUrl } from '../../helpers/database.ts';
 
 const ROOT = join(import.meta.dirname, '../../..');
 
@@ -42,7 +43,7 @@ describe('Discord entry points', () => {
 
   it('cli discord deploy overwrites the global commands when no guild is set', async () => {
     const { done } = run('src/cli.ts', ['discord', 'deploy'], {
-      DATABASE_URL: `sqlite:${join(dir, 'cli.db')}`,
+      DATABASE_URL: await testDatabaseUrl(dir, 'cli'),
       DISCORD_TOKEN: 'cli-token',
       DISCORD_APP_ID: APP_ID,
       DISCORD_API_URL: fake.apiUrl,
@@ -57,7 +58,7 @@ describe('Discord entry points', () => {
   });
 
   it('cli discord deploy without credentials says what to set', async () => {
-    const r = await run('src/cli.ts', ['discord', 'deploy'], { DATABASE_URL: `sqlite:${join(dir, 'cli.db')}` }).done;
+    const r = await run('src/cli.ts', ['discord', 'deploy'], { DATABASE_URL: await testDatabaseUrl(dir, 'cli') }).done;
     expect(r.code).toBe(2);
     expect(r.err).toContain('DISCORD_TOKEN');
   });
@@ -65,7 +66,7 @@ describe('Discord entry points', () => {
   it('npm start with Discord credentials registers in the guild, answers /enroll and stops on SIGTERM', async () => {
     const from = fake.requests.length;
     const { child, done } = run('src/main.ts', [], {
-      DATABASE_URL: `sqlite:${join(dir, 'main.db')}`,
+      DATABASE_URL: await testDatabaseUrl(dir, 'main'),
       DISCORD_TOKEN: 'main-token',
       DISCORD_APP_ID: APP_ID,
       DISCORD_GUILD_ID: GUILD_ID,

@@ -1,0 +1,206 @@
+/**
+ * `export ledger <file>` and `export board <file>`: the current campaign's
+ * ledger, or the root area's board, as a file for Excel. `.csv` is UTF-8 with
+ * a byte-order mark (so Excel reads the Chinese correctly), CRLF lines and
+ * RFC 4180 quoting; `.xlsx` is a real workbook. Headers are Chinese; money is
+ * 元 with two decimals, computed from integer fen; times are in the
+ * campaign's zone. The ledger is read in pages and written as a stream, so a
+ * ten-million-row ledger needs no more memory than a small one.
+ */
+import { createWriteStream, renameSync, rmSync } from 'node:fs';
+import { once } from 'node:events';
+import ExcelJS from 'exceljs';
+import type { Kysely } from 'kysely';
+import type { Campaign, Database } from '../db/schema.ts';
+import { EnrollbotError } from '../core/errors.ts';
+import { getCurrentCampaign } from '../store/campaigns.ts';
+import { getRootArea } from '../store/areas.ts';
+import { loadBoard } from '../board/board.ts';
+import { businessDate, zonedParts } from '../domain/calendar.ts';
+import { formatYuanPlain } from '../domain/money.ts';
+import { formatRate } from '../domain/rates.ts';
+
+export type ExportFormat = 'csv' | 'xlsx';
+
+/** A cell: text, or a number (people) or an amount (fen, shown in 元). */
+type Cell = string | number | { fen: number };
+
+interface Column {
+  header: string;
+  /** Width in characters (XLSX). */
+  width: number;
+}
+
+/** The format a file name asks for, or a clear refusal. */
+export function exportFormatOf(file: string): ExportFormat {
+  const m = /\.(csv|xlsx)$/i.exec(file);
+  if (!m) {
+    throw new EnrollbotError('config_invalid', `"${file}": the file name must end in .csv or .xlsx (e.g. ledger.csv, board.xlsx)`);
+  }
+  return m[1]!.toLowerCase() as ExportFormat;
+}
+
+/** Excel's sheet limit, less the header row. */
+const XLSX_MAX_ROWS = 1_048_575;
+const PAGE = 5_000;
+
+/** `2026-11-23 10:05:09` in the zone. */
+function zonedTime(iso: string, zone: string): string {
+  const p = zonedParts(new Date(iso), zone);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${p.date} ${two(p.hour)}:${two(p.minute)}:${two(p.second)}`;
+}
+
+/**
+ * One CSV field. Text a spreadsheet would run as a formula (`=`, `+`, `-`,
+ * `@` first) gets a leading apostrophe: notes come from chat users.
+ */
+function csvField(cell: Cell): string {
+  if (typeof cell === 'object') return formatYuanPlain(cell.fen);
+  if (typeof cell === 'number') return String(cell);
+  const text = /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell;
+  return /[",\r\n]|^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** Writes rows to a file in the format, through a temp name, so a failed export leaves no half file. */
+async function writeTable(file: string, format: ExportFormat, sheet: string, columns: Column[], rows: AsyncIterable<Cell[]>): Promise<number> {
+  const partial = `${file}.partial`;
+  let count = 0;
+  try {
+    if (format === 'csv') {
+      const out = createWriteStream(partial, { encoding: 'utf8' });
+      const write = async (line: string) => {
+        if (!out.write(line)) await once(out, 'drain');
+      };
+      await write(`\uFEFF${columns.map((c) => csvField(c.header)).join(',')}\r\n`);
+      for await (const row of rows) {
+        await write(`${row.map(csvField).join(',')}\r\n`);
+        count++;
+      }
+      out.end();
+      await once(out, 'finish');
+    } else {
+      const book = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: partial, useStyles: true });
+      const ws = book.addWorksheet(sheet, { views: [{ state: 'frozen', ySplit: 1 }] });
+      ws.columns = columns.map((c) => ({ header: c.header, width: c.width }));
+      ws.getRow(1).font = { bold: true };
+      ws.getRow(1).commit();
+      for await (const row of rows) {
+        if (++count > XLSX_MAX_ROWS) {
+          throw new EnrollbotError('config_invalid', `more than ${XLSX_MAX_ROWS} rows do not fit in an Excel sheet: export to .csv instead`);
+        }
+        const r = ws.addRow(row.map((cell) => (typeof cell === 'object' ? Number(formatYuanPlain(cell.fen)) : cell)));
+        row.forEach((cell, i) => {
+          if (typeof cell === 'object') r.getCell(i + 1).numFmt = '#,##0.00';
+        });
+        r.commit();
+      }
+      ws.commit();
+      await book.commit();
+    }
+    renameSync(partial, file);
+    return count;
+  } catch (e) {
+    rmSync(partial, { force: true });
+    throw e;
+  }
+}
+
+const LEDGER_COLUMNS: Column[] = [
+  { header: '编号', width: 8 },
+  { header: '类型', width: 6 },
+  { header: '地区', width: 14 },
+  { header: '人数', width: 8 },
+  { header: '金额（元）', width: 14 },
+  { header: '冲正编号', width: 10 },
+  { header: '原因', width: 16 },
+  { header: '备注', width: 20 },
+  { header: '登记人', width: 10 },
+  { header: '平台', width: 8 },
+  { header: '频道', width: 14 },
+  { header: '业务日期', width: 12 },
+  { header: '登记时间', width: 20 },
+];
+
+async function* ledgerRows(db: Kysely<Database>, campaign: Campaign): AsyncIterable<Cell[]> {
+  let after = 0;
+  for (;;) {
+    const page = await db
+      .selectFrom('ledger_entry as e')
+      .innerJoin('area as a', 'a.id', 'e.area_id')
+      .innerJoin('member as m', 'm.id', 'e.member_id')
+      .select([
+        'e.id',
+        'e.kind',
+        'a.name as area',
+        'e.people',
+        'e.amount_fen',
+        'e.reverses_id',
+        'e.reason',
+        'e.note',
+        'm.name as member',
+        'e.platform',
+        'e.channel_id',
+        'e.business_date',
+        'e.recorded_at',
+      ])
+      .where('e.campaign_id', '=', campaign.id)
+      .where('e.id', '>', after)
+      .orderBy('e.id')
+      .limit(PAGE)
+      .execute();
+    for (const e of page) {
+      yield [
+        `#${e.id}`,
+        e.kind === 'payment' ? '缴费' : '冲正',
+        e.area,
+        Number(e.people),
+        { fen: Number(e.amount_fen) },
+        e.reverses_id === null ? '' : `#${e.reverses_id}`,
+        e.reason ?? '',
+        e.note ?? '',
+        e.member,
+        e.platform,
+        e.channel_id,
+        e.business_date,
+        zonedTime(e.recorded_at, campaign.time_zone),
+      ];
+    }
+    if (page.length < PAGE) return;
+    after = page[page.length - 1]!.id;
+  }
+}
+
+/** Writes the current campaign's whole ledger; returns the number of entries. */
+export async function exportLedger(db: Kysely<Database>, file: string): Promise<number> {
+  const format = exportFormatOf(file);
+  const campaign = await getCurrentCampaign(db);
+  return writeTable(file, format, '台账', LEDGER_COLUMNS, ledgerRows(db, campaign));
+}
+
+const BOARD_COLUMNS: Column[] = [
+  { header: '排名', width: 6 },
+  { header: '名称', width: 16 },
+  { header: '已缴人数', width: 10 },
+  { header: '任务人数', width: 10 },
+  { header: '完成率', width: 9 },
+  { header: '今日新增', width: 10 },
+  { header: '收缴金额（元）', width: 16 },
+];
+
+/** Writes the root area's board as of `now` (one row per area under it, then the total); returns the number of areas. */
+export async function exportBoard(db: Kysely<Database>, file: string, now: Date): Promise<number> {
+  const format = exportFormatOf(file);
+  const campaign = await getCurrentCampaign(db);
+  const area = await getRootArea(db);
+  const board = await loadBoard(db, { campaign, area, today: businessDate(now, campaign.time_zone), now });
+  async function* rows(): AsyncIterable<Cell[]> {
+    for (const r of board.rows) {
+      yield [r.rank, r.name, r.enrolled, r.target, formatRate(r.rateBp), r.today, { fen: r.amountFen }];
+    }
+    const t = board.total;
+    yield ['', `${area.name}合计`, t.enrolled, t.target, formatRate(t.rateBp), t.today, { fen: t.amountFen }];
+  }
+  await writeTable(file, format, `${board.today} 排行`, BOARD_COLUMNS, rows());
+  return board.rows.length;
+}

@@ -1,0 +1,63 @@
+/** `npm run cli -- backup|export …` as real processes on the test database. */
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeDir, openTestApp, type TestApp } from '../helpers/app.ts';
+import { testDialect } from '../helpers/database.ts';
+
+const ROOT = join(import.meta.dirname, '../..');
+
+function cli(args: string[], env: Record<string, string>): Promise<{ code: number | null; out: string; err: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', TZ: 'UTC', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
+  child.stderr.on('data', (d: Buffer) => (err += d.toString('utf8')));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, out, err })));
+}
+
+describe('operations CLI', () => {
+  let app: TestApp;
+  let dir: string;
+  beforeAll(async () => {
+    dir = await makeDir();
+    app = await openTestApp({ dir });
+    await app.say('admin', 'c', 'township add 甲镇 target 100');
+    await app.say('admin', 'c', 'pay 4 in 甲镇');
+  });
+  afterAll(async () => {
+    await app.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('exports the ledger and refuses an unknown file ending', async () => {
+    const env = { DATABASE_URL: app.databaseUrl };
+    const ok = await cli(['export', 'ledger', join(dir, 'ledger.csv')], env);
+    expect(ok).toMatchObject({ code: 0, err: '' });
+    expect(ok.out).toContain('exported 1 ledger entries');
+    expect(readFileSync(join(dir, 'ledger.csv'), 'utf8').split('\r\n')[1]).toMatch(/^#\d+,缴费,甲镇,4,1600\.00,/);
+
+    const bad = await cli(['export', 'board', join(dir, 'board.pdf')], env);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('must end in .csv or .xlsx');
+    expect(existsSync(join(dir, 'board.pdf'))).toBe(false);
+  });
+
+  it(testDialect === 'sqlite' ? 'backs up the running database' : 'points at pg_dump for a PostgreSQL database', async () => {
+    const r = await cli(['backup', join(dir, 'copy.db')], { DATABASE_URL: app.databaseUrl });
+    if (testDialect === 'sqlite') {
+      expect(r).toMatchObject({ code: 0, err: '' });
+      expect(r.out).toContain('integrity ok');
+      expect(existsSync(join(dir, 'copy.db'))).toBe(true);
+    } else {
+      expect(r.code).toBe(2);
+      expect(r.err).toContain('pg_dump');
+      expect(r.err).not.toContain(new URL(app.databaseUrl).password);
+    }
+  });
+});
