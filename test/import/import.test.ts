@@ -8,6 +8,7 @@ import { importContributions } from '../../src/import/import-contributions.ts';
 import { piiHasher } from '../../src/domain/pii-hash.ts';
 import { cliImport } from '../../src/import/cli-import.ts';
 import { loadConfig } from '../../src/config.ts';
+import { testDatabaseUrl, testDialect } from '../helpers/database.ts';
 import { memoryLogger } from '../../src/core/logger.ts';
 import { formatImportReport } from '../../src/import/report.ts';
 import { catalogue } from '../../src/i18n/index.ts';
@@ -188,24 +189,40 @@ describe('contributions import', () => {
 });
 
 describe('npm run cli -- import', () => {
-  it('generates the PII key beside the database once, says so, and prints a report', async () => {
-    const app = await appWithTownships();
-    const file = join(app.dir, 'roster.csv');
-    writeCsv(file, rosterRows(5, ['城南街道']));
-    const config = loadConfig({ DATABASE_URL: `sqlite:${join(app.dir, 'enrollbot.db')}`, ENROLLBOT_DEMO: '0' });
-    const log = memoryLogger();
-    let out = '';
-    const io = { out: { write: (s: string) => (out += s) }, progress: { write: () => true, isTTY: false }, now: () => NOW };
-    const r = await cliImport(['roster', file], config, log, io);
-    expect(r.code).toBe(0);
-    expect(out).toContain('花名册（csv, utf-8）：读取 5 行，接收 5 行（新增或变更 5 行），拒收 0 行。');
-    const keyFile = join(app.dir, 'enrollbot.pii-key');
-    expect(existsSync(keyFile)).toBe(true);
-    expect(log.lines.join('')).toContain('generated a key');
-    const key = readFileSync(keyFile, 'utf8');
-    const r2 = await cliImport(['roster', file], config, memoryLogger(), io);
-    expect(r2.report).toMatchObject({ written: 0 });
-    expect(readFileSync(keyFile, 'utf8')).toBe(key);
-    expect((await cliImport(['roster'], config, log, io)).code).toBe(2);
-  });
+  it(
+    testDialect === 'sqlite'
+      ? 'generates the PII key beside the database once, says so, and prints a report'
+      : 'asks for ENROLLBOT_PII_KEY on PostgreSQL (replicas must share one key), then imports',
+    async () => {
+      const app = await appWithTownships();
+      const file = join(app.dir, 'roster.csv');
+      writeCsv(file, rosterRows(5, ['城南街道']));
+      const url = await testDatabaseUrl(app.dir);
+      const log = memoryLogger();
+      let out = '';
+      const io = { out: { write: (s: string) => (out += s) }, progress: { write: () => true, isTTY: false }, now: () => NOW };
+      if (testDialect === 'postgres') {
+        // No key file can sit "beside" a PostgreSQL database: the import refuses before reading anything.
+        await expect(cliImport(['roster', file], loadConfig({ DATABASE_URL: url, ENROLLBOT_DEMO: '0' }), log, io)).rejects.toThrow(
+          'ENROLLBOT_PII_KEY must be set',
+        );
+        const withKey = loadConfig({ DATABASE_URL: url, ENROLLBOT_DEMO: '0', ENROLLBOT_PII_KEY: 'k'.repeat(64) });
+        expect((await cliImport(['roster', file], withKey, log, io)).code).toBe(0);
+        expect(out).toContain('花名册（csv, utf-8）：读取 5 行，接收 5 行（新增或变更 5 行），拒收 0 行。');
+        return;
+      }
+      const config = loadConfig({ DATABASE_URL: url, ENROLLBOT_DEMO: '0' });
+      const r = await cliImport(['roster', file], config, log, io);
+      expect(r.code).toBe(0);
+      expect(out).toContain('花名册（csv, utf-8）：读取 5 行，接收 5 行（新增或变更 5 行），拒收 0 行。');
+      const keyFile = join(app.dir, 'enrollbot.pii-key');
+      expect(existsSync(keyFile)).toBe(true);
+      expect(log.lines.join('')).toContain('generated a key');
+      const key = readFileSync(keyFile, 'utf8');
+      const r2 = await cliImport(['roster', file], config, memoryLogger(), io);
+      expect(r2.report).toMatchObject({ written: 0 });
+      expect(readFileSync(keyFile, 'utf8')).toBe(key);
+      expect((await cliImport(['roster'], config, log, io)).code).toBe(2);
+    },
+  );
 });
