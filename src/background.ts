@@ -1,6 +1,6 @@
 /**
- * What runs beside the chat: the outbox delivery worker and the daily board
- * schedule. One start function with one stop handle, shared by `npm start`
+ * What runs beside the chat: the outbox delivery worker, the daily board
+ * schedule and the lapse schedule. One start function with one stop handle, shared by `npm start`
  * (console included, so posts print there) and the tests.
  */
 import type { Config } from './config.ts';
@@ -10,6 +10,8 @@ import type { PlatformOutbound } from './platforms/platform.ts';
 import { catalogue } from './i18n/index.ts';
 import { createOutboxWorker, type OutboxWorker } from './outbox/worker.ts';
 import { startBoardScheduler, type BoardScheduler } from './board/scheduler.ts';
+import schedule from 'node-schedule';
+import { scheduleLapse } from './lapse/schedule.ts';
 
 export interface Background {
   worker: OutboxWorker;
@@ -54,11 +56,15 @@ export async function startBackground(opts: BackgroundOptions): Promise<Backgrou
     now: opts.now,
     onQueued: () => worker.kick(),
   });
+  // The monthly lapse scan and the weekly re-reminders: a tick every ten
+  // minutes that does whatever is due, so a restart never loses a run.
+  const lapse = scheduleLapse(schedule, { db: app.database.db, timeZone: config.timeZone, t: catalogue(config.locale), log, now: opts.now });
   worker.start();
   return {
     worker,
     scheduler,
     async stop(stopOpts = {}) {
+      lapse.cancel();
       await scheduler.stop();
       await worker.stop(stopOpts);
     },

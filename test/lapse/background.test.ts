@@ -1,0 +1,40 @@
+/**
+ * `npm start` runs the lapse schedule beside the board's: the monthly scan
+ * happens by itself on the 5th at 09:00 in the campaign zone (moved to the
+ * next working day), with the process in UTC.
+ */
+process.env.TZ = 'UTC';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { openTestApp, type TestApp } from '../helpers/app.ts';
+import { startBackground, type Background } from '../../src/background.ts';
+import { loadConfig } from '../../src/config.ts';
+import { getSetting } from '../../src/store/settings.ts';
+
+let app: TestApp | undefined;
+let background: Background | undefined;
+afterEach(async () => {
+  await background?.stop();
+  background = undefined;
+  vi.useRealTimers();
+  await app?.close();
+  app = undefined;
+});
+
+describe('the lapse schedule in the background', () => {
+  it('screens the previous month on the first working day from the 5th, 09:00 Shanghai, and only once', async () => {
+    app = await openTestApp({ now: new Date('2026-12-07T00:00:00Z') });
+    // 5 December 2026 is a Saturday: the scan moves to Monday 7 December, 09:00 (01:00 UTC).
+    vi.useFakeTimers({ now: new Date('2026-12-05T00:55:00Z'), toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+    background = await startBackground({ app, config: loadConfig({ ENROLLBOT_DEMO: '0' }), platforms: [], log: app.log, now: () => new Date() });
+    await vi.advanceTimersByTimeAsync(30 * 60_000);
+    expect(await getSetting(app.database.db, 'lapse.last_scan_month')).toBeUndefined();
+    vi.setSystemTime(new Date('2026-12-07T00:50:00Z'));
+    await vi.advanceTimersByTimeAsync(5 * 60_000);
+    expect(await getSetting(app.database.db, 'lapse.last_scan_month')).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(20 * 60_000);
+    expect(await getSetting(app.database.db, 'lapse.last_scan_month')).toBe('2026-11');
+    const scannedAt = await getSetting(app.database.db, 'lapse.last_reminder_at');
+    await vi.advanceTimersByTimeAsync(60 * 60_000);
+    expect(await getSetting(app.database.db, 'lapse.last_reminder_at')).toBe(scannedAt);
+  });
+});
