@@ -10,6 +10,7 @@ import type { Catalogue } from '../i18n/index.ts';
 import { enqueuePost } from '../store/outbox.ts';
 import { cadresWithOpenCases, markReminded, openCases, stageCounts } from '../store/lapse-cases.ts';
 import { cadreDigest, escalationDigest, total, townshipDigest } from './digest.ts';
+import { directAddress } from '../platforms/platform.ts';
 
 /** A case with no follow-up for this many days goes to the leaders. */
 export const ESCALATE_AFTER_DAYS = 14;
@@ -59,7 +60,7 @@ export async function enqueueLapseReminders(db: Kysely<Database>, input: Reminde
     const rows = await openCases(db, filter, DIGEST_ROWS);
     const identities = await db.selectFrom('identity').select(['platform', 'external_id']).where('member_id', '=', cadre.memberId).execute();
     // A direct message: on the console the channel is the member's name; Slack accepts a user id as a channel.
-    for (const i of identities) await post(i.platform, i.external_id, cadreDigest({ t, name: cadre.name, month, counts, rows }), 'cadre');
+    for (const i of identities) await post(i.platform, directAddress(i.external_id), cadreDigest({ t, name: cadre.name, month, counts, rows }), 'cadre');
   }
 
   const days = input.escalateAfterDays ?? ESCALATE_AFTER_DAYS;

@@ -31,3 +31,17 @@ export class RateLimited extends Error {
     this.retryAfterMs = retryAfterMs;
   }
 }
+
+/**
+ * The outbox's address of a direct message to a user (a cadre's own list):
+ * `@` and the user's platform id. Each platform turns it into its own form
+ * (Slack posts to the user id, Discord opens a DM channel first).
+ */
+export function directAddress(userId: string): string {
+  return `@${userId}`;
+}
+
+/** The user id of a direct-message address, or null for a channel. */
+export function directUser(address: string): string | null {
+  return address.startsWith('@') ? address.slice(1) : null;
+}

@@ -129,7 +129,7 @@ describe('lapse scan, reminders and follow-up', () => {
       ['张三丰', 1, 1, '2026-10'],
     ]);
     const posts = await outbox(app);
-    expect(posts.map((p) => p.channel)).toEqual(['城南', '城北', '刘网格', 'leaders']);
+    expect(posts.map((p) => p.channel)).toEqual(['城南', '城北', '@刘网格', 'leaders']);
     const south = posts[0]!;
     expect(south.reply.title).toBe('城南街道 职工医保断缴提醒（2026-10）');
     expect(south.text).toContain('未结断缴 3 人：断缴1个月（提醒）1 人，2个月（催办）1 人，3个月（最后补缴月）0 人，超过3个月');

@@ -11,7 +11,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { Dispatcher } from '../../core/dispatcher.ts';
 import type { Reply } from '../../core/reply.ts';
 import { renderText } from '../../render/text.ts';
-import type { Platform } from '../platform.ts';
+import { directUser, type Platform } from '../platform.ts';
 
 export interface ConsoleOptions {
   dispatcher: Dispatcher;
@@ -134,7 +134,9 @@ export function createConsolePlatform(options: ConsoleOptions): ConsolePlatform 
       await finished;
     },
     async post(channelId, reply) {
-      write(`[#${channelId}] ${renderText(reply, saveImage(reply)).replace(/\n/g, `\n[#${channelId}] `)}`);
+      // A direct message shows as [@name], a channel post as [#name].
+      const tag = directUser(channelId) !== null ? `[${channelId}]` : `[#${channelId}]`;
+      write(`${tag} ${renderText(reply, saveImage(reply)).replace(/\n/g, `\n${tag} `)}`);
       write('');
     },
   };

@@ -25,7 +25,7 @@ import type { Dispatcher, InboundMessage } from '../../core/dispatcher.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { Reply } from '../../core/reply.ts';
 import { catalogue } from '../../i18n/index.ts';
-import { RateLimited, type Platform } from '../platform.ts';
+import { directUser, RateLimited, type Platform } from '../platform.ts';
 import { apiOptions, createRest, deployCommands, type DiscordRestConfig } from './deploy.ts';
 import { commandOfButton, renderDiscordMessage, type DiscordMessage } from './render.ts';
 import { commandLine, ROOT_COMMAND, type InteractionOption } from './slash-commands.ts';
@@ -218,9 +218,14 @@ export function createDiscordPlatform(options: DiscordPlatformOptions): Platform
     async stop() {
       await client.destroy();
     },
-    async post(channelId, reply) {
+    async post(address, reply) {
       const message = renderDiscordMessage(reply);
       try {
+        const recipient = directUser(address);
+        // A direct message goes to the DM channel Discord opens (or returns) for the user.
+        const channelId = recipient
+          ? ((await outbound.post(Routes.userChannels(), { body: { recipient_id: recipient } })) as { id: string }).id
+          : address;
         await outbound.post(Routes.channelMessages(channelId), {
           body: {
             embeds: message.embeds,

@@ -7,7 +7,7 @@
  */
 import { webApi } from '@slack/bolt';
 import type { Reply } from '../../core/reply.ts';
-import { RateLimited, type PlatformOutbound } from '../platform.ts';
+import { directUser, RateLimited, type PlatformOutbound } from '../platform.ts';
 import { actionBlocks, contentBlocks, fallbackText, renderSlackMessage } from './render.ts';
 
 type WebClient = InstanceType<typeof webApi.WebClient>;
@@ -71,6 +71,7 @@ export function createOutboundClient(options: { token: string; apiUrl: string | 
 export function createSlackOutbound(client: WebClient): PlatformOutbound {
   return {
     name: 'slack',
-    post: (channelId, reply) => postReply(client, { channelId }, reply),
+    // chat.postMessage to a user id posts in the app's direct conversation with them.
+    post: (channelId, reply) => postReply(client, { channelId: directUser(channelId) ?? channelId }, reply),
   };
 }

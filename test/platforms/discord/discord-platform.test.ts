@@ -10,7 +10,7 @@ import { openTestApp, type TestApp } from '../../helpers/app.ts';
 import { commands } from '../../../commands/index.ts';
 import { createDiscordPlatform } from '../../../src/platforms/discord/discord-platform.ts';
 import { buildSlashCommands } from '../../../src/platforms/discord/slash-commands.ts';
-import { RateLimited, type Platform } from '../../../src/platforms/platform.ts';
+import { directAddress, RateLimited, type Platform } from '../../../src/platforms/platform.ts';
 import type { Dispatcher, InboundMessage } from '../../../src/core/dispatcher.ts';
 import { APP_ID, CHANNEL_ID, CHANNEL_NAME, FakeDiscord, GUILD_ID, type DiscordUser, type Recorded } from './fake-discord.ts';
 
@@ -269,6 +269,16 @@ describe('Discord platform against a fake Discord', () => {
     expect(body.embeds[0]!.description).toContain('```\n乡镇');
     expect(body.attachments).toEqual([{ id: 0, filename: 'board.png', description: 'chart' }]);
     expect(body.components?.[0]?.components[0]?.custom_id).toBe('enroll:board');
+  });
+
+  it("sends a direct message (a cadre's own lapse list) through the DM channel Discord opens", async () => {
+    const from = fake.requests.length;
+    await platform.post(directAddress('4242'), { status: 'ok', title: '刘网格：你负责的断缴人员', text: 'L4' });
+    const opened = fake.requests.slice(from).find((q) => q.path === '/users/@me/channels');
+    expect(opened?.body).toEqual({ recipient_id: '4242' });
+    const sent = fake.requests.slice(from).filter((q) => q.path === '/channels/74242/messages' && q.method === 'POST');
+    expect(sent).toHaveLength(1);
+    expect(embedText(sent[0]!.body as { embeds: APIEmbed[] })).toContain('你负责的断缴人员');
   });
 
   it('turns a 429 on a channel post into RateLimited with the retry-after, and the retry delivers exactly once', async () => {

@@ -289,6 +289,13 @@ export class FakeDiscord {
       json(200, userObject(BOT));
       return;
     }
+    if (method === 'POST' && path === '/users/@me/channels') {
+      // Opening a DM: Discord returns the same DM channel for the same recipient.
+      const recipient = String((body as { recipient_id?: string }).recipient_id);
+      this.requests.push({ method, path, query: url.searchParams, body, files });
+      json(200, { id: `7${recipient}`, type: 1, recipients: [userObject({ id: recipient, username: 'cadre' } as never)] });
+      return;
+    }
     if (method === 'POST' && /^\/channels\/\d+\/messages$/.test(path) && this.rateLimitPosts > 0) {
       this.rateLimitPosts--;
       this.requests.push({ method: '429', path, query: url.searchParams, body, files });

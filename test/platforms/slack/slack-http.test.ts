@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openTestApp, type TestApp } from '../../helpers/app.ts';
 import { createSlackPlatform, type SlackPlatform } from '../../../src/platforms/slack/slack-platform.ts';
 import { slackSignature } from '../../../src/platforms/slack/signature.ts';
-import { RateLimited } from '../../../src/platforms/platform.ts';
+import { directAddress, RateLimited } from '../../../src/platforms/platform.ts';
 import { buttonBody, mentionBody, sendToApp, slashBody, startFakeSlack, type FakeCall, type FakeSlack } from './fake-slack.ts';
 
 const SECRET = 'test-signing-secret';
@@ -232,6 +232,11 @@ describe('buttons', () => {
 });
 
 describe('outbound posts', () => {
+  it("sends a direct message (a cadre's own lapse list) to the user's id", async () => {
+    await slack.post(directAddress('UCADRE'), { status: 'ok', title: '刘网格：你负责的断缴人员', text: 'L4' });
+    expect(fake.of('chat.postMessage').at(-1)!.body.channel).toBe('UCADRE');
+  });
+
   it('turns a 429 with Retry-After into RateLimited with that delay, and posts once when tried again', async () => {
     fake.rateLimit('chat.postMessage', 7);
     const reply = { status: 'ok' as const, title: '排行', text: '今日进度' };
