@@ -12,6 +12,7 @@ import { createDiscordPlatform } from '../../../src/platforms/discord/discord-pl
 import { buildSlashCommands } from '../../../src/platforms/discord/slash-commands.ts';
 import { directAddress, RateLimited, type Platform } from '../../../src/platforms/platform.ts';
 import type { Dispatcher, InboundMessage } from '../../../src/core/dispatcher.ts';
+import { createOutboxWorker } from '../../../src/outbox/worker.ts';
 import { APP_ID, CHANNEL_ID, CHANNEL_NAME, FakeDiscord, GUILD_ID, type DiscordUser, type Recorded } from './fake-discord.ts';
 
 const ADMIN: DiscordUser = { id: '800000000000000001', username: 'admin' };
@@ -300,5 +301,30 @@ describe('Discord platform against a fake Discord', () => {
     const delivered = fake.requests.filter((q) => q.path === `/channels/${CHANNEL_ID}/messages` && q.method === 'POST');
     expect(delivered.length - before).toBe(1);
     expect(embedText(delivered.at(-1)!.body as { embeds: APIEmbed[] })).toContain('daily');
+  });
+  it('delivers `board post` to the bound leaders\' channel through the outbox: an embed with the chart attached, once, after a 429', async () => {
+    await platform.stop();
+    // The real dispatcher again; the chart takes a moment to render, so no deferral in this test.
+    platform = await start(app.dispatcher, 15_000);
+    const bound = await slash(ADMIN, [sub('bind', [opt(T.String, 'what', 'leaders')])]);
+    expect(embedText(bound.data)).toContain('领导群');
+    const posted = await slash(ADMIN, [{ type: T.SubcommandGroup, name: 'board', options: [sub('post')] }]);
+    expect(posted.data?.flags ?? 0).toBe(0);
+    expect(embedText(posted.data)).toContain('第1期');
+    fake.rateLimitPosts = 1;
+    fake.retryAfterSeconds = 0.3;
+    const from = fake.requests.length;
+    const worker = createOutboxWorker({ db: app.database.db, platforms: [platform], log: app.log, pollMs: 50 });
+    worker.start();
+    expect(await worker.idle(20_000)).toBe(true);
+    await worker.stop();
+    const sent = fake.requests.slice(from).filter((q) => q.path === `/channels/${CHANNEL_ID}/messages`);
+    expect(sent.map((q) => q.method)).toEqual(['429', 'POST']);
+    const delivered = sent[1] as Recorded;
+    expect(embedText(delivered.body as { embeds: APIEmbed[] })).toMatch(/第1期 本区城乡居民医保征缴进度通报/);
+    expect(delivered.files).toEqual([{ name: expect.stringMatching(/\.png$/), size: expect.any(Number), type: expect.any(String) }]);
+    expect((delivered.body as { embeds: APIEmbed[] }).embeds[0]!.image?.url).toMatch(/^attachment:\/\/.+\.png$/);
+    const row = await app.database.db.selectFrom('outbox').selectAll().where('platform', '=', 'discord').executeTakeFirstOrThrow();
+    expect(row.delivered_at).not.toBeNull();
   });
 });
