@@ -8,6 +8,7 @@ import { openTestApp, type TestApp } from '../../helpers/app.ts';
 import { createSlackPlatform, type SlackPlatform } from '../../../src/platforms/slack/slack-platform.ts';
 import { slackSignature } from '../../../src/platforms/slack/signature.ts';
 import { directAddress, RateLimited } from '../../../src/platforms/platform.ts';
+import { createOutboxWorker } from '../../../src/outbox/worker.ts';
 import { buttonBody, mentionBody, sendToApp, slashBody, startFakeSlack, type FakeCall, type FakeSlack } from './fake-slack.ts';
 
 const SECRET = 'test-signing-secret';
@@ -280,5 +281,28 @@ describe('outbound posts', () => {
       .catch((e: unknown) => e);
     expect((err as RateLimited).retryAfterMs).toBe(3000);
     expect(fake.of('files.completeUploadExternal')).toHaveLength(0);
+  });
+});
+
+describe('board post', () => {
+  it("posts the numbered board to the bound leaders' channel through the outbox and uploads the chart, once, after a 429", async () => {
+    fake.channels.set('CLEAD', '领导群');
+    expect((await slash('UADMIN', 'CLEAD', 'bind leaders')).response.text).toContain('领导群');
+    const posted = await slash('UADMIN', 'CLEAD', 'board post');
+    expect(posted.response.text).toContain('第1期');
+    fake.rateLimit('files.getUploadURLExternal', 1);
+    const worker = createOutboxWorker({ db: app.database.db, platforms: [slack], log: app.log, pollMs: 50 });
+    worker.start();
+    expect(await worker.idle(20_000)).toBe(true);
+    await worker.stop();
+    expect(fake.of('files.getUploadURLExternal:429')).toHaveLength(1);
+    const uploads = fake.of('files.getUploadURLExternal');
+    expect(uploads).toHaveLength(1);
+    expect(String(uploads[0]!.body.filename)).toMatch(/\.png$/);
+    const [complete] = fake.of('files.completeUploadExternal');
+    expect(complete!.body.channel_id).toBe('CLEAD');
+    expect(JSON.stringify(complete!.body.blocks)).toMatch(/第1期 本区城乡居民医保征缴进度通报/);
+    expect(JSON.stringify(complete!.body.blocks)).toContain('城南街道');
+    expect(fake.of('files.completeUploadExternal')).toHaveLength(1);
   });
 });
