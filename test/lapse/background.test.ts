@@ -25,7 +25,8 @@ describe('the lapse schedule in the background', () => {
     app = await openTestApp({ now: new Date('2026-12-07T00:00:00Z') });
     // 5 December 2026 is a Saturday: the scan moves to Monday 7 December, 09:00 (01:00 UTC).
     vi.useFakeTimers({ now: new Date('2026-12-05T00:55:00Z'), toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
-    background = await startBackground({ app, config: loadConfig({ ENROLLBOT_DEMO: '0' }), platforms: [], log: app.log, now: () => new Date() });
+    // The outbox worker idles: polling every 250 ms over hours of fake time would only slow the test.
+    background = await startBackground({ app, config: loadConfig({ ENROLLBOT_DEMO: '0' }), platforms: [], log: app.log, now: () => new Date(), pollMs: 3_600_000 });
     await vi.advanceTimersByTimeAsync(30 * 60_000);
     expect(await getSetting(app.database.db, 'lapse.last_scan_month')).toBeUndefined();
     vi.setSystemTime(new Date('2026-12-07T00:50:00Z'));
