@@ -11,7 +11,7 @@ import { getCurrentCampaign } from '../store/campaigns.ts';
 import { setTarget } from '../store/targets.ts';
 import { ensureMember, grantRole } from '../store/members.ts';
 import { bindChannel } from '../store/bindings.ts';
-import { appendEntry } from '../store/ledger.ts';
+import { appendEntriesInBulk, type EntryInput } from '../store/ledger.ts';
 import { putSetting } from '../store/settings.ts';
 import { addDays, businessDate, zonedInstant, zonedParts } from '../domain/calendar.ts';
 
@@ -71,6 +71,8 @@ export async function seedDemoDistrict(db: Kysely<Database>, now: Date): Promise
     const firstDay = [addDays(today, -HISTORY_DAYS), campaign.start_date].sort().at(-1)!;
     const lastDay = [today, campaign.deadline].sort()[0]!;
 
+    // Two weeks of history are a few thousand entries: appended in bulk.
+    const history: EntryInput[] = [];
     for (const [i, name] of DEMO_TOWNSHIPS.entries()) {
       const township = await createArea(tx, { parent: root, name, kind: 'township', now });
       const target = townshipTargets[i]!;
@@ -98,7 +100,7 @@ export async function seedDemoDistrict(db: Kysely<Database>, now: Date): Promise
         const log = async (day: string, people: number, hour: number, note: string | null) => {
           if (people <= 0) return;
           const subsidized = Math.floor(people * 0.03);
-          await appendEntry(tx, {
+          history.push({
             campaignId: campaign.id,
             areaId: village.id,
             areaPath: village.path,
@@ -127,6 +129,7 @@ export async function seedDemoDistrict(db: Kysely<Database>, now: Date): Promise
         }
       }
     }
+    await appendEntriesInBulk(tx, history);
     await putSetting(tx, 'demo', '1');
     await putSetting(tx, 'demo_seeded_at', iso);
   });

@@ -187,3 +187,84 @@ export async function latestOpenPaymentBy(
   if (input.areaPath) q = q.where('a.path', 'like', `${input.areaPath}%`);
   return q.orderBy('e.id', 'desc').limit(1).executeTakeFirst();
 }
+
+/**
+ * Appends many entries at once (seeding the demo district): the rows in a few
+ * multi-row inserts, and the totals they add up to in one upsert per area and
+ * per area-day, in the caller's transaction. Ids follow the input order. The
+ * result is the same as appending them one by one, in far fewer round trips
+ * (which matters on PostgreSQL).
+ */
+export async function appendEntriesInBulk(db: Kysely<Database>, entries: readonly EntryInput[], chunk = 500): Promise<void> {
+  const totals = new Map<string, MoveParams & { entries: number }>();
+  const days = new Map<string, MoveParams>();
+  for (let i = 0; i < entries.length; i += chunk) {
+    await db
+      .insertInto('ledger_entry')
+      .values(
+        entries.slice(i, i + chunk).map((e) => ({
+          campaign_id: e.campaignId,
+          area_id: e.areaId,
+          kind: e.kind,
+          people: e.people,
+          amount_fen: e.amountFen,
+          reverses_id: e.reversesId ?? null,
+          reason: e.reason ?? null,
+          note: e.note ?? null,
+          member_id: e.memberId,
+          platform: e.platform,
+          channel_id: e.channelId,
+          source_key: e.sourceKey ?? null,
+          business_date: e.businessDate,
+          recorded_at: e.recordedAt.toISOString(),
+        })),
+      )
+      .execute();
+  }
+  for (const e of entries) {
+    for (const areaId of pathIds(e.areaPath)) {
+      const t = totals.get(`${e.campaignId}:${areaId}`) ?? { campaignId: e.campaignId, areaId, businessDate: '', people: 0, amountFen: 0, entries: 0 };
+      totals.set(`${e.campaignId}:${areaId}`, { ...t, people: t.people + e.people, amountFen: t.amountFen + e.amountFen, entries: t.entries + 1 });
+      const key = `${e.campaignId}:${areaId}:${e.businessDate}`;
+      const d = days.get(key) ?? { campaignId: e.campaignId, areaId, businessDate: e.businessDate, people: 0, amountFen: 0 };
+      days.set(key, { ...d, people: d.people + e.people, amountFen: d.amountFen + e.amountFen });
+    }
+  }
+  const totalRows = [...totals.values()];
+  for (let i = 0; i < totalRows.length; i += chunk) {
+    await db
+      .insertInto('area_total')
+      .values(
+        totalRows.slice(i, i + chunk).map((t) => ({ campaign_id: t.campaignId, area_id: t.areaId, people: t.people, amount_fen: t.amountFen, entries: t.entries })),
+      )
+      .onConflict((oc) =>
+        oc.columns(['campaign_id', 'area_id']).doUpdateSet((eb) => ({
+          people: eb('area_total.people', '+', eb.ref('excluded.people')),
+          amount_fen: eb('area_total.amount_fen', '+', eb.ref('excluded.amount_fen')),
+          entries: eb('area_total.entries', '+', eb.ref('excluded.entries')),
+        })),
+      )
+      .execute();
+  }
+  const dayRows = [...days.values()];
+  for (let i = 0; i < dayRows.length; i += chunk) {
+    await db
+      .insertInto('area_day')
+      .values(
+        dayRows.slice(i, i + chunk).map((d) => ({
+          campaign_id: d.campaignId,
+          area_id: d.areaId,
+          business_date: d.businessDate,
+          people: d.people,
+          amount_fen: d.amountFen,
+        })),
+      )
+      .onConflict((oc) =>
+        oc.columns(['campaign_id', 'area_id', 'business_date']).doUpdateSet((eb) => ({
+          people: eb('area_day.people', '+', eb.ref('excluded.people')),
+          amount_fen: eb('area_day.amount_fen', '+', eb.ref('excluded.amount_fen')),
+        })),
+      )
+      .execute();
+  }
+}
