@@ -12,6 +12,8 @@ import { createOutboxWorker, type OutboxWorker } from './outbox/worker.ts';
 import { startBoardScheduler, type BoardScheduler } from './board/scheduler.ts';
 import schedule from 'node-schedule';
 import { scheduleLapse } from './lapse/schedule.ts';
+import { dirname, join } from 'node:path';
+import { runNightlyBackup } from './ops/nightly-backup.ts';
 
 export interface Background {
   worker: OutboxWorker;
@@ -59,14 +61,31 @@ export async function startBackground(opts: BackgroundOptions): Promise<Backgrou
   // The monthly lapse scan and the weekly re-reminders: a tick every ten
   // minutes that does whatever is due, so a restart never loses a run.
   const lapse = scheduleLapse(schedule, { db: app.database.db, timeZone: config.timeZone, t: catalogue(config.locale), log, now: opts.now });
+  const backup = scheduleNightlyBackup(opts);
   worker.start();
   return {
     worker,
     scheduler,
     async stop(stopOpts = {}) {
       lapse.cancel();
+      backup?.cancel();
       await scheduler.stop();
       await worker.stop(stopOpts);
     },
   };
+}
+
+/** The nightly SQLite backup (none on PostgreSQL, or with ENROLLBOT_BACKUP_KEEP=0). */
+function scheduleNightlyBackup({ app, config, log }: BackgroundOptions): { cancel(): void } | null {
+  const file = app.database.file;
+  if (!file || config.backup.keep === 0) return null;
+  const dir = config.backup.dir ?? join(dirname(file), 'backups');
+  const rule = { hour: config.backup.at.hour, minute: config.backup.at.minute, tz: config.timeZone };
+  const job = schedule.scheduleJob(rule, () => {
+    runNightlyBackup({ databaseUrl: config.databaseUrl, dir, keep: config.backup.keep, now: new Date(), timeZone: config.timeZone }).then(
+      (r) => log.info('nightly backup', { file: r.file, created: r.created, removed: r.removed.length }),
+      (e: unknown) => log.error('nightly backup failed', { err: e instanceof Error ? e.message : String(e) }),
+    );
+  });
+  return { cancel: () => void job?.cancel() };
 }

@@ -24,6 +24,8 @@ export interface Config {
   boardAt: BoardTime[];
   /** At start, a board time that passed within this many hours is posted late, once. */
   boardGraceHours: number;
+  /** The nightly SQLite backup: when (campaign zone), how many to keep, where (default: `backups/` beside the database). */
+  backup: { at: BoardTime; keep: number; dir: string | null };
   admins: { platform: string; externalId: string }[];
   piiKey: string | null;
   logLevel: LogLevel;
@@ -66,6 +68,12 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   const boardAtRaw = get('ENROLLBOT_BOARD_AT') ?? '18:00';
   const boardAt = parseBoardTimes(boardAtRaw);
   if (!boardAt) problems.push(`ENROLLBOT_BOARD_AT "${boardAtRaw}" must be HH:MM or HH:MM,HH:MM (24-hour)`);
+  const backupAtRaw = get('ENROLLBOT_BACKUP_AT') ?? '02:30';
+  const backupAt = parseBoardTimes(backupAtRaw);
+  if (!backupAt || backupAt.length !== 1) problems.push(`ENROLLBOT_BACKUP_AT "${backupAtRaw}" must be one HH:MM (24-hour)`);
+  const keepRaw = get('ENROLLBOT_BACKUP_KEEP') ?? '14';
+  const backupKeep = Number(keepRaw);
+  if (!/^\d+$/.test(keepRaw) || backupKeep > 3650) problems.push(`ENROLLBOT_BACKUP_KEEP "${keepRaw}" must be a number of copies from 0 (no nightly backup) to 3650`);
   const graceRaw = get('ENROLLBOT_BOARD_GRACE_HOURS') ?? '6';
   const boardGraceHours = Number(graceRaw);
   if (!/^\d+(\.\d+)?$/.test(graceRaw) || boardGraceHours > 24) {
@@ -114,6 +122,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     timeZone,
     boardAt: boardAt!,
     boardGraceHours,
+    backup: { at: backupAt?.[0] ?? { hour: 2, minute: 30 }, keep: backupKeep, dir: get('ENROLLBOT_BACKUP_DIR') ?? null },
     admins,
     piiKey: get('ENROLLBOT_PII_KEY') ?? null,
     logLevel,

@@ -1,0 +1,36 @@
+/**
+ * The nightly SQLite backup: once a day, at `ENROLLBOT_BACKUP_AT` in the
+ * campaign's zone, an online copy named after the business date, keeping the
+ * newest `ENROLLBOT_BACKUP_KEEP`. A copy that exists already (a second run
+ * the same day, another process) is left alone, so it runs at most once a day.
+ * PostgreSQL is backed up with its own tools (docs/postgres.md).
+ */
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { businessDate } from '../domain/calendar.ts';
+import { backupDatabase } from './backup.ts';
+
+const NAME = /^enrollbot-(\d{4}-\d{2}-\d{2})\.db$/;
+
+export interface NightlyBackupInput {
+  databaseUrl: string;
+  dir: string;
+  keep: number;
+  now: Date;
+  timeZone: string;
+}
+
+/** Takes today's copy unless it exists, then deletes all but the newest `keep`. */
+export async function runNightlyBackup(input: NightlyBackupInput): Promise<{ file: string; created: boolean; removed: string[] }> {
+  mkdirSync(input.dir, { recursive: true });
+  const file = join(input.dir, `enrollbot-${businessDate(input.now, input.timeZone)}.db`);
+  const created = !existsSync(file);
+  if (created) await backupDatabase(input.databaseUrl, file);
+  const copies = readdirSync(input.dir)
+    .filter((f) => NAME.test(f))
+    .sort()
+    .reverse();
+  const removed = copies.slice(Math.max(1, input.keep));
+  for (const f of removed) rmSync(join(input.dir, f), { force: true });
+  return { file, created, removed };
+}
