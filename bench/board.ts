@@ -31,6 +31,7 @@ import { catalogue } from '../src/i18n/index.ts';
 import { createOutboxWorker } from '../src/outbox/worker.ts';
 import { RateLimited, type PlatformOutbound } from '../src/platforms/platform.ts';
 import type { Reply } from '../src/core/reply.ts';
+import { prng } from '../src/domain/prng.ts';
 
 /** One printed figure beside its reference. */
 export interface BenchResult {
@@ -42,16 +43,6 @@ export interface BenchResult {
 
 const TOWNSHIPS = 250;
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function openBenchApp(dir: string): Promise<App> {
   const config = loadConfig({ DATABASE_URL: `sqlite:${join(dir, 'bench.db')}`, ENROLLBOT_DEMO: '0', LOG_LEVEL: 'silent' });

@@ -6,15 +6,14 @@ import { arg, keyword, type ArgSpec } from '../src/core/args.ts';
 import { defineCommand, type CommandContext } from '../src/core/command.ts';
 import { Refusal } from '../src/core/refusal.ts';
 import { ok } from '../src/core/reply.ts';
-import { resolveArea } from '../src/core/scope.ts';
+import { coordinatedTownship } from '../src/core/scope.ts';
 import type { Area } from '../src/db/schema.ts';
 import { addMonths, parseMonth } from '../src/domain/months.ts';
 import { maskName, redact } from '../src/domain/mask.ts';
-import { coordinatedAreas, isAdmin, mayLogFor } from '../src/domain/permissions.ts';
+import { mayLogFor } from '../src/domain/permissions.ts';
 import { caseActions, caseRef, caseTable, total } from '../src/lapse/digest.ts';
 import { scanAndRemind } from '../src/lapse/run-scan.ts';
 import { defaultScanMonth } from '../src/lapse/screen.ts';
-import { getArea } from '../src/store/areas.ts';
 import { getCase, openCases, recordFollowup, stageCounts, type FollowupOutcome } from '../src/store/lapse-cases.ts';
 
 /** Cases listed by `lapse`. */
@@ -43,18 +42,12 @@ const monthArg: ArgSpec<string> = {
 };
 
 /** The township a lapse command is about: named, the channel's, or the speaker's only one; checked. */
-async function lapseTownship(ctx: CommandContext, name: string | undefined): Promise<Area> {
-  let area: Area | undefined;
-  if (name !== undefined) area = await resolveArea(ctx, name);
-  else if (ctx.channel.binding?.kind === 'township') area = ctx.channel.binding.area;
-  else {
-    const mine = coordinatedAreas(ctx.actor);
-    if (mine.length === 1 && !isAdmin(ctx.actor)) area = await getArea(ctx.db, mine[0]!.areaId);
-  }
-  if (!area) throw new Refusal(ctx.t.lapseNoTownship());
-  if (area.kind !== 'township') throw new Refusal(ctx.t.areaNotTownship({ name: area.name }));
-  if (!mayLogFor(ctx.actor, area.path)) throw new Refusal(ctx.t.lapseNotCoordinator({ township: area.name }));
-  return area;
+function lapseTownship(ctx: CommandContext, name: string | undefined): Promise<Area> {
+  return coordinatedTownship(ctx, name, {
+    villages: false,
+    noTownship: () => ctx.t.lapseNoTownship(),
+    notCoordinator: (township) => ctx.t.lapseNotCoordinator({ township }),
+  });
 }
 
 const OUTCOMES: { value: FollowupOutcome; aliases: string[]; label: { 'zh-CN': string; en: string } }[] = [

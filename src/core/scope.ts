@@ -23,12 +23,21 @@ export async function resolveArea(ctx: CommandContext, name: string): Promise<Ar
   throw new Refusal(ctx.t.areaAmbiguous({ name, options: options.join('、') }));
 }
 
+/** How a command refuses when it cannot settle its township. */
+export interface TownshipScope {
+  /** Villages count too (a payment may go to a village; a lapse list is per township). */
+  villages: boolean;
+  noTownship(): string;
+  notCoordinator(township: string): string;
+}
+
 /**
- * The township (or village) a payment goes to: the one named, else the
- * channel's township, else the speaker's only township. Refuses when the
- * speaker is not its coordinator.
+ * The township a coordinator's command is about: the one named, else the
+ * channel's township, else the speaker's only township. Refuses when there is
+ * none, when it is not a township (or village), or when the speaker is not
+ * its coordinator (admins always are).
  */
-export async function loggingArea(ctx: CommandContext, name: string | undefined): Promise<Area> {
+export async function coordinatedTownship(ctx: CommandContext, name: string | undefined, scope: TownshipScope): Promise<Area> {
   let area: Area | undefined;
   if (name !== undefined) area = await resolveArea(ctx, name);
   else if (ctx.channel.binding?.kind === 'township') area = ctx.channel.binding.area;
@@ -36,10 +45,19 @@ export async function loggingArea(ctx: CommandContext, name: string | undefined)
     const mine = coordinatedAreas(ctx.actor);
     if (mine.length === 1 && !isAdmin(ctx.actor)) area = await getArea(ctx.db, mine[0]!.areaId);
   }
-  if (!area) throw new Refusal(ctx.t.noTownshipHere());
-  if (area.kind !== 'township' && area.kind !== 'village') throw new Refusal(ctx.t.areaNotTownship({ name: area.name }));
-  if (!mayLogFor(ctx.actor, area.path)) throw new Refusal(ctx.t.notCoordinatorOf({ township: area.name }));
+  if (!area) throw new Refusal(scope.noTownship());
+  if (area.kind !== 'township' && !(scope.villages && area.kind === 'village')) throw new Refusal(ctx.t.areaNotTownship({ name: area.name }));
+  if (!mayLogFor(ctx.actor, area.path)) throw new Refusal(scope.notCoordinator(area.name));
   return area;
+}
+
+/** The township (or village) a payment goes to. */
+export function loggingArea(ctx: CommandContext, name: string | undefined): Promise<Area> {
+  return coordinatedTownship(ctx, name, {
+    villages: true,
+    noTownship: () => ctx.t.noTownshipHere(),
+    notCoordinator: (township) => ctx.t.notCoordinatorOf({ township }),
+  });
 }
 
 /** The area a board or progress query is about when none is named: the channel's, else the root. */

@@ -14,6 +14,7 @@ import { bindChannel } from '../store/bindings.ts';
 import { appendEntriesInBulk, type EntryInput } from '../store/ledger.ts';
 import { putSetting } from '../store/settings.ts';
 import { addDays, businessDate, zonedInstant, zonedParts } from '../domain/calendar.ts';
+import { prng } from '../domain/prng.ts';
 
 export const DEMO_TOWNSHIPS = [
   '城南街道', '城北街道', '东湖街道', '西岭街道', '南湖街道', '北港街道', '金鹗街道', '望岳街道', '洞庭街道', '白石乡',
@@ -33,16 +34,6 @@ export const DEMO_LEADER = '周局长';
 const DEMO_TOTAL_TARGET = 560_000;
 const HISTORY_DAYS = 14;
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Splits a total into parts proportional to weights, exactly (the remainder goes to the first). */
 function split(total: number, weights: number[]): number[] {

@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { openTestApp, type TestApp } from '../helpers/app.ts';
 import { pathIds } from '../../src/domain/permissions.ts';
+import { prng } from '../../src/domain/prng.ts';
 
 let app: TestApp | undefined;
 afterEach(async () => {
@@ -13,16 +14,6 @@ afterEach(async () => {
   app = undefined;
 });
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('maintained totals', () => {
   it('match a full recount of the ledger after random pays, undos and voids', async () => {
