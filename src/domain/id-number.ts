@@ -51,8 +51,10 @@ export function parseIdNumber(raw: string, today?: string): IdNumberResult {
   // Most cells are already clean: skip normalization for them (a million rows per import).
   const text = SHAPE.test(raw) ? raw : raw.normalize('NFKC').replace(/\s+/g, '').toUpperCase();
   if (!text) return { ok: false, problem: 'empty' };
-  if (SCIENTIFIC.test(text) || DECIMAL.test(text)) return { ok: false, problem: 'number_format' };
-  if (!SHAPE.test(text)) return { ok: false, problem: 'format' };
+  if (!SHAPE.test(text)) {
+    if (SCIENTIFIC.test(text) || DECIMAL.test(text)) return { ok: false, problem: 'number_format' };
+    return { ok: false, problem: 'format' };
+  }
   const y = Number(text.slice(6, 10));
   const m = Number(text.slice(10, 12));
   const d = Number(text.slice(12, 14));
