@@ -6,7 +6,7 @@ import { parseIdNumber, type IdNumberProblem } from '../domain/id-number.ts';
 import { maskIdNumber } from '../domain/mask.ts';
 import type { PiiHasher } from '../domain/pii-hash.ts';
 import { closeCasesWithContributions } from '../store/lapse-cases.ts';
-import { findCadre, townshipsByName, upsertRoster, type RosterPerson } from '../store/lapse-people.ts';
+import { createRosterStage, findCadre, mergeRosterStage, stageRoster, townshipsByName, type RosterPerson } from '../store/lapse-people.ts';
 import { ROSTER_COLUMNS, type RosterColumn } from './columns.ts';
 import { HashSet128 } from './hash-set.ts';
 import type { ImportReport, RefusalReason, RefusalTally } from './report.ts';
@@ -33,20 +33,34 @@ const ID_REASONS: Record<IdNumberProblem, RefusalReason> = {
   check_digit: 'id_check_digit',
 };
 
+const ID_SHAPE = /^[1-9]\d{16}[\dX]$/;
+
 /** Checks an ID cell: a number stored by a spreadsheet is refused even when its digits are right. */
 export function checkIdCell(cell: Cell, today: string): { ok: true; id: string } | { ok: false; reason: RefusalReason } {
   if (typeof cell === 'number') return { ok: false, reason: 'id_number_format' };
+  if (typeof cell === 'string' && ID_SHAPE.test(cell)) {
+    // The common case, a clean ID as text: skip the unwrapping below.
+    const r = parseIdNumber(cell, today);
+    return r.ok ? r : { ok: false, reason: ID_REASONS[r.problem] };
+  }
   // Exports keep long numbers as text with ="…" or a leading apostrophe: both are text, not numbers.
   const text = cellText(cell).replace(/^=\s*"(.*)"$/, '$1').replace(/^'/, '');
   const r = parseIdNumber(text, today);
   return r.ok ? r : { ok: false, reason: ID_REASONS[r.problem] };
 }
 
+const PHONE = /^\d{7,12}$/;
+
 /** Phone as digits (a landline keeps its area code); null when absent. */
 export function normalizePhone(text: string): string | null | false {
+  if (PHONE.test(text)) return text; // already clean: most rows
   const t = text.normalize('NFKC').replace(/[\s\-()（）]/g, '').replace(/^\+?86(?=1\d{10}$)/, '');
   if (!t) return null;
   return /^\d{7,12}$/.test(t) ? t : false;
+}
+
+function refuseCell<K extends string>(tally: RefusalTally, row: RowView<K>, reason: RefusalReason, col: K): void {
+  tally.add(reason, row.ref(col));
 }
 
 export async function importRoster(path: string, options: ImportOptions): Promise<ImportReport> {
@@ -61,30 +75,27 @@ export async function importRoster(path: string, options: ImportOptions): Promis
       kind: 'roster',
       columns: ROSTER_COLUMNS,
       check(row: RowView<RosterColumn>, tally: RefusalTally) {
-        let ok = true;
-        const refuse = (reason: RefusalReason, col: RosterColumn) => {
-          tally.add(reason, row.ref(col));
-          ok = false;
-        };
+        // No closure per row: a million rows would make a million.
+        const before = tally.total;
         const id = checkIdCell(row.get('id_number'), options.today);
         let idHash = '';
-        if (!id.ok) refuse(id.reason, 'id_number');
+        if (!id.ok) refuseCell(tally, row, id.reason, 'id_number');
         else {
           idHash = hasher.hashId(id.id);
-          if (!seen.add(idHash)) refuse('id_duplicate', 'id_number');
+          if (!seen.add(idHash)) refuseCell(tally, row, 'id_duplicate', 'id_number');
         }
         const name = cellText(row.get('name'));
-        if (!name) refuse('name_missing', 'name');
+        if (!name) refuseCell(tally, row, 'name_missing', 'name');
         const townshipName = cellText(row.get('township'));
         const areaId = townships.get(townshipName);
-        if (!townshipName) refuse('township_missing', 'township');
-        else if (areaId === undefined) refuse('township_unknown', 'township');
-        else if (areaId === null) refuse('township_ambiguous', 'township');
+        if (!townshipName) refuseCell(tally, row, 'township_missing', 'township');
+        else if (areaId === undefined) refuseCell(tally, row, 'township_unknown', 'township');
+        else if (areaId === null) refuseCell(tally, row, 'township_ambiguous', 'township');
         const kind = KINDS[cellText(row.get('kind')).toLowerCase()];
-        if (!kind) refuse('kind_invalid', 'kind');
+        if (!kind) refuseCell(tally, row, 'kind_invalid', 'kind');
         const phone = normalizePhone(cellText(row.get('phone')));
-        if (phone === false) refuse('phone_invalid', 'phone');
-        if (!ok || !id.ok) return null;
+        if (phone === false) refuseCell(tally, row, 'phone_invalid', 'phone');
+        if (tally.total !== before || !id.ok) return null;
         return {
           idHash,
           idMasked: maskIdNumber(id.id),
@@ -97,6 +108,7 @@ export async function importRoster(path: string, options: ImportOptions): Promis
           cadreText: cellText(row.get('cadre')) || null,
         };
       },
+      begin: (db) => createRosterStage(db),
       async write(db: Kysely<Database>, batch: RosterPerson[]) {
         for (const p of batch) {
           if (!p.cadreText) continue;
@@ -104,8 +116,10 @@ export async function importRoster(path: string, options: ImportOptions): Promis
           if (m === undefined) cadres.set(p.cadreText, (m = await findCadre(db, p.cadreText)));
           p.cadreMemberId = m;
         }
-        return upsertRoster(db, batch, options.now);
+        await stageRoster(db, batch);
+        return 0; // counted by the merge
       },
+      merge: (db) => mergeRosterStage(db, options.now),
       finish: (db) => closeCasesWithContributions(db, options.now),
     },
     options,

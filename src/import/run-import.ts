@@ -35,9 +35,13 @@ export interface ImportKind<K extends string, R> {
   columns: readonly ColumnSpec<K>[];
   /** Checks a row; returns what to write, or null after adding its refusals. */
   check(row: RowView<K>, tally: RefusalTally): R | null;
-  /** Writes a batch of accepted rows; returns how many added or changed something. */
+  /** Before the first row (same transaction): e.g. creates a staging table. */
+  begin?(db: Kysely<Database>): Promise<void>;
+  /** Writes (or stages) a batch of accepted rows; returns how many added or changed something. */
   write(db: Kysely<Database>, batch: R[]): Promise<number>;
-  /** After the last batch (same transaction): returns how many lapse cases closed. */
+  /** After the last batch of a file with no refusal: writes what was staged; returns how many added or changed something. */
+  merge?(db: Kysely<Database>): Promise<number>;
+  /** After the last batch and the merge (same transaction): returns how many lapse cases closed. */
   finish(db: Kysely<Database>): Promise<number>;
 }
 
@@ -76,6 +80,7 @@ export async function runImport<K extends string, R>(
   let lastLine = 0;
   try {
     await options.db.transaction().execute(async (trx) => {
+      await spec.begin?.(trx);
       let columns: ColumnMap<K> | null = null;
       let batch: R[] = [];
       let accepted = 0;
@@ -124,6 +129,7 @@ export async function runImport<K extends string, R>(
       }
       if (tally.total > 0) throw new Rollback();
       if (batch.length) report.written += await spec.write(trx, batch);
+      if (spec.merge) report.written += await spec.merge(trx);
       report.casesClosed = await spec.finish(trx);
       report.taken = accepted;
     });

@@ -3,7 +3,7 @@
  * compiled statement per batch size: a million rows cost a million bound
  * rows, not a million query compilations.
  */
-import type { CompiledQuery, Kysely } from 'kysely';
+import { sql, type CompiledQuery, type Kysely } from 'kysely';
 import type { ContributorKind, Database } from '../db/schema.ts';
 
 /** A roster row ready to store (the ID only as hash and masked form). */
@@ -24,54 +24,6 @@ export interface ContributionRow {
   personId: number;
   month: string;
   amountFen: number;
-}
-
-const PERSON_COLUMNS = 11;
-
-function rosterUpsert(db: Kysely<Database>, rows: RosterPerson[], now: string) {
-  return db
-    .insertInto('lapse_person')
-    .values(
-      rows.map((r) => ({
-        id_hash: r.idHash,
-        id_masked: r.idMasked,
-        name: r.name,
-        phone: r.phone,
-        area_id: r.areaId,
-        kind: r.kind,
-        employer: r.employer,
-        cadre_member_id: r.cadreMemberId,
-        cadre_text: r.cadreText,
-        created_at: now,
-        updated_at: now,
-      })),
-    )
-    .onConflict((oc) =>
-      oc
-        .column('id_hash')
-        .doUpdateSet((eb) => ({
-          name: eb.ref('excluded.name'),
-          phone: eb.ref('excluded.phone'),
-          area_id: eb.ref('excluded.area_id'),
-          kind: eb.ref('excluded.kind'),
-          employer: eb.ref('excluded.employer'),
-          cadre_member_id: eb.ref('excluded.cadre_member_id'),
-          cadre_text: eb.ref('excluded.cadre_text'),
-          updated_at: eb.ref('excluded.updated_at'),
-        }))
-        // Only a real change is written: re-importing a file changes nothing.
-        .where((eb) =>
-          eb.or([
-            eb('lapse_person.name', 'is distinct from', eb.ref('excluded.name')),
-            eb('lapse_person.phone', 'is distinct from', eb.ref('excluded.phone')),
-            eb('lapse_person.area_id', 'is distinct from', eb.ref('excluded.area_id')),
-            eb('lapse_person.kind', 'is distinct from', eb.ref('excluded.kind')),
-            eb('lapse_person.employer', 'is distinct from', eb.ref('excluded.employer')),
-            eb('lapse_person.cadre_member_id', 'is distinct from', eb.ref('excluded.cadre_member_id')),
-            eb('lapse_person.cadre_text', 'is distinct from', eb.ref('excluded.cadre_text')),
-          ]),
-        ),
-    );
 }
 
 function contributionUpsert(db: Kysely<Database>, rows: ContributionRow[], now: string) {
@@ -102,17 +54,121 @@ function template(db: Kysely<Database>, key: string, build: () => CompiledQuery,
   return q;
 }
 
-/** Inserts or updates roster rows by ID hash; returns how many added or changed. */
-export async function upsertRoster(db: Kysely<Database>, rows: RosterPerson[], now: Date): Promise<number> {
-  const at = now.toISOString();
-  const dummy: RosterPerson = { idHash: '', idMasked: '', name: '', phone: '', areaId: 0, kind: 'employer', employer: '', cadreMemberId: 0, cadreText: '' };
-  const q = template(db, `roster:${rows.length}`, () => rosterUpsert(db, Array(rows.length).fill(dummy), at).compile(), rows.length * PERSON_COLUMNS);
-  const params: unknown[] = [];
+/**
+ * The roster's staging table: a TEMP table without indexes, so a million
+ * rows go in at append speed. Filling `lapse_person`'s unique ID-hash index
+ * in random order (a keyed hash is random by design) costs a page lookup and
+ * often a page split per row once the index outgrows the page cache; merged
+ * from here in hash order, the index is filled left to right.
+ */
+interface RosterStageTable {
+  id_hash: string;
+  id_masked: string;
+  name: string;
+  phone: string | null;
+  area_id: number;
+  kind: ContributorKind;
+  employer: string | null;
+  cadre_member_id: number | null;
+  cadre_text: string | null;
+}
+
+type StageDb = Kysely<Database & { lapse_roster_stage: RosterStageTable }>;
+
+const STAGE_COLUMNS = 9;
+
+/** Creates the roster's staging table; call inside the import's transaction (it is dropped by `mergeRosterStage`, or by the rollback). */
+export async function createRosterStage(db: Kysely<Database>): Promise<void> {
+  await db.schema
+    .createTable('lapse_roster_stage')
+    .temporary()
+    .addColumn('id_hash', 'text', (c) => c.notNull())
+    .addColumn('id_masked', 'text', (c) => c.notNull())
+    .addColumn('name', 'text', (c) => c.notNull())
+    .addColumn('phone', 'text')
+    .addColumn('area_id', 'integer', (c) => c.notNull())
+    .addColumn('kind', 'text', (c) => c.notNull())
+    .addColumn('employer', 'text')
+    .addColumn('cadre_member_id', 'integer')
+    .addColumn('cadre_text', 'text')
+    .execute();
+}
+
+/** Adds roster rows to the staging table (one statement compiled per batch size). */
+export async function stageRoster(db: Kysely<Database>, rows: RosterPerson[]): Promise<void> {
+  const stage = db.withTables<{ lapse_roster_stage: RosterStageTable }>() as StageDb;
+  const dummy: RosterStageTable = { id_hash: '', id_masked: '', name: '', phone: '', area_id: 0, kind: 'employer', employer: '', cadre_member_id: 0, cadre_text: '' };
+  const q = template(
+    db,
+    `roster-stage:${rows.length}`,
+    () => stage.insertInto('lapse_roster_stage').values(Array<RosterStageTable>(rows.length).fill(dummy)).compile(),
+    rows.length * STAGE_COLUMNS,
+  );
+  const params: unknown[] = new Array(rows.length * STAGE_COLUMNS);
+  let i = 0;
   for (const r of rows) {
-    params.push(r.idHash, r.idMasked, r.name, r.phone, r.areaId, r.kind, r.employer, r.cadreMemberId, r.cadreText, at, at);
+    params[i++] = r.idHash;
+    params[i++] = r.idMasked;
+    params[i++] = r.name;
+    params[i++] = r.phone;
+    params[i++] = r.areaId;
+    params[i++] = r.kind;
+    params[i++] = r.employer;
+    params[i++] = r.cadreMemberId;
+    params[i++] = r.cadreText;
   }
-  const result = await db.executeQuery({ ...q, parameters: params });
-  return Number(result.numAffectedRows ?? 0n);
+  await db.executeQuery({ ...q, parameters: params });
+}
+
+/**
+ * Inserts or updates the staged roster rows by ID hash, in hash order, and
+ * drops the staging table; returns how many rows added or changed something.
+ * The stage holds each hash once (the import refuses duplicates).
+ */
+export async function mergeRosterStage(db: Kysely<Database>, now: Date): Promise<number> {
+  const stage = db.withTables<{ lapse_roster_stage: RosterStageTable }>() as StageDb;
+  const at = now.toISOString();
+  const result = await stage
+    .insertInto('lapse_person')
+    .columns(['id_hash', 'id_masked', 'name', 'phone', 'area_id', 'kind', 'employer', 'cadre_member_id', 'cadre_text', 'created_at', 'updated_at'])
+    .expression((eb) =>
+      eb
+        .selectFrom('lapse_roster_stage')
+        .select(['id_hash', 'id_masked', 'name', 'phone', 'area_id', 'kind', 'employer', 'cadre_member_id', 'cadre_text'])
+        .select([sql.val(at).as('created_at'), sql.val(at).as('updated_at')])
+        // SQLite: a WHERE before an upsert's ON CONFLICT keeps it from being read as a join's ON.
+        .where(sql<boolean>`true`)
+        .orderBy('id_hash'),
+    )
+    .onConflict((oc) =>
+      oc
+        .column('id_hash')
+        .doUpdateSet((eb) => ({
+          name: eb.ref('excluded.name'),
+          phone: eb.ref('excluded.phone'),
+          area_id: eb.ref('excluded.area_id'),
+          kind: eb.ref('excluded.kind'),
+          employer: eb.ref('excluded.employer'),
+          cadre_member_id: eb.ref('excluded.cadre_member_id'),
+          cadre_text: eb.ref('excluded.cadre_text'),
+          updated_at: eb.ref('excluded.updated_at'),
+        }))
+        // Only a real change is written: re-importing a file changes nothing.
+        .where((eb) =>
+          eb.or([
+            eb('lapse_person.name', 'is distinct from', eb.ref('excluded.name')),
+            eb('lapse_person.phone', 'is distinct from', eb.ref('excluded.phone')),
+            eb('lapse_person.area_id', 'is distinct from', eb.ref('excluded.area_id')),
+            eb('lapse_person.kind', 'is distinct from', eb.ref('excluded.kind')),
+            eb('lapse_person.employer', 'is distinct from', eb.ref('excluded.employer')),
+            eb('lapse_person.cadre_member_id', 'is distinct from', eb.ref('excluded.cadre_member_id')),
+            eb('lapse_person.cadre_text', 'is distinct from', eb.ref('excluded.cadre_text')),
+          ]),
+        ),
+    )
+    .executeTakeFirst();
+  await db.schema.dropTable('lapse_roster_stage').execute();
+  return Number(result.numInsertedOrUpdatedRows ?? 0n);
 }
 
 /** The person ids of ID hashes, creating bare persons (not on the roster) for unknown ones. */

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { maskIdNumber, maskName, maskPhone, redact } from '../../src/domain/mask.ts';
 import { piiHasher } from '../../src/domain/pii-hash.ts';
@@ -53,5 +54,16 @@ describe('piiHasher', () => {
     }
     expect(piiHasher('k').hashId('430602199001011234')).toHaveLength(22);
     expect(piiHasher('k').hashId('x')).not.toBe(piiHasher('k2').hashId('x'));
+  });
+
+  it('matches createHmac for any key and message (the hand-written SHA-256 fast path and its fallbacks)', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 0, maxLength: 100 }), fc.string({ maxLength: 70 }), fc.boolean(), (key, ascii, wide) => {
+        const id = wide ? `${ascii}张` : ascii;
+        const expected = createHmac('sha256', key).update(id).digest().subarray(0, 16).toString('base64url');
+        expect(piiHasher(key).hashId(id)).toBe(expected);
+      }),
+      { numRuns: 500 },
+    );
   });
 });
