@@ -13,7 +13,8 @@ import type { ImportReport, RefusalReason, RefusalTally } from './report.ts';
 import { cellText, runImport, type ImportOptions, type RowView } from './run-import.ts';
 import type { Cell } from './table-source.ts';
 
-const KINDS: Record<string, ContributorKind> = {
+// A Map, not an object: a cell reading `constructor` must not pass as a kind.
+const KINDS = new Map<string, ContributorKind>(Object.entries({
   单位: 'employer',
   单位职工: 'employer',
   单位缴费: 'employer',
@@ -23,7 +24,7 @@ const KINDS: Record<string, ContributorKind> = {
   灵活就业人员: 'flexible',
   个人: 'flexible',
   flexible: 'flexible',
-};
+}) as [string, ContributorKind][]);
 
 const ID_REASONS: Record<IdNumberProblem, RefusalReason> = {
   empty: 'id_empty',
@@ -91,7 +92,7 @@ export async function importRoster(path: string, options: ImportOptions): Promis
         if (!townshipName) refuseCell(tally, row, 'township_missing', 'township');
         else if (areaId === undefined) refuseCell(tally, row, 'township_unknown', 'township');
         else if (areaId === null) refuseCell(tally, row, 'township_ambiguous', 'township');
-        const kind = KINDS[cellText(row.get('kind')).toLowerCase()];
+        const kind = KINDS.get(cellText(row.get('kind')).toLowerCase());
         if (!kind) refuseCell(tally, row, 'kind_invalid', 'kind');
         const phone = normalizePhone(cellText(row.get('phone')));
         if (phone === false) refuseCell(tally, row, 'phone_invalid', 'phone');

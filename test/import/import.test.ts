@@ -117,6 +117,7 @@ describe('roster import', () => {
       ['13800000006', '单位', testId(5), '城南街道', '己'],
       ['13800000007', '单位', `="${testId(7)}"`, '城南街道', '庚'], // Excel's text form: accepted
       ['13800000008', '单位', `'${testId(8)}`, '城南街道', '辛'],
+      ['13800000009', 'constructor', testId(9), '城南街道', '壬'], // not a kind, whatever JavaScript objects have
     ];
     const file = join(app.dir, 'mixed.csv');
     writeCsv(file, rows);
@@ -125,7 +126,10 @@ describe('roster import', () => {
     expect(Object.fromEntries(report.reasons.map((g) => [g.reason, g.first]))).toEqual({
       id_number_format: [{ line: 2, column: 'C（身份证号）' }],
       township_unknown: [{ line: 3, column: 'D（乡镇）' }],
-      kind_invalid: [{ line: 4, column: 'B（参保类型）' }],
+      kind_invalid: [
+        { line: 4, column: 'B（参保类型）' },
+        { line: 10, column: 'B（参保类型）' },
+      ],
       id_birth_date: [{ line: 5, column: 'C（身份证号）' }],
       id_duplicate: [{ line: 7, column: 'C（身份证号）' }],
     });
