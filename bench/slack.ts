@@ -12,7 +12,7 @@
 import { spawn } from 'node:child_process';
 import { request, Agent } from 'node:http';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { slackSignature } from '../src/platforms/slack/signature.ts';
 import { slashBody } from '../test/platforms/slack/fake-slack.ts';
 
@@ -140,4 +140,13 @@ export async function benchSlack(opts: { quick: boolean }): Promise<SlackFigure[
     await appChild?.stop();
     await fakeChild.stop();
   }
+}
+
+// `npx tsx bench/slack.ts [--quick]`: this figure alone, printed as `npm run bench` prints it.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const rows = await benchSlack({ quick: process.argv.includes('--quick') });
+  for (const r of rows) {
+    process.stdout.write(`${r.pass ? 'PASS' : 'FAIL'}  ${r.name}\n      ${r.value}\n      reference: ${r.reference}${r.target ? `\n      target: ${r.target}` : ''}\n`);
+  }
+  process.exit(rows.every((r) => r.pass) ? 0 : 1);
 }
