@@ -20,8 +20,12 @@ const BODY_LIMIT_BYTES = 1024 * 1024;
 
 /** A request that passed the signature and timestamp check, already acknowledged. */
 export interface VerifiedRequest {
-  /** The parsed body: JSON, a form, or an interaction's `payload` form field. */
-  body: Record<string, unknown>;
+  /**
+   * The parsed body (JSON, a form, or an interaction's `payload` form field);
+   * null if a form's `payload` is not JSON. A form is parsed only when asked,
+   * after the acknowledgement: nothing in it changes the answer.
+   */
+  body: () => Record<string, unknown> | null;
   /** `X-Slack-Retry-Num`: this is Slack's nth retry of an event it sent before. */
   retryNum?: number;
   /** `X-Slack-Retry-Reason`. */
@@ -107,8 +111,9 @@ export async function startVerifiedServer(options: VerifiedServerOptions): Promi
   const { log } = options;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    if (path !== SLACK_EVENTS_PATH) return reject(res, 404);
+    const url = req.url ?? '/';
+    const query = url.indexOf('?');
+    if ((query < 0 ? url : url.slice(0, query)) !== SLACK_EVENTS_PATH) return reject(res, 404);
     if (req.method !== 'POST') return reject(res, 405);
     const body = await readBody(req);
     if (!body) return reject(res, 413);
@@ -124,13 +129,16 @@ export async function startVerifiedServer(options: VerifiedServerOptions): Promi
       log.warn('slack request refused', { problem, remote: req.socket.remoteAddress });
       return reject(res, 401);
     }
-    const parsed = parseBody(req, body);
-    if (!parsed) return reject(res, 400);
-    // Slack checks a new Request URL by asking for its challenge back.
-    if (parsed.type === 'url_verification') {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ challenge: parsed.challenge }));
-      return;
+    let parsed: Record<string, unknown> | null = null;
+    // An event (JSON) may be Slack's URL check, which is answered with its challenge.
+    if (!isForm(req)) {
+      parsed = parseBody(req, body);
+      if (!parsed) return reject(res, 400);
+      if (parsed.type === 'url_verification') {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ challenge: parsed.challenge }));
+        return;
+      }
     }
     // Every listener answers through response_url or the Web API, never in the
     // acknowledgement: an empty 200 is the whole answer, and it goes first.
@@ -138,7 +146,11 @@ export async function startVerifiedServer(options: VerifiedServerOptions): Promi
     res.end();
     const retryNum = retryNumOf(req);
     const retryReason = header(req, 'x-slack-retry-reason');
-    const request: VerifiedRequest = { body: parsed, ...(retryNum !== undefined ? { retryNum } : {}), ...(retryReason ? { retryReason } : {}) };
+    const request: VerifiedRequest = {
+      body: () => parsed ?? parseBody(req, body),
+      ...(retryNum !== undefined ? { retryNum } : {}),
+      ...(retryReason ? { retryReason } : {}),
+    };
     options.dispatch(request);
   }
 

@@ -100,13 +100,16 @@ export class VerifiedReceiver implements Receiver {
     const { log } = this.options;
     const app = this.app;
     if (!app) return log.error('slack receiver used before init', {});
+    const body = request.body();
+    // Only an interaction whose `payload` is not JSON gets here unread; Slack sends none.
+    if (!body) return log.warn('slack request body unreadable, dropped', {});
     const event: ReceiverEvent = {
-      body: request.body,
+      body,
       ...(request.retryNum !== undefined ? { retryNum: request.retryNum } : {}),
       ...(request.retryReason !== undefined ? { retryReason: request.retryReason } : {}),
       // Already answered with an empty 200; a listener's content would have nowhere to go.
       ack: async (response?: unknown) => {
-        if (response !== undefined) log.warn('slack ack content dropped: answered already', { type: String(request.body.type ?? request.body.command ?? '') });
+        if (response !== undefined) log.warn('slack ack content dropped: answered already', { type: String(body.type ?? body.command ?? '') });
       },
     };
     app.processEvent(event).catch((e: unknown) => {
