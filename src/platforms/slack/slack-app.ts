@@ -35,6 +35,9 @@ export interface SlackAppOptions {
 }
 
 
+/** The longest command work waits for a burst of requests to end (HTTP mode). */
+const WORK_MAX_DEFER_MS = 1000;
+
 /** The Bolt app and what the platform needs to run it. */
 export interface SlackBoltApp {
   app: App;
@@ -131,9 +134,12 @@ export function createSlackApp(options: SlackAppOptions): SlackBoltApp {
     app = new App({ ...common, receiver });
   }
   const directory = createSlackDirectory(app.client, { log });
-  // Acknowledgements before work: a command waits while requests are still arriving.
+  // Acknowledgements before work: a command waits while requests are still arriving,
+  // up to a second (Slack allows three for the ack; the answer has half an hour).
+  // A commit can take tens of ms on a busy disk: a shorter bound let a slow
+  // burst's first commands run back to back in front of its last requests.
   const http = receiver;
-  const work = createWorkQueue(http ? { busy: () => http.busy() } : {});
+  const work = createWorkQueue(http ? { busy: () => http.busy(), maxDeferMs: WORK_MAX_DEFER_MS } : {});
 
   /** Where a refusal or error goes: only the person who asked sees it. */
   async function deliverEphemeral(reply: Reply, to: { respond?: RespondFn; client: WebClient; channelId: string; userId: string; threadTs?: string }) {
