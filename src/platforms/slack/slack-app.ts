@@ -1,10 +1,10 @@
 /**
- * The Bolt app: Socket Mode when an app token is set, otherwise Bolt's HTTP
- * receiver behind our signature-checking front door. `/enroll <words>`, an
+ * The Bolt app: Socket Mode when an app token is set, otherwise our own
+ * receiver behind the signature-checking front door (receiver.ts). `/enroll <words>`, an
  * `@enrollbot <words>` mention and a button press all run the one dispatcher
  * as the Slack user; every request is acknowledged first, the work comes after.
  */
-import { App, HTTPReceiver, LogLevel, type Logger as BoltLogger, type RespondFn, type webApi } from '@slack/bolt';
+import { App, LogLevel, type Logger as BoltLogger, type RespondFn, type webApi } from '@slack/bolt';
 import type { Config } from '../../config.ts';
 import type { Dispatcher } from '../../core/dispatcher.ts';
 import type { Logger } from '../../core/logger.ts';
@@ -13,6 +13,7 @@ import { createSlackDirectory, type SlackDirectory } from './directory.ts';
 import { mentionedUserIds, parseUserMention, stripLeadingMention } from './mentions.ts';
 import { postReply, rateLimitOf } from './outbound.ts';
 import { ACTION_ID_PATTERN, renderSlackMessage } from './render.ts';
+import { VerifiedReceiver } from './receiver.ts';
 import { createWorkQueue, type WorkQueue } from './work-queue.ts';
 
 type WebClient = InstanceType<typeof webApi.WebClient>;
@@ -27,16 +28,22 @@ export interface SlackAppOptions {
   slack: SlackConfig;
   dispatcher: Dispatcher;
   log: Logger;
-  /** True while HTTP requests wait for their ack: command work waits for them. */
-  busy?: () => boolean;
+  /** Interface to listen on in HTTP mode (default: all). */
+  host?: string;
+  /** The clock signatures are checked against (HTTP mode). */
+  nowMs?: () => number;
 }
+
+
+/** The longest command work waits for a burst of requests to end (HTTP mode). */
+const WORK_MAX_DEFER_MS = 1000;
 
 /** The Bolt app and what the platform needs to run it. */
 export interface SlackBoltApp {
   app: App;
   mode: 'socket' | 'http';
-  /** Bolt's HTTP receiver (HTTP mode): its listener sits behind the verifying server. */
-  receiver: HTTPReceiver | null;
+  /** The receiver that owns the HTTP server (HTTP mode). */
+  receiver: VerifiedReceiver | null;
   client: WebClient;
   /** Command work acknowledged and not yet finished. */
   work: WorkQueue;
@@ -110,23 +117,29 @@ export function createSlackApp(options: SlackAppOptions): SlackBoltApp {
     convoStore: false as const,
   };
   let app: App;
-  let receiver: HTTPReceiver | null = null;
+  let receiver: VerifiedReceiver | null = null;
   let mode: SlackBoltApp['mode'];
   if (slack.appToken) {
     mode = 'socket';
     app = new App({ ...common, appToken: slack.appToken, socketMode: true });
   } else {
     mode = 'http';
-    receiver = new HTTPReceiver({
+    receiver = new VerifiedReceiver({
       signingSecret: slack.signingSecret ?? '',
-      signatureVerification: true,
-      processBeforeResponse: false,
-      logger,
+      port: slack.port,
+      ...(options.host ? { host: options.host } : {}),
+      nowMs: options.nowMs ?? Date.now,
+      log,
     });
     app = new App({ ...common, receiver });
   }
   const directory = createSlackDirectory(app.client, { log });
-  const work = createWorkQueue(options.busy ? { busy: options.busy } : {});
+  // Acknowledgements before work: a command waits while requests are still arriving,
+  // up to a second (Slack allows three for the ack; the answer has half an hour).
+  // A commit can take tens of ms on a busy disk: a shorter bound let a slow
+  // burst's first commands run back to back in front of its last requests.
+  const http = receiver;
+  const work = createWorkQueue(http ? { busy: () => http.busy(), maxDeferMs: WORK_MAX_DEFER_MS } : {});
 
   /** Where a refusal or error goes: only the person who asked sees it. */
   async function deliverEphemeral(reply: Reply, to: { respond?: RespondFn; client: WebClient; channelId: string; userId: string; threadTs?: string }) {

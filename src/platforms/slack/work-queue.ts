@@ -15,7 +15,7 @@ export interface WorkQueue {
 
 export interface WorkQueueOptions {
   concurrency?: number;
-  /** True while requests are being received and not yet acknowledged: jobs wait for them. */
+  /** True while requests are arriving (see VerifiedReceiver.busy): jobs wait for them. */
   busy?: () => boolean;
   /** The longest a job waits for `busy` to clear, so steady traffic cannot starve the work. */
   maxDeferMs?: number;
@@ -25,23 +25,27 @@ export function createWorkQueue(options: WorkQueueOptions = {}): WorkQueue {
   const concurrency = options.concurrency ?? 1;
   const busy = options.busy ?? (() => false);
   const maxDeferMs = options.maxDeferMs ?? 250;
-  const waiting: (() => void)[] = [];
+  /** Jobs not yet started, with when each was queued: the defer bound counts from then. */
+  const waiting: { start: () => void; queuedAt: number }[] = [];
   let running = 0;
 
-  function start(since: number): void {
-    // Requests half-read or not yet acknowledged go first; look again on a later turn.
-    if (busy() && performance.now() - since < maxDeferMs) {
-      setTimeout(start, 1, since);
+  function start(): void {
+    const head = waiting[0]!;
+    // Requests still arriving go first; look again on a later turn, but no
+    // job waits past maxDeferMs since it was queued, so steady traffic
+    // cannot starve the work (a late job then runs at the next turn).
+    if (busy() && performance.now() - head.queuedAt < maxDeferMs) {
+      setTimeout(start, 1);
       return;
     }
-    waiting.shift()!();
+    waiting.shift()!.start();
   }
 
   function next(): void {
     if (running >= concurrency || waiting.length === 0) return;
     running++;
     // setImmediate, not a microtask: pending socket reads (and their acks) go first.
-    setImmediate(start, performance.now());
+    setImmediate(start);
   }
 
   return {
@@ -50,14 +54,15 @@ export function createWorkQueue(options: WorkQueueOptions = {}): WorkQueue {
     },
     run<T>(job: () => Promise<T>): Promise<T> {
       return new Promise<T>((resolve, reject) => {
-        waiting.push(() => {
+        const begin = () => {
           job()
             .then(resolve, reject)
             .finally(() => {
               running--;
               next();
             });
-        });
+        };
+        waiting.push({ start: begin, queuedAt: performance.now() });
         next();
       });
     },

@@ -1,6 +1,6 @@
 /**
- * Slack over HTTP, end to end on loopback: Bolt's real HTTP receiver behind
- * our signature check, the real dispatcher on a real SQLite file, and a fake
+ * Slack over HTTP, end to end on loopback: the real Bolt App behind our
+ * verifying, acknowledging receiver, the real dispatcher on a real SQLite file, and a fake
  * Slack Web API that records what the bot sends.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -110,6 +110,20 @@ describe('request signatures', () => {
     expect(fake.calls.filter((c) => c.method !== 'auth.test')).toEqual([]);
     // A genuine request on the same server still works.
     expect((await slash('UADMIN', 'CSOUTH', 'bind 城南街道')).response.response_type).toBe('in_channel');
+  });
+
+  it("answers Slack's signed URL check with its challenge, an unreadable signed event with 400, and runs no unreadable interaction", async () => {
+    const check = JSON.stringify({ token: 'x', challenge: 'c-123', type: 'url_verification' });
+    const res = await sendToApp(slack.port!, check, 'application/json', { secret: SECRET });
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.text)).toEqual({ challenge: 'c-123' });
+    expect((await sendToApp(slack.port!, check, 'application/json', { secret: SECRET, signature: null })).status).toBe(401);
+    expect((await sendToApp(slack.port!, '{not json', 'application/json', { secret: SECRET })).status).toBe(400);
+    // A form is acknowledged before it is read: a broken interaction payload is answered 200, then dropped.
+    expect((await sendToApp(slack.port!, 'payload=%7Bnot-json', FORM, { secret: SECRET })).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(app.log.lines.some((l) => l.includes('slack request body unreadable'))).toBe(true);
+    expect(fake.calls.filter((c) => c.method !== 'auth.test')).toEqual([]);
   });
 
   it("answers Slack's unsigned SSL probe with 200 and dispatches nothing", async () => {

@@ -52,4 +52,14 @@ describe('createWorkQueue with a busy signal', () => {
     await starving.run(async () => {});
     expect(performance.now() - started).toBeGreaterThanOrEqual(19);
   });
+
+  it('counts the defer bound from when a job was queued, so steady traffic delays each job once at most', async () => {
+    const queue = createWorkQueue({ busy: () => true, maxDeferMs: 100 });
+    const started = performance.now();
+    const ends: number[] = [];
+    await Promise.all(Array.from({ length: 5 }, () => queue.run(async () => void ends.push(performance.now() - started))));
+    // All five were queued at once: once the first has waited 100 ms, none waits again.
+    expect(ends[0]).toBeGreaterThanOrEqual(99);
+    expect(ends[4]! - ends[0]!).toBeLessThan(80);
+  });
 });
