@@ -4,7 +4,7 @@
  * `@enrollbot <words>` mention and a button press all run the one dispatcher
  * as the Slack user; every request is acknowledged first, the work comes after.
  */
-import { App, LogLevel, type Logger as BoltLogger, type RespondFn, type webApi } from '@slack/bolt';
+import { App, LogLevel, SocketModeReceiver, type Logger as BoltLogger, type RespondFn, type webApi } from '@slack/bolt';
 import type { Config } from '../../config.ts';
 import type { Dispatcher } from '../../core/dispatcher.ts';
 import type { Logger } from '../../core/logger.ts';
@@ -121,7 +121,14 @@ export function createSlackApp(options: SlackAppOptions): SlackBoltApp {
   let mode: SlackBoltApp['mode'];
   if (slack.appToken) {
     mode = 'socket';
-    app = new App({ ...common, appToken: slack.appToken, socketMode: true });
+    // The Socket Mode client opens its connection through the Web API too
+    // (apps.connections.open), so SLACK_API_URL must reach it as well.
+    const socketReceiver = new SocketModeReceiver({
+      appToken: slack.appToken,
+      logger,
+      installerOptions: { clientOptions: slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {} },
+    });
+    app = new App({ ...common, receiver: socketReceiver });
   } else {
     mode = 'http';
     receiver = new VerifiedReceiver({

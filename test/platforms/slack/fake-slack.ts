@@ -6,6 +6,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parse as parseQuery } from 'node:querystring';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { slackSignature } from '../../../src/platforms/slack/signature.ts';
 
 /** One request the fake received. */
@@ -41,6 +42,14 @@ export interface FakeSlack {
   waitFor(method: string, count?: number, timeoutMs?: number): Promise<FakeCall[]>;
   /** A fresh `response_url`. */
   responseUrl(): string;
+  /**
+   * Socket Mode: `apps.connections.open` hands out this fake's WebSocket URL;
+   * `socket` is the connected app (after Slack's `hello`), `socketFrames` what it sent.
+   */
+  socket: WebSocket | null;
+  socketFrames: Record<string, unknown>[];
+  /** Waits (bounded) until the app has connected over Socket Mode. */
+  waitForSocket(timeoutMs?: number): Promise<WebSocket>;
   close(): Promise<void>;
 }
 
@@ -102,6 +111,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
         const id = `F${++files}`;
         return { ok: true, upload_url: `${base}/upload/${id}`, file_id: id };
       }
+      case 'apps.connections.open':
+        return { ok: true, url: `${base.replace('http', 'ws')}/socket-mode` };
       case 'files.completeUploadExternal':
         return { ok: true, files: (body.files as { id: string; title?: string }[]).map((f) => ({ id: f.id, title: f.title })) };
       default:
@@ -146,6 +157,13 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       res.end(JSON.stringify(answer(method, body)));
     });
   });
+  // Socket Mode's WebSocket: Slack greets with `hello`, then sends envelopes the app acknowledges by id.
+  const wss = new WebSocketServer({ server, path: '/socket-mode' });
+  wss.on('connection', (ws) => {
+    ws.on('message', (data) => fake.socketFrames.push(JSON.parse(String(data)) as Record<string, unknown>));
+    ws.send(JSON.stringify({ type: 'hello', num_connections: 1, debug_info: { host: 'fake' }, connection_info: { app_id: 'A1' } }));
+    fake.socket = ws;
+  });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
@@ -168,8 +186,20 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       return of(method);
     },
     responseUrl: () => `${base}/response/${++responses}`,
+    socket: null,
+    socketFrames: [],
+    async waitForSocket(timeoutMs = 5000) {
+      const until = Date.now() + timeoutMs;
+      while (!fake.socket) {
+        if (Date.now() > until) throw new Error('the app did not connect over Socket Mode');
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      return fake.socket;
+    },
     close: () =>
       new Promise<void>((r) => {
+        for (const client of wss.clients) client.terminate();
+        wss.close();
         server.close(() => r());
         server.closeAllConnections();
       }),
