@@ -2,6 +2,8 @@
  * The Simplified Chinese catalogue: the reference. `en.ts` must provide the
  * same keys with the same parameters (the compiler checks it).
  */
+import type { RefusalReason } from '../import/report.ts';
+
 export const zhCN = {
   // General
   unknownCommand: (p: { word: string }) => `没有“${p.word}”这个命令。发送 help（帮助）查看全部命令。`,
@@ -140,22 +142,7 @@ export const zhCN = {
   importSummary: (p: { kind: 'roster' | 'contributions'; format: string; read: number; taken: number; written: number; refused: number }) =>
     `${p.kind === 'roster' ? '花名册' : '缴费记录'}（${p.format}）：读取 ${p.read} 行，接收 ${p.taken} 行（新增或变更 ${p.written} 行），拒收 ${p.refused} 行。`,
   importReason: (p: {
-    reason:
-      | 'id_empty'
-      | 'id_number_format'
-      | 'id_format'
-      | 'id_birth_date'
-      | 'id_check_digit'
-      | 'id_duplicate'
-      | 'name_missing'
-      | 'township_missing'
-      | 'township_unknown'
-      | 'township_ambiguous'
-      | 'kind_invalid'
-      | 'phone_invalid'
-      | 'month_invalid'
-      | 'amount_invalid'
-      | 'amount_negative';
+    reason: RefusalReason;
   }) =>
     ({
       id_empty: '身份证号为空',
