@@ -64,7 +64,7 @@ export default defineCommand({
       recordedAt: ctx.now,
     });
     await ctx.audit('ledger.pay', { entry: id, area: area.name, people: args.people, amount_fen: amountFen });
-    const f = await areaFigures(ctx, area, after.get(area.id));
+    const f = await areaFigures(ctx, area, after.get(area.id)!);
     return ok(
       t.payRecorded({
         ref: `#${id}`,

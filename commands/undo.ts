@@ -8,7 +8,6 @@ import { areaFigures } from '../src/core/figures.ts';
 import { isAdmin } from '../src/domain/permissions.ts';
 import { formatYuanNumber } from '../src/domain/money.ts';
 import { latestOpenPaymentBy } from '../src/store/ledger.ts';
-import { getArea } from '../src/store/areas.ts';
 
 export default defineCommand({
   name: 'undo',
@@ -33,12 +32,12 @@ export default defineCommand({
       throw new Refusal(ctx.t.undoOnlySameDay({ ref: `#${entry.id}` }));
     }
     const r = await reverseEntry(ctx, entry, 'undo');
-    const f = await areaFigures(ctx, (await getArea(ctx.db, entry.area_id))!);
+    const f = await areaFigures(ctx, r.area, r.after);
     return ok(
       ctx.t.undone({
         ref: `#${r.reversalId}`,
         reversed: `#${entry.id}`,
-        area: r.areaName,
+        area: r.area.name,
         people: entry.people,
         amount: formatYuanNumber(Number(entry.amount_fen)),
         totalPeople: f.totalPeople,

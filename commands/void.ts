@@ -29,7 +29,7 @@ export default defineCommand({
       ctx.t.voided({
         ref: `#${r.reversalId}`,
         reversed: `#${entry.id}`,
-        area: r.areaName,
+        area: r.area.name,
         people: entry.people,
         amount: formatYuanNumber(Number(entry.amount_fen)),
         reason: args.reason,

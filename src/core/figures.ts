@@ -2,7 +2,6 @@
 import type { Area } from '../db/schema.ts';
 import { formatRate, rateBasisPoints } from '../domain/rates.ts';
 import { formatYuanNumber } from '../domain/money.ts';
-import { dayOf, totalsOf } from '../store/totals.ts';
 import { getTarget } from '../store/targets.ts';
 import type { CommandContext } from './command.ts';
 import type { AreaAfter } from '../store/ledger.ts';
@@ -16,11 +15,10 @@ export interface FormattedFigures {
 }
 
 /**
- * An area's figures for a confirmation. `after` is what the ledger write just
- * returned, so the common case reads only the target.
+ * An area's figures for a confirmation, from what the ledger write just
+ * returned (`after`), so only the target is read.
  */
-export async function areaFigures(ctx: CommandContext, area: Area, after?: AreaAfter): Promise<FormattedFigures> {
-  const known = after ?? (await readAfter(ctx, area));
+export async function areaFigures(ctx: CommandContext, area: Area, known: AreaAfter): Promise<FormattedFigures> {
   const target = await getTarget(ctx.db, ctx.campaign.id, area.id);
   return {
     totalPeople: known.people.toLocaleString('en'),
@@ -31,11 +29,3 @@ export async function areaFigures(ctx: CommandContext, area: Area, after?: AreaA
   };
 }
 
-async function readAfter(ctx: CommandContext, area: Area): Promise<AreaAfter> {
-  const [totals, day] = await Promise.all([
-    totalsOf(ctx.db, ctx.campaign.id, [area.id]),
-    dayOf(ctx.db, ctx.campaign.id, [area.id], ctx.today),
-  ]);
-  const total = totals.get(area.id)!;
-  return { people: total.people, amountFen: total.amountFen, dayPeople: day.get(area.id)!.people };
-}

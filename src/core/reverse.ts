@@ -1,19 +1,22 @@
 /** Reversing a ledger entry: the only way a mistake is corrected. */
-import type { LedgerEntry } from '../db/schema.ts';
+import type { Area, LedgerEntry } from '../db/schema.ts';
 import { getArea } from '../store/areas.ts';
-import { appendEntry, lockEntry, reversalOf } from '../store/ledger.ts';
+import { appendEntry, lockEntry, reversalOf, type AreaAfter } from '../store/ledger.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import { memberName } from '../store/members.ts';
 import type { CommandContext } from './command.ts';
 import { Refusal } from './refusal.ts';
 import { requireMember } from './scope.ts';
 
-/** Appends the reversal of a payment; refuses a reversal or an entry already reversed. */
+/**
+ * Appends the reversal of a payment; refuses a reversal or an entry already
+ * reversed. Returns the entry's area and its totals after the reversal.
+ */
 export async function reverseEntry(
   ctx: CommandContext,
   entry: LedgerEntry,
   reason: string,
-): Promise<{ reversalId: number; areaName: string; areaPath: string }> {
+): Promise<{ reversalId: number; area: Area; after: AreaAfter }> {
   const ref = `#${entry.id}`;
   if (entry.kind !== 'payment') throw new Refusal(ctx.t.entryIsReversal({ ref }));
   await lockEntry(ctx.db, entry.id);
@@ -22,8 +25,9 @@ export async function reverseEntry(
   const area = await getArea(ctx.db, entry.area_id);
   if (!area) throw new Error(`entry ${entry.id} names area ${entry.area_id}, which does not exist`);
   let reversalId: number;
+  let after: Map<number, AreaAfter>;
   try {
-    ({ id: reversalId } = await appendEntry(ctx.db, {
+    ({ id: reversalId, after } = await appendEntry(ctx.db, {
       campaignId: entry.campaign_id,
       areaId: entry.area_id,
       areaPath: area.path,
@@ -54,5 +58,5 @@ export async function reverseEntry(
     reason,
     author: await memberName(ctx.db, entry.member_id),
   });
-  return { reversalId, areaName: area.name, areaPath: area.path };
+  return { reversalId, area, after: after.get(area.id)! };
 }

@@ -50,7 +50,6 @@ export const en: Catalogue = {
   entryUnknown: (p) => `There is no entry ${p.ref}.`,
   entryAlreadyReversed: (p) => `${p.ref} was already reversed by ${p.by}.`,
   entryIsReversal: (p) => `${p.ref} is itself a reversal and cannot be voided; log the payment again instead.`,
-  boardTitle: (p) => `${p.demo ? '[DEMO DATA] ' : ''}${p.area} enrollment progress (as of ${p.date} ${p.time})`,
   boardColumns: () => ['Rank', 'Name', 'Enrolled/Target', 'Rate', 'Today', 'Collected (万元)'],
   boardTotal: (p) =>
     `${p.area} total: ${p.enrolled}/${p.target} people, ${p.rate} complete, +${p.today} today, ${p.amount} 万元 collected.`,

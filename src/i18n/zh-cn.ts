@@ -67,8 +67,6 @@ export const zhCN = {
   entryAlreadyReversed: (p: { ref: string; by: string }) => `${p.ref} 已经被 ${p.by} 冲正过了。`,
   entryIsReversal: (p: { ref: string }) => `${p.ref} 本身是冲正记录，不能再作废；如需恢复，请重新登记。`,
   // board / progress
-  boardTitle: (p: { area: string; date: string; time: string; demo: boolean }) =>
-    `${p.demo ? '【演示数据】' : ''}${p.area}城乡居民医保征缴进度（截至 ${p.date} ${p.time}）`,
   boardColumns: () => ['排名', '名称', '已缴/任务(人)', '完成率', '今日新增', '收缴(万元)'],
   boardTotal: (p: { area: string; enrolled: string; target: string; rate: string; today: string; amount: string }) =>
     `${p.area}合计：${p.enrolled}/${p.target}人，完成率 ${p.rate}，今日新增 ${p.today}人，收缴 ${p.amount}万元。`,

@@ -18,9 +18,6 @@ export async function areasByName(db: Kysely<Database>, name: string): Promise<A
   return db.selectFrom('area').selectAll().where('name', '=', name).orderBy('id').execute();
 }
 
-export async function childrenOf(db: Kysely<Database>, parentId: number): Promise<Area[]> {
-  return db.selectFrom('area').selectAll().where('parent_id', '=', parentId).orderBy('id').execute();
-}
 
 /** The kind of area that sits under a parent of the given kind. */
 export function childKind(parent: AreaKind): AreaKind {
