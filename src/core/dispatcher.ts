@@ -95,7 +95,6 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       const selected = selectCommand(deps.commands, tokens);
       if (!selected) return { status: 'refused', text: t.unknownCommand({ word: tokens[0]! }) };
       const { command, path, rest } = selected;
-      const usageText = t.usageLine({ usage: usage(path.join(' '), command.args, locale) });
       if (!allowed(command.permission, actor)) return { status: 'refused', text: denial(command.permission, t) };
       if (!command.run) {
         const subs = (command.subcommands ?? []).map((s) => usage(`${path.join(' ')} ${s.name}`, s.args, locale));
@@ -106,7 +105,9 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       try {
         args = parseArgs(command.args, rest, env);
       } catch (e) {
-        if (e instanceof Refusal) return { status: 'refused', text: `${e.message}\n${usageText}` };
+        if (e instanceof Refusal) {
+          return { status: 'refused', text: `${e.message}\n${t.usageLine({ usage: usage(path.join(' '), command.args, locale) })}` };
+        }
         throw e;
       }
       const base = {
