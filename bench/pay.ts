@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { loadConfig } from '../src/config.ts';
 import { openApp } from '../src/app.ts';
+import { consoleMessage } from '../src/platforms/console/console-platform.ts';
 import { jsonLogger } from '../src/core/logger.ts';
 import { openDatabase, SQLITE_PRAGMAS } from '../src/db/database.ts';
 import { migrateToLatestOrThrow } from '../src/db/migrate.ts';
@@ -25,16 +26,7 @@ async function pipelineRate(dir: string, n: number, inFlight: number): Promise<n
     consoleAdmin: true,
   });
   const say = (user: string, channel: string, text: string, id: string) =>
-    app.dispatcher.handle({
-      platform: 'console',
-      channelId: channel,
-      channelName: channel,
-      userId: user,
-      userName: user,
-      messageId: id,
-      text,
-      resolveUser: (t) => ({ platform: 'console', externalId: t, displayName: t }),
-    });
+    app.dispatcher.handle(consoleMessage({ user, channel, text, messageId: id }));
   for (let i = 0; i < 20; i++) await say('admin', 'setup', `township add 镇${i} target 30000`, `s${i}`);
   await say('admin', 't0', 'bind 镇0', 'b');
   await say('admin', 'setup', 'grant coord coordinator 镇0', 'g');

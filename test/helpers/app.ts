@@ -10,7 +10,7 @@ import { PassThrough } from 'node:stream';
 import { loadConfig } from '../../src/config.ts';
 import { openApp, type App } from '../../src/app.ts';
 import { memoryLogger } from '../../src/core/logger.ts';
-import { createConsolePlatform } from '../../src/platforms/console/console-platform.ts';
+import { consoleMessage, createConsolePlatform } from '../../src/platforms/console/console-platform.ts';
 import type { Reply } from '../../src/core/reply.ts';
 import { dropTestDatabase, testDatabaseUrl } from './database.ts';
 
@@ -56,16 +56,7 @@ export async function openTestApp(
     log,
     setNow: (d) => (now = d),
     say: (user, channel, text, messageId) =>
-      app.dispatcher.handle({
-        platform: 'console',
-        channelId: channel,
-        channelName: channel,
-        userId: user,
-        userName: user,
-        messageId: messageId ?? `test:${++counter}`,
-        text,
-        resolveUser: (token) => ({ platform: 'console', externalId: token.replace(/^@/, ''), displayName: token.replace(/^@/, '') }),
-      }),
+      app.dispatcher.handle(consoleMessage({ user, channel, text, messageId: messageId ?? `test:${++counter}` })),
     close: async () => {
       await app.close();
       if (!opts.dir) {

@@ -8,10 +8,31 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
-import type { Dispatcher } from '../../core/dispatcher.ts';
+import type { Dispatcher, InboundMessage } from '../../core/dispatcher.ts';
 import type { Reply } from '../../core/reply.ts';
 import { renderText } from '../../render/text.ts';
 import { directUser, type Platform } from '../platform.ts';
+
+/**
+ * A console line as the dispatcher takes it: users and channels are known by
+ * name, and a user named in a command (`grant 王芳 …`) is that name.
+ * Also what tests and the bench use to speak as a console user.
+ */
+export function consoleMessage(m: { user: string; channel: string; text: string; messageId: string }): InboundMessage {
+  return {
+    platform: 'console',
+    channelId: m.channel,
+    channelName: m.channel,
+    userId: m.user,
+    userName: m.user,
+    messageId: m.messageId,
+    text: m.text,
+    resolveUser: (token) => {
+      const name = token.replace(/^@/, '');
+      return name ? { platform: 'console', externalId: name, displayName: name } : null;
+    },
+  };
+}
 
 export interface ConsoleOptions {
   dispatcher: Dispatcher;
@@ -77,19 +98,7 @@ export function createConsolePlatform(options: ConsoleOptions): ConsolePlatform 
     if (!text.trim()) return true;
     if (text.trimStart().startsWith(':')) return control(text.trim());
     if (!options.interactive) write(`${user}@${channel}> ${text}`);
-    const reply = await dispatcher.handle({
-      platform: 'console',
-      channelId: channel,
-      channelName: channel,
-      userId: user,
-      userName: user,
-      messageId: `${session}:${line}`,
-      text,
-      resolveUser: (token) => {
-        const name = token.replace(/^@/, '');
-        return name ? { platform: 'console', externalId: name, displayName: name } : null;
-      },
-    });
+    const reply = await dispatcher.handle(consoleMessage({ user, channel, text, messageId: `${session}:${line}` }));
     write(renderText(reply, saveImage(reply)));
     write('');
     return true;
