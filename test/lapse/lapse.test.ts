@@ -148,12 +148,8 @@ describe('lapse scan, reminders and follow-up', () => {
     expect(escalation.reply.title).toBe('【督办】本区 断缴待处理（2026-10）');
     expect(escalation.reply.table!.rows).toEqual([['L2', '城北街道', '王*明', '3个月', '最后补缴月', '从未']]);
     // a retried message posts nothing twice
-    const again = await app.dispatcher.handle({
-      platform: 'console', channelId: 'leaders', channelName: 'leaders', userId: 'admin', userName: 'admin', messageId: 'same', text: 'lapse scan', resolveUser: () => null,
-    });
-    const retry = await app.dispatcher.handle({
-      platform: 'console', channelId: 'leaders', channelName: 'leaders', userId: 'admin', userName: 'admin', messageId: 'same', text: 'lapse scan', resolveUser: () => null,
-    });
+    const again = await app.say('admin', 'leaders', 'lapse scan', 'same');
+    const retry = await app.say('admin', 'leaders', 'lapse scan', 'same');
     expect(retry.duplicate).toBe(true);
     expect(again.text).toContain('新增 0 件，更新 4 件');
     expect((await outbox(app)).length).toBe(8);
