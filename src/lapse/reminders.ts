@@ -11,6 +11,7 @@ import { enqueuePost } from '../store/outbox.ts';
 import { cadresWithOpenCases, markReminded, openCases, stageCounts } from '../store/lapse-cases.ts';
 import { cadreDigest, escalationDigest, total, townshipDigest } from './digest.ts';
 import { directAddress } from '../platforms/platform.ts';
+import { bindingsOfKind } from '../store/bindings.ts';
 
 /** A case with no follow-up for this many days goes to the leaders. */
 export const ESCALATE_AFTER_DAYS = 14;
@@ -36,16 +37,7 @@ export async function enqueueLapseReminders(db: Kysely<Database>, input: Reminde
     if (await enqueuePost(db, { platform, channelId, reply, dedupeKey: `lapse:${input.key}:${what}:${platform}:${channelId}`, now })) posts++;
   };
 
-  const townships = await db
-    .selectFrom('channel_binding as b')
-    .innerJoin('area as a', 'a.id', 'b.area_id')
-    .select(['b.platform', 'b.channel_id', 'a.id', 'a.name'])
-    .where('b.kind', '=', 'township')
-    .orderBy('a.id')
-    .orderBy('b.platform')
-    .orderBy('b.channel_id')
-    .execute();
-  for (const b of townships) {
+  for (const b of await bindingsOfKind(db, 'township')) {
     const filter = { areaId: b.id, activeOnly: true };
     const counts = await stageCounts(db, filter);
     if (total(counts) === 0) continue;
@@ -59,21 +51,13 @@ export async function enqueueLapseReminders(db: Kysely<Database>, input: Reminde
     const counts = await stageCounts(db, filter);
     const rows = await openCases(db, filter, DIGEST_ROWS);
     const identities = await db.selectFrom('identity').select(['platform', 'external_id']).where('member_id', '=', cadre.memberId).execute();
-    // A direct message: on the console the channel is the member's name; Slack accepts a user id as a channel.
+    // A direct message to each of the cadre's identities; each platform knows how to reach a user.
     for (const i of identities) await post(i.platform, directAddress(i.external_id), cadreDigest({ t, name: cadre.name, month, counts, rows }), 'cadre');
   }
 
   const days = input.escalateAfterDays ?? ESCALATE_AFTER_DAYS;
   const before = new Date(now.getTime() - days * 86_400_000).toISOString();
-  const leaders = await db
-    .selectFrom('channel_binding as b')
-    .innerJoin('area as a', 'a.id', 'b.area_id')
-    .select(['b.platform', 'b.channel_id', 'a.name', 'a.path'])
-    .where('b.kind', '=', 'leaders')
-    .orderBy('b.platform')
-    .orderBy('b.channel_id')
-    .execute();
-  for (const b of leaders) {
+  for (const b of await bindingsOfKind(db, 'leaders')) {
     const filter = { underPath: b.path, activeOnly: true, escalateUntouchedBefore: before };
     const count = total(await stageCounts(db, filter));
     if (count === 0) continue;

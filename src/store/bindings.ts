@@ -73,3 +73,19 @@ export async function bindChannel(
 export async function leadersChannels(db: Kysely<Database>): Promise<ChannelBinding[]> {
   return db.selectFrom('channel_binding').selectAll().where('kind', '=', 'leaders').orderBy('platform').orderBy('channel_id').execute();
 }
+
+/** Every channel bound with a kind, with its area's id, name and path, in a stable order. */
+export async function bindingsOfKind(
+  db: Kysely<Database>,
+  kind: BindingKind,
+): Promise<{ platform: string; channel_id: string; id: number; name: string; path: string }[]> {
+  return db
+    .selectFrom('channel_binding as b')
+    .innerJoin('area as a', 'a.id', 'b.area_id')
+    .select(['b.platform', 'b.channel_id', 'a.id', 'a.name', 'a.path'])
+    .where('b.kind', '=', kind)
+    .orderBy('a.id')
+    .orderBy('b.platform')
+    .orderBy('b.channel_id')
+    .execute();
+}
