@@ -7,10 +7,12 @@ import * as core from './2026-11-23-001-core.ts';
 import * as outbox from './2026-11-23-002-outbox.ts';
 import * as board from './2026-11-23-003-board.ts';
 import * as lapse from './2026-11-23-004-lapse.ts';
+import * as outboxChannel from './2026-11-23-005-outbox-channel.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-23-001-core': core,
   '2026-11-23-002-outbox': outbox,
   '2026-11-23-003-board': board,
   '2026-11-23-004-lapse': lapse,
+  '2026-11-23-005-outbox-channel': outboxChannel,
 };

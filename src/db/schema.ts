@@ -139,6 +139,15 @@ export interface OutboxTable {
   claimed_until: string | null;
 }
 
+/** A channel's delivery pacing, shared by every replica's worker (ISO times). */
+export interface OutboxChannelTable {
+  platform: string;
+  channel_id: string;
+  next_at: string;
+  held_by: string | null;
+  held_until: string | null;
+}
+
 export type BoardPostKind = 'scheduled' | 'manual';
 
 export interface BoardPostTable {
@@ -252,6 +261,7 @@ export interface Database {
   audit_log: AuditLogTable;
   setting: SettingTable;
   outbox: OutboxTable;
+  outbox_channel: OutboxChannelTable;
   board_post: BoardPostTable;
   board_standing: BoardStandingTable;
   job_claim: JobClaimTable;

@@ -7,7 +7,8 @@
  * - Failures retry with exponential backoff; a `RateLimited` answer waits the
  *   platform's `retryAfterMs` (for the row and its whole channel).
  * - At most one message per channel per `channelIntervalMs` (1 s by default),
- *   one at a time per channel, in queue order.
+ *   one at a time per channel, in queue order, across every replica: the
+ *   channel is held in the database while a message is sent to it.
  * - After a restart, undelivered rows are picked up again; a row whose
  *   sender died mid-post is retried only when its lease ends.
  */
@@ -15,7 +16,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { RateLimited, type PlatformOutbound } from '../platforms/platform.ts';
-import { claimOutbox, dueOutbox, nextOutboxAttempt, recordOutcomes, storedReply, type OutboxOutcome } from '../store/outbox.ts';
+import { claimOutbox, dueOutbox, nextOutboxAttempt, recordOutcomes, storedReply, type OutboxOutcome, type OutboxRow } from '../store/outbox.ts';
 import type { Logger } from '../core/logger.ts';
 
 export interface OutboxWorkerOptions {
@@ -119,9 +120,10 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     const startedAt = now().getTime();
     nextAt.set(key, startedAt + interval);
     const p = (async () => {
+      const where = { id: row.id, platform: row.platform, channelId: row.channelId };
       try {
         await platform.post(row.channelId, storedReply(row));
-        outcomes.push({ id: row.id, delivered: true, at: now() });
+        outcomes.push({ ...where, delivered: true, at: now(), channelFreeAt: new Date(startedAt + interval) });
       } catch (e) {
         const t = now().getTime();
         if (e instanceof RateLimited) {
@@ -129,12 +131,12 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
           // The platform refused this one, so the pacing counts from its
           // answer: the channel is free again when the platform says.
           nextAt.set(key, until);
-          outcomes.push({ id: row.id, delivered: false, nextAttemptAt: new Date(until), error: e.message });
+          outcomes.push({ ...where, delivered: false, nextAttemptAt: new Date(until), error: e.message, channelFreeAt: new Date(until) });
         } else {
           const wait = backoffMs(row.attempts, baseBackoff, maxBackoff);
           const message = e instanceof Error ? e.message : String(e);
           log.warn('outbox delivery failed; will retry', { id: row.id, platform: row.platform, attempts: row.attempts, retryInMs: wait, error: message });
-          outcomes.push({ id: row.id, delivered: false, nextAttemptAt: new Date(t + wait), error: message });
+          outcomes.push({ ...where, delivered: false, nextAttemptAt: new Date(t + wait), error: message, channelFreeAt: new Date(startedAt + interval) });
         }
       } finally {
         inFlight.delete(key);
@@ -151,7 +153,8 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     const current = now();
     const t = current.getTime();
     const due = await dueOutbox(db, current, batch);
-    const chosen = new Map<string, number>();
+    /** Per channel, the row to send now (null: the channel must wait). */
+    const chosen = new Map<string, OutboxRow | null>();
     let wake = pollMs;
     pending = false;
     for (const row of due) {
@@ -169,13 +172,15 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       if (free > t) {
         pending = true;
         wake = Math.min(wake, free - t);
-        chosen.set(key, -1);
+        chosen.set(key, null);
         continue;
       }
-      chosen.set(key, row.id);
+      chosen.set(key, row);
     }
-    const ids = [...chosen.values()].filter((v) => v > 0);
-    const claimed = await claimOutbox(db, ids, { by: id, now: current, leaseMs });
+    const candidates = [...chosen.values()].filter((v): v is OutboxRow => v !== null);
+    const claimed = await claimOutbox(db, candidates, { by: id, now: current, leaseMs });
+    // A channel another replica is sending to, or has paced: look again at the next poll.
+    if (claimed.length < candidates.length) pending = true;
     for (const row of claimed) send(row);
     if (!pending && inFlight.size === 0 && claimed.length === 0 && outcomes.length === 0) {
       // Nothing to do now: wake for the earliest retry, or report idle when none is left.

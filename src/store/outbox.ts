@@ -62,29 +62,64 @@ export async function dueOutbox(db: Kysely<Database>, now: Date, limit: number):
   return rows.map((r) => ({ id: r.id, platform: r.platform, channelId: r.channel_id, attempts: r.attempts }));
 }
 
+const channelKey = (platform: string, channelId: string) => `${platform}\u0000${channelId}`;
+
 /**
- * Claims rows for one worker until a lease ends; returns the rows it got (a
- * row another worker claimed meanwhile is left out). Counts an attempt.
+ * Claims rows for one worker until a lease ends; returns the rows it got.
+ * Each row's channel is held first, in the same transaction: a channel
+ * another worker is sending to, or whose pacing time (or Retry-After) has
+ * not come, is skipped, so pacing holds across replicas. A row another
+ * worker claimed meanwhile is left out. Counts an attempt. At most one
+ * candidate per channel is taken (the first).
  */
 export async function claimOutbox(
   db: Kysely<Database>,
-  ids: number[],
+  candidates: readonly Pick<OutboxRow, 'id' | 'platform' | 'channelId'>[],
   input: { by: string; now: Date; leaseMs: number },
 ): Promise<(OutboxRow & { reply: string; image: string | null })[]> {
-  if (ids.length === 0) return [];
+  const perChannel = new Map<string, Pick<OutboxRow, 'id' | 'platform' | 'channelId'>>();
+  for (const c of candidates) if (!perChannel.has(channelKey(c.platform, c.channelId))) perChannel.set(channelKey(c.platform, c.channelId), c);
+  if (perChannel.size === 0) return [];
   const iso = input.now.toISOString();
-  const rows = await db
-    .updateTable('outbox')
-    .set((eb) => ({
-      claimed_by: input.by,
-      claimed_until: new Date(input.now.getTime() + input.leaseMs).toISOString(),
-      attempts: eb('attempts', '+', 1),
-    }))
-    .where('id', 'in', ids)
-    .where('delivered_at', 'is', null)
-    .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', iso)]))
-    .returning(['id', 'platform', 'channel_id', 'attempts', 'reply', 'image'])
-    .execute();
+  const until = new Date(input.now.getTime() + input.leaseMs).toISOString();
+  const rows = await db.transaction().execute(async (tx) => {
+    const held = await tx
+      .insertInto('outbox_channel')
+      .values([...perChannel.values()].map((c) => ({ platform: c.platform, channel_id: c.channelId, next_at: iso, held_by: input.by, held_until: until })))
+      .onConflict((oc) =>
+        oc
+          .columns(['platform', 'channel_id'])
+          .doUpdateSet({ held_by: input.by, held_until: until })
+          .where('outbox_channel.next_at', '<=', iso)
+          .where((eb) => eb.or([eb('outbox_channel.held_until', 'is', null), eb('outbox_channel.held_until', '<', iso)])),
+      )
+      .returning(['platform', 'channel_id'])
+      .execute();
+    if (held.length === 0) return [];
+    const ids = held.map((h) => perChannel.get(channelKey(h.platform, h.channel_id))!.id);
+    const claimed = await tx
+      .updateTable('outbox')
+      .set((eb) => ({ claimed_by: input.by, claimed_until: until, attempts: eb('attempts', '+', 1) }))
+      .where('id', 'in', ids)
+      .where('delivered_at', 'is', null)
+      .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', iso)]))
+      .returning(['id', 'platform', 'channel_id', 'attempts', 'reply', 'image'])
+      .execute();
+    // A channel held for a row that turned out taken (delivered, or claimed by
+    // another worker since it was read): let the channel go again.
+    const sending = new Set(claimed.map((r) => channelKey(r.platform, r.channel_id)));
+    for (const h of held) {
+      if (sending.has(channelKey(h.platform, h.channel_id))) continue;
+      await tx
+        .updateTable('outbox_channel')
+        .set({ held_by: null, held_until: null })
+        .where('platform', '=', h.platform)
+        .where('channel_id', '=', h.channel_id)
+        .where('held_by', '=', input.by)
+        .execute();
+    }
+    return claimed;
+  });
   return rows
     .map((r) => ({ id: r.id, platform: r.platform, channelId: r.channel_id, attempts: r.attempts, reply: r.reply, image: r.image }))
     .sort((a, b) => a.id - b.id);
@@ -100,12 +135,20 @@ export function storedReply(row: { reply: string; image: string | null }): Reply
   return reply;
 }
 
-/** What became of one delivery attempt. */
-export type OutboxOutcome =
-  | { id: number; delivered: true; at: Date }
-  | { id: number; delivered: false; nextAttemptAt: Date; error: string };
+/**
+ * What became of one delivery attempt, and when its channel may take the
+ * next message (pacing, or the platform's Retry-After).
+ */
+export type OutboxOutcome = { id: number; platform: string; channelId: string; channelFreeAt: Date } & (
+  | { delivered: true; at: Date }
+  | { delivered: false; nextAttemptAt: Date; error: string }
+);
 
-/** Records outcomes of this worker's attempts; a row it no longer holds is left alone. */
+/**
+ * Records outcomes of this worker's attempts and lets their channels go; a
+ * row or channel it no longer holds (its lease ended and another worker took
+ * it over) is left alone.
+ */
 export async function recordOutcomes(db: Kysely<Database>, by: string, outcomes: readonly OutboxOutcome[]): Promise<void> {
   if (outcomes.length === 0) return;
   await db.transaction().execute(async (tx) => {
@@ -115,6 +158,13 @@ export async function recordOutcomes(db: Kysely<Database>, by: string, outcomes:
         ? q.set({ delivered_at: o.at.toISOString(), claimed_by: null, claimed_until: null, last_error: null })
         : q.set({ next_attempt_at: o.nextAttemptAt.toISOString(), claimed_by: null, claimed_until: null, last_error: o.error.slice(0, 500) });
       await set.where('id', '=', o.id).where('claimed_by', '=', by).where('delivered_at', 'is', null).execute();
+      await tx
+        .updateTable('outbox_channel')
+        .set({ next_at: o.channelFreeAt.toISOString(), held_by: null, held_until: null })
+        .where('platform', '=', o.platform)
+        .where('channel_id', '=', o.channelId)
+        .where('held_by', '=', by)
+        .execute();
     }
   });
 }

@@ -199,4 +199,62 @@ describe('outbox worker', () => {
     expect(counts.size).toBe(40);
     expect([...counts.values()].every((n) => n === 1)).toBe(true);
   });
+
+  it('two workers on one database pace a channel together: one message at a time, paced, in order', async () => {
+    dir = await makeDir();
+    const one = await open();
+    const two = await open();
+    for (let i = 1; i <= 6; i++) await queue(one, 'a', `a${i}`);
+    const spans: { text: string; start: number; end: number }[] = [];
+    const slow = () => {
+      const p = recorder(async (_channel, text) => {
+        const start = Date.now();
+        await new Promise((r) => setTimeout(r, 30));
+        spans.push({ text, start, end: Date.now() });
+      });
+      return p;
+    };
+    const p1 = slow();
+    const p2 = slow();
+    const w1 = worker(one, p1, { channelIntervalMs: 200 });
+    const w2 = worker(two, p2, { channelIntervalMs: 200 });
+    w1.start();
+    w2.start();
+    for (let i = 0; i < 500 && spans.length < 6; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(spans.map((s) => s.text)).toEqual(['a1', 'a2', 'a3', 'a4', 'a5', 'a6']);
+    // Both workers look at the channel every 20 ms, yet it never had two sends
+    // at once nor two within the interval: the pacing is the database's, not a
+    // process's (paced per process, the second worker would send a2 during a1).
+    expect(p1.sent.length + p2.sent.length).toBe(6);
+    for (let i = 1; i < spans.length; i++) {
+      expect(spans[i]!.start).toBeGreaterThanOrEqual(spans[i - 1]!.end);
+      expect(spans[i]!.start - spans[i - 1]!.start).toBeGreaterThanOrEqual(195);
+    }
+  });
+
+  it("a platform's Retry-After seen by one worker holds the channel for every worker", async () => {
+    dir = await makeDir();
+    const one = await open();
+    const two = await open();
+    await queue(one, 'a', 'a1');
+    await queue(one, 'a', 'a2');
+    const limited = recorder((_c, text) => {
+      if (text === 'a1') throw new RateLimited(700);
+    });
+    const w1 = worker(one, limited);
+    w1.start();
+    for (let i = 0; i < 200; i++) {
+      const row = await one.database.db.selectFrom('outbox').select('last_error').where('dedupe_key', '=', 'a:a1').executeTakeFirstOrThrow();
+      if (row.last_error) break;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    await w1.stop({ timeoutMs: 200 });
+    const refusedAt = Date.now();
+    const other = recorder();
+    const w2 = worker(two, other);
+    w2.start();
+    expect(await w2.idle(5000)).toBe(true);
+    expect(other.sent.map((s) => s.text)).toEqual(['a1', 'a2']);
+    expect(other.sent[0]!.at - refusedAt).toBeGreaterThanOrEqual(600);
+  });
 });
