@@ -58,8 +58,8 @@ export async function startBackground(opts: BackgroundOptions): Promise<Backgrou
     now: opts.now,
     onQueued: () => worker.kick(),
   });
-  // The monthly lapse scan and the weekly re-reminders: a tick every ten
-  // minutes that does whatever is due, so a restart never loses a run.
+  // The monthly lapse scan and the weekly re-reminders: a tick at start and
+  // every ten minutes that does whatever is due, so a restart never loses a run.
   const lapse = scheduleLapse(schedule, { db: app.database.db, timeZone: config.timeZone, t: catalogue(config.locale), log, now: opts.now });
   const backup = scheduleNightlyBackup(opts);
   worker.start();
@@ -69,6 +69,7 @@ export async function startBackground(opts: BackgroundOptions): Promise<Backgrou
     async stop(stopOpts = {}) {
       lapse.cancel();
       backup?.cancel();
+      await lapse.idle();
       await scheduler.stop();
       await worker.stop(stopOpts);
     },

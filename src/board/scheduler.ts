@@ -18,6 +18,7 @@ import type { Logger } from '../core/logger.ts';
 import type { Catalogue } from '../i18n/index.ts';
 import { addDays, businessDate, isValidTimeZone, zonedInstant } from '../domain/calendar.ts';
 import { getCurrentCampaign } from '../store/campaigns.ts';
+import { lockJob } from '../db/job-lock.ts';
 import { publishBoards, type PublishedPost } from './publish.ts';
 
 export interface BoardSchedulerOptions {
@@ -63,8 +64,10 @@ export async function runBoardSlot(
     log.info('board not posted: outside the campaign', { slot: opts.slot, date: opts.businessDate, start: campaign.start_date, deadline: campaign.deadline });
     return [];
   }
-  const published = await db.transaction().execute((tx) =>
-    publishBoards(tx, {
+  const published = await db.transaction().execute(async (tx) => {
+    // Replicas firing at the same time take turns; the second finds every area claimed.
+    await lockJob(tx, 'board');
+    return publishBoards(tx, {
       campaign,
       businessDate: opts.businessDate,
       slot: opts.slot,
@@ -74,8 +77,8 @@ export async function runBoardSlot(
       t: opts.t,
       demo: opts.demo,
       claimedBy: opts.instanceId,
-    }),
-  );
+    });
+  });
   if (published.length) {
     log.info('board posted', { slot: opts.slot, date: opts.businessDate, late: opts.late, posts: published.map((p) => `${p.areaName}#${p.seq}`) });
   }

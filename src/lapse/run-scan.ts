@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { Catalogue } from '../i18n/index.ts';
 import { enqueueLapseReminders } from './reminders.ts';
+import { lockJob } from '../db/job-lock.ts';
 import { screenLapses, type ScanResult } from './screen.ts';
 
 export interface ScanAndRemindResult extends ScanResult {
@@ -15,6 +16,8 @@ export async function scanAndRemind(
   db: Kysely<Database>,
   input: { month: string; now: Date; t: Catalogue; key: string },
 ): Promise<ScanAndRemindResult> {
+  // The monthly schedule on one replica and `lapse scan` on another take turns.
+  await lockJob(db, 'lapse');
   const result = await screenLapses(db, { month: input.month, now: input.now });
   const posts = await enqueueLapseReminders(db, { now: input.now, month: input.month, t: input.t, key: input.key, weekly: false });
   const open = await db

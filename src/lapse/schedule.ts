@@ -10,6 +10,7 @@ import type { Database } from '../db/schema.ts';
 import type { Catalogue } from '../i18n/index.ts';
 import type { Logger } from '../core/logger.ts';
 import { businessDate } from '../domain/calendar.ts';
+import { lockJob } from '../db/job-lock.ts';
 import { addMonths } from '../domain/months.ts';
 import { monthlyScanInstant, reminderDue } from '../domain/workdays.ts';
 import { getSetting, putSetting } from '../store/settings.ts';
@@ -42,6 +43,8 @@ const LAST_REMINDER = 'lapse.last_reminder_at';
 export async function lapseTick(deps: LapseScheduleDeps): Promise<{ scanned: string | null; reminded: boolean }> {
   const now = (deps.now ?? (() => new Date()))();
   return deps.db.transaction().execute(async (tx) => {
+    // Replicas take turns: the second one reads the first one's settings and finds nothing due.
+    await lockJob(tx, 'lapse');
     const lastScan = (await getSetting(tx, LAST_SCAN)) ?? null;
     const month = monthlyScanDue(now, deps.timeZone, lastScan);
     if (month) {
@@ -68,10 +71,22 @@ export interface Scheduler {
   scheduleJob(rule: string, callback: () => void): { cancel(): boolean } | null;
 }
 
-/** Checks every 10 minutes whether lapse work is due (node-schedule's `scheduleJob`). */
-export function scheduleLapse(schedule: Scheduler, deps: LapseScheduleDeps): { cancel(): void } {
-  const job = schedule.scheduleJob('*/10 * * * *', () => {
-    lapseTick(deps).catch((e: unknown) => deps.log.error('lapse schedule failed', { err: e instanceof Error ? e.message : String(e) }));
-  });
-  return { cancel: () => void job?.cancel() };
+/**
+ * Checks at once, then every 10 minutes, whether lapse work is due
+ * (node-schedule's `scheduleJob`): a run missed while the bot was down is
+ * made as soon as it is back. `idle()` resolves when no tick is running.
+ */
+export function scheduleLapse(schedule: Scheduler, deps: LapseScheduleDeps): { cancel(): void; idle(): Promise<void> } {
+  let running: Promise<void> = Promise.resolve();
+  const tick = () => {
+    running = running.then(() =>
+      lapseTick(deps).then(
+        () => {},
+        (e: unknown) => deps.log.error('lapse schedule failed', { err: e instanceof Error ? e.message : String(e) }),
+      ),
+    );
+  };
+  const job = schedule.scheduleJob('*/10 * * * *', tick);
+  tick();
+  return { cancel: () => void job?.cancel(), idle: () => running };
 }

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import schedule from 'node-schedule';
 import { openTestApp, type TestApp } from '../helpers/app.ts';
+import { testDialect } from '../helpers/database.ts';
 import { CONTRIBUTION_HEADER, ROSTER_HEADER, testId, writeCsv } from '../helpers/lapse-files.ts';
 import { importRoster } from '../../src/import/import-roster.ts';
 import { importContributions } from '../../src/import/import-contributions.ts';
@@ -55,14 +56,48 @@ describe('lapseTick', () => {
     expect(keys).toEqual(['lapse:scan:2026-11:township:console:城南', 'lapse:weekly:2026-12-14:township:console:城南']);
   });
 
-  it('is wired to node-schedule every 10 minutes', () => {
+  it('two replicas ticking at the same moment: one scans and posts, the other finds it done', async () => {
+    app = await openTestApp();
+    const other = await openTestApp({ dir: app.dir });
+    try {
+      await app.say('admin', 'c', 'township add 城南街道');
+      await app.say('admin', '城南', 'bind 城南街道');
+      writeCsv(join(app.dir, 'r.csv'), [ROSTER_HEADER, ['张三', testId(1), '城南街道', '单位', '', '', ''], ['李四', testId(2), '城南街道', '单位', '', '', '']]);
+      writeCsv(join(app.dir, 'c.csv'), [CONTRIBUTION_HEADER, [testId(1), '2026-09', '500'], [testId(2), '2026-08', '500']]);
+      const o = { db: app.database.db, hasher: piiHasher('k'), now: new Date('2026-11-23T02:00:00Z'), today: '2026-11-23' };
+      await importRoster(join(app.dir, 'r.csv'), o);
+      await importContributions(join(app.dir, 'c.csv'), o);
+      const at = () => new Date('2026-12-07T01:00:00Z');
+      const tick = (a: TestApp) => lapseTick({ db: a.database.db, timeZone: Z, t: catalogue('zh-CN'), log: a.log, now: at });
+      // At the same moment on PostgreSQL (the advisory lock makes them take
+      // turns). better-sqlite3 blocks its thread while it waits for a lock, so
+      // two SQLite writers in one process cannot wait on each other: there
+      // they run in turn here, and test/replicas.test.ts races two processes.
+      const results = testDialect === 'postgres' ? await Promise.all([tick(app), tick(other)]) : [await tick(app), await tick(other)];
+      expect(results.map((r) => r.scanned).sort()).toEqual(['2026-11', null]);
+      const outbox = await app.database.db.selectFrom('outbox').select('dedupe_key').execute();
+      expect(outbox.map((r) => r.dedupe_key)).toEqual(['lapse:scan:2026-11:township:console:城南']);
+      const cases = await app.database.db.selectFrom('lapse_case').select('id').execute();
+      expect(cases).toHaveLength(2);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('is wired to node-schedule every 10 minutes, and catches up at once at start', async () => {
+    app = await openTestApp();
     const rules: string[] = [];
     const fake = { scheduleJob: (rule: string) => (rules.push(rule), { cancel: () => true }) };
-    const handle = scheduleLapse(fake, { db: null as never, timeZone: Z, t: catalogue('zh-CN'), log: { debug() {}, info() {}, warn() {}, error() {} } });
+    // 20 December: the scan of November was due on the 7th, missed while the bot was down.
+    const deps = { db: app.database.db, timeZone: Z, t: catalogue('zh-CN'), log: app.log, now: () => new Date('2026-12-20T02:00:00Z') };
+    const handle = scheduleLapse(fake, deps);
     expect(rules).toEqual(['*/10 * * * *']);
+    await handle.idle();
+    expect(await lapseTick(deps)).toEqual({ scanned: null, reminded: false });
     handle.cancel();
     // node-schedule itself fits the interface
-    const real = scheduleLapse(schedule, { db: null as never, timeZone: Z, t: catalogue('zh-CN'), log: { debug() {}, info() {}, warn() {}, error() {} } });
+    const real = scheduleLapse(schedule, deps);
+    await real.idle();
     real.cancel();
   });
 });
