@@ -47,6 +47,7 @@ export async function startBackground(opts: BackgroundOptions): Promise<Backgrou
     now: opts.now,
     pollMs: opts.pollMs ?? 250,
     channelIntervalMs: opts.channelIntervalMs,
+    leaseMs: config.outboxLeaseMs,
   });
   const scheduler = await startBoardScheduler({
     db: app.database.db,

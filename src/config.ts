@@ -24,6 +24,11 @@ export interface Config {
   boardAt: BoardTime[];
   /** At start, a board time that passed within this many hours is posted late, once. */
   boardGraceHours: number;
+  /**
+   * How long a post stays claimed by the replica sending it: if that replica
+   * dies mid-send, another one sends the post once this much time has passed.
+   */
+  outboxLeaseMs: number;
   /** The nightly SQLite backup: when (campaign zone), how many to keep, where (default: `backups/` beside the database). */
   backup: { at: BoardTime; keep: number; dir: string | null };
   admins: { platform: string; externalId: string }[];
@@ -79,6 +84,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   if (!/^\d+(\.\d+)?$/.test(graceRaw) || boardGraceHours > 24) {
     problems.push(`ENROLLBOT_BOARD_GRACE_HOURS "${graceRaw}" must be a number of hours from 0 to 24`);
   }
+  const leaseRaw = get('ENROLLBOT_OUTBOX_LEASE_SECONDS') ?? '300';
+  const leaseSeconds = Number(leaseRaw);
+  if (!/^\d+$/.test(leaseRaw) || leaseSeconds < 2 || leaseSeconds > 3600) {
+    problems.push(`ENROLLBOT_OUTBOX_LEASE_SECONDS "${leaseRaw}" must be a number of seconds from 2 to 3600`);
+  }
   const admins: Config['admins'] = [];
   for (const item of (get('ENROLLBOT_ADMINS') ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
     const m = /^(slack|discord|console):(.+)$/.exec(item);
@@ -122,6 +132,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     timeZone,
     boardAt: boardAt!,
     boardGraceHours,
+    outboxLeaseMs: leaseSeconds * 1000,
     backup: { at: backupAt?.[0] ?? { hour: 2, minute: 30 }, keep: backupKeep, dir: get('ENROLLBOT_BACKUP_DIR') ?? null },
     admins,
     piiKey: get('ENROLLBOT_PII_KEY') ?? null,
