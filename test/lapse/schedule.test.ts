@@ -72,7 +72,8 @@ describe('lapseTick', () => {
       // At the same moment on PostgreSQL (the advisory lock makes them take
       // turns). better-sqlite3 blocks its thread while it waits for a lock, so
       // two SQLite writers in one process cannot wait on each other: there
-      // they run in turn here, and test/replicas.test.ts races two processes.
+      // they run in turn here; across processes `begin immediate` makes them take
+      // turns (test/replicas.test.ts races two processes for the board run).
       const results = testDialect === 'postgres' ? await Promise.all([tick(app), tick(other)]) : [await tick(app), await tick(other)];
       expect(results.map((r) => r.scanned).sort()).toEqual(['2026-11', null]);
       const outbox = await app.database.db.selectFrom('outbox').select('dedupe_key').execute();
