@@ -11,6 +11,7 @@ import { rmSync } from 'node:fs';
 import { makeDir, openTestApp, type TestApp } from '../helpers/app.ts';
 import type { Reply } from '../../src/core/reply.ts';
 import { testDialect } from '../helpers/database.ts';
+import { maintainedTotals, recountTotals } from '../helpers/totals.ts';
 
 const apps: TestApp[] = [];
 let dir: string | undefined;
@@ -33,19 +34,7 @@ async function twoApps(): Promise<[TestApp, TestApp]> {
 /** Every maintained total equals a recount of the ledger. */
 async function expectTotalsMatchLedger(app: TestApp): Promise<void> {
   const db = app.database.db;
-  const entries = await db.selectFrom('ledger_entry').select(['area_id', 'people', 'amount_fen']).execute();
-  const totals = await db.selectFrom('area_total').selectAll().execute();
-  const areas = await db.selectFrom('area').select(['id', 'path']).execute();
-  for (const area of areas) {
-    const own = entries.filter((e) => areas.find((x) => x.id === e.area_id)!.path.startsWith(area.path));
-    const total = totals.find((t) => t.area_id === area.id);
-    expect({ area: area.id, people: total?.people ?? 0, fen: total?.amount_fen ?? 0, entries: total?.entries ?? 0 }).toEqual({
-      area: area.id,
-      people: own.reduce((s, e) => s + e.people, 0),
-      fen: own.reduce((s, e) => s + e.amount_fen, 0),
-      entries: own.length,
-    });
-  }
+  expect(await maintainedTotals(db)).toEqual(await recountTotals(db));
 }
 
 describe('two instances on one database', () => {

@@ -42,6 +42,8 @@ export interface FakeSlack {
   waitFor(method: string, count?: number, timeoutMs?: number): Promise<FakeCall[]>;
   /** A fresh `response_url`. */
   responseUrl(): string;
+  /** Calls `listener` with every call as it is recorded; returns the unsubscribe. */
+  onCall(listener: (call: FakeCall) => void): () => void;
   /**
    * Socket Mode: `apps.connections.open` hands out this fake's WebSocket URL;
    * `socket` is the connected app (after Slack's `hello`), `socketFrames` what it sent.
@@ -79,6 +81,11 @@ function parseBody(req: IncomingMessage, raw: Buffer): Record<string, unknown> {
 
 export async function startFakeSlack(): Promise<FakeSlack> {
   const calls: FakeCall[] = [];
+  const listeners = new Set<(call: FakeCall) => void>();
+  const record = (call: FakeCall) => {
+    calls.push(call);
+    for (const listener of listeners) listener(call);
+  };
   const limits = new Map<string, { seconds: number; times: number }>();
   const users = new Map<string, FakeUser>();
   const channels = new Map<string, string>();
@@ -142,12 +149,12 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       const limit = limits.get(method);
       if (limit && limit.times > 0) {
         limit.times--;
-        calls.push({ method: `${method}:429`, path, body, raw, headers: req.headers });
+        record({ method: `${method}:429`, path, body, raw, headers: req.headers });
         res.writeHead(429, { 'retry-after': String(limit.seconds), 'content-type': 'application/json' });
         res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
         return;
       }
-      calls.push({ method, path, body, raw, headers: req.headers });
+      record({ method, path, body, raw, headers: req.headers });
       if (method === 'upload' || method === 'response') {
         res.writeHead(200, { 'content-type': 'text/plain' });
         res.end('OK');
@@ -186,6 +193,10 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       return of(method);
     },
     responseUrl: () => `${base}/response/${++responses}`,
+    onCall(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     socket: null,
     socketFrames: [],
     async waitForSocket(timeoutMs = 5000) {
