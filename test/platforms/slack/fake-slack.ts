@@ -42,6 +42,12 @@ export interface FakeSlack {
   waitFor(method: string, count?: number, timeoutMs?: number): Promise<FakeCall[]>;
   /** A fresh `response_url`. */
   responseUrl(): string;
+  /**
+   * Leaves the next `times` calls of `method` whose body passes `match`
+   * unanswered (recorded as `<method>:held`), the way a platform that hangs
+   * does, until the fake closes.
+   */
+  hold(method: string, match: (body: Record<string, unknown>) => boolean, times?: number): void;
   /** Calls `listener` with every call as it is recorded; returns the unsubscribe. */
   onCall(listener: (call: FakeCall) => void): () => void;
   /**
@@ -87,6 +93,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     for (const listener of listeners) listener(call);
   };
   const limits = new Map<string, { seconds: number; times: number }>();
+  const holds: { method: string; match: (body: Record<string, unknown>) => boolean; times: number }[] = [];
   const users = new Map<string, FakeUser>();
   const channels = new Map<string, string>();
   let ts = 1700000000;
@@ -146,6 +153,12 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       } catch {
         body = {};
       }
+      const hold = holds.find((h) => h.times > 0 && h.method === method && h.match(body));
+      if (hold) {
+        hold.times--;
+        record({ method: `${method}:held`, path, body, raw, headers: req.headers });
+        return;
+      }
       const limit = limits.get(method);
       if (limit && limit.times > 0) {
         limit.times--;
@@ -193,6 +206,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       return of(method);
     },
     responseUrl: () => `${base}/response/${++responses}`,
+    hold: (method, match, times = 1) => void holds.push({ method, match, times }),
     onCall(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
