@@ -34,6 +34,11 @@ export interface Config {
   admins: { platform: string; externalId: string }[];
   piiKey: string | null;
   logLevel: LogLevel;
+  /**
+   * `PORT`, when set: where the HTTP server listens. Slack in HTTP mode takes
+   * Slack's requests and `/healthz` on it; otherwise it serves `/healthz` alone.
+   */
+  port: number | null;
   slack: { botToken: string; appToken: string | null; signingSecret: string | null; port: number; apiUrl: string | null } | null;
   discord: { token: string; appId: string; guildId: string | null; apiUrl: string | null } | null;
 }
@@ -99,6 +104,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   if (areaKind !== 'district' && areaKind !== 'city') problems.push('ENROLLBOT_AREA_KIND must be district or city');
   const logLevel = (get('LOG_LEVEL') ?? 'info') as LogLevel;
   if (!['debug', 'info', 'warn', 'error', 'silent'].includes(logLevel)) problems.push('LOG_LEVEL must be debug, info, warn, error or silent');
+  const portRaw = get('PORT');
+  const port = portRaw === undefined ? null : Number(portRaw);
+  if (port !== null && (!/^\d+$/.test(portRaw!) || port > 65535)) problems.push(`PORT "${portRaw}" must be a port number (0 to 65535)`);
 
   let slack: Config['slack'] = null;
   const slackToken = get('SLACK_BOT_TOKEN');
@@ -106,9 +114,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     const appToken = get('SLACK_APP_TOKEN') ?? null;
     const signingSecret = get('SLACK_SIGNING_SECRET') ?? null;
     if (!appToken && !signingSecret) problems.push('SLACK_BOT_TOKEN is set: also set SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP)');
-    const port = Number(get('PORT') ?? '3000');
-    if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push('PORT must be a port number');
-    slack = { botToken: slackToken, appToken, signingSecret, port, apiUrl: get('SLACK_API_URL') ?? null };
+    // HTTP mode listens on 3000 when PORT is not set.
+    slack = { botToken: slackToken, appToken, signingSecret, port: port ?? 3000, apiUrl: get('SLACK_API_URL') ?? null };
   } else if (get('SLACK_APP_TOKEN') || get('SLACK_SIGNING_SECRET')) {
     problems.push('SLACK_APP_TOKEN or SLACK_SIGNING_SECRET is set without SLACK_BOT_TOKEN');
   }
@@ -137,6 +144,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     admins,
     piiKey: get('ENROLLBOT_PII_KEY') ?? null,
     logLevel,
+    port,
     slack,
     discord,
   };

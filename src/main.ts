@@ -2,6 +2,8 @@
  * `npm start`: the bot. With no platform credentials it runs the console;
  * with Slack or Discord credentials it runs those (and the console only with
  * `--console`). Beside the chat run the outbox worker and the schedules.
+ * `GET /healthz` answers on Slack's HTTP server, or, when `PORT` is set and
+ * Slack does not listen, on a small server of its own.
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -15,6 +17,9 @@ import { createDiscordPlatform } from './platforms/discord/discord-platform.ts';
 import { createSlackPlatform } from './platforms/slack/slack-platform.ts';
 import type { Platform } from './platforms/platform.ts';
 import { startBackground, type Background } from './background.ts';
+import { botHealth } from './ops/health.ts';
+import { HEALTH_PATH, healthRoute, startHealthServer, type HealthServer } from './ops/health-server.ts';
+import { nightlyBackupDir } from './ops/nightly-backup.ts';
 
 /**
  * Resolves with the first SIGINT or SIGTERM. A second one finds no handler
@@ -40,7 +45,11 @@ async function main(): Promise<number> {
   // them all at once and wait for what is in flight.
   const dispatcher = gateDispatcher(app.dispatcher);
   const platforms: Platform[] = [];
-  if (config.slack) platforms.push(createSlackPlatform({ slack: config.slack, dispatcher, log }));
+  const backupDir = app.database.file && config.backup.keep > 0 ? nightlyBackupDir(config.backup.dir, app.database.file) : null;
+  // `/healthz` reports the chat platforms (not the console), read at each probe.
+  const health = healthRoute(botHealth({ db: app.database.db, platforms, backupDir, log }), log);
+  const slack = config.slack ? createSlackPlatform({ slack: config.slack, dispatcher, log, otherPaths: health }) : null;
+  if (slack) platforms.push(slack);
   if (config.discord) platforms.push(createDiscordPlatform({ ...config.discord, dispatcher, commands, log }));
   const consolePlatform = wantsConsole
     ? createConsolePlatform({
@@ -54,7 +63,13 @@ async function main(): Promise<number> {
   const outbound = consolePlatform ? [...platforms, consolePlatform] : platforms;
   const started: Platform[] = [];
   let background: Background | undefined;
+  let healthServer: HealthServer | undefined;
   try {
+    // Up before the platforms connect, so a probe sees them connecting (503) until they are.
+    if (config.port !== null && slack?.mode !== 'http') {
+      healthServer = await startHealthServer({ port: config.port, handle: health });
+      log.info('health listening', { port: healthServer.port, path: HEALTH_PATH });
+    }
     // The outbox worker and the board schedule run in the console too, so
     // scheduled and late posts print there with their channel's name.
     background = await startBackground({ app, config, platforms: outbound, log });
@@ -78,6 +93,7 @@ async function main(): Promise<number> {
   } finally {
     await background?.stop().catch(() => {});
     for (const platform of started.reverse()) await platform.stop().catch(() => {});
+    await healthServer?.close();
     await app.close();
   }
   return 0;

@@ -6,7 +6,8 @@
  * PostgreSQL is backed up with its own tools (docs/postgres.md).
  */
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { readdir, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { businessDate } from '../domain/calendar.ts';
 import { backupDatabase } from './backup.ts';
 
@@ -33,4 +34,22 @@ export async function runNightlyBackup(input: NightlyBackupInput): Promise<{ fil
   const removed = copies.slice(Math.max(1, input.keep));
   for (const f of removed) rmSync(join(input.dir, f), { force: true });
   return { file, created, removed };
+}
+
+/** Where the nightly copies go: `ENROLLBOT_BACKUP_DIR`, else `backups/` beside the database file. */
+export function nightlyBackupDir(configured: string | null, databaseFile: string): string {
+  return configured ?? join(dirname(databaseFile), 'backups');
+}
+
+/**
+ * When the newest nightly copy in `dir` was written, or null when there is
+ * none (or the folder cannot be read: a health report must not fail on it).
+ */
+export async function newestNightlyBackup(dir: string): Promise<Date | null> {
+  try {
+    const newest = (await readdir(dir)).filter((f) => NAME.test(f)).sort().at(-1);
+    return newest ? (await stat(join(dir, newest))).mtime : null;
+  } catch {
+    return null;
+  }
 }

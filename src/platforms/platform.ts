@@ -13,10 +13,19 @@ export interface PlatformOutbound {
   post(channelId: string, reply: Reply): Promise<void>;
 }
 
+/**
+ * Whether a platform can take messages now (what `/healthz` reports):
+ * `connected`; `connecting` while it starts or reconnects after a drop;
+ * `disconnected` before `start`, after `stop`, or when it has given up.
+ */
+export type PlatformStatus = 'connected' | 'connecting' | 'disconnected';
+
 /** A chat platform the bot runs on. */
 export interface Platform extends PlatformOutbound {
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** The connection now; cheap (no I/O), as a health probe calls it. */
+  status(): PlatformStatus;
 }
 
 /**

@@ -60,3 +60,17 @@ export async function finishJob(db: Kysely<Database>, key: JobClaimKey, now: Dat
     .where('business_date', '=', key.businessDate)
     .execute();
 }
+
+/**
+ * When the latest finished run of the jobs named `<prefix>…` finished (an ISO
+ * instant), or null when none has. The prefix holds no `%` or `_`.
+ */
+export async function lastFinishedRun(db: Kysely<Database>, prefix: string): Promise<string | null> {
+  const row = await db
+    .selectFrom('job_claim')
+    .select((eb) => eb.fn.max('done_at').as('last'))
+    .where('job', 'like', `${prefix}%`)
+    .where('done_at', 'is not', null)
+    .executeTakeFirst();
+  return row?.last ?? null;
+}

@@ -59,6 +59,7 @@ export function createConsolePlatform(options: ConsoleOptions): ConsolePlatform 
   let line = 0;
   let closeInput: () => void = () => {};
   let stopping = false;
+  let reading = false;
   let finish!: () => void;
   const finished = new Promise<void>((r) => (finish = r));
 
@@ -111,6 +112,7 @@ export function createConsolePlatform(options: ConsoleOptions): ConsolePlatform 
       terminal: options.interactive,
     });
     closeInput = () => rl.close();
+    reading = true;
     const prompt = () => {
       if (options.interactive) {
         rl.setPrompt(`${user}@${channel}> `);
@@ -128,6 +130,7 @@ export function createConsolePlatform(options: ConsoleOptions): ConsolePlatform 
         }
       } finally {
         rl.close();
+        reading = false;
         finish();
       }
     })();
@@ -137,6 +140,7 @@ export function createConsolePlatform(options: ConsoleOptions): ConsolePlatform 
     name: 'console',
     finished,
     start,
+    status: () => (reading ? 'connected' : 'disconnected'),
     async stop() {
       stopping = true;
       closeInput();

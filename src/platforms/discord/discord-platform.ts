@@ -12,6 +12,7 @@ import {
   MessageFlags,
   RateLimitError,
   Routes,
+  Status,
   type ButtonInteraction,
   type ChatInputCommandInteraction,
   type Interaction,
@@ -25,7 +26,7 @@ import type { Dispatcher, InboundMessage } from '../../core/dispatcher.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { Reply } from '../../core/reply.ts';
 import { catalogue } from '../../i18n/index.ts';
-import { directUser, RateLimited, type Platform } from '../platform.ts';
+import { directUser, RateLimited, type Platform, type PlatformStatus } from '../platform.ts';
 import { apiOptions, createRest, deployCommands, type DiscordRestConfig } from './deploy.ts';
 import { commandOfButton, renderDiscordMessage, type DiscordMessage } from './render.ts';
 import { commandLine, ROOT_COMMAND, type InteractionOption } from './slash-commands.ts';
@@ -205,17 +206,41 @@ export function createDiscordPlatform(options: DiscordPlatformOptions): Platform
   client.on(Events.Error, (e) => log.error('discord: client error', { err: e.message }));
   client.on(Events.ShardDisconnect, (event, shard) => log.warn('discord: gateway closed', { code: event.code, shard }));
 
+  /** Between `start` and `stop` the gateway is ours to watch; outside it, nothing is connected. */
+  let running = false;
+
+  /**
+   * The client is ready once every shard has had its first READY, and stays
+   * "ready" after; each shard's own status says whether its websocket is up
+   * now (Connecting after a drop until it resumes, Disconnected when Discord
+   * closed it for good).
+   */
+  function status(): PlatformStatus {
+    if (!running) return 'disconnected';
+    const shards = [...client.ws.shards.values()];
+    if (shards.some((s) => s.status === Status.Disconnected)) return 'disconnected';
+    return client.isReady() && shards.length > 0 && shards.every((s) => s.status === Status.Ready) ? 'connected' : 'connecting';
+  }
+
   return {
     name: DISCORD,
+    status,
     async start() {
-      if (options.deployOnStart !== false) {
-        const done = await deployCommands(outbound, options, commands);
-        log.info('discord: commands registered', { scope: done.scope, commands: done.names });
+      running = true;
+      try {
+        if (options.deployOnStart !== false) {
+          const done = await deployCommands(outbound, options, commands);
+          log.info('discord: commands registered', { scope: done.scope, commands: done.names });
+        }
+        await client.login(options.token);
+      } catch (e) {
+        running = false;
+        throw e;
       }
-      await client.login(options.token);
       log.info('discord: connected', { user: client.user?.tag ?? null });
     },
     async stop() {
+      running = false;
       await client.destroy();
     },
     async post(address, reply) {

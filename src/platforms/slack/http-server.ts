@@ -5,6 +5,8 @@
  * with an empty 200 (Slack's URL check gets its challenge back). Only then is
  * the verified request handed on (to Bolt, see receiver.ts, which defers it
  * until no request is arriving): no acknowledgement waits behind a listener.
+ * Any other path goes to `otherPaths` (the health check), apart from Slack's
+ * traffic: it neither counts as a request arriving nor delays command work.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -32,10 +34,15 @@ export interface VerifiedRequest {
   retryReason?: string;
 }
 
+/** Answers a request for a path other than Slack's (e.g. `GET /healthz`). */
+export type OtherPathHandler = (req: IncomingMessage, res: ServerResponse) => void;
+
 export interface VerifiedServerOptions {
   signingSecret: string;
   /** Receives each verified request once it has been acknowledged; it must defer its work. */
   dispatch: (request: VerifiedRequest) => void;
+  /** Answers every path but Slack's; without it they get 404. */
+  otherPaths?: OtherPathHandler;
   port: number;
   host?: string;
   nowMs: () => number;
@@ -110,10 +117,9 @@ function retryNumOf(req: IncomingMessage): number | undefined {
 export async function startVerifiedServer(options: VerifiedServerOptions): Promise<VerifiedServer> {
   const { log } = options;
 
+  const otherPaths: OtherPathHandler = options.otherPaths ?? ((_req, res) => reject(res, 404));
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = req.url ?? '/';
-    const query = url.indexOf('?');
-    if ((query < 0 ? url : url.slice(0, query)) !== SLACK_EVENTS_PATH) return reject(res, 404);
     if (req.method !== 'POST') return reject(res, 405);
     const body = await readBody(req);
     if (!body) return reject(res, 413);
@@ -157,6 +163,9 @@ export async function startVerifiedServer(options: VerifiedServerOptions): Promi
   let inFlight = 0;
   let lastArrivalMs = -Infinity;
   const server = createServer((req, res) => {
+    const url = req.url ?? '/';
+    const query = url.indexOf('?');
+    if ((query < 0 ? url : url.slice(0, query)) !== SLACK_EVENTS_PATH) return otherPaths(req, res);
     inFlight++;
     lastArrivalMs = performance.now();
     let counted = true;

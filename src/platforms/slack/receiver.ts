@@ -16,7 +16,7 @@
  */
 import type { App, Receiver, ReceiverEvent } from '@slack/bolt';
 import type { Logger } from '../../core/logger.ts';
-import { startVerifiedServer, type VerifiedRequest, type VerifiedServer } from './http-server.ts';
+import { startVerifiedServer, type OtherPathHandler, type VerifiedRequest, type VerifiedServer } from './http-server.ts';
 import { createWorkQueue, type WorkQueue } from './work-queue.ts';
 
 /**
@@ -35,6 +35,8 @@ export interface VerifiedReceiverOptions {
   /** The clock signatures are checked against. */
   nowMs: () => number;
   log: Logger;
+  /** Answers paths other than Slack's on the same server (the health check). */
+  otherPaths?: OtherPathHandler;
 }
 
 /** A Bolt receiver behind the verifying, acknowledging front door. */
@@ -75,13 +77,14 @@ export class VerifiedReceiver implements Receiver {
 
   async start(): Promise<VerifiedServer> {
     if (this.server) return this.server;
-    const { signingSecret, port, host, nowMs, log } = this.options;
+    const { signingSecret, port, host, nowMs, log, otherPaths } = this.options;
     this.server = await startVerifiedServer({
       signingSecret,
       dispatch: (request) => {
         // The job ends once Bolt has the event: its listeners run on, and queue their own work.
         void this.toDispatch.run(async () => this.dispatch(request));
       },
+      ...(otherPaths ? { otherPaths } : {}),
       port,
       ...(host ? { host } : {}),
       nowMs,

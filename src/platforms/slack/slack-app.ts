@@ -14,6 +14,7 @@ import { mentionedUserIds, parseUserMention, stripLeadingMention } from './menti
 import { postReply, rateLimitOf } from './outbound.ts';
 import { ACTION_ID_PATTERN, renderSlackMessage } from './render.ts';
 import { VerifiedReceiver } from './receiver.ts';
+import type { OtherPathHandler } from './http-server.ts';
 import { createWorkQueue, type WorkQueue } from './work-queue.ts';
 
 type WebClient = InstanceType<typeof webApi.WebClient>;
@@ -32,6 +33,8 @@ export interface SlackAppOptions {
   host?: string;
   /** The clock signatures are checked against (HTTP mode). */
   nowMs?: () => number;
+  /** HTTP mode: answers paths other than `/slack/events` on the same server (the health check). */
+  otherPaths?: OtherPathHandler;
 }
 
 
@@ -47,6 +50,11 @@ export interface SlackBoltApp {
   client: WebClient;
   /** Command work acknowledged and not yet finished. */
   work: WorkQueue;
+  /**
+   * Socket Mode: whether the socket is up now (Slack's `hello` seen, not
+   * closed since); null in HTTP mode, where listening is the connection.
+   */
+  socketStatus: (() => 'connected' | 'connecting' | 'disconnected') | null;
 }
 
 /** Bolt's logger interface over ours; Bolt's debug chatter stays at debug. */
@@ -119,6 +127,7 @@ export function createSlackApp(options: SlackAppOptions): SlackBoltApp {
   let app: App;
   let receiver: VerifiedReceiver | null = null;
   let mode: SlackBoltApp['mode'];
+  let socketStatus: SlackBoltApp['socketStatus'] = null;
   if (slack.appToken) {
     mode = 'socket';
     // The Socket Mode client opens its connection through the Web API too
@@ -129,6 +138,17 @@ export function createSlackApp(options: SlackAppOptions): SlackBoltApp {
       installerOptions: { clientOptions: slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {} },
     });
     app = new App({ ...common, receiver: socketReceiver });
+    // The client's own state events; a socket closed under it (Slack recycling
+    // its end, a network drop) counts as connecting until the reconnect's hello.
+    let socket: 'connected' | 'connecting' | 'disconnected' = 'disconnected';
+    const client = socketReceiver.client;
+    for (const state of ['connecting', 'reconnecting'] as const) client.on(state, () => (socket = 'connecting'));
+    for (const state of ['disconnecting', 'disconnected'] as const) client.on(state, () => (socket = 'disconnected'));
+    client.on('connected', () => (socket = 'connected'));
+    client.on('close', () => {
+      if (socket === 'connected') socket = 'connecting';
+    });
+    socketStatus = () => socket;
   } else {
     mode = 'http';
     receiver = new VerifiedReceiver({
@@ -137,6 +157,7 @@ export function createSlackApp(options: SlackAppOptions): SlackBoltApp {
       ...(options.host ? { host: options.host } : {}),
       nowMs: options.nowMs ?? Date.now,
       log,
+      ...(options.otherPaths ? { otherPaths: options.otherPaths } : {}),
     });
     app = new App({ ...common, receiver });
   }
@@ -244,5 +265,5 @@ export function createSlackApp(options: SlackAppOptions): SlackBoltApp {
     log.error('slack app error', { err: e instanceof Error ? e.message : String(e) });
   });
 
-  return { app, mode, receiver, client: app.client, work };
+  return { app, mode, receiver, client: app.client, work, socketStatus };
 }

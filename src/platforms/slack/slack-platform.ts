@@ -6,7 +6,8 @@
  */
 import type { Dispatcher } from '../../core/dispatcher.ts';
 import type { Logger } from '../../core/logger.ts';
-import type { Platform } from '../platform.ts';
+import type { Platform, PlatformStatus } from '../platform.ts';
+import type { OtherPathHandler } from './http-server.ts';
 import { createOutboundClient, createSlackOutbound } from './outbound.ts';
 import { boltLogger, createSlackApp, type SlackBoltApp, type SlackConfig } from './slack-app.ts';
 
@@ -18,6 +19,8 @@ export interface SlackPlatformOptions {
   host?: string;
   /** The clock signatures are checked against. */
   nowMs?: () => number;
+  /** HTTP mode: answers paths other than `/slack/events` on the same server (the health check). */
+  otherPaths?: OtherPathHandler;
 }
 
 /** Slack, with the HTTP port it listens on once started (HTTP mode). */
@@ -36,9 +39,17 @@ export function createSlackPlatform(options: SlackPlatformOptions): SlackPlatfor
     log,
     ...(options.host ? { host: options.host } : {}),
     ...(options.nowMs ? { nowMs: options.nowMs } : {}),
+    ...(options.otherPaths ? { otherPaths: options.otherPaths } : {}),
   });
   const outbound = createSlackOutbound(createOutboundClient({ token: slack.botToken, apiUrl: slack.apiUrl, logger: boltLogger(log) }));
   let started = false;
+  let starting = false;
+
+  /** HTTP mode is connected while it listens; Socket Mode while its socket is up. */
+  function status(): PlatformStatus {
+    const now = bolt.socketStatus ? bolt.socketStatus() : started && bolt.receiver?.port != null ? 'connected' : 'disconnected';
+    return now === 'disconnected' && starting ? 'connecting' : now;
+  }
 
   return {
     name: 'slack',
@@ -47,10 +58,16 @@ export function createSlackPlatform(options: SlackPlatformOptions): SlackPlatfor
     get port() {
       return bolt.receiver?.port ?? null;
     },
+    status,
     async start() {
       if (started) return;
-      await bolt.app.init();
-      await bolt.app.start();
+      starting = true;
+      try {
+        await bolt.app.init();
+        await bolt.app.start();
+      } finally {
+        starting = false;
+      }
       if (bolt.receiver) log.info('slack listening', { mode: 'http', port: bolt.receiver.port, path: '/slack/events' });
       else log.info('slack connected', { mode: 'socket' });
       started = true;

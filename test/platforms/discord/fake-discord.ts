@@ -74,6 +74,12 @@ export class FakeDiscord {
   /** How many channel posts to answer with 429 before accepting. */
   rateLimitPosts = 0;
   retryAfterSeconds = 0.2;
+  /**
+   * While true, a new gateway connection gets no HELLO until `releaseGateway()`:
+   * the client stays connecting (before its first READY, or after a drop).
+   */
+  holdGateway = false;
+  private held: WebSocket[] = [];
   private server: Server;
   private wss: WebSocketServer;
   private sockets = new Set<WebSocket>();
@@ -131,6 +137,17 @@ export class FakeDiscord {
   /** Closes every gateway connection with a close code, as Discord does when it drops a session. */
   drop(code = 4000): void {
     for (const ws of this.sockets) ws.close(code, 'fake drop');
+  }
+
+  /** Ends the hold: held connections get their HELLO, new ones at once. */
+  releaseGateway(): void {
+    this.holdGateway = false;
+    for (const ws of this.held.splice(0)) this.hello(ws);
+  }
+
+  /** Gateway connections waiting for their HELLO. */
+  get heldConnections(): number {
+    return this.held.length;
   }
 
   /** Gateway connections open now. */
@@ -202,10 +219,19 @@ export class FakeDiscord {
     };
   }
 
+  private hello(ws: WebSocket): void {
+    ws.send(JSON.stringify({ op: 10, s: null, t: null, d: { heartbeat_interval: 1000 } }));
+  }
+
   private onSocket(ws: WebSocket): void {
     this.sockets.add(ws);
-    ws.on('close', () => this.sockets.delete(ws));
-    ws.send(JSON.stringify({ op: 10, s: null, t: null, d: { heartbeat_interval: 1000 } }));
+    ws.on('close', () => {
+      this.sockets.delete(ws);
+      const i = this.held.indexOf(ws);
+      if (i >= 0) this.held.splice(i, 1);
+    });
+    if (this.holdGateway) this.held.push(ws);
+    else this.hello(ws);
     ws.on('message', (raw) => {
       const frame = JSON.parse(String(raw)) as { op: number; d: unknown };
       this.frames.push(frame);

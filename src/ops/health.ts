@@ -1,0 +1,167 @@
+/**
+ * The health report behind `GET /healthz`: does the database answer, is every
+ * configured chat platform connected, and when did the scheduled work last
+ * run. Built from small sources so the HTTP side stays trivial and tests can
+ * hand in a database that never answers: every database read is bounded by a
+ * short timeout, so a hung database gives a 503, not a hung probe. The report
+ * holds no personal data and no configuration values.
+ */
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import type { Logger } from '../core/logger.ts';
+import type { PlatformStatus } from '../platforms/platform.ts';
+import { boardJob } from '../board/publish.ts';
+import { lastFinishedRun } from '../store/job-claims.ts';
+import { getSetting } from '../store/settings.ts';
+import { newestNightlyBackup } from './nightly-backup.ts';
+
+/** When each piece of scheduled work last ran; null when it never has (or the database did not say). */
+export interface LastRuns {
+  /** The latest scheduled board run that posted (an ISO instant). */
+  board: string | null;
+  /** The month the latest monthly lapse scan screened (`2026-10`). */
+  lapseScan: string | null;
+  /** The latest lapse reminder round, monthly or weekly (an ISO instant). */
+  lapseReminder: string | null;
+  /** When the newest nightly SQLite copy was written (an ISO instant); null on PostgreSQL or with no backups. */
+  backup: string | null;
+}
+
+/** What the report is built from. */
+export interface HealthSources {
+  /** A trivial query; rejects, or never settles, when the database cannot answer. */
+  pingDatabase(): Promise<void>;
+  /** The database's record of the scheduled runs. */
+  lastRuns(): Promise<Omit<LastRuns, 'backup'>>;
+  /** When the newest nightly backup was written, if backups are taken. */
+  lastBackup?: () => Promise<Date | null>;
+  /** The chat platforms configured (not the console): each must be connected. */
+  platforms: readonly { readonly name: string; status(): PlatformStatus }[];
+  /** How long the process has run, in milliseconds. */
+  uptimeMs(): number;
+  log?: Logger;
+}
+
+/** The `/healthz` body. */
+export interface HealthReport {
+  status: 'ok' | 'unhealthy';
+  /** What makes it unhealthy, e.g. `database: timeout`, `discord: connecting`; empty when ok. */
+  problems: string[];
+  database: { ok: boolean; ms: number; error?: 'timeout' | 'unreachable' };
+  platforms: Record<string, PlatformStatus>;
+  lastRuns: LastRuns;
+  uptimeSeconds: number;
+}
+
+/** How long the database may take to answer a probe, by default. */
+export const HEALTH_DB_TIMEOUT_MS = 2000;
+
+const TIMED_OUT = Symbol('timed out');
+
+/** Settles with `work`'s result, or with TIMED_OUT after `ms`; the timer never holds the process open. */
+async function within<T>(ms: number, work: () => Promise<T>): Promise<T | typeof TIMED_OUT> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<typeof TIMED_OUT>((resolve) => {
+    timer = setTimeout(() => resolve(TIMED_OUT), Math.max(0, ms));
+    timer.unref();
+  });
+  try {
+    return await Promise.race([Promise.resolve().then(work), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The settings `src/lapse/schedule.ts` keeps its progress in. */
+const LAPSE_LAST_SCAN = 'lapse.last_scan_month';
+const LAPSE_LAST_REMINDER = 'lapse.last_reminder_at';
+
+/** The database half of the sources: a one-row read of a real table, and the runs' records. */
+export function databaseHealthSources(db: Kysely<Database>): Pick<HealthSources, 'pingDatabase' | 'lastRuns'> {
+  return {
+    async pingDatabase() {
+      await db.selectFrom('setting').select('key').limit(1).execute();
+    },
+    async lastRuns() {
+      // Scheduled board runs are claimed as `board@HH:MM`; `board post` runs as `board-post@…`.
+      const board = await lastFinishedRun(db, boardJob('scheduled', ''));
+      const lapseScan = (await getSetting(db, LAPSE_LAST_SCAN)) ?? null;
+      const lapseReminder = (await getSetting(db, LAPSE_LAST_REMINDER)) ?? null;
+      return { board, lapseScan, lapseReminder };
+    },
+  };
+}
+
+/**
+ * Builds the report. Healthy when the database answered within `timeoutMs`
+ * (the ping and the reads of the last runs together) and every platform is
+ * connected. Never throws.
+ */
+export async function checkHealth(sources: HealthSources, opts: { timeoutMs?: number } = {}): Promise<HealthReport> {
+  const timeoutMs = opts.timeoutMs ?? HEALTH_DB_TIMEOUT_MS;
+  const problems: string[] = [];
+  const lastRuns: LastRuns = { board: null, lapseScan: null, lapseReminder: null, backup: null };
+
+  const began = performance.now();
+  let ms = 0;
+  let error: HealthReport['database']['error'];
+  try {
+    const outcome = await within(timeoutMs, async () => {
+      await sources.pingDatabase();
+      ms = Math.round(performance.now() - began);
+      return sources.lastRuns();
+    });
+    if (outcome === TIMED_OUT) error = 'timeout';
+    else Object.assign(lastRuns, outcome);
+  } catch (e) {
+    error = 'unreachable';
+    // The reason goes to the log for the operator, never into the response.
+    sources.log?.warn('health: database check failed', { err: e instanceof Error ? e.message : String(e) });
+  }
+  if (error) {
+    ms = Math.round(performance.now() - began);
+    problems.push(`database: ${error}`);
+  }
+
+  const backup = await sources.lastBackup?.();
+  if (backup) lastRuns.backup = backup.toISOString();
+
+  const platforms: Record<string, PlatformStatus> = {};
+  for (const p of sources.platforms) {
+    const status = p.status();
+    platforms[p.name] = status;
+    if (status !== 'connected') problems.push(`${p.name}: ${status}`);
+  }
+
+  return {
+    status: problems.length ? 'unhealthy' : 'ok',
+    problems,
+    database: { ok: !error, ms, ...(error ? { error } : {}) },
+    platforms,
+    lastRuns,
+    uptimeSeconds: Math.floor(sources.uptimeMs() / 1000),
+  };
+}
+
+/**
+ * The report of a running bot, as `npm start` serves it: its database, its
+ * chat platforms (read at each probe, so the list may still be filling) and,
+ * when nightly backups are taken, their folder.
+ */
+export function botHealth(input: {
+  db: Kysely<Database>;
+  platforms: HealthSources['platforms'];
+  backupDir?: string | null;
+  log: Logger;
+  timeoutMs?: number;
+}): () => Promise<HealthReport> {
+  const { backupDir } = input;
+  const sources: HealthSources = {
+    ...databaseHealthSources(input.db),
+    ...(backupDir ? { lastBackup: () => newestNightlyBackup(backupDir) } : {}),
+    platforms: input.platforms,
+    uptimeMs: () => process.uptime() * 1000,
+    log: input.log,
+  };
+  return () => checkHealth(sources, input.timeoutMs !== undefined ? { timeoutMs: input.timeoutMs } : {});
+}
