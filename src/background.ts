@@ -12,8 +12,7 @@ import { createOutboxWorker, type OutboxWorker } from './outbox/worker.ts';
 import { startBoardScheduler, type BoardScheduler } from './board/scheduler.ts';
 import schedule from 'node-schedule';
 import { scheduleLapse } from './lapse/schedule.ts';
-import { dirname, join } from 'node:path';
-import { runNightlyBackup } from './ops/nightly-backup.ts';
+import { nightlyBackupDir, runNightlyBackup } from './ops/nightly-backup.ts';
 
 export interface Background {
   worker: OutboxWorker;
@@ -81,7 +80,7 @@ export async function startBackground(opts: BackgroundOptions): Promise<Backgrou
 function scheduleNightlyBackup({ app, config, log }: BackgroundOptions): { cancel(): void } | null {
   const file = app.database.file;
   if (!file || config.backup.keep === 0) return null;
-  const dir = config.backup.dir ?? join(dirname(file), 'backups');
+  const dir = nightlyBackupDir(config.backup.dir, file);
   const rule = { hour: config.backup.at.hour, minute: config.backup.at.minute, tz: config.timeZone };
   const job = schedule.scheduleJob(rule, () => {
     runNightlyBackup({ databaseUrl: config.databaseUrl, dir, keep: config.backup.keep, now: new Date(), timeZone: config.timeZone }).then(

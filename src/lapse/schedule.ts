@@ -36,8 +36,9 @@ export interface LapseScheduleDeps {
   reminderIntervalDays?: number;
 }
 
-const LAST_SCAN = 'lapse.last_scan_month';
-const LAST_REMINDER = 'lapse.last_reminder_at';
+/** The settings the schedule keeps its progress in (the health report reads them too). */
+export const LAST_SCAN = 'lapse.last_scan_month';
+export const LAST_REMINDER = 'lapse.last_reminder_at';
 
 /** Runs whatever is due now; returns what it did. */
 export async function lapseTick(deps: LapseScheduleDeps): Promise<{ scanned: string | null; reminded: boolean }> {

@@ -14,6 +14,7 @@ import { boardJob } from '../board/publish.ts';
 import { lastFinishedRun } from '../store/job-claims.ts';
 import { getSetting } from '../store/settings.ts';
 import { newestNightlyBackup } from './nightly-backup.ts';
+import { LAST_REMINDER, LAST_SCAN } from '../lapse/schedule.ts';
 
 /** When each piece of scheduled work last ran; null when it never has (or the database did not say). */
 export interface LastRuns {
@@ -72,10 +73,6 @@ async function within<T>(ms: number, work: () => Promise<T>): Promise<T | typeof
   }
 }
 
-/** The settings `src/lapse/schedule.ts` keeps its progress in. */
-const LAPSE_LAST_SCAN = 'lapse.last_scan_month';
-const LAPSE_LAST_REMINDER = 'lapse.last_reminder_at';
-
 /** The database half of the sources: a one-row read of a real table, and the runs' records. */
 export function databaseHealthSources(db: Kysely<Database>): Pick<HealthSources, 'pingDatabase' | 'lastRuns'> {
   return {
@@ -85,8 +82,8 @@ export function databaseHealthSources(db: Kysely<Database>): Pick<HealthSources,
     async lastRuns() {
       // Scheduled board runs are claimed as `board@HH:MM`; `board post` runs as `board-post@…`.
       const board = await lastFinishedRun(db, boardJob('scheduled', ''));
-      const lapseScan = (await getSetting(db, LAPSE_LAST_SCAN)) ?? null;
-      const lapseReminder = (await getSetting(db, LAPSE_LAST_REMINDER)) ?? null;
+      const lapseScan = (await getSetting(db, LAST_SCAN)) ?? null;
+      const lapseReminder = (await getSetting(db, LAST_REMINDER)) ?? null;
       return { board, lapseScan, lapseReminder };
     },
   };
