@@ -12,6 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { makeDir, openTestApp } from './helpers/app.ts';
 import { SLACK_LISTENING, slackPort, startBot, type BotProcess } from './helpers/bot-process.ts';
 import { dropTestDatabase, testDatabaseUrl } from './helpers/database.ts';
+import { until } from './helpers/until.ts';
 import { maintainedTotals, recountTotals } from './helpers/totals.ts';
 import { sendToApp, slashBody, startFakeSlack, type FakeCall, type FakeSlack } from './platforms/slack/fake-slack.ts';
 import { openDatabase } from '../src/db/database.ts';
@@ -91,14 +92,6 @@ function trackResponses(slack: FakeSlack) {
   };
 }
 
-/** Resolves once `test()` holds (looked at every 10 ms); fails after `timeoutMs`, saying `what` and where things stand. */
-async function until(test: () => boolean, what: () => string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!test()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what()}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 const refOf = (call: FakeCall): number => Number(/#(\d+)/.exec(String(call.body.text))?.[1] ?? NaN);
 

@@ -11,6 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { makeDir, openTestApp } from './helpers/app.ts';
 import { SLACK_LISTENING, startBot, type BotProcess } from './helpers/bot-process.ts';
 import { dropTestDatabase, testDatabaseUrl } from './helpers/database.ts';
+import { until } from './helpers/until.ts';
 import { startFakeSlack, type FakeCall, type FakeSlack } from './platforms/slack/fake-slack.ts';
 import { openDatabase, type DatabaseHandle } from '../src/db/database.ts';
 import { bindChannel } from '../src/store/bindings.ts';
@@ -107,14 +108,6 @@ function accepted(slack: FakeSlack): Map<string, FakeCall[]> {
   return out;
 }
 
-/** Resolves once `test()` holds (looked at every 20 ms); fails after `timeoutMs`, saying `what`. */
-async function until(test: () => boolean | Promise<boolean>, what: () => string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await test())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what()}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 const undelivered = async () =>
   Number((await database!.db.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n')).where('delivered_at', 'is', null).executeTakeFirstOrThrow()).n);
