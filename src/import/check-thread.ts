@@ -1,0 +1,138 @@
+/**
+ * Running an import's reading and checking on a worker thread, so that
+ * parsing, ID checks and hashing (about half of a large import's time) run
+ * beside the database writes instead of before each of them.
+ */
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { EnrollbotError } from '../core/errors.ts';
+import { redact } from '../domain/mask.ts';
+import type { CheckSummary } from './check-table.ts';
+import type { ContributionCheckContext } from './contribution-check.ts';
+import type { RosterCheckContext } from './roster-check.ts';
+import type { TableProgress } from './table-source.ts';
+
+/** Which checks, and what they need: everything in it is copied to the thread. */
+export type CheckTask = { kind: 'roster'; context: RosterCheckContext } | { kind: 'contributions'; context: ContributionCheckContext };
+
+/** What the checking thread is asked to do. */
+export type CheckJob = CheckTask & {
+  path: string;
+  /** Accepted rows per batch. */
+  batchSize: number;
+  /** How many batches it may read ahead of the writes. */
+  batchesAhead: number;
+};
+
+/** Accepted rows, `rows` of them as flat values (the checker's row layout). */
+export interface CheckedBatch {
+  type: 'batch';
+  values: unknown[];
+  rows: number;
+}
+
+/** What the checking thread posts back. */
+export type CheckMessage = CheckedBatch | CheckDone | { type: 'progress'; progress: TableProgress } | { type: 'failed'; error: string };
+
+/** How many batches the checking thread may read ahead of the writes: memory stays a few batches. */
+const BATCHES_AHEAD = 4;
+
+/**
+ * Node 20 does not run a worker's TypeScript entry through the parent's tsx
+ * loader (not even with `--import tsx` in its `execArgv`), under `npm run cli`
+ * and vitest alike: the thread registers tsx itself, then loads its entry.
+ * tsx's CommonJS hook, not its ESM one: that one starts one more thread (a
+ * V8 heap of its own) for its hooks and takes twice as long to start.
+ */
+function workerSource(): string {
+  const tsx = fileURLToPath(import.meta.resolve('tsx/cjs/api'));
+  const entry = fileURLToPath(new URL('./check-worker.ts', import.meta.url));
+  return `require(${JSON.stringify(tsx)}).register(); require(${JSON.stringify(entry)});`;
+}
+
+/**
+ * The checking thread's heap: its garbage is short-lived (cells, batches on
+ * their way out), so a small young generation costs little time and keeps
+ * the import's peak memory down.
+ */
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 8 };
+
+/** The checking thread failed or stopped before it read the whole file. */
+function stopped(detail: string): EnrollbotError {
+  return new EnrollbotError('import_invalid', `the file could not be read to the end (${redact(detail)})`);
+}
+
+/** The checking thread's last word: the whole file was checked. */
+export interface CheckDone {
+  type: 'done';
+  summary: CheckSummary;
+}
+
+/**
+ * Checking a file on a worker thread, started at once: the thread reads on
+ * while batches are written, up to `BATCHES_AHEAD` of them. Take batches with
+ * `next` until it gives the summary; `stop` the thread however that ends.
+ */
+export class CheckThread {
+  private readonly queue: CheckMessage[] = [];
+  private failure: EnrollbotError | null = null;
+  private wake: (() => void) | null = null;
+  /** A batch was handed out and the thread was not yet told it is written. */
+  private owed = false;
+
+  private constructor(private readonly worker: Worker) {}
+
+  /** Starts checking the file at `path` as `task` says, in batches of `batchSize` rows. */
+  static start(path: string, task: CheckTask, batchSize: number, onProgress?: (p: TableProgress) => void): CheckThread {
+    const workerData: CheckJob = { ...task, path, batchSize, batchesAhead: BATCHES_AHEAD };
+    const thread = new CheckThread(new Worker(workerSource(), { eval: true, workerData, resourceLimits: WORKER_LIMITS }));
+    const notify = () => {
+      thread.wake?.();
+      thread.wake = null;
+    };
+    thread.worker.on('message', (m: CheckMessage) => {
+      if (m.type === 'progress') onProgress?.(m.progress);
+      else {
+        thread.queue.push(m);
+        notify();
+      }
+    });
+    thread.worker.on('error', (e) => {
+      thread.failure ??= stopped(e instanceof Error ? e.message : String(e));
+      notify();
+    });
+    thread.worker.on('exit', (code) => {
+      thread.failure ??= stopped(`the reading thread exited with code ${code}`);
+      notify();
+    });
+    return thread;
+  }
+
+  /**
+   * The next batch of accepted rows, or the summary once the whole file was
+   * checked. Asking again says the batch before was written. Throws an
+   * `import_invalid` error when the thread failed or stopped.
+   */
+  async next(): Promise<CheckedBatch | CheckDone> {
+    if (this.owed) {
+      this.owed = false;
+      this.worker.postMessage(1);
+    }
+    for (;;) {
+      const m = this.queue.shift();
+      if (m?.type === 'failed') throw stopped(m.error);
+      if (m?.type === 'batch') {
+        this.owed = true;
+        return m;
+      }
+      if (m?.type === 'done') return m;
+      if (this.failure) throw this.failure;
+      await new Promise<void>((r) => (this.wake = r));
+    }
+  }
+
+  /** Stops the thread (at once, if it is still reading). */
+  async stop(): Promise<void> {
+    await this.worker.terminate();
+  }
+}
