@@ -51,16 +51,23 @@ function workerSource(): string {
 }
 
 /**
- * The checking thread's heap: its garbage is short-lived (cells, batches on
- * their way out), so a small young generation costs little time and keeps
- * the import's peak memory down.
+ * The checking thread's young generation: its garbage is short-lived (cells,
+ * batches on their way out), so a small one costs little time and keeps the
+ * import's peak memory down.
  */
-const WORKER_LIMITS = { maxYoungGenerationSizeMb: 8 };
+const YOUNG_GENERATION_MB = 8;
 
-/** The checking thread failed or stopped before it read the whole file. */
-function stopped(detail: string): EnrollbotError {
-  return new EnrollbotError('import_invalid', `the file could not be read to the end (${redact(detail)})`);
+/** The file could not be read to the end: the checking thread failed or stopped. Nothing was written. */
+export class ImportStopped extends EnrollbotError {
+  /** What stopped it, personal data redacted. */
+  readonly detail: string;
+  constructor(detail: string) {
+    super('import_invalid', `the file could not be read to the end (${redact(detail)})`);
+    this.name = 'ImportStopped';
+    this.detail = redact(detail);
+  }
 }
+
 
 /** The checking thread's last word: the whole file was checked. */
 export interface CheckDone {
@@ -75,17 +82,26 @@ export interface CheckDone {
  */
 export class CheckThread {
   private readonly queue: CheckMessage[] = [];
-  private failure: EnrollbotError | null = null;
+  private failure: ImportStopped | null = null;
   private wake: (() => void) | null = null;
   /** A batch was handed out and the thread was not yet told it is written. */
   private owed = false;
 
   private constructor(private readonly worker: Worker) {}
 
-  /** Starts checking the file at `path` as `task` says, in batches of `batchSize` rows. */
-  static start(path: string, task: CheckTask, batchSize: number, onProgress?: (p: TableProgress) => void): CheckThread {
+  /**
+   * Starts checking the file at `path` as `task` says, in batches of
+   * `batchSize` rows; `heapMb` caps the thread's heap (V8's default when absent).
+   */
+  static start(
+    path: string,
+    task: CheckTask,
+    options: { batchSize: number; heapMb?: number; onProgress?: (p: TableProgress) => void },
+  ): CheckThread {
+    const { batchSize, heapMb, onProgress } = options;
     const workerData: CheckJob = { ...task, path, batchSize, batchesAhead: BATCHES_AHEAD };
-    const thread = new CheckThread(new Worker(workerSource(), { eval: true, workerData, resourceLimits: WORKER_LIMITS }));
+    const resourceLimits = { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB, ...(heapMb ? { maxOldGenerationSizeMb: heapMb } : {}) };
+    const thread = new CheckThread(new Worker(workerSource(), { eval: true, workerData, resourceLimits }));
     const notify = () => {
       thread.wake?.();
       thread.wake = null;
@@ -98,11 +114,11 @@ export class CheckThread {
       }
     });
     thread.worker.on('error', (e) => {
-      thread.failure ??= stopped(e instanceof Error ? e.message : String(e));
+      thread.failure ??= new ImportStopped(e instanceof Error ? e.message : String(e));
       notify();
     });
-    thread.worker.on('exit', (code) => {
-      thread.failure ??= stopped(`the reading thread exited with code ${code}`);
+    thread.worker.on('exit', () => {
+      thread.failure ??= new ImportStopped('the reading thread stopped before the end of the file');
       notify();
     });
     return thread;
@@ -110,8 +126,8 @@ export class CheckThread {
 
   /**
    * The next batch of accepted rows, or the summary once the whole file was
-   * checked. Asking again says the batch before was written. Throws an
-   * `import_invalid` error when the thread failed or stopped.
+   * checked. Asking again says the batch before was written. Throws
+   * `ImportStopped` when the thread failed or stopped.
    */
   async next(): Promise<CheckedBatch | CheckDone> {
     if (this.owed) {
@@ -120,7 +136,7 @@ export class CheckThread {
     }
     for (;;) {
       const m = this.queue.shift();
-      if (m?.type === 'failed') throw stopped(m.error);
+      if (m?.type === 'failed') throw new ImportStopped(m.error);
       if (m?.type === 'batch') {
         this.owed = true;
         return m;

@@ -23,6 +23,10 @@ port.on('message', () => {
   wake?.();
   wake = null;
 });
+// The port keeps the thread alive only while it waits for a write: a reader
+// that stalls with nothing left to do (exceljs on some truncated workbooks)
+// then ends the thread, and the import fails instead of waiting forever.
+port.unref();
 
 function post(m: CheckMessage): void {
   port.postMessage(m);
@@ -31,7 +35,11 @@ function post(m: CheckMessage): void {
 async function run(): Promise<void> {
   const sink = {
     async batch(values: unknown[], rows: number) {
-      while (credits === 0) await new Promise<void>((r) => (wake = r));
+      if (credits === 0) {
+        port.ref();
+        while (credits === 0) await new Promise<void>((r) => (wake = r));
+        port.unref();
+      }
       credits--;
       post({ type: 'batch', values, rows });
     },
@@ -44,7 +52,4 @@ async function run(): Promise<void> {
   post({ type: 'done', summary });
 }
 
-run()
-  .catch((e: unknown) => post({ type: 'failed', error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) }))
-  // Nothing more to wait for: let the thread end.
-  .finally(() => port.unref());
+run().catch((e: unknown) => post({ type: 'failed', error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) }));

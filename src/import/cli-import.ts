@@ -9,6 +9,7 @@ import { piiHasher } from '../domain/pii-hash.ts';
 import type { Logger } from '../core/logger.ts';
 import { catalogue } from '../i18n/index.ts';
 import { loadPiiKey } from '../setup/pii-key.ts';
+import { ImportStopped } from './check-thread.ts';
 import { importContributions } from './import-contributions.ts';
 import { importRoster } from './import-roster.ts';
 import { formatImportReport, type ImportReport } from './report.ts';
@@ -68,7 +69,16 @@ export async function cliImport(args: string[], config: Config, log: Logger, io:
           }
         : undefined,
     };
-    const report = what === 'roster' ? await importRoster(file, options) : await importContributions(file, options);
+    let report: ImportReport;
+    try {
+      report = what === 'roster' ? await importRoster(file, options) : await importContributions(file, options);
+    } catch (e) {
+      if (!(e instanceof ImportStopped)) throw e;
+      if (tty) io.progress.write('\r\x1b[K');
+      io.out.write(`${catalogue(config.locale).importStopped({ detail: e.detail })}\n`);
+      log.warn('import failed', { kind: what, error: e.message });
+      return { code: 1 };
+    }
     if (tty) io.progress.write('\r\x1b[K');
     io.out.write(`${formatImportReport(report, catalogue(config.locale))}\n`);
     log.info('import finished', {

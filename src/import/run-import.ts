@@ -21,6 +21,12 @@ export interface ImportOptions {
   onProgress?: (p: TableProgress) => void;
   /** Rows per write statement. */
   batchSize?: number;
+  /**
+   * Caps the heap of the thread that reads and checks the file, in MB (V8's
+   * default when absent): a file that needs more (one cell of many megabytes,
+   * say an unclosed quote) fails the import, with nothing written.
+   */
+  readerHeapMb?: number;
 }
 
 /** What an import kind does with its checked rows, in the importing thread. */
@@ -37,7 +43,11 @@ export interface ImportWriter {
 
 class Rollback extends Error {}
 
-/** Imports the file at `path`: checked on a worker thread as `task` says, written here by `writer`. */
+/**
+ * Imports the file at `path`: checked on a worker thread as `task` says,
+ * written here by `writer`. A file that could not be read to the end (the
+ * reading thread failed) throws an `import_invalid` error, with nothing written.
+ */
 export async function runImport(path: string, task: CheckTask, writer: ImportWriter, options: ImportOptions): Promise<ImportReport> {
   const report: ImportReport = {
     kind: task.kind,
@@ -54,7 +64,7 @@ export async function runImport(path: string, task: CheckTask, writer: ImportWri
     committed: false,
   };
   // Started before the transaction: the thread's start overlaps waiting for the write lock.
-  const thread = CheckThread.start(path, task, options.batchSize ?? 500, options.onProgress);
+  const thread = CheckThread.start(path, task, { batchSize: options.batchSize ?? 500, heapMb: options.readerHeapMb, onProgress: options.onProgress });
   let summary: CheckSummary | null = null;
   try {
     await options.db.transaction().execute(async (trx) => {
