@@ -10,8 +10,6 @@ import { createHmac, hash } from 'node:crypto';
 /** Hashes normalized ID numbers under one key. */
 export interface PiiHasher {
   hashId(id: string): string;
-  /** The key it hashes under: another thread makes the same hasher from it (see `import/check-thread.ts`). */
-  readonly key: Uint8Array;
 }
 
 const BLOCK = 64; // SHA-256 block size
@@ -105,7 +103,6 @@ export function piiHasher(key: string | Uint8Array): PiiHasher {
   const bytes = new Uint8Array(16);
   const slow = (id: string) => createHmac('sha256', k).update(id).digest().toString('base64url', 0, 16);
   return {
-    key: Uint8Array.from(typeof key === 'string' ? Buffer.from(key, 'utf8') : key),
     hashId(id: string): string {
       const n = id.length;
       if (n > 55) return slow(id);

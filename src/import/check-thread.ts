@@ -1,7 +1,7 @@
 /**
  * Running an import's reading and checking on a worker thread, so that
- * parsing, ID checks and hashing (about half of a large import's time) run
- * beside the database writes instead of before each of them.
+ * decoding, CSV parsing and the row checks (a third of a large import's
+ * time) run beside the database writes instead of before each of them.
  */
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';

@@ -48,8 +48,12 @@ export async function cliImport(args: string[], config: Config, log: Logger, io:
   const handle = await openDatabase(config.databaseUrl);
   try {
     await migrateToLatestOrThrow(handle.db);
-    // A bigger page cache for this connection: the ID-hash index takes random inserts.
-    if (handle.dialect === 'sqlite') await sql`pragma cache_size = -24576`.execute(handle.db);
+    if (handle.dialect === 'sqlite') {
+      // A bigger page cache for this connection: contributions look people up by ID hash at random.
+      await sql`pragma cache_size = -24576`.execute(handle.db);
+      // A small one for TEMP tables: the roster's staging tables are written once and read once, in order.
+      await sql`pragma temp.cache_size = -2048`.execute(handle.db);
+    }
     const key = loadPiiKey({ configured: config.piiKey, databaseFile: handle.file, log });
     const now = (io.now ?? (() => new Date()))();
     const tty = io.progress.isTTY === true;

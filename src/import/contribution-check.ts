@@ -2,7 +2,6 @@
 import { maskIdNumber } from '../domain/mask.ts';
 import { parseAmount } from '../domain/money.ts';
 import { parseMonth } from '../domain/months.ts';
-import { piiHasher } from '../domain/pii-hash.ts';
 import { cellText, type RowChecker } from './check-table.ts';
 import { CONTRIBUTION_COLUMNS, type ContributionColumn } from './columns.ts';
 import type { RefusalReason } from './report.ts';
@@ -27,16 +26,13 @@ export function amountOfCell(cell: Cell): { ok: true; fen: number } | { ok: fals
 export interface ContributionCheckContext {
   /** The business date (birth dates after it are refused). */
   today: string;
-  /** The key ID numbers are hashed under. */
-  piiKey: Uint8Array;
 }
 
-/** Values per accepted contribution row: ID hash, masked ID, month, amount in fen. */
+/** Values per accepted contribution row: ID number (the importing thread hashes it), masked ID, month, amount in fen. */
 export const CONTRIBUTION_ROW_WIDTH = 4;
 
 /** The contributions' checks; an accepted row adds `CONTRIBUTION_ROW_WIDTH` values. */
 export function contributionChecker(ctx: ContributionCheckContext): RowChecker<ContributionColumn> {
-  const hasher = piiHasher(ctx.piiKey);
   return {
     columns: CONTRIBUTION_COLUMNS,
     check(row, tally, out) {
@@ -57,7 +53,7 @@ export function contributionChecker(ctx: ContributionCheckContext): RowChecker<C
         ok = false;
       }
       if (!ok || !id.ok || !amount.ok) return false;
-      out.push(hasher.hashId(id.id), maskIdNumber(id.id), month, amount.fen);
+      out.push(id.id, maskIdNumber(id.id), month, amount.fen);
       return true;
     },
   };

@@ -17,12 +17,12 @@ interface Pending {
 export async function importContributions(path: string, options: ImportOptions): Promise<ImportReport> {
   return runImport(
     path,
-    { kind: 'contributions', context: { today: options.today, piiKey: options.hasher.key } },
+    { kind: 'contributions', context: { today: options.today } },
     {
       async write(db: Kysely<Database>, values: unknown[], rows: number) {
         const batch: Pending[] = [];
         for (let i = 0; i < rows * CONTRIBUTION_ROW_WIDTH; i += CONTRIBUTION_ROW_WIDTH) {
-          batch.push({ idHash: values[i] as string, idMasked: values[i + 1] as string, month: values[i + 2] as string, amountFen: values[i + 3] as number });
+          batch.push({ idHash: options.hasher.hashId(values[i] as string), idMasked: values[i + 1] as string, month: values[i + 2] as string, amountFen: values[i + 3] as number });
         }
         const ids = await personIds(db, batch, options.now);
         // A person and month twice in one batch: the later row wins, as it would across batches.

@@ -17,7 +17,7 @@ import { ROSTER_ROW_WIDTH } from './roster-check.ts';
 import { runImport, type ImportOptions } from './run-import.ts';
 import { tableFormat } from './table-source.ts';
 
-// Where a row's ID hash, cadre text and the cadre's member id sit among its values (`RosterStageValues`).
+// Where a row's ID (then its hash), cadre text and the cadre's member id sit among its values (`RosterStageValues`).
 const ID_HASH = 0;
 const CADRE_MEMBER = 7;
 const CADRE_TEXT = 8;
@@ -29,6 +29,7 @@ export async function importRoster(path: string, options: ImportOptions): Promis
   const townships = await townshipsByName(options.db);
   const batchSize = options.batchSize ?? 500;
   const cadres = new Map<string, number | null>();
+  const hasher = options.hasher;
   // Rows waiting for their staging part to fill a batch.
   const pending: unknown[][] = Array.from({ length: ROSTER_STAGE_PARTS }, () => []);
   return runImport(
@@ -37,7 +38,6 @@ export async function importRoster(path: string, options: ImportOptions): Promis
       kind: 'roster',
       context: {
         today: options.today,
-        piiKey: options.hasher.key,
         townships: [...townships],
         fileBytes: tableFormat(path) === 'csv' ? statSync(path).size : 0,
       },
@@ -46,6 +46,7 @@ export async function importRoster(path: string, options: ImportOptions): Promis
       begin: (db) => createRosterStage(db),
       async write(db: Kysely<Database>, values: unknown[], rows: number) {
         for (let i = 0; i < rows * ROSTER_ROW_WIDTH; i += ROSTER_ROW_WIDTH) {
+          values[i + ID_HASH] = hasher.hashId(values[i + ID_HASH] as string);
           const text = values[i + CADRE_TEXT] as string | null;
           if (text) {
             let m = cadres.get(text);

@@ -72,6 +72,8 @@ export async function runImport(path: string, task: CheckTask, writer: ImportWri
       for (let m = await thread.next(); ; m = await thread.next()) {
         if (m.type === 'done') {
           summary = m.summary;
+          // Its memory (the duplicate check above all) is not needed for the merge.
+          await thread.stop();
           break;
         }
         report.written += await writer.write(trx, m.values, m.rows);
