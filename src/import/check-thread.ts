@@ -82,7 +82,10 @@ export interface CheckDone {
  */
 export class CheckThread {
   private readonly queue: CheckMessage[] = [];
+  /** Why `next` must throw once the batches before are taken: the thread failed or stopped. */
   private failure: ImportStopped | null = null;
+  /** What the progress callback threw: `next` throws it at once. */
+  private progressError: { error: unknown } | null = null;
   private wake: (() => void) | null = null;
   /** A batch was handed out and the thread was not yet told it is written. */
   private owed = false;
@@ -107,8 +110,15 @@ export class CheckThread {
       thread.wake = null;
     };
     thread.worker.on('message', (m: CheckMessage) => {
-      if (m.type === 'progress') onProgress?.(m.progress);
-      else {
+      if (m.type === 'progress') {
+        // Thrown here it would be uncaught (this is an event handler): the import fails with it instead.
+        try {
+          onProgress?.(m.progress);
+        } catch (error) {
+          thread.progressError ??= { error };
+          notify();
+        }
+      } else {
         thread.queue.push(m);
         notify();
       }
@@ -127,7 +137,8 @@ export class CheckThread {
   /**
    * The next batch of accepted rows, or the summary once the whole file was
    * checked. Asking again says the batch before was written. Throws
-   * `ImportStopped` when the thread failed or stopped.
+   * `ImportStopped` when the thread failed or stopped, or what the progress
+   * callback threw.
    */
   async next(): Promise<CheckedBatch | CheckDone> {
     if (this.owed) {
@@ -135,6 +146,7 @@ export class CheckThread {
       this.worker.postMessage(1);
     }
     for (;;) {
+      if (this.progressError) throw this.progressError.error;
       const m = this.queue.shift();
       if (m?.type === 'failed') throw new ImportStopped(m.error);
       if (m?.type === 'batch') {

@@ -132,6 +132,18 @@ describe('roster import', () => {
     expect(await snapshot(app)).toEqual(before);
   });
 
+  it('fails with what the progress callback threw, writing nothing', async () => {
+    const app = await appWithTownships();
+    const before = await snapshot(app);
+    const file = join(app.dir, 'r.csv');
+    writeCsv(file, rosterRows(50, ['城南街道']));
+    const onProgress = () => {
+      throw new Error('terminal gone');
+    };
+    await expect(importRoster(file, { ...options(app), onProgress })).rejects.toThrow('terminal gone');
+    expect(await snapshot(app)).toEqual(before);
+  });
+
   it('re-importing the same file changes nothing', async () => {
     const app = await appWithTownships();
     const file = join(app.dir, 'r.csv');
