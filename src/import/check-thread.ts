@@ -31,6 +31,12 @@ export interface CheckedBatch {
   rows: number;
 }
 
+/** The checking thread's last word: the whole file was checked. */
+export interface CheckDone {
+  type: 'done';
+  summary: CheckSummary;
+}
+
 /** What the checking thread posts back. */
 export type CheckMessage = CheckedBatch | CheckDone | { type: 'progress'; progress: TableProgress } | { type: 'failed'; error: string };
 
@@ -66,13 +72,6 @@ export class ImportStopped extends EnrollbotError {
     this.name = 'ImportStopped';
     this.detail = redact(detail);
   }
-}
-
-
-/** The checking thread's last word: the whole file was checked. */
-export interface CheckDone {
-  type: 'done';
-  summary: CheckSummary;
 }
 
 /**
