@@ -26,8 +26,9 @@ if (mode === 'read') {
 } else if (mode === 'import') {
   const handle = await openDatabase(`sqlite:${a}`);
   await migrateToLatestOrThrow(handle.db);
-  // The same page cache the CLI import sets.
+  // The same page caches the CLI import sets.
   await sql`pragma cache_size = -24576`.execute(handle.db);
+  await sql`pragma temp.cache_size = -2048`.execute(handle.db);
   const t0 = performance.now();
   const report = await importRoster(b!, {
     db: handle.db,

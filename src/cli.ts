@@ -3,13 +3,11 @@ import { existsSync } from 'node:fs';
 import { loadConfig } from './config.ts';
 import { isPostgresUrl, openDatabase, sqlitePath } from './db/database.ts';
 import { EnrollbotError } from './core/errors.ts';
-import { backupDatabase } from './ops/backup.ts';
-import { exportBoard, exportFormatOf, exportLedger } from './ops/export.ts';
 import { migrateToLatestOrThrow } from './db/migrate.ts';
-import { commands } from '../commands/index.ts';
-import { createRest, deployCommands } from './platforms/discord/deploy.ts';
 import { jsonLogger } from './core/logger.ts';
-import { cliImport } from './import/cli-import.ts';
+
+// Each subcommand loads what it needs when it runs: exceljs and discord.js
+// would add about 60 MB to a roster import's memory before it reads a row.
 
 const USAGE = `usage: npm run cli -- <subcommand>
   migrate                 bring the database schema up to date
@@ -54,6 +52,7 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write('usage: npm run cli -- backup <file>\n');
       return 2;
     }
+    const { backupDatabase } = await import('./ops/backup.ts');
     const r = await backupDatabase(config.databaseUrl, file);
     process.stdout.write(`backup written: ${r.file} (${(r.bytes / 1024).toFixed(0)} KB, integrity ok)\n`);
     return 0;
@@ -64,6 +63,7 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write('usage: npm run cli -- export ledger <file> | export board <file>   (file ending in .csv or .xlsx)\n');
       return 2;
     }
+    const { exportBoard, exportFormatOf, exportLedger } = await import('./ops/export.ts');
     exportFormatOf(file); // refuse a wrong ending before touching the database
     const handle = await openExisting(config.databaseUrl);
     try {
@@ -84,6 +84,7 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write('discord deploy: set DISCORD_TOKEN and DISCORD_APP_ID first\n');
       return 2;
     }
+    const [{ commands }, { createRest, deployCommands }] = await Promise.all([import('../commands/index.ts'), import('./platforms/discord/deploy.ts')]);
     const done = await deployCommands(createRest(config.discord), config.discord, commands);
     process.stdout.write(
       done.scope === 'guild'
@@ -93,6 +94,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (sub === 'import') {
+    const { cliImport } = await import('./import/cli-import.ts');
     const { code } = await cliImport(argv.slice(1), config, jsonLogger(config.logLevel), { out: process.stdout, progress: process.stderr });
     return code;
   }

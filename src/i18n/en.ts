@@ -166,4 +166,5 @@ export const en: Catalogue = {
   // --- postgres ---
   entryReversedMeanwhile: (p) => `${p.ref} was reversed by someone else just now; nothing was changed.`,
   shuttingDown: () => `The bot is restarting and did not handle this message; please send it again shortly.`,
+  importStopped: (p) => `The file could not be read to the end (${p.detail}), so none of it was imported and the database is unchanged.`,
 };

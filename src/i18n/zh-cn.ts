@@ -199,6 +199,7 @@ export const zhCN = {
   // --- postgres ---
   entryReversedMeanwhile: (p: { ref: string }) => `${p.ref} 刚刚已被他人冲正，本次未做改动。`,
   shuttingDown: () => `机器人正在重启，这条消息没有处理，请稍后重发。`,
+  importStopped: (p: { detail: string }) => `文件没能读完（${p.detail}），整份未导入，数据库没有任何改动。`,
 };
 
 /** The shape every catalogue has: the keys and parameters of the reference. */

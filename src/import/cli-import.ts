@@ -9,6 +9,7 @@ import { piiHasher } from '../domain/pii-hash.ts';
 import type { Logger } from '../core/logger.ts';
 import { catalogue } from '../i18n/index.ts';
 import { loadPiiKey } from '../setup/pii-key.ts';
+import { ImportStopped } from './check-thread.ts';
 import { importContributions } from './import-contributions.ts';
 import { importRoster } from './import-roster.ts';
 import { formatImportReport, type ImportReport } from './report.ts';
@@ -47,8 +48,12 @@ export async function cliImport(args: string[], config: Config, log: Logger, io:
   const handle = await openDatabase(config.databaseUrl);
   try {
     await migrateToLatestOrThrow(handle.db);
-    // A bigger page cache for this connection: the ID-hash index takes random inserts.
-    if (handle.dialect === 'sqlite') await sql`pragma cache_size = -24576`.execute(handle.db);
+    if (handle.dialect === 'sqlite') {
+      // A bigger page cache for this connection: contributions look people up by ID hash at random.
+      await sql`pragma cache_size = -24576`.execute(handle.db);
+      // A small one for TEMP tables: the roster's staging tables are written once and read once, in order.
+      await sql`pragma temp.cache_size = -2048`.execute(handle.db);
+    }
     const key = loadPiiKey({ configured: config.piiKey, databaseFile: handle.file, log });
     const now = (io.now ?? (() => new Date()))();
     const tty = io.progress.isTTY === true;
@@ -68,7 +73,16 @@ export async function cliImport(args: string[], config: Config, log: Logger, io:
           }
         : undefined,
     };
-    const report = what === 'roster' ? await importRoster(file, options) : await importContributions(file, options);
+    let report: ImportReport;
+    try {
+      report = what === 'roster' ? await importRoster(file, options) : await importContributions(file, options);
+    } catch (e) {
+      if (!(e instanceof ImportStopped)) throw e;
+      if (tty) io.progress.write('\r\x1b[K');
+      io.out.write(`${catalogue(config.locale).importStopped({ detail: e.detail })}\n`);
+      log.warn('import failed', { kind: what, error: e.message });
+      return { code: 1 };
+    }
     if (tty) io.progress.write('\r\x1b[K');
     io.out.write(`${formatImportReport(report, catalogue(config.locale))}\n`);
     log.info('import finished', {

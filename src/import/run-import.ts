@@ -1,15 +1,16 @@
 /**
- * The shared shape of an import: read the header, check every row, write
- * accepted rows in batches inside one transaction, and roll everything back
- * when any row was refused, so a file is taken whole or not at all.
+ * The shared shape of an import: a worker thread reads the header and checks
+ * every row (see `check-thread.ts`) while this thread writes the accepted
+ * rows in batches inside one transaction; everything is rolled back when any
+ * row was refused, so a file is taken whole or not at all.
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { PiiHasher } from '../domain/pii-hash.ts';
-import { columnLetter, mapColumns, type ColumnMap, type ColumnSpec } from './columns.ts';
-import { EncodingError } from './encoding.ts';
-import { RefusalTally, type CellRef, type ImportReport } from './report.ts';
-import { openTable, type Cell, type TableProgress, type TableRow } from './table-source.ts';
+import { CheckThread, type CheckTask } from './check-thread.ts';
+import type { CheckSummary } from './check-table.ts';
+import type { ImportReport } from './report.ts';
+import type { TableProgress } from './table-source.ts';
 
 export interface ImportOptions {
   db: Kysely<Database>;
@@ -20,25 +21,20 @@ export interface ImportOptions {
   onProgress?: (p: TableProgress) => void;
   /** Rows per write statement. */
   batchSize?: number;
+  /**
+   * Caps the heap of the thread that reads and checks the file, in MB (V8's
+   * default when absent): a file that needs more (one cell of many megabytes,
+   * say an unclosed quote) fails the import, with nothing written.
+   */
+  readerHeapMb?: number;
 }
 
-/** A row's cells by column key, with where each is for refusals. */
-export interface RowView<K extends string> {
-  line: number;
-  get(key: K): Cell;
-  ref(key: K): CellRef;
-}
-
-/** What an import kind supplies to the shared driver. */
-export interface ImportKind<K extends string, R> {
-  kind: ImportReport['kind'];
-  columns: readonly ColumnSpec<K>[];
-  /** Checks a row; returns what to write, or null after adding its refusals. */
-  check(row: RowView<K>, tally: RefusalTally): R | null;
-  /** Before the first row (same transaction): e.g. creates a staging table. */
+/** What an import kind does with its checked rows, in the importing thread. */
+export interface ImportWriter {
+  /** Before the first batch (same transaction): e.g. creates a staging table. */
   begin?(db: Kysely<Database>): Promise<void>;
-  /** Writes (or stages) a batch of accepted rows; returns how many added or changed something. */
-  write(db: Kysely<Database>, batch: R[]): Promise<number>;
+  /** Writes (or stages) a batch of `rows` accepted rows as flat values; returns how many added or changed something. */
+  write(db: Kysely<Database>, values: unknown[], rows: number): Promise<number>;
   /** After the last batch of a file with no refusal: writes what was staged; returns how many added or changed something. */
   merge?(db: Kysely<Database>): Promise<number>;
   /** After the last batch and the merge (same transaction): returns how many lapse cases closed. */
@@ -47,26 +43,16 @@ export interface ImportKind<K extends string, R> {
 
 class Rollback extends Error {}
 
-/** Text of a cell as written (numbers in their shortest form). */
-export function cellText(cell: Cell): string {
-  if (cell === null) return '';
-  if (typeof cell === 'string') return cell.trim();
-  if (cell instanceof Date) return cell.toISOString();
-  return String(cell);
-}
-
-export async function runImport<K extends string, R>(
-  path: string,
-  spec: ImportKind<K, R>,
-  options: ImportOptions,
-): Promise<ImportReport> {
-  const table = await openTable(path, options.onProgress);
-  const batchSize = options.batchSize ?? 500;
-  const tally = new RefusalTally();
+/**
+ * Imports the file at `path`: checked on a worker thread as `task` says,
+ * written here by `writer`. A file that could not be read to the end (the
+ * reading thread failed) throws an `import_invalid` error, with nothing written.
+ */
+export async function runImport(path: string, task: CheckTask, writer: ImportWriter, options: ImportOptions): Promise<ImportReport> {
   const report: ImportReport = {
-    kind: spec.kind,
-    format: table.format,
-    encoding: table.encoding,
+    kind: task.kind,
+    format: 'csv',
+    encoding: null,
     rowsRead: 0,
     taken: 0,
     written: 0,
@@ -77,71 +63,46 @@ export async function runImport<K extends string, R>(
     casesClosed: 0,
     committed: false,
   };
-  let lastLine = 0;
+  // Started before the transaction: the thread's start overlaps waiting for the write lock.
+  const thread = CheckThread.start(path, task, { batchSize: options.batchSize ?? 500, heapMb: options.readerHeapMb, onProgress: options.onProgress });
+  let summary: CheckSummary | null = null;
   try {
     await options.db.transaction().execute(async (trx) => {
-      await spec.begin?.(trx);
-      let columns: ColumnMap<K> | null = null;
-      let batch: R[] = [];
-      let accepted = 0;
-      const view = { line: 0, cells: [] as Cell[] };
-      const row: RowView<K> = {
-        get line() {
-          return view.line;
-        },
-        get: (key) => {
-          const c = columns![key];
-          return c ? (view.cells[c.index] ?? null) : null;
-        },
-        ref: (key) => {
-          const c = columns![key];
-          return { line: view.line, column: c ? `${columnLetter(c.index)}（${c.header}）` : key };
-        },
-      };
-      for await (const rows of table.rows()) {
-        for (const r of rows as TableRow[]) {
-          lastLine = r.line;
-          if (!columns) {
-            const mapped = mapColumns(r.cells, spec.columns);
-            if (mapped.missing.length) {
-              report.missingColumns = mapped.missing.map((m) => m.names.join('/'));
-              throw new Rollback();
-            }
-            columns = mapped.columns;
-            continue;
-          }
-          report.rowsRead++;
-          view.line = r.line;
-          view.cells = r.cells;
-          const rec = spec.check(row, tally);
-          if (rec === null || tally.total > 0) continue; // after a refusal, only check the rest
-          accepted++;
-          batch.push(rec);
-          if (batch.length >= batchSize) {
-            report.written += await spec.write(trx, batch);
-            batch = [];
-          }
+      await writer.begin?.(trx);
+      for (let m = await thread.next(); ; m = await thread.next()) {
+        if (m.type === 'done') {
+          summary = m.summary;
+          // Its memory (the duplicate check above all) is not needed for the merge.
+          await thread.stop();
+          break;
         }
+        report.written += await writer.write(trx, m.values, m.rows);
       }
-      if (!columns) {
-        report.missingColumns = spec.columns.filter((c) => c.required).map((c) => c.names.join('/'));
-        throw new Rollback();
-      }
-      if (tally.total > 0) throw new Rollback();
-      if (batch.length) report.written += await spec.write(trx, batch);
-      if (spec.merge) report.written += await spec.merge(trx);
-      report.casesClosed = await spec.finish(trx);
-      report.taken = accepted;
+      const s: CheckSummary = summary;
+      if (s.missingColumns.length || s.unreadableAt !== null || s.refused > 0) throw new Rollback();
+      if (writer.merge) report.written += await writer.merge(trx);
+      report.casesClosed = await writer.finish(trx);
+      report.taken = s.accepted;
     });
     report.committed = true;
   } catch (e) {
-    if (e instanceof EncodingError) report.unreadableAt = lastLine + 1;
-    else if (!(e instanceof Rollback)) throw e;
+    if (!(e instanceof Rollback)) throw e;
     report.taken = 0;
     report.written = 0;
     report.casesClosed = 0;
+  } finally {
+    // Stops the checking thread if the writes failed first.
+    await thread.stop();
   }
-  report.refused = tally.total;
-  report.reasons = tally.groups();
+  const s = summary as CheckSummary | null;
+  if (s) {
+    report.format = s.format;
+    report.encoding = s.encoding;
+    report.rowsRead = s.rowsRead;
+    report.refused = s.refused;
+    report.reasons = s.reasons;
+    report.missingColumns = s.missingColumns;
+    report.unreadableAt = s.unreadableAt;
+  }
   return report;
 }

@@ -6,18 +6,21 @@
 import { sql, type CompiledQuery, type Kysely } from 'kysely';
 import type { ContributorKind, Database } from '../db/schema.ts';
 
-/** A roster row ready to store (the ID only as hash and masked form). */
-export interface RosterPerson {
-  idHash: string;
-  idMasked: string;
-  name: string;
-  phone: string | null;
-  areaId: number;
-  kind: ContributorKind;
-  employer: string | null;
-  cadreMemberId: number | null;
-  cadreText: string | null;
-}
+/**
+ * A roster row ready to stage, as the flat values an import binds (the ID
+ * only as hash and masked form): the staging table's columns in order.
+ */
+export type RosterStageValues = [
+  idHash: string,
+  idMasked: string,
+  name: string,
+  phone: string | null,
+  areaId: number,
+  kind: ContributorKind,
+  employer: string | null,
+  cadreMemberId: number | null,
+  cadreText: string | null,
+];
 
 /** One month's contribution of a person. */
 export interface ContributionRow {
@@ -55,11 +58,13 @@ function template(db: Kysely<Database>, key: string, build: () => CompiledQuery,
 }
 
 /**
- * The roster's staging table: a TEMP table without indexes, so a million
+ * The roster's staging tables: TEMP tables without indexes, so a million
  * rows go in at append speed. Filling `lapse_person`'s unique ID-hash index
  * in random order (a keyed hash is random by design) costs a page lookup and
  * often a page split per row once the index outgrows the page cache; merged
- * from here in hash order, the index is filled left to right.
+ * from here in hash order, the index is filled left to right. The rows are
+ * staged in parts by the hash's first character, so each part is sorted in
+ * memory: one sort of the whole roster would spill to temporary files.
  */
 interface RosterStageTable {
   id_hash: string;
@@ -73,102 +78,120 @@ interface RosterStageTable {
   cadre_text: string | null;
 }
 
-type StageDb = Kysely<Database & { lapse_roster_stage: RosterStageTable }>;
+type StageTables = Record<`lapse_roster_stage_${number}`, RosterStageTable>;
 
 const STAGE_COLUMNS = 9;
 
-/** Creates the roster's staging table; call inside the import's transaction (it is dropped by `mergeRosterStage`, or by the rollback). */
-export async function createRosterStage(db: Kysely<Database>): Promise<void> {
-  await db.schema
-    .createTable('lapse_roster_stage')
-    .temporary()
-    .addColumn('id_hash', 'text', (c) => c.notNull())
-    .addColumn('id_masked', 'text', (c) => c.notNull())
-    .addColumn('name', 'text', (c) => c.notNull())
-    .addColumn('phone', 'text')
-    .addColumn('area_id', 'integer', (c) => c.notNull())
-    .addColumn('kind', 'text', (c) => c.notNull())
-    .addColumn('employer', 'text')
-    .addColumn('cadre_member_id', 'integer')
-    .addColumn('cadre_text', 'text')
-    .execute();
+/** How many staging tables a roster import fills. */
+export const ROSTER_STAGE_PARTS = 16;
+
+// Base64url characters in byte order, so that parts in order hold hashes in order.
+const PART_OF_CHAR = new Int8Array(128).fill(-1);
+for (const [i, c] of [...'-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz'].entries()) {
+  PART_OF_CHAR[c.charCodeAt(0)] = Math.floor((i * ROSTER_STAGE_PARTS) / 64);
 }
 
-/** Adds roster rows to the staging table (one statement compiled per batch size). */
-export async function stageRoster(db: Kysely<Database>, rows: RosterPerson[]): Promise<void> {
-  const stage = db.withTables<{ lapse_roster_stage: RosterStageTable }>() as StageDb;
+/** The staging part (0 to `ROSTER_STAGE_PARTS` − 1) of an ID hash: parts in order hold hashes in order. */
+export function rosterStagePart(idHash: string): number {
+  const part = PART_OF_CHAR[idHash.charCodeAt(0) & 127]!;
+  if (part < 0) throw new Error('rosterStagePart: not a base64url hash');
+  return part;
+}
+
+function stageTable(part: number): `lapse_roster_stage_${number}` {
+  return `lapse_roster_stage_${part}`;
+}
+
+/** Creates the roster's staging tables; call inside the import's transaction (they are dropped by `mergeRosterStage`, or by the rollback). */
+export async function createRosterStage(db: Kysely<Database>): Promise<void> {
+  for (let part = 0; part < ROSTER_STAGE_PARTS; part++) {
+    await db.schema
+      .createTable(stageTable(part))
+      .temporary()
+      .addColumn('id_hash', 'text', (c) => c.notNull())
+      .addColumn('id_masked', 'text', (c) => c.notNull())
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('phone', 'text')
+      .addColumn('area_id', 'integer', (c) => c.notNull())
+      .addColumn('kind', 'text', (c) => c.notNull())
+      .addColumn('employer', 'text')
+      .addColumn('cadre_member_id', 'integer')
+      .addColumn('cadre_text', 'text')
+      .execute();
+  }
+}
+
+/**
+ * Adds roster rows to a staging part (one statement compiled per part and
+ * row count): `values` holds `rows` rows of `RosterStageValues`, one after
+ * another, all of that part.
+ */
+export async function stageRoster(db: Kysely<Database>, part: number, values: unknown[], rows: number): Promise<void> {
+  if (values.length !== rows * STAGE_COLUMNS) throw new Error(`stageRoster: ${values.length} values for ${rows} rows`);
+  const stage = db.withTables<StageTables>();
   const dummy: RosterStageTable = { id_hash: '', id_masked: '', name: '', phone: '', area_id: 0, kind: 'employer', employer: '', cadre_member_id: 0, cadre_text: '' };
   const q = template(
     db,
-    `roster-stage:${rows.length}`,
-    () => stage.insertInto('lapse_roster_stage').values(Array<RosterStageTable>(rows.length).fill(dummy)).compile(),
-    rows.length * STAGE_COLUMNS,
+    `roster-stage:${part}:${rows}`,
+    () => stage.insertInto(stageTable(part)).values(Array<RosterStageTable>(rows).fill(dummy)).compile(),
+    values.length,
   );
-  const params: unknown[] = new Array(rows.length * STAGE_COLUMNS);
-  let i = 0;
-  for (const r of rows) {
-    params[i++] = r.idHash;
-    params[i++] = r.idMasked;
-    params[i++] = r.name;
-    params[i++] = r.phone;
-    params[i++] = r.areaId;
-    params[i++] = r.kind;
-    params[i++] = r.employer;
-    params[i++] = r.cadreMemberId;
-    params[i++] = r.cadreText;
-  }
-  await db.executeQuery({ ...q, parameters: params });
+  await db.executeQuery({ ...q, parameters: values });
 }
 
 /**
  * Inserts or updates the staged roster rows by ID hash, in hash order, and
- * drops the staging table; returns how many rows added or changed something.
+ * drops the staging tables; returns how many rows added or changed something.
  * The stage holds each hash once (the import refuses duplicates).
  */
 export async function mergeRosterStage(db: Kysely<Database>, now: Date): Promise<number> {
-  const stage = db.withTables<{ lapse_roster_stage: RosterStageTable }>() as StageDb;
+  const stage = db.withTables<StageTables>();
   const at = now.toISOString();
-  const result = await stage
-    .insertInto('lapse_person')
-    .columns(['id_hash', 'id_masked', 'name', 'phone', 'area_id', 'kind', 'employer', 'cadre_member_id', 'cadre_text', 'created_at', 'updated_at'])
-    .expression((eb) =>
-      eb
-        .selectFrom('lapse_roster_stage')
-        .select(['id_hash', 'id_masked', 'name', 'phone', 'area_id', 'kind', 'employer', 'cadre_member_id', 'cadre_text'])
-        .select([sql.val(at).as('created_at'), sql.val(at).as('updated_at')])
-        // SQLite: a WHERE before an upsert's ON CONFLICT keeps it from being read as a join's ON.
-        .where(sql<boolean>`true`)
-        .orderBy('id_hash'),
-    )
-    .onConflict((oc) =>
-      oc
-        .column('id_hash')
-        .doUpdateSet((eb) => ({
-          name: eb.ref('excluded.name'),
-          phone: eb.ref('excluded.phone'),
-          area_id: eb.ref('excluded.area_id'),
-          kind: eb.ref('excluded.kind'),
-          employer: eb.ref('excluded.employer'),
-          cadre_member_id: eb.ref('excluded.cadre_member_id'),
-          cadre_text: eb.ref('excluded.cadre_text'),
-          updated_at: eb.ref('excluded.updated_at'),
-        }))
-        // Only a real change is written: re-importing a file changes nothing.
-        .where((eb) =>
-          eb.or([
-            eb('lapse_person.name', 'is distinct from', eb.ref('excluded.name')),
-            eb('lapse_person.phone', 'is distinct from', eb.ref('excluded.phone')),
-            eb('lapse_person.area_id', 'is distinct from', eb.ref('excluded.area_id')),
-            eb('lapse_person.kind', 'is distinct from', eb.ref('excluded.kind')),
-            eb('lapse_person.employer', 'is distinct from', eb.ref('excluded.employer')),
-            eb('lapse_person.cadre_member_id', 'is distinct from', eb.ref('excluded.cadre_member_id')),
-            eb('lapse_person.cadre_text', 'is distinct from', eb.ref('excluded.cadre_text')),
-          ]),
-        ),
-    )
-    .executeTakeFirst();
-  await db.schema.dropTable('lapse_roster_stage').execute();
-  return Number(result.numInsertedOrUpdatedRows ?? 0n);
+  let changed = 0;
+  for (let part = 0; part < ROSTER_STAGE_PARTS; part++) {
+    const result = await stage
+      .insertInto('lapse_person')
+      .columns(['id_hash', 'id_masked', 'name', 'phone', 'area_id', 'kind', 'employer', 'cadre_member_id', 'cadre_text', 'created_at', 'updated_at'])
+      .expression((eb) =>
+        eb
+          .selectFrom(stageTable(part))
+          .select(['id_hash', 'id_masked', 'name', 'phone', 'area_id', 'kind', 'employer', 'cadre_member_id', 'cadre_text'])
+          .select([sql.val(at).as('created_at'), sql.val(at).as('updated_at')])
+          // SQLite: a WHERE before an upsert's ON CONFLICT keeps it from being read as a join's ON.
+          .where(sql<boolean>`true`)
+          .orderBy('id_hash'),
+      )
+      .onConflict((oc) =>
+        oc
+          .column('id_hash')
+          .doUpdateSet((eb) => ({
+            name: eb.ref('excluded.name'),
+            phone: eb.ref('excluded.phone'),
+            area_id: eb.ref('excluded.area_id'),
+            kind: eb.ref('excluded.kind'),
+            employer: eb.ref('excluded.employer'),
+            cadre_member_id: eb.ref('excluded.cadre_member_id'),
+            cadre_text: eb.ref('excluded.cadre_text'),
+            updated_at: eb.ref('excluded.updated_at'),
+          }))
+          // Only a real change is written: re-importing a file changes nothing.
+          .where((eb) =>
+            eb.or([
+              eb('lapse_person.name', 'is distinct from', eb.ref('excluded.name')),
+              eb('lapse_person.phone', 'is distinct from', eb.ref('excluded.phone')),
+              eb('lapse_person.area_id', 'is distinct from', eb.ref('excluded.area_id')),
+              eb('lapse_person.kind', 'is distinct from', eb.ref('excluded.kind')),
+              eb('lapse_person.employer', 'is distinct from', eb.ref('excluded.employer')),
+              eb('lapse_person.cadre_member_id', 'is distinct from', eb.ref('excluded.cadre_member_id')),
+              eb('lapse_person.cadre_text', 'is distinct from', eb.ref('excluded.cadre_text')),
+            ]),
+          ),
+      )
+      .executeTakeFirst();
+    changed += Number(result.numInsertedOrUpdatedRows ?? 0n);
+    await db.schema.dropTable(stageTable(part)).execute();
+  }
+  return changed;
 }
 
 /** The person ids of ID hashes, creating bare persons (not on the roster) for unknown ones. */

@@ -1,12 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openTestApp, type TestApp } from '../helpers/app.ts';
-import { badCheckDigit, CONTRIBUTION_HEADER, rosterRows, testId, writeCsv, writeXlsx, type Rows } from '../helpers/lapse-files.ts';
+import { badCheckDigit, CONTRIBUTION_HEADER, csvText, rosterRows, testId, writeCsv, writeXlsx, type Rows } from '../helpers/lapse-files.ts';
 import { importRoster } from '../../src/import/import-roster.ts';
 import { importContributions } from '../../src/import/import-contributions.ts';
 import { piiHasher } from '../../src/domain/pii-hash.ts';
 import { cliImport } from '../../src/import/cli-import.ts';
+import { ImportStopped } from '../../src/import/check-thread.ts';
 import { loadConfig } from '../../src/config.ts';
 import { testDatabaseUrl, testDialect } from '../helpers/database.ts';
 import { memoryLogger } from '../../src/core/logger.ts';
@@ -92,6 +93,55 @@ describe('roster import', () => {
     expect(text).toContain('第 5 行 B（身份证号）列');
     expect(text).toContain('整份未导入');
     expect(text).not.toMatch(/\d{17}[\dX]/);
+  });
+
+  it('refuses a bad line that comes after rows were already written, and changes nothing', async () => {
+    const app = await appWithTownships();
+    const before = await snapshot(app);
+    // Batches of 7 rows, at most a few read ahead: dozens of batches are staged before line 290 is read.
+    const rows = rosterRows(300, ['城南街道', '城北街道']);
+    rows[289]![2] = '不存在镇';
+    const file = join(app.dir, 'late.csv');
+    writeCsv(file, rows);
+    const report = await importRoster(file, options(app));
+    expect(report).toMatchObject({ rowsRead: 300, taken: 0, written: 0, refused: 1, committed: false });
+    expect(report.reasons).toEqual([{ reason: 'township_unknown', count: 1, first: [{ line: 290, column: 'C（乡镇）' }] }]);
+    expect(await snapshot(app)).toEqual(before);
+    // Nothing staged is left behind: the same connection imports the corrected file.
+    rows[289]![2] = '青山镇';
+    writeCsv(file, rows);
+    expect(await importRoster(file, options(app))).toMatchObject({ taken: 300, written: 300, committed: true });
+  });
+
+  it('writes nothing when the reading thread fails mid-file, and says why', async () => {
+    const app = await appWithTownships();
+    const good = join(app.dir, 'good.csv');
+    writeCsv(good, rosterRows(10, ['城南街道']));
+    expect((await importRoster(good, options(app))).committed).toBe(true);
+    const before = await snapshot(app);
+    // 200 good rows, then a quote never closed: the rest of the file (40 MB) becomes one cell,
+    // more than the reading thread's capped heap holds.
+    const rows = rosterRows(200, ['城北街道']);
+    const file = join(app.dir, 'unclosed.csv');
+    writeFileSync(file, `${csvText(rows)}"未闭合,${'x'.repeat(1 << 20)}\n`.repeat(1) + `${'y'.repeat(1 << 20)}\n`.repeat(40));
+    let rowsSeen = 0;
+    const failed = importRoster(file, { ...options(app), readerHeapMb: 16, onProgress: (p) => (rowsSeen = p.rows) });
+    await expect(failed).rejects.toThrow(ImportStopped);
+    await expect(failed).rejects.toThrow('could not be read to the end');
+    expect(rowsSeen).toBeGreaterThanOrEqual(200);
+    expect(await snapshot(app)).toEqual(before);
+  });
+
+  it('fails with what the progress callback threw, writing nothing', async () => {
+    const app = await appWithTownships();
+    const before = await snapshot(app);
+    const file = join(app.dir, 'r.csv');
+    writeCsv(file, rosterRows(50, ['城南街道']));
+    const onProgress = () => {
+      throw new Error('terminal gone');
+    };
+    await expect(importRoster(file, { ...options(app), onProgress })).rejects.toThrow('terminal gone');
+    expect(await snapshot(app)).toEqual(before);
   });
 
   it('re-importing the same file changes nothing', async () => {
@@ -193,6 +243,42 @@ describe('contributions import', () => {
 });
 
 describe('npm run cli -- import', () => {
+  it('says so when a workbook cannot be read to the end, writes nothing, and exits 1', async () => {
+    const app = await appWithTownships();
+    const before = await snapshot(app);
+    const whole = join(app.dir, 'whole.xlsx');
+    await writeXlsx(whole, rosterRows(3000, ['城南街道']));
+    const bytes = readFileSync(whole);
+    const url = await testDatabaseUrl(app.dir);
+    const config = loadConfig({ DATABASE_URL: url, ENROLLBOT_DEMO: '0', ENROLLBOT_PII_KEY: 'k'.repeat(64) });
+    // Cut at several places: exceljs fails on some and just stops on others; both must end the same way.
+    for (const cut of [0.3, 0.7]) {
+      const file = join(app.dir, `cut-${cut}.xlsx`);
+      writeFileSync(file, bytes.subarray(0, Math.floor(bytes.length * cut)));
+      let out = '';
+      const io = { out: { write: (s: string) => (out += s) }, progress: { write: () => true, isTTY: false }, now: () => NOW };
+      const r = await cliImport(['roster', file], config, memoryLogger(), io);
+      expect(r.code, String(cut)).toBe(1);
+      expect(out).toContain('文件没能读完');
+      expect(out).toContain('整份未导入');
+    }
+    expect(await snapshot(app)).toEqual(before);
+  });
+
+  it('draws a progress bar on a terminal and clears it before the report', async () => {
+    const app = await appWithTownships();
+    const file = join(app.dir, 'roster.csv');
+    writeCsv(file, rosterRows(50, ['城南街道']));
+    const config = loadConfig({ DATABASE_URL: await testDatabaseUrl(app.dir), ENROLLBOT_DEMO: '0', ENROLLBOT_PII_KEY: 'k'.repeat(64) });
+    let bar = '';
+    let out = '';
+    const io = { out: { write: (s: string) => (out += s) }, progress: { write: (s: string) => (bar += s), isTTY: true }, now: () => NOW };
+    expect((await cliImport(['roster', file], config, memoryLogger(), io)).code).toBe(0);
+    expect(bar).toMatch(/\[#+\.*\] +\d+%  \d+ rows/);
+    expect(bar.endsWith('\r\x1b[K')).toBe(true);
+    expect(out).toContain('读取 50 行，接收 50 行');
+  });
+
   it(
     testDialect === 'sqlite'
       ? 'generates the PII key beside the database once, says so, and prints a report'

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeDir, openTestApp, type TestApp } from '../helpers/app.ts';
 import { testDialect } from '../helpers/database.ts';
+import { rosterRows, writeCsv } from '../helpers/lapse-files.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 
@@ -46,6 +47,17 @@ describe('operations CLI', () => {
     expect(bad.code).toBe(2);
     expect(bad.err).toContain('must end in .csv or .xlsx');
     expect(existsSync(join(dir, 'board.pdf'))).toBe(false);
+  });
+
+  it('imports a roster in a real process, its reading thread included', async () => {
+    const file = join(dir, 'roster.csv');
+    writeCsv(file, rosterRows(40, ['甲镇']));
+    const env = { DATABASE_URL: app.databaseUrl, ENROLLBOT_PII_KEY: 'k'.repeat(64), LOG_LEVEL: 'silent' };
+    const r = await cli(['import', 'roster', file], env);
+    expect(r).toMatchObject({ code: 0, err: '' });
+    expect(r.out).toContain('读取 40 行，接收 40 行（新增或变更 40 行），拒收 0 行。');
+    const people = await app.database.db.selectFrom('lapse_person').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    expect(Number(people.n)).toBe(40);
   });
 
   it(testDialect === 'sqlite' ? 'backs up the running database' : 'points at pg_dump for a PostgreSQL database', async () => {

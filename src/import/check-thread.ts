@@ -1,0 +1,165 @@
+/**
+ * Running an import's reading and checking on a worker thread, so that
+ * decoding, CSV parsing and the row checks (a third of a large import's
+ * time) run beside the database writes instead of before each of them.
+ */
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { EnrollbotError } from '../core/errors.ts';
+import { redact } from '../domain/mask.ts';
+import type { CheckSummary } from './check-table.ts';
+import type { ContributionCheckContext } from './contribution-check.ts';
+import type { RosterCheckContext } from './roster-check.ts';
+import type { TableProgress } from './table-source.ts';
+
+/** Which checks, and what they need: everything in it is copied to the thread. */
+export type CheckTask = { kind: 'roster'; context: RosterCheckContext } | { kind: 'contributions'; context: ContributionCheckContext };
+
+/** What the checking thread is asked to do. */
+export type CheckJob = CheckTask & {
+  path: string;
+  /** Accepted rows per batch. */
+  batchSize: number;
+  /** How many batches it may read ahead of the writes. */
+  batchesAhead: number;
+};
+
+/** Accepted rows, `rows` of them as flat values (the checker's row layout). */
+export interface CheckedBatch {
+  type: 'batch';
+  values: unknown[];
+  rows: number;
+}
+
+/** The checking thread's last word: the whole file was checked. */
+export interface CheckDone {
+  type: 'done';
+  summary: CheckSummary;
+}
+
+/** What the checking thread posts back. */
+export type CheckMessage = CheckedBatch | CheckDone | { type: 'progress'; progress: TableProgress } | { type: 'failed'; error: string };
+
+/** How many batches the checking thread may read ahead of the writes: memory stays a few batches. */
+const BATCHES_AHEAD = 4;
+
+/**
+ * Node 20 does not run a worker's TypeScript entry through the parent's tsx
+ * loader (not even with `--import tsx` in its `execArgv`), under `npm run cli`
+ * and vitest alike: the thread registers tsx itself, then loads its entry.
+ * tsx's CommonJS hook, not its ESM one: that one starts one more thread (a
+ * V8 heap of its own) for its hooks and takes twice as long to start.
+ */
+function workerSource(): string {
+  const tsx = fileURLToPath(import.meta.resolve('tsx/cjs/api'));
+  const entry = fileURLToPath(new URL('./check-worker.ts', import.meta.url));
+  return `require(${JSON.stringify(tsx)}).register(); require(${JSON.stringify(entry)});`;
+}
+
+/**
+ * The checking thread's young generation: its garbage is short-lived (cells,
+ * batches on their way out), so a small one costs little time and keeps the
+ * import's peak memory down.
+ */
+const YOUNG_GENERATION_MB = 8;
+
+/** The file could not be read to the end: the checking thread failed or stopped. Nothing was written. */
+export class ImportStopped extends EnrollbotError {
+  /** What stopped it, personal data redacted. */
+  readonly detail: string;
+  constructor(detail: string) {
+    super('import_invalid', `the file could not be read to the end (${redact(detail)})`);
+    this.name = 'ImportStopped';
+    this.detail = redact(detail);
+  }
+}
+
+/**
+ * Checking a file on a worker thread, started at once: the thread reads on
+ * while batches are written, up to `BATCHES_AHEAD` of them. Take batches with
+ * `next` until it gives the summary; `stop` the thread however that ends.
+ */
+export class CheckThread {
+  private readonly queue: CheckMessage[] = [];
+  /** Why `next` must throw once the batches before are taken: the thread failed or stopped. */
+  private failure: ImportStopped | null = null;
+  /** What the progress callback threw: `next` throws it at once. */
+  private progressError: { error: unknown } | null = null;
+  private wake: (() => void) | null = null;
+  /** A batch was handed out and the thread was not yet told it is written. */
+  private owed = false;
+
+  private constructor(private readonly worker: Worker) {}
+
+  /**
+   * Starts checking the file at `path` as `task` says, in batches of
+   * `batchSize` rows; `heapMb` caps the thread's heap (V8's default when absent).
+   */
+  static start(
+    path: string,
+    task: CheckTask,
+    options: { batchSize: number; heapMb?: number; onProgress?: (p: TableProgress) => void },
+  ): CheckThread {
+    const { batchSize, heapMb, onProgress } = options;
+    const workerData: CheckJob = { ...task, path, batchSize, batchesAhead: BATCHES_AHEAD };
+    const resourceLimits = { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB, ...(heapMb ? { maxOldGenerationSizeMb: heapMb } : {}) };
+    const thread = new CheckThread(new Worker(workerSource(), { eval: true, workerData, resourceLimits }));
+    const notify = () => {
+      thread.wake?.();
+      thread.wake = null;
+    };
+    thread.worker.on('message', (m: CheckMessage) => {
+      if (m.type === 'progress') {
+        // Thrown here it would be uncaught (this is an event handler): the import fails with it instead.
+        try {
+          onProgress?.(m.progress);
+        } catch (error) {
+          thread.progressError ??= { error };
+          notify();
+        }
+      } else {
+        thread.queue.push(m);
+        notify();
+      }
+    });
+    thread.worker.on('error', (e) => {
+      thread.failure ??= new ImportStopped(e instanceof Error ? e.message : String(e));
+      notify();
+    });
+    thread.worker.on('exit', () => {
+      thread.failure ??= new ImportStopped('the reading thread stopped before the end of the file');
+      notify();
+    });
+    return thread;
+  }
+
+  /**
+   * The next batch of accepted rows, or the summary once the whole file was
+   * checked. Asking again says the batch before was written. Throws
+   * `ImportStopped` when the thread failed or stopped, or what the progress
+   * callback threw.
+   */
+  async next(): Promise<CheckedBatch | CheckDone> {
+    if (this.owed) {
+      this.owed = false;
+      this.worker.postMessage(1);
+    }
+    for (;;) {
+      if (this.progressError) throw this.progressError.error;
+      const m = this.queue.shift();
+      if (m?.type === 'failed') throw new ImportStopped(m.error);
+      if (m?.type === 'batch') {
+        this.owed = true;
+        return m;
+      }
+      if (m?.type === 'done') return m;
+      if (this.failure) throw this.failure;
+      await new Promise<void>((r) => (this.wake = r));
+    }
+  }
+
+  /** Stops the thread (at once, if it is still reading). */
+  async stop(): Promise<void> {
+    await this.worker.terminate();
+  }
+}

@@ -1,0 +1,117 @@
+/** Checking roster rows (and the ID cells every import has): pure, so it runs in the import's checking thread. */
+import type { ContributorKind } from '../db/schema.ts';
+import { parseIdNumber, type IdNumberProblem } from '../domain/id-number.ts';
+import { maskIdNumber } from '../domain/mask.ts';
+import { cellText, type RowChecker, type RowView } from './check-table.ts';
+import { ROSTER_COLUMNS, type RosterColumn } from './columns.ts';
+import { IdNumberSet } from './id-set.ts';
+import type { RefusalReason, RefusalTally } from './report.ts';
+import type { Cell } from './table-source.ts';
+
+// A Map, not an object: a cell reading `constructor` must not pass as a kind.
+const KINDS = new Map<string, ContributorKind>(Object.entries({
+  单位: 'employer',
+  单位职工: 'employer',
+  单位缴费: 'employer',
+  职工: 'employer',
+  employer: 'employer',
+  灵活就业: 'flexible',
+  灵活就业人员: 'flexible',
+  个人: 'flexible',
+  flexible: 'flexible',
+}) as [string, ContributorKind][]);
+
+const ID_REASONS: Record<IdNumberProblem, RefusalReason> = {
+  empty: 'id_empty',
+  number_format: 'id_number_format',
+  format: 'id_format',
+  birth_date: 'id_birth_date',
+  check_digit: 'id_check_digit',
+};
+
+const ID_SHAPE = /^[1-9]\d{16}[\dX]$/;
+
+/** Checks an ID cell: a number stored by a spreadsheet is refused even when its digits are right. */
+export function checkIdCell(cell: Cell, today: string): { ok: true; id: string } | { ok: false; reason: RefusalReason } {
+  if (typeof cell === 'number') return { ok: false, reason: 'id_number_format' };
+  if (typeof cell === 'string' && ID_SHAPE.test(cell)) {
+    // The common case, a clean ID as text: skip the unwrapping below.
+    const r = parseIdNumber(cell, today);
+    return r.ok ? r : { ok: false, reason: ID_REASONS[r.problem] };
+  }
+  // Exports keep long numbers as text with ="…" or a leading apostrophe: both are text, not numbers.
+  const text = cellText(cell).replace(/^=\s*"(.*)"$/, '$1').replace(/^'/, '');
+  const r = parseIdNumber(text, today);
+  return r.ok ? r : { ok: false, reason: ID_REASONS[r.problem] };
+}
+
+const PHONE = /^\d{7,12}$/;
+
+/** Phone as digits (a landline keeps its area code); null when absent. */
+export function normalizePhone(text: string): string | null | false {
+  if (PHONE.test(text)) return text; // already clean: most rows
+  const t = text.normalize('NFKC').replace(/[\s\-()（）]/g, '').replace(/^\+?86(?=1\d{10}$)/, '');
+  if (!t) return null;
+  return /^\d{7,12}$/.test(t) ? t : false;
+}
+
+/** What checking a roster needs from the importing thread (all of it can be copied to another thread). */
+export interface RosterCheckContext {
+  /** The business date (birth dates after it are refused). */
+  today: string;
+  /** Townships by name (`null`: the name is ambiguous). */
+  townships: [string, number | null][];
+  /** The file's size in bytes, to size the duplicate check up front (0 when unknown). */
+  fileBytes: number;
+}
+
+/** Values per accepted roster row: the staging table's columns, in order. */
+export const ROSTER_ROW_WIDTH = 9;
+
+/**
+ * The roster's checks. An accepted row adds its `RosterStageValues`, except
+ * that the ID number stands where its hash goes and the cadre's member id is
+ * left null: the importing thread hashes the ID (a third of the work here,
+ * which leaves the two threads about as busy) and looks cadres up.
+ */
+export function rosterChecker(ctx: RosterCheckContext): RowChecker<RosterColumn> {
+  const townships = new Map(ctx.townships);
+  // A roster row takes about 100 bytes of CSV: size the duplicate check for the file up front.
+  const seen = new IdNumberSet(Math.ceil(ctx.fileBytes / 100));
+  const refuse = (tally: RefusalTally, row: RowView<RosterColumn>, reason: RefusalReason, col: RosterColumn) => tally.add(reason, row.ref(col));
+  return {
+    columns: ROSTER_COLUMNS,
+    check(row, tally, out) {
+      // No closure per row: a million rows would make a million.
+      const before = tally.total;
+      const id = checkIdCell(row.get('id_number'), ctx.today);
+      if (!id.ok) refuse(tally, row, id.reason, 'id_number');
+      else if (!seen.add(id.id)) refuse(tally, row, 'id_duplicate', 'id_number');
+      const name = cellText(row.get('name'));
+      if (!name) refuse(tally, row, 'name_missing', 'name');
+      const townshipName = cellText(row.get('township'));
+      const areaId = townships.get(townshipName);
+      if (!townshipName) refuse(tally, row, 'township_missing', 'township');
+      else if (areaId === undefined) refuse(tally, row, 'township_unknown', 'township');
+      else if (areaId === null) refuse(tally, row, 'township_ambiguous', 'township');
+      const kind = KINDS.get(cellText(row.get('kind')).toLowerCase());
+      if (!kind) refuse(tally, row, 'kind_invalid', 'kind');
+      const phone = normalizePhone(cellText(row.get('phone')));
+      if (phone === false) refuse(tally, row, 'phone_invalid', 'phone');
+      if (tally.total !== before || !id.ok) return false;
+      // The staging table's columns in order (`RosterStageValues`), pushed one by one: no array per row.
+      out.push(
+        id.id,
+        maskIdNumber(id.id),
+        name,
+        phone || null,
+        areaId!,
+        kind!,
+        cellText(row.get('employer')) || null,
+        null,
+        cellText(row.get('cadre')) || null,
+      );
+      return true;
+    },
+  };
+}
