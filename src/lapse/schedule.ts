@@ -11,16 +11,22 @@ import type { Catalogue } from '../i18n/index.ts';
 import type { Logger } from '../core/logger.ts';
 import { businessDate } from '../domain/calendar.ts';
 import { lockJob } from '../db/job-lock.ts';
+import { hasContributions } from '../store/lapse-people.ts';
 import { addMonths } from '../domain/months.ts';
-import { monthlyScanInstant, reminderDue } from '../domain/workdays.ts';
+import { isReminderTime, monthlyScanInstant, reminderDue } from '../domain/workdays.ts';
 import { getSetting, putSetting } from '../store/settings.ts';
 import { enqueueLapseReminders } from './reminders.ts';
 import { scanAndRemind } from './run-scan.ts';
 
-/** The month the monthly scan should screen now, or null when none is due. */
+/**
+ * The month the monthly scan should screen now, or null when none is due. A
+ * scan missed on its day (the bot was down) is made on the next working day
+ * within reminder hours, never at night: its digests go out at once.
+ */
 export function monthlyScanDue(now: Date, timeZone: string, lastScannedMonth: string | null): string | null {
   const month = businessDate(now, timeZone).slice(0, 7);
   if (now.getTime() < monthlyScanInstant(month, timeZone).getTime()) return null;
+  if (!isReminderTime(now, timeZone)) return null;
   const target = addMonths(month, -1);
   return lastScannedMonth !== null && lastScannedMonth >= target ? null : target;
 }
@@ -48,7 +54,9 @@ export async function lapseTick(deps: LapseScheduleDeps): Promise<{ scanned: str
     await lockJob(tx, 'lapse');
     const lastScan = (await getSetting(tx, LAST_SCAN)) ?? null;
     const month = monthlyScanDue(now, deps.timeZone, lastScan);
-    if (month) {
+    // Before the first contributions import there is nothing to screen: the
+    // month stays due, so the first import is screened at the next tick.
+    if (month && (await hasContributions(tx))) {
       const r = await scanAndRemind(tx, { month, now, t: deps.t, key: `scan:${month}` });
       await putSetting(tx, LAST_SCAN, month);
       await putSetting(tx, LAST_REMINDER, now.toISOString());

@@ -264,3 +264,8 @@ export async function findCadre(db: Kysely<Database>, text: string): Promise<num
   const byName = await db.selectFrom('member').select('id').where('name', '=', text).limit(2).execute();
   return byName.length === 1 ? byName[0]!.id : null;
 }
+
+/** Whether any contribution was imported yet: with none, there is nothing to screen. */
+export async function hasContributions(db: Kysely<Database>): Promise<boolean> {
+  return (await db.selectFrom('lapse_contribution').select('person_id').limit(1).executeTakeFirst()) !== undefined;
+}

@@ -9,6 +9,7 @@ import { importContributions } from '../../src/import/import-contributions.ts';
 import { piiHasher } from '../../src/domain/pii-hash.ts';
 import { lapseTick, monthlyScanDue, scheduleLapse } from '../../src/lapse/schedule.ts';
 import { catalogue } from '../../src/i18n/index.ts';
+import { getSetting } from '../../src/store/settings.ts';
 
 const Z = 'Asia/Shanghai';
 
@@ -18,7 +19,10 @@ describe('monthlyScanDue', () => {
     ['2026-12-07T01:00:00Z', null, '2026-11'],
     ['2026-12-07T01:00:00Z', '2026-11', null], // done already
     ['2026-12-05T02:00:00Z', '2026-10', null], // Saturday the 5th: moved to Monday
-    ['2026-12-20T02:00:00Z', '2026-10', '2026-11'], // missed (the bot was down): catches up
+    ['2026-12-21T02:00:00Z', '2026-10', '2026-11'], // missed (the bot was down): catches up on a working day…
+    ['2026-12-20T02:00:00Z', '2026-10', null], // …not on a Sunday
+    ['2026-12-08T14:00:00Z', '2026-10', null], // …nor at 22:00: reminders would go out at night
+    ['2026-12-09T00:30:00Z', '2026-10', '2026-11'], // 08:30 the next morning
     ['2027-01-05T01:00:00Z', '2026-11', '2026-12'], // a January scan screens December
   ])('%s after %s → %s', (iso, last, expected) => expect(monthlyScanDue(new Date(iso), Z, last)).toBe(expected));
 });
@@ -87,18 +91,39 @@ describe('lapseTick', () => {
 
   it('is wired to node-schedule every 10 minutes, and catches up at once at start', async () => {
     app = await openTestApp();
+    writeCsv(join(app.dir, 'r.csv'), [ROSTER_HEADER, ['张三', testId(1), '城南街道', '单位', '', '', '']]);
+    writeCsv(join(app.dir, 'c.csv'), [CONTRIBUTION_HEADER, [testId(1), '2026-09', '500']]);
+    await app.say('admin', 'c', 'township add 城南街道');
+    const o = { db: app.database.db, hasher: piiHasher('k'), now: new Date('2026-11-23T02:00:00Z'), today: '2026-11-23' };
+    await importRoster(join(app.dir, 'r.csv'), o);
+    await importContributions(join(app.dir, 'c.csv'), o);
     const rules: string[] = [];
     const fake = { scheduleJob: (rule: string) => (rules.push(rule), { cancel: () => true }) };
-    // 20 December: the scan of November was due on the 7th, missed while the bot was down.
-    const deps = { db: app.database.db, timeZone: Z, t: catalogue('zh-CN'), log: app.log, now: () => new Date('2026-12-20T02:00:00Z') };
+    // Monday 21 December, 10:00: the scan of November was due on the 7th, missed while the bot was down.
+    const deps = { db: app.database.db, timeZone: Z, t: catalogue('zh-CN'), log: app.log, now: () => new Date('2026-12-21T02:00:00Z') };
     const handle = scheduleLapse(fake, deps);
     expect(rules).toEqual(['*/10 * * * *']);
     await handle.idle();
+    expect(await getSetting(app.database.db, 'lapse.last_scan_month')).toBe('2026-11');
     expect(await lapseTick(deps)).toEqual({ scanned: null, reminded: false });
     handle.cancel();
     // node-schedule itself fits the interface
     const real = scheduleLapse(schedule, deps);
     await real.idle();
     real.cancel();
+  });
+
+  it('screens nothing before the first contributions import, then the first import at the next tick', async () => {
+    app = await openTestApp();
+    const deps = { db: app.database.db, timeZone: Z, t: catalogue('zh-CN'), log: app.log, now: () => new Date('2026-12-21T02:00:00Z') };
+    expect(await lapseTick(deps)).toEqual({ scanned: null, reminded: false });
+    expect(await getSetting(app.database.db, 'lapse.last_scan_month')).toBeUndefined();
+    await app.say('admin', 'c', 'township add 城南街道');
+    writeCsv(join(app.dir, 'r.csv'), [ROSTER_HEADER, ['张三', testId(1), '城南街道', '单位', '', '', '']]);
+    writeCsv(join(app.dir, 'c.csv'), [CONTRIBUTION_HEADER, [testId(1), '2026-09', '500']]);
+    const o = { db: app.database.db, hasher: piiHasher('k'), now: new Date('2026-12-21T02:00:00Z'), today: '2026-12-21' };
+    await importRoster(join(app.dir, 'r.csv'), o);
+    await importContributions(join(app.dir, 'c.csv'), o);
+    expect(await lapseTick(deps)).toEqual({ scanned: '2026-11', reminded: true });
   });
 });
