@@ -4,7 +4,8 @@
  * Every run is claimed in the database per (job, area, business date) before
  * anything is queued, so a run happens once across restarts and replicas.
  * At start, a run whose time passed earlier (within a grace window) while the
- * bot was down is made once, marked late. No post before the campaign starts
+ * bot was down is made once, marked late; not one from before the campaign
+ * was set up. No post before the campaign starts
  * or after its deadline. A time or zone that cannot be scheduled stops the
  * start with a clear error rather than never firing.
  */
@@ -123,14 +124,16 @@ export async function startBoardScheduler(opts: BoardSchedulerOptions): Promise<
       if (published.length) opts.onQueued?.();
     });
 
-  // Catch up: a time that passed, today or late yesterday, within the grace window.
+  // Catch up: a time that passed, today or late yesterday, within the grace
+  // window, and after the campaign was set up (a new database missed nothing).
   const at = now();
   const today = businessDate(at, zone);
+  const since = Date.parse(campaign.created_at);
   for (const t of opts.boardAt) {
     for (const date of [addDays(today, -1), today]) {
       const due = zonedInstant(date, t.hour, t.minute, zone);
       const ago = at.getTime() - due.getTime();
-      if (ago > 0 && ago <= opts.graceMs) await run(slotName(t), date, true);
+      if (ago > 0 && ago <= opts.graceMs && due.getTime() >= since) await run(slotName(t), date, true);
     }
   }
 

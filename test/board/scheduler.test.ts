@@ -97,6 +97,14 @@ describe('board schedule', () => {
     expect(await app.database.db.selectFrom('outbox').select('id').execute()).toHaveLength(1);
   });
 
+  it('makes no late post on a database set up after the board time: nothing was missed', async () => {
+    app = await setUp('2026-11-23T11:00:00Z'); // 19:00 in Shanghai, after the 18:00 board
+    vi.useFakeTimers({ now: new Date('2026-11-23T11:30:00Z'), toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    scheduler = await start(app);
+    await scheduler.idle();
+    expect(await posts(app)).toHaveLength(0);
+  });
+
   it('does not catch up past the grace window, nor outside the campaign', async () => {
     app = await setUp('2026-11-23T02:00:00Z');
     vi.useFakeTimers({ now: new Date('2026-11-23T16:30:00Z'), toFake: ['setTimeout', 'clearTimeout', 'Date'] }); // 00:30 next day, 6.5 h late
@@ -143,7 +151,8 @@ describe('board schedule', () => {
   it('in the console with the demo district, a board time earlier today prints the late board once; a restart does not', async () => {
     dir = await makeDir();
     const run = async () => {
-      const a = await openTestApp({ dir, demo: true, env: { ENROLLBOT_BOARD_AT: '09:00' } });
+      // The demo database was made at 08:00, before the 09:00 board; the bot is back at 10:00.
+      const a = await openTestApp({ dir, demo: true, now: new Date('2026-11-23T00:00:00Z'), env: { ENROLLBOT_BOARD_AT: '09:00' } });
       const output = new PassThrough();
       let printed = '';
       output.on('data', (d: Buffer) => (printed += d.toString('utf8')));
