@@ -4,18 +4,27 @@
  * writes between two steps the copy starts over, so after the first step the
  * rest is copied in one step: one read transaction, a single snapshot (in WAL
  * mode readers do not block the bot's writers, nor the other way round).
+ * The generated ID-hashing key beside the database is copied beside the
+ * backup, named for it, so the pair restores together.
  */
-import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { EnrollbotError } from '../core/errors.ts';
 import { isPostgresUrl, sqlitePath, SQLITE_PRAGMAS } from '../db/database.ts';
+import { piiKeyFile } from '../setup/pii-key.ts';
 
 /** What a backup wrote. */
 export interface BackupResult {
   file: string;
   bytes: number;
   pages: number;
+  /**
+   * The copy of the database's generated ID-hashing key, beside the backup
+   * under the name a restored database looks for; null when the database has
+   * none (no import yet, or the key comes from ENROLLBOT_PII_KEY).
+   */
+  keyFile: string | null;
 }
 
 /** The refusal for PostgreSQL: its own tools do this better. Never echoes the URL (it holds the password). */
@@ -46,8 +55,12 @@ export async function backupDatabase(databaseUrl: string, target: string): Promi
     } finally {
       copy.close();
     }
+    // Without its key, a restored database no longer matches imported people.
+    const key = piiKeyFile(source);
+    const keyFile = existsSync(key) ? piiKeyFile(target) : null;
+    if (keyFile) copyFileSync(key, keyFile);
     renameSync(partial, target);
-    return { file: target, bytes: statSync(target).size, pages: done.totalPages };
+    return { file: target, bytes: statSync(target).size, pages: done.totalPages, keyFile };
   } catch (e) {
     rmSync(partial, { force: true });
     rmSync(`${partial}-wal`, { force: true });

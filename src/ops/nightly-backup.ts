@@ -10,6 +10,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { businessDate } from '../domain/calendar.ts';
 import { backupDatabase } from './backup.ts';
+import { piiKeyFile } from '../setup/pii-key.ts';
 
 const NAME = /^enrollbot-(\d{4}-\d{2}-\d{2})\.db$/;
 
@@ -32,7 +33,10 @@ export async function runNightlyBackup(input: NightlyBackupInput): Promise<{ fil
     .sort()
     .reverse();
   const removed = copies.slice(Math.max(1, input.keep));
-  for (const f of removed) rmSync(join(input.dir, f), { force: true });
+  for (const f of removed) {
+    rmSync(join(input.dir, f), { force: true });
+    rmSync(piiKeyFile(join(input.dir, f)), { force: true });
+  }
   return { file, created, removed };
 }
 

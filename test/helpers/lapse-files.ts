@@ -2,7 +2,13 @@
 import { writeFileSync } from 'node:fs';
 import iconv from 'iconv-lite';
 import ExcelJS from 'exceljs';
+import { join } from 'node:path';
+import type { Kysely } from 'kysely';
 import { idCheckDigit } from '../../src/domain/id-number.ts';
+import { piiHasher } from '../../src/domain/pii-hash.ts';
+import { importRoster } from '../../src/import/import-roster.ts';
+import { importContributions } from '../../src/import/import-contributions.ts';
+import type { Database } from '../../src/db/schema.ts';
 
 /** A valid ID number, distinct for each `n`. */
 export function testId(n: number, birth = '19850315'): string {
@@ -60,4 +66,21 @@ export function rosterRows(n: number, townships: string[], cadre = ''): Rows {
     ]);
   }
   return rows;
+}
+
+/**
+ * Imports one employee of `township` (which must exist) who last paid in
+ * `lastPaid`: the least a lapse scan needs to have something to screen.
+ */
+export async function importOneContributor(
+  app: { dir: string; database: { db: Kysely<Database> } },
+  input: { township: string; lastPaid: string; now: Date },
+): Promise<void> {
+  const roster = join(app.dir, 'one-roster.csv');
+  const contributions = join(app.dir, 'one-contributions.csv');
+  writeCsv(roster, [ROSTER_HEADER, ['张三', testId(1), input.township, '单位', '', '', '']]);
+  writeCsv(contributions, [CONTRIBUTION_HEADER, [testId(1), input.lastPaid, '500']]);
+  const options = { db: app.database.db, hasher: piiHasher('test-key'), now: input.now, today: input.now.toISOString().slice(0, 10) };
+  await importRoster(roster, options);
+  await importContributions(contributions, options);
 }

@@ -9,11 +9,7 @@ import { openTestApp, type TestApp } from '../helpers/app.ts';
 import { startBackground, type Background } from '../../src/background.ts';
 import { loadConfig } from '../../src/config.ts';
 import { getSetting } from '../../src/store/settings.ts';
-import { join } from 'node:path';
-import { CONTRIBUTION_HEADER, ROSTER_HEADER, testId, writeCsv } from '../helpers/lapse-files.ts';
-import { importRoster } from '../../src/import/import-roster.ts';
-import { importContributions } from '../../src/import/import-contributions.ts';
-import { piiHasher } from '../../src/domain/pii-hash.ts';
+import { importOneContributor } from '../helpers/lapse-files.ts';
 
 let app: TestApp | undefined;
 let background: Background | undefined;
@@ -29,11 +25,7 @@ describe('the lapse schedule in the background', () => {
   it('screens the previous month on the first working day from the 5th, 09:00 Shanghai, and only once', async () => {
     app = await openTestApp({ now: new Date('2026-12-07T00:00:00Z') });
     await app.say('admin', 'c', 'township add 城南街道');
-    writeCsv(join(app.dir, 'r.csv'), [ROSTER_HEADER, ['张三', testId(1), '城南街道', '单位', '', '', '']]);
-    writeCsv(join(app.dir, 'c.csv'), [CONTRIBUTION_HEADER, [testId(1), '2026-09', '500']]);
-    const o = { db: app.database.db, hasher: piiHasher('k'), now: new Date('2026-11-23T02:00:00Z'), today: '2026-11-23' };
-    await importRoster(join(app.dir, 'r.csv'), o);
-    await importContributions(join(app.dir, 'c.csv'), o);
+    await importOneContributor(app, { township: '城南街道', lastPaid: '2026-09', now: new Date('2026-11-23T02:00:00Z') });
     // 5 December 2026 is a Saturday: the scan moves to Monday 7 December, 09:00 (01:00 UTC).
     vi.useFakeTimers({ now: new Date('2026-12-05T00:55:00Z'), toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
     // The outbox worker idles: polling every 250 ms over hours of fake time would only slow the test.

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import schedule from 'node-schedule';
 import { openTestApp, type TestApp } from '../helpers/app.ts';
 import { testDialect } from '../helpers/database.ts';
-import { CONTRIBUTION_HEADER, ROSTER_HEADER, testId, writeCsv } from '../helpers/lapse-files.ts';
+import { CONTRIBUTION_HEADER, importOneContributor, ROSTER_HEADER, testId, writeCsv } from '../helpers/lapse-files.ts';
 import { importRoster } from '../../src/import/import-roster.ts';
 import { importContributions } from '../../src/import/import-contributions.ts';
 import { piiHasher } from '../../src/domain/pii-hash.ts';
@@ -91,12 +91,8 @@ describe('lapseTick', () => {
 
   it('is wired to node-schedule every 10 minutes, and catches up at once at start', async () => {
     app = await openTestApp();
-    writeCsv(join(app.dir, 'r.csv'), [ROSTER_HEADER, ['张三', testId(1), '城南街道', '单位', '', '', '']]);
-    writeCsv(join(app.dir, 'c.csv'), [CONTRIBUTION_HEADER, [testId(1), '2026-09', '500']]);
     await app.say('admin', 'c', 'township add 城南街道');
-    const o = { db: app.database.db, hasher: piiHasher('k'), now: new Date('2026-11-23T02:00:00Z'), today: '2026-11-23' };
-    await importRoster(join(app.dir, 'r.csv'), o);
-    await importContributions(join(app.dir, 'c.csv'), o);
+    await importOneContributor(app, { township: '城南街道', lastPaid: '2026-09', now: new Date('2026-11-23T02:00:00Z') });
     const rules: string[] = [];
     const fake = { scheduleJob: (rule: string) => (rules.push(rule), { cancel: () => true }) };
     // Monday 21 December, 10:00: the scan of November was due on the 7th, missed while the bot was down.
@@ -119,11 +115,7 @@ describe('lapseTick', () => {
     expect(await lapseTick(deps)).toEqual({ scanned: null, reminded: false });
     expect(await getSetting(app.database.db, 'lapse.last_scan_month')).toBeUndefined();
     await app.say('admin', 'c', 'township add 城南街道');
-    writeCsv(join(app.dir, 'r.csv'), [ROSTER_HEADER, ['张三', testId(1), '城南街道', '单位', '', '', '']]);
-    writeCsv(join(app.dir, 'c.csv'), [CONTRIBUTION_HEADER, [testId(1), '2026-09', '500']]);
-    const o = { db: app.database.db, hasher: piiHasher('k'), now: new Date('2026-12-21T02:00:00Z'), today: '2026-12-21' };
-    await importRoster(join(app.dir, 'r.csv'), o);
-    await importContributions(join(app.dir, 'c.csv'), o);
+    await importOneContributor(app, { township: '城南街道', lastPaid: '2026-09', now: new Date('2026-12-21T02:00:00Z') });
     expect(await lapseTick(deps)).toEqual({ scanned: '2026-11', reminded: true });
   });
 });

@@ -4,11 +4,16 @@
  * refusal that points at pg_dump instead.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeDir, openTestApp, type TestApp } from '../helpers/app.ts';
 import { testDialect } from '../helpers/database.ts';
 import { backupDatabase } from '../../src/ops/backup.ts';
+import { ROSTER_HEADER, testId, writeCsv } from '../helpers/lapse-files.ts';
+import { importRoster } from '../../src/import/import-roster.ts';
+import { piiHasher } from '../../src/domain/pii-hash.ts';
+import { loadPiiKey, piiKeyFile } from '../../src/setup/pii-key.ts';
+import { sqlitePath } from '../../src/db/database.ts';
 
 const apps: TestApp[] = [];
 const dirs: string[] = [];
@@ -84,6 +89,36 @@ if (testDialect === 'sqlite') {
 
       // It never overwrites.
       await expect(backupDatabase(app.databaseUrl, after.file)).rejects.toThrow(/exists already/);
+    });
+
+    it('copies the generated ID-hashing key beside the backup, so the restored pair still matches imported people', async () => {
+      const app = await openTestApp();
+      apps.push(app);
+      const out = await makeDir();
+      dirs.push(out);
+      await app.say('admin', 'c', 'township add 城南街道');
+      const roster = join(out, 'roster.csv');
+      writeCsv(roster, [ROSTER_HEADER, ['张三', testId(1), '城南街道', '单位', '', '', ''], ['李四', testId(2), '城南街道', '单位', '', '', '']]);
+      const hasherFor = (databaseFile: string) => piiHasher(loadPiiKey({ configured: null, databaseFile, log: app.log }));
+      const file = sqlitePath(app.databaseUrl);
+      const first = await importRoster(roster, { db: app.database.db, hasher: hasherFor(file), now: new Date(), today: '2026-11-23' });
+      expect(first.taken).toBe(2);
+
+      const backup = await backupDatabase(app.databaseUrl, join(out, 'copy.db'));
+      expect(backup.keyFile).toBe(join(out, 'copy.pii-key'));
+      expect(readFileSync(backup.keyFile!, 'utf8')).toBe(readFileSync(piiKeyFile(file), 'utf8'));
+
+      // Restored as data/enrollbot.db with its key as data/enrollbot.pii-key: the same people are recognised.
+      const dir = await makeDir();
+      dirs.push(dir);
+      copyFileSync(backup.file, join(dir, 'enrollbot.db'));
+      copyFileSync(backup.keyFile!, join(dir, 'enrollbot.pii-key'));
+      const restored = await openTestApp({ dir });
+      apps.push(restored);
+      const again = await importRoster(roster, { db: restored.database.db, hasher: hasherFor(join(dir, 'enrollbot.db')), now: new Date(), today: '2026-11-23' });
+      const people = await restored.database.db.selectFrom('lapse_person').select('id').execute();
+      expect(people).toHaveLength(2);
+      expect(again.taken).toBe(2);
     });
   });
 } else {
