@@ -41,6 +41,12 @@ async function main(): Promise<number> {
   const log = jsonLogger(wantsConsole && config.logLevel === 'info' ? 'warn' : config.logLevel);
   const signal = untilSignal();
   const app = await openApp({ config, log, seedDemo: wantsConsole, consoleAdmin: wantsConsole });
+  if (app.demo && (config.slack || config.discord)) {
+    log.warn('this database holds the demo district', {
+      database: app.database.file ?? 'postgres',
+      hint: 'its boards say 【演示数据】 with made-up townships; for real work use a new database (README: Going live)',
+    });
+  }
   // Every platform takes messages through the gate, so a shutdown can stop
   // them all at once and wait for what is in flight.
   const dispatcher = gateDispatcher(app.dispatcher);
