@@ -4,11 +4,9 @@ import { defineCommand } from '../src/core/command.ts';
 import { Refusal } from '../src/core/refusal.ts';
 import { ok } from '../src/core/reply.ts';
 import { resolveArea } from '../src/core/scope.ts';
+import { isValidAreaName } from '../src/domain/area-name.ts';
 import { areasByName, childKind, createArea, getRootArea } from '../src/store/areas.ts';
 import { setTarget } from '../src/store/targets.ts';
-
-/** Words that would read as part of the grammar if used as a name. */
-const RESERVED = new Set(['in', 'target', 'under', 'leaders', '在', '任务', '属于', '领导']);
 
 const add = defineCommand({
   name: 'add',
@@ -30,7 +28,7 @@ const add = defineCommand({
   },
   async run(ctx, args) {
     const { t } = ctx;
-    if (/^[\d#＃]/.test(args.name) || RESERVED.has(args.name.toLowerCase())) throw new Refusal(t.areaNameInvalid());
+    if (!isValidAreaName(args.name)) throw new Refusal(t.areaNameInvalid());
     const parent = args.under !== undefined ? await resolveArea(ctx, args.under) : await getRootArea(ctx.db);
     if (parent.kind === 'village') throw new Refusal(t.areaNotTownship({ name: parent.name }));
     const clash = (await areasByName(ctx.db, args.name)).find((a) => a.parent_id === parent.id);

@@ -14,6 +14,7 @@ const USAGE = `usage: npm run cli -- <subcommand>
   import roster <file>    import the employee-insurance roster (.csv or .xlsx)
   import contributions <file>
                           import monthly contributions (.csv or .xlsx)
+  import targets <file>   add townships and set their targets (.csv or .xlsx)
   backup <file>           copy the SQLite database to a new file, safely while the bot runs
   export ledger <file>    the current campaign's ledger as .csv or .xlsx
   export board <file>     the board of the whole area now, as .csv or .xlsx

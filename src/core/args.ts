@@ -7,6 +7,7 @@ import type { Catalogue, Locale, Localized } from '../i18n/index.ts';
 import { looksLikeAmount, parseAmount } from '../domain/money.ts';
 import { parseDate } from '../domain/calendar.ts';
 import { normalize } from './tokens.ts';
+import { parseWholeNumber } from '../domain/whole-number.ts';
 
 /** A user named in a command: by mention on Slack and Discord, by name in the console. */
 export interface UserRef {
@@ -113,11 +114,8 @@ function integer(base: Base): ArgSpec<number> {
     optional: false,
     parse(raw, { t }) {
       const token = normalize(raw);
-      const m = /^(\d{1,3}(?:,\d{3})+|\d+)(?:人)?$/.exec(token);
-      if (!m) return bad(t.integerInvalid({ token }));
-      const n = Number(m[1]!.replace(/,/g, ''));
-      if (!Number.isSafeInteger(n) || n > 1_000_000_000) return bad(t.integerInvalid({ token }));
-      return good(n);
+      const n = parseWholeNumber(token);
+      return n === null ? bad(t.integerInvalid({ token })) : good(n);
     },
   };
 }

@@ -167,4 +167,18 @@ export const en: Catalogue = {
   entryReversedMeanwhile: (p) => `${p.ref} was reversed by someone else just now; nothing was changed.`,
   shuttingDown: () => `The bot is restarting and did not handle this message; please send it again shortly.`,
   importStopped: (p) => `The file could not be read to the end (${p.detail}), so none of it was imported and the database is unchanged.`,
+  // --- import targets ---
+  importTargetsSummary: (p) =>
+    `Targets (${p.format}): ${p.read} rows read, ${p.created} created, ${p.updated} updated, ${p.unchanged} unchanged, ${p.refused} refused.`,
+  importTargetReason: (p) =>
+    ({
+      township_name_invalid: 'the township name cannot contain spaces, start with a digit or #, or be a command word such as in, target, under',
+      township_repeated: 'the same township appears more than once in the file (one row each; name the parent for same-named townships under different parents)',
+      township_several: 'several areas have this name: add a 上级/parent column saying which',
+      parent_unknown: 'no such parent (an existing district or township, or a name from an earlier row of this file)',
+      parent_ambiguous: 'several areas have the parent\'s name',
+      parent_village: 'the parent is a village, which cannot have areas under it',
+      target_missing: 'the target is empty (write the people, e.g. 28000)',
+      target_invalid: 'the target is not valid (a whole number of people, 0 or more, e.g. 28000, 28,000 or 28000人)',
+    })[p.reason],
 };

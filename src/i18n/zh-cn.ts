@@ -2,7 +2,7 @@
  * The Simplified Chinese catalogue: the reference. `en.ts` must provide the
  * same keys with the same parameters (the compiler checks it).
  */
-import type { RefusalReason } from '../import/report.ts';
+import type { RefusalReason, TargetRefusalReason } from '../import/report.ts';
 
 export const zhCN = {
   // General
@@ -200,6 +200,20 @@ export const zhCN = {
   entryReversedMeanwhile: (p: { ref: string }) => `${p.ref} 刚刚已被他人冲正，本次未做改动。`,
   shuttingDown: () => `机器人正在重启，这条消息没有处理，请稍后重发。`,
   importStopped: (p: { detail: string }) => `文件没能读完（${p.detail}），整份未导入，数据库没有任何改动。`,
+  // --- import targets ---
+  importTargetsSummary: (p: { format: string; read: number; created: number; updated: number; unchanged: number; refused: number }) =>
+    `任务数（${p.format}）：读取 ${p.read} 行，新建 ${p.created} 个，更新 ${p.updated} 个，未变 ${p.unchanged} 个，拒收 ${p.refused} 行。`,
+  importTargetReason: (p: { reason: TargetRefusalReason }) =>
+    ({
+      township_name_invalid: '乡镇名称不能含空格，不能以数字或 # 开头，也不能是 in、target、under 等命令用词',
+      township_repeated: '同一乡镇在文件中出现多次（每个乡镇只写一行；不同上级下的同名乡镇请写明上级）',
+      township_several: '有多个同名地区，请加“上级”列写明属于哪个',
+      parent_unknown: '没有这个上级（应为已有的区、乡镇，或本文件更前面几行里的名称）',
+      parent_ambiguous: '上级名称重名，无法确定',
+      parent_village: '上级是村（社区），村下不能再设地区',
+      target_missing: '目标为空（请写任务人数，如 28000）',
+      target_invalid: '目标不对（应为不小于 0 的整数人数，如 28000、28,000 或 28000人）',
+    })[p.reason],
 };
 
 /** The shape every catalogue has: the keys and parameters of the reference. */

@@ -10,10 +10,14 @@ import { redact } from '../domain/mask.ts';
 import type { CheckSummary } from './check-table.ts';
 import type { ContributionCheckContext } from './contribution-check.ts';
 import type { RosterCheckContext } from './roster-check.ts';
+import type { TargetCheckContext } from './target-check.ts';
 import type { TableProgress } from './table-source.ts';
 
 /** Which checks, and what they need: everything in it is copied to the thread. */
-export type CheckTask = { kind: 'roster'; context: RosterCheckContext } | { kind: 'contributions'; context: ContributionCheckContext };
+export type CheckTask =
+  | { kind: 'roster'; context: RosterCheckContext }
+  | { kind: 'contributions'; context: ContributionCheckContext }
+  | { kind: 'targets'; context: TargetCheckContext };
 
 /** What the checking thread is asked to do. */
 export type CheckJob = CheckTask & {

@@ -11,6 +11,7 @@ import { checkTable } from './check-table.ts';
 import type { CheckJob, CheckMessage } from './check-thread.ts';
 import { contributionChecker } from './contribution-check.ts';
 import { rosterChecker } from './roster-check.ts';
+import { targetChecker } from './target-check.ts';
 import type { TableProgress } from './table-source.ts';
 
 const port = parentPort!;
@@ -48,7 +49,9 @@ async function run(): Promise<void> {
   const summary =
     job.kind === 'roster'
       ? await checkTable(job.path, rosterChecker(job.context), sink, job.batchSize)
-      : await checkTable(job.path, contributionChecker(job.context), sink, job.batchSize);
+      : job.kind === 'contributions'
+        ? await checkTable(job.path, contributionChecker(job.context), sink, job.batchSize)
+        : await checkTable(job.path, targetChecker(job.context), sink, job.batchSize);
   post({ type: 'done', summary });
 }
 

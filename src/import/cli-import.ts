@@ -1,5 +1,6 @@
-/** `npm run cli -- import roster|contributions <file>`: the operator's side of an import. */
+/** `npm run cli -- import roster|contributions|targets <file>`: the operator's side of an import. */
 import { existsSync } from 'node:fs';
+import { basename } from 'node:path';
 import { sql } from 'kysely';
 import type { Config } from '../config.ts';
 import { openDatabase } from '../db/database.ts';
@@ -8,10 +9,12 @@ import { businessDate } from '../domain/calendar.ts';
 import { piiHasher } from '../domain/pii-hash.ts';
 import type { Logger } from '../core/logger.ts';
 import { catalogue } from '../i18n/index.ts';
+import { ensureBaseline } from '../setup/baseline.ts';
 import { loadPiiKey } from '../setup/pii-key.ts';
 import { ImportStopped } from './check-thread.ts';
 import { importContributions } from './import-contributions.ts';
 import { importRoster } from './import-roster.ts';
+import { importTargets } from './import-targets.ts';
 import { formatImportReport, type ImportReport } from './report.ts';
 import { tableFormat, type TableProgress } from './table-source.ts';
 
@@ -33,8 +36,12 @@ function bar(p: TableProgress): string {
 /** Runs one import; returns the process exit code (0 imported, 1 refused, 2 usage). */
 export async function cliImport(args: string[], config: Config, log: Logger, io: CliImportIo): Promise<{ code: number; report?: ImportReport }> {
   const [what, file] = args;
-  if ((what !== 'roster' && what !== 'contributions') || !file || args.length !== 2) {
-    io.out.write('usage: npm run cli -- import roster <file.csv|file.xlsx>\n       npm run cli -- import contributions <file.csv|file.xlsx>\n');
+  if ((what !== 'roster' && what !== 'contributions' && what !== 'targets') || !file || args.length !== 2) {
+    io.out.write(
+      'usage: npm run cli -- import roster <file.csv|file.xlsx>\n' +
+        '       npm run cli -- import contributions <file.csv|file.xlsx>\n' +
+        '       npm run cli -- import targets <file.csv|file.xlsx>\n',
+    );
     return { code: 2 };
   }
   if (!tableFormat(file)) {
@@ -54,28 +61,30 @@ export async function cliImport(args: string[], config: Config, log: Logger, io:
       // A small one for TEMP tables: the roster's staging tables are written once and read once, in order.
       await sql`pragma temp.cache_size = -2048`.execute(handle.db);
     }
-    const key = loadPiiKey({ configured: config.piiKey, databaseFile: handle.file, log });
     const now = (io.now ?? (() => new Date()))();
     const tty = io.progress.isTTY === true;
     let last = 0;
-    const options = {
-      db: handle.db,
-      hasher: piiHasher(key),
-      now,
-      today: businessDate(now, config.timeZone),
-      onProgress: tty
-        ? (p: TableProgress) => {
-            const t = Date.now();
-            if (t - last > 100) {
-              last = t;
-              io.progress.write(bar(p));
-            }
+    const onProgress = tty
+      ? (p: TableProgress) => {
+          const t = Date.now();
+          if (t - last > 100) {
+            last = t;
+            io.progress.write(bar(p));
           }
-        : undefined,
-    };
+        }
+      : undefined;
     let report: ImportReport;
     try {
-      report = what === 'roster' ? await importRoster(file, options) : await importContributions(file, options);
+      if (what === 'targets') {
+        // A new database gets what the bot's first start gives it: townships need the root and a campaign.
+        await ensureBaseline(handle.db, { areaName: config.areaName, areaKind: config.areaKind, timeZone: config.timeZone, now, admins: config.admins });
+        report = await importTargets(file, { db: handle.db, now, onProgress, source: `import targets ${basename(file)}` });
+      } else {
+        // Only these hash ID numbers: a targets import needs no key (nor creates one).
+        const key = loadPiiKey({ configured: config.piiKey, databaseFile: handle.file, log });
+        const options = { db: handle.db, hasher: piiHasher(key), now, today: businessDate(now, config.timeZone), onProgress };
+        report = what === 'roster' ? await importRoster(file, options) : await importContributions(file, options);
+      }
     } catch (e) {
       if (!(e instanceof ImportStopped)) throw e;
       if (tty) io.progress.write('\r\x1b[K');
@@ -91,6 +100,7 @@ export async function cliImport(args: string[], config: Config, log: Logger, io:
       taken: report.taken,
       refused: report.refused,
       committed: report.committed,
+      ...report.targets,
     });
     return { code: report.committed ? 0 : 1, report };
   } finally {

@@ -66,5 +66,13 @@ export const CONTRIBUTION_COLUMNS = [
   { key: 'amount', names: ['金额', '缴费金额', '缴费额', 'amount'], required: true },
 ] as const satisfies readonly ColumnSpec<string>[];
 
+/** A targets file: one area a row, its target in people, and optionally its parent (a city's district). */
+export const TARGET_COLUMNS = [
+  { key: 'township', names: ['乡镇', '乡镇街道', '街道', '地区', '名称', 'township', 'area', 'name'], required: true },
+  { key: 'target', names: ['目标', '目标人数', '任务', '任务数', '任务人数', '目标任务', 'target', 'people'], required: true },
+  { key: 'parent', names: ['上级', '上级地区', '所属', '所属地区', '区县', 'parent', 'under'], required: false },
+] as const satisfies readonly ColumnSpec<string>[];
+
 export type RosterColumn = (typeof ROSTER_COLUMNS)[number]['key'];
 export type ContributionColumn = (typeof CONTRIBUTION_COLUMNS)[number]['key'];
+export type TargetColumn = (typeof TARGET_COLUMNS)[number]['key'];

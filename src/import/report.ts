@@ -3,7 +3,7 @@ import type { Catalogue } from '../i18n/index.ts';
 import type { TextEncoding } from './encoding.ts';
 import type { TableFormat } from './table-source.ts';
 
-/** Why a row was refused. */
+/** Why a row of a roster or contributions file was refused. */
 export type RefusalReason =
   | 'id_empty'
   | 'id_number_format'
@@ -21,6 +21,29 @@ export type RefusalReason =
   | 'amount_invalid'
   | 'amount_negative';
 
+/** Why a row of a targets file was refused (an empty township is `township_missing`). */
+export const TARGET_REFUSAL_REASONS = [
+  'township_name_invalid',
+  'township_repeated',
+  'township_several',
+  'parent_unknown',
+  'parent_ambiguous',
+  'parent_village',
+  'target_missing',
+  'target_invalid',
+] as const;
+
+export type TargetRefusalReason = (typeof TARGET_REFUSAL_REASONS)[number];
+
+/** Why a row of any import was refused. */
+export type ImportRefusalReason = RefusalReason | TargetRefusalReason;
+
+const TARGET_REASONS: ReadonlySet<string> = new Set(TARGET_REFUSAL_REASONS);
+
+function isTargetReason(reason: ImportRefusalReason): reason is TargetRefusalReason {
+  return TARGET_REASONS.has(reason);
+}
+
 /** Where a refused value is: line and column (letter and header as written). */
 export interface CellRef {
   line: number;
@@ -28,7 +51,7 @@ export interface CellRef {
 }
 
 export interface ReasonGroup {
-  reason: RefusalReason;
+  reason: ImportRefusalReason;
   count: number;
   /** The first few places, in file order. */
   first: CellRef[];
@@ -39,10 +62,10 @@ export const FIRST_LINES = 5;
 
 /** Counts refusals by reason, keeping the first places of each. */
 export class RefusalTally {
-  private readonly byReason = new Map<RefusalReason, ReasonGroup>();
+  private readonly byReason = new Map<ImportRefusalReason, ReasonGroup>();
   total = 0;
 
-  add(reason: RefusalReason, ref: CellRef): void {
+  add(reason: ImportRefusalReason, ref: CellRef): void {
     this.total++;
     let g = this.byReason.get(reason);
     if (!g) this.byReason.set(reason, (g = { reason, count: 0, first: [] }));
@@ -55,8 +78,18 @@ export class RefusalTally {
   }
 }
 
+/** What a targets import did to the areas, row by row. */
+export interface TargetCounts {
+  /** Areas that did not exist, created with their target. */
+  created: number;
+  /** Existing areas whose target changed (or that had none). */
+  updated: number;
+  /** Existing areas whose target was already the one in the file. */
+  unchanged: number;
+}
+
 export interface ImportReport {
-  kind: 'roster' | 'contributions';
+  kind: 'roster' | 'contributions' | 'targets';
   format: TableFormat;
   encoding: TextEncoding | null;
   /** Data rows read (the header not counted). */
@@ -73,6 +106,8 @@ export interface ImportReport {
   unreadableAt: number | null;
   /** Lapse cases closed because a contribution for their missing months arrived. */
   casesClosed: number;
+  /** A targets import's counts (all 0 when nothing was committed); absent for the other kinds. */
+  targets?: TargetCounts;
   committed: boolean;
 }
 
@@ -84,20 +119,17 @@ export function formatImportReport(r: ImportReport, t: Catalogue): string {
   } else if (r.unreadableAt !== null) {
     lines.push(t.importUnreadable({ encoding: r.encoding ?? '', line: r.unreadableAt }));
   } else {
-    lines.push(
-      t.importSummary({
-        kind: r.kind,
-        format: r.encoding ? `${r.format}, ${r.encoding}` : r.format,
-        read: r.rowsRead,
-        taken: r.taken,
-        written: r.written,
-        refused: r.refused,
-      }),
-    );
+    const format = r.encoding ? `${r.format}, ${r.encoding}` : r.format;
+    if (r.kind === 'targets') {
+      const c = r.targets ?? { created: 0, updated: 0, unchanged: 0 };
+      lines.push(t.importTargetsSummary({ format, read: r.rowsRead, ...c, refused: r.refused }));
+    } else {
+      lines.push(t.importSummary({ kind: r.kind, format, read: r.rowsRead, taken: r.taken, written: r.written, refused: r.refused }));
+    }
     for (const g of r.reasons) {
       lines.push(
         t.importReasonLine({
-          reason: t.importReason({ reason: g.reason }),
+          reason: isTargetReason(g.reason) ? t.importTargetReason({ reason: g.reason }) : t.importReason({ reason: g.reason }),
           count: g.count,
           where: g.first.map((f) => t.importCellRef({ line: f.line, column: f.column })).join('、'),
         }),

@@ -29,6 +29,9 @@ export interface ImportOptions {
   readerHeapMb?: number;
 }
 
+/** What running any import needs (a targets import hashes nothing and has no business date). */
+export type RunImportOptions = Pick<ImportOptions, 'db' | 'onProgress' | 'batchSize' | 'readerHeapMb'>;
+
 /** What an import kind does with its checked rows, in the importing thread. */
 export interface ImportWriter {
   /** Before the first batch (same transaction): e.g. creates a staging table. */
@@ -48,7 +51,7 @@ class Rollback extends Error {}
  * written here by `writer`. A file that could not be read to the end (the
  * reading thread failed) throws an `import_invalid` error, with nothing written.
  */
-export async function runImport(path: string, task: CheckTask, writer: ImportWriter, options: ImportOptions): Promise<ImportReport> {
+export async function runImport(path: string, task: CheckTask, writer: ImportWriter, options: RunImportOptions): Promise<ImportReport> {
   const report: ImportReport = {
     kind: task.kind,
     format: 'csv',

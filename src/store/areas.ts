@@ -18,6 +18,10 @@ export async function areasByName(db: Kysely<Database>, name: string): Promise<A
   return db.selectFrom('area').selectAll().where('name', '=', name).orderBy('id').execute();
 }
 
+/** Every area, in the order they were created. */
+export async function allAreas(db: Kysely<Database>): Promise<Area[]> {
+  return db.selectFrom('area').selectAll().orderBy('id').execute();
+}
 
 /** The kind of area that sits under a parent of the given kind. */
 export function childKind(parent: AreaKind): AreaKind {

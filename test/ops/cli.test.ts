@@ -60,6 +60,27 @@ describe('operations CLI', () => {
     expect(Number(people.n)).toBe(40);
   });
 
+  it('imports targets in a real process: 0 when taken, 1 when refused, 2 for a usage mistake; the running bot sees them', async () => {
+    const env = { DATABASE_URL: app.databaseUrl, LOG_LEVEL: 'silent' };
+    const file = join(dir, 'targets.csv');
+    writeCsv(file, [['乡镇', '目标'], ['甲镇', '1,000'], ['乙镇', '２００人']]);
+    const ok = await cli(['import', 'targets', file], env);
+    expect(ok).toMatchObject({ code: 0, err: '' });
+    expect(ok.out).toBe('任务数（csv, utf-8）：读取 2 行，新建 1 个，更新 1 个，未变 0 个，拒收 0 行。\n已全部导入。\n');
+    const board = await app.say('admin', 'c', 'board');
+    expect(board.table!.rows.find((r) => r.includes('甲镇'))!.join(' ')).toContain('4/1,000');
+    expect(board.table!.rows.find((r) => r.includes('乙镇'))!.join(' ')).toContain('0/200');
+
+    writeCsv(file, [['乡镇', '目标'], ['甲镇', '1000'], ['丙镇', 'abc']]);
+    const refused = await cli(['import', 'targets', file], env);
+    expect(refused.code).toBe(1);
+    expect(refused.out).toContain('第 3 行 B（目标）列');
+    expect(refused.out).toContain('整份未导入');
+
+    expect((await cli(['import', 'targets'], env)).code).toBe(2);
+    expect((await cli(['import', 'targets', join(dir, 'targets.pdf')], env)).code).toBe(2);
+  });
+
   it(testDialect === 'sqlite' ? 'backs up the running database' : 'points at pg_dump for a PostgreSQL database', async () => {
     const r = await cli(['backup', join(dir, 'copy.db')], { DATABASE_URL: app.databaseUrl });
     if (testDialect === 'sqlite') {

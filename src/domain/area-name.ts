@@ -1,0 +1,14 @@
+/** What an area (township, village, district) may be called. */
+
+/** Words that would read as part of the command grammar if used as a name. */
+const RESERVED = new Set(['in', 'target', 'under', 'leaders', '在', '任务', '属于', '领导']);
+
+/**
+ * Whether a name can be used for a new area: one word (chat commands split on
+ * spaces, so a name with one could never be named again), not empty, not
+ * starting with a digit or `#` (those read as numbers and entry references),
+ * not a grammar word.
+ */
+export function isValidAreaName(name: string): boolean {
+  return name !== '' && !/[\s\u3000]/u.test(name) && !/^[\d#＃]/.test(name) && !RESERVED.has(name.toLowerCase());
+}
