@@ -167,4 +167,17 @@ export const en: Catalogue = {
   entryReversedMeanwhile: (p) => `${p.ref} was reversed by someone else just now; nothing was changed.`,
   shuttingDown: () => `The bot is restarting and did not handle this message; please send it again shortly.`,
   importStopped: (p) => `The file could not be read to the end (${p.detail}), so none of it was imported and the database is unchanged.`,
+  // --- polish ---
+  list: (p) => p.items.join(', '),
+  notStandalone: (p) => `"${p.word}" does not work on its own; write it after its command: ${p.usage}. Send help to see every command.`,
+  unknownSubcommand: (p) => `${p.command} has no subcommand "${p.word}". Send help ${p.command} for its usage.`,
+  campaignUnchanged: (p) => `The ${p.field} is already ${p.value}; nothing was changed.`,
+  yuan: (p) => `${p.amount} yuan`,
+  importColumnRef: (p) => `${p.letter} (${p.header})`,
+  ledgerUndoReason: () => `undo`,
+  consoleBanner: (p) => `enrollbot console — ${p.user} @ ${p.channel}. Send help for the commands, :quit to leave.`,
+  consoleUsage: (p) => `Usage: ${p.usage} (now ${p.user} @ ${p.channel})`,
+  consoleUserUsage: () => `:user <name>`,
+  consoleChannelUsage: () => `:channel <name>`,
+  consoleUnknownControl: (p) => `There is no control ":${p.control}". Controls: :user <name> (speak as someone), :channel <name> (speak in a channel), :quit.`,
 };

@@ -200,6 +200,20 @@ export const zhCN = {
   entryReversedMeanwhile: (p: { ref: string }) => `${p.ref} 刚刚已被他人冲正，本次未做改动。`,
   shuttingDown: () => `机器人正在重启，这条消息没有处理，请稍后重发。`,
   importStopped: (p: { detail: string }) => `文件没能读完（${p.detail}），整份未导入，数据库没有任何改动。`,
+  // --- polish ---
+  list: (p: { items: readonly string[] }) => p.items.join('、'),
+  notStandalone: (p: { word: string; usage: string }) => `“${p.word}”不能单独使用，要跟在命令后面：${p.usage}。发送 help（帮助）查看全部命令。`,
+  unknownSubcommand: (p: { word: string; command: string }) => `${p.command} 没有“${p.word}”这个子命令。发送 help ${p.command} 查看用法。`,
+  campaignUnchanged: (p: { field: string; value: string }) => `${p.field}已经是 ${p.value}，未作改动。`,
+  yuan: (p: { amount: string }) => `${p.amount}元`,
+  importColumnRef: (p: { letter: string; header: string }) => `${p.letter}（${p.header}）`,
+  ledgerUndoReason: () => `撤销`,
+  consoleBanner: (p: { user: string; channel: string }) => `enrollbot 控制台 — ${p.user} @ ${p.channel}。发送 help 查看命令，:quit 退出。`,
+  consoleUsage: (p: { usage: string; user: string; channel: string }) => `用法：${p.usage}（现在是 ${p.user} @ ${p.channel}）`,
+  consoleUserUsage: () => `:user <名字>`,
+  consoleChannelUsage: () => `:channel <频道名>`,
+  consoleUnknownControl: (p: { control: string }) =>
+    `没有“:${p.control}”这个控制命令。可用：:user <名字>（换用户）、:channel <频道名>（换频道）、:quit（退出）。`,
 };
 
 /** The shape every catalogue has: the keys and parameters of the reference. */
