@@ -15,7 +15,7 @@ import { appendAudit } from '../store/audit.ts';
 import type { ParseEnv, UserRef } from './args.ts';
 import type { AnyCommand, CommandContext, CommandSettings, Permission } from './command.ts';
 import { parseArgs, usage } from './parse-args.ts';
-import { selectCommand } from './registry.ts';
+import { selectCommand, subcommandHint } from './registry.ts';
 import { Refusal } from './refusal.ts';
 import { storableReply, type Reply } from './reply.ts';
 import { tokenize } from './tokens.ts';
@@ -93,7 +93,11 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       const tokens = tokenize(message.text);
       if (tokens.length === 0) return { status: 'refused', text: t.emptyCommand() };
       const selected = selectCommand(deps.commands, tokens);
-      if (!selected) return { status: 'refused', text: t.unknownCommand({ word: tokens[0]! }) };
+      if (!selected) {
+        const word = tokens[0]!;
+        const hint = subcommandHint(deps.commands, word);
+        return { status: 'refused', text: hint ? t.notStandalone({ word, usage: hint }) : t.unknownCommand({ word }) };
+      }
       const { command, path, rest } = selected;
       if (!allowed(command.permission, actor)) return { status: 'refused', text: denial(command.permission, t) };
       if (!command.run) {
