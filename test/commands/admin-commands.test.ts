@@ -74,6 +74,24 @@ describe('admin and query commands in the console', () => {
     expect(out).toContain('没有“frobnicate”这个命令');
   });
 
+  it('shows the usage with every refusal of how a command is written, found while parsing or while running', async () => {
+    app = await openTestApp();
+    await app.say('admin', 'console', 'township add 城南街道');
+    const usage = '用法：grant <用户> <角色> [<地区>]';
+    expect((await app.say('admin', 'console', 'grant 王芳')).text).toBe(`缺少角色。\n${usage}`);
+    expect((await app.say('admin', 'console', 'grant 王芳 coordinator')).text).toBe(`缺少乡镇。\n${usage}`);
+    expect((await app.say('admin', 'console', 'grant 王芳 admin 城南街道')).text).toBe(`多余的内容：“城南街道”。\n${usage}`);
+    expect((await app.say('admin', 'console', 'bind 城南街道 本区')).text).toBe('多余的内容：“本区”。\n用法：bind <leaders或乡镇> [<地区>]');
+    // A refusal about the facts, not the wording, stays as it is.
+    expect((await app.say('admin', 'console', 'grant 王芳 coordinator 青山镇')).text).toBe('没有找到“青山镇”。发送 board（排行）可看全部乡镇名称。');
+    const en = await openTestApp({ env: { ENROLLBOT_LOCALE: 'en' } });
+    try {
+      expect((await en.say('admin', 'console', 'grant someone coordinator')).text).toBe('The township is missing.\nUsage: grant <user> <role> [<area>]');
+    } finally {
+      await en.close();
+    }
+  });
+
   it('answers in English when configured, the usage included', async () => {
     app = await openTestApp({ env: { ENROLLBOT_LOCALE: 'en' } });
     const out = await runConsoleScript(app, 'pay\nhelp undo\n:user nobody\nvoid #1 x\n');
