@@ -34,6 +34,28 @@ describe('admin and query commands in the console', () => {
     expect(audit).toHaveLength(3);
   });
 
+  it('says a campaign field set to the value it has is unchanged, and audits nothing', async () => {
+    app = await openTestApp();
+    const say = async (text: string) => (await app.say('admin', 'console', text)).text;
+    expect(await say('campaign premium 400')).toBe('标准保费已经是 400元，未作改动。');
+    expect(await say('campaign premium 400.00元')).toBe('标准保费已经是 400元，未作改动。');
+    expect(await say('campaign deadline 2026-12-31')).toBe('截止日期已经是 2026-12-31，未作改动。');
+    expect(await say('campaign start 2026-09-01')).toBe('开始日期已经是 2026-09-01，未作改动。');
+    const audits = () => app.database.db.selectFrom('audit_log').select('detail').where('action', '=', 'campaign.set').execute();
+    expect(await audits()).toHaveLength(0);
+    expect(await say('campaign premium 380')).toBe('已把标准保费改为 380元。');
+    expect(await say('campaign premium 380')).toBe('标准保费已经是 380元，未作改动。');
+    expect(await audits()).toHaveLength(1);
+
+    const en = await openTestApp({ env: { ENROLLBOT_LOCALE: 'en' } });
+    try {
+      expect((await en.say('admin', 'console', 'campaign premium 400')).text).toBe('The standard premium is already 400 yuan; nothing was changed.');
+      expect((await en.say('admin', 'console', 'campaign premium 380')).text).toBe('Changed the standard premium to 380 yuan.');
+    } finally {
+      await en.close();
+    }
+  });
+
   it('sets targets, voids with a reason, reports progress with villages, and explains commands', async () => {
     app = await openTestApp();
     const out = await runConsoleScript(
