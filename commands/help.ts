@@ -18,7 +18,8 @@ const pathOf = (chain: readonly AnyCommand[]) => chain.map((c) => c.name).join('
 
 export default defineCommand({
   name: 'help',
-  aliases: ['帮助', '?', '？'],
+  // A typed ？ reads as ? (words are NFKC-folded before they are matched).
+  aliases: ['帮助', '?'],
   summary: {
     'zh-CN': '查看命令用法。例：help pay、help board post。',
     en: 'How to use the commands. E.g. help pay, help board post.',

@@ -54,7 +54,7 @@ export const zhCN = {
     defaulted: boolean;
   }) =>
     `已登记 ${p.ref}：${p.area} ${p.people}人，${p.amount}元${p.defaulted ? '（按标准保费计）' : ''}。\n` +
-    `${p.area}累计 ${p.totalPeople}/${p.target}人，完成率 ${p.rate}，今日 +${p.todayPeople}人，累计收缴 ${p.totalAmount}元。`,
+    `${p.area}累计 ${p.totalPeople}/${p.target}人，完成率 ${p.rate}，今日 ${p.todayPeople}人，累计收缴 ${p.totalAmount}元。`,
   campaignClosed: (p: { start: string; deadline: string }) =>
     `现在不在征缴期内（${p.start} 至 ${p.deadline}），不能登记。如需调整，请管理员用 campaign 修改日期。`,
   undone: (p: { ref: string; reversed: string; area: string; people: number; amount: string; totalPeople: string; rate: string }) =>
@@ -214,6 +214,7 @@ export const zhCN = {
   consoleChannelUsage: () => `:channel <频道名>`,
   consoleUnknownControl: (p: { control: string }) =>
     `没有“:${p.control}”这个控制命令。可用：:user <名字>（换用户）、:channel <频道名>（换频道）、:quit（退出）。`,
+  areaInParent: (p: { area: string; parent: string }) => `${p.parent}${p.area}`,
 };
 
 /** The shape every catalogue has: the keys and parameters of the reference. */
