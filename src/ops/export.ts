@@ -19,6 +19,8 @@ import { loadBoard } from '../board/board.ts';
 import { businessDate, zonedParts } from '../domain/calendar.ts';
 import { formatYuanPlain } from '../domain/money.ts';
 import { formatRate } from '../domain/rates.ts';
+import { UNDO_REASON } from '../core/reverse.ts';
+import { zhCN } from '../i18n/zh-cn.ts';
 
 export type ExportFormat = 'csv' | 'xlsx';
 
@@ -157,7 +159,8 @@ async function* ledgerRows(db: Kysely<Database>, campaign: Campaign): AsyncItera
         Number(e.people),
         { fen: Number(e.amount_fen) },
         e.reverses_id === null ? '' : `#${e.reverses_id}`,
-        e.reason ?? '',
+        // `undo` stores its reason as the command's name; the sheet says it as the chat does.
+        e.reason === UNDO_REASON ? zhCN.ledgerUndoReason() : (e.reason ?? ''),
         e.note ?? '',
         e.member,
         e.platform,

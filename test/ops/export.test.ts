@@ -51,7 +51,8 @@ describe('export', () => {
     expect(lines[2]).toContain(',1100.50,');
     // A note that looks like a formula is not run by Excel.
     expect(lines[3]).toContain(",'=1+1,");
-    expect(lines[4]).toMatch(/^#\d+,冲正,城南街道,-2,-800\.00,#\d+,undo,/);
+    // The reason of an undo in the chat's word, like the rest of the sheet.
+    expect(lines[4]).toMatch(/^#\d+,冲正,城南街道,-2,-800\.00,#\d+,撤销,/);
     expect(lines[5]).toBe('');
 
     const book = new ExcelJS.Workbook();
@@ -81,6 +82,7 @@ describe('export', () => {
       ['冲正', '城南街道', -2, -800],
     ]);
     expect(rows[3]![7]).toBe('=1+1'); // a string cell in a workbook, never a formula
+    expect(rows[4]![6]).toBe('撤销');
     expect(rows[1]![12]).toBe('2026-11-23 10:00:00');
 
     const board = join(out, 'board.xlsx');
