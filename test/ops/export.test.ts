@@ -90,12 +90,20 @@ describe('export', () => {
     const b = new ExcelJS.Workbook();
     await b.xlsx.readFile(board);
     expect(b.worksheets[0]!.name).toBe('2026-11-23 排行');
-    expect(rowsOf(b.worksheets[0]!)).toEqual([
+    const sheet = b.worksheets[0]!;
+    expect(rowsOf(sheet)).toEqual([
       ['排名', '名称', '已缴人数', '任务人数', '完成率', '今日新增', '收缴金额（元）'],
-      [1, '城南街道', 12, 1000, '1.20%', 12, 4800],
-      [2, '青山镇', 3, 500, '0.60%', 3, 1100.5],
-      [undefined, '本区合计', 15, 1500, '1.00%', 15, 5900.5],
+      [1, '城南街道', 12, 1000, 0.012, 12, 4800],
+      [2, '青山镇', 3, 500, 0.006, 3, 1100.5],
+      [undefined, '本区合计', 15, 1500, 0.01, 15, 5900.5],
     ]);
+    // Figures are numbers Excel can sum and sort, the rate shown as 1.20% and money as 4,800.00.
+    for (const n of [2, 3, 4]) {
+      const row = sheet.getRow(n);
+      for (const c of [3, 4, 5, 6, 7]) expect(row.getCell(c).type, `row ${n} column ${c}`).toBe(ExcelJS.ValueType.Number);
+      expect(row.getCell(5).numFmt).toBe('0.00%');
+      expect(row.getCell(7).numFmt).toBe('#,##0.00');
+    }
   });
 
   it('writes the board as CSV, and refuses an unknown ending without writing anything', async () => {
