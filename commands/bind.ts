@@ -24,7 +24,7 @@ export default defineCommand({
   },
   async run(ctx, args) {
     const leaders = LEADERS.has(args.what.toLowerCase());
-    if (!leaders && args.area !== undefined) throw new Refusal(ctx.t.extraWords({ words: args.area }));
+    if (!leaders && args.area !== undefined) throw new Refusal(ctx.t.extraWords({ words: args.area }), { usage: true });
     const area = leaders
       ? args.area !== undefined
         ? await resolveArea(ctx, args.area)

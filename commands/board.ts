@@ -38,7 +38,7 @@ const post = defineCommand({
     await ctx.audit('board.post', { slot, posts: published.map((p) => ({ area: p.areaId, seq: p.seq, channels: p.channels })) });
     return ok(
       t.boardPosted({
-        posts: published.map((p) => t.boardPostedItem({ area: p.areaName, seq: p.seq })).join('、'),
+        posts: t.list({ items: published.map((p) => t.boardPostedItem({ area: p.areaName, seq: p.seq })) }),
         channels: published.reduce((s, p) => s + p.channels, 0),
       }),
     );

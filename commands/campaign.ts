@@ -12,14 +12,21 @@ import type { Localized } from '../src/i18n/index.ts';
 
 type Field = 'name' | 'start' | 'deadline' | 'premium';
 
-/** One `campaign <field> <value>` subcommand: validate, update, audit. */
-function setter<T>(
-  field: Field,
-  aliases: string[],
-  summary: Localized,
-  value: ArgSpec<T>,
-  apply: (ctx: CommandContext, v: T) => { changes: Updateable<CampaignTable>; shown: string },
-) {
+/** What a `campaign <field>` change comes to: the columns, the value as audited, and as shown to the user. */
+interface Change {
+  changes: Updateable<CampaignTable>;
+  audited: string;
+  shown: string;
+}
+
+/** Whether every column a change sets already holds that value. */
+function unchanged(campaign: CommandContext['campaign'], changes: Updateable<CampaignTable>): boolean {
+  // String(): PostgreSQL may hand a bigint column back as text.
+  return Object.entries(changes).every(([column, value]) => String(campaign[column as keyof typeof campaign]) === String(value));
+}
+
+/** One `campaign <field> <value>` subcommand: validate, update, audit; a value it already has is left alone. */
+function setter<T>(field: Field, aliases: string[], summary: Localized, value: ArgSpec<T>, apply: (ctx: CommandContext, v: T) => Change) {
   return defineCommand({
     name: field,
     aliases,
@@ -28,10 +35,12 @@ function setter<T>(
     writes: true,
     args: { value },
     async run(ctx, args) {
-      const { changes, shown } = apply(ctx, args.value as T);
+      const { changes, audited, shown } = apply(ctx, args.value as T);
+      const name = ctx.t.campaignField({ field });
+      if (unchanged(ctx.campaign, changes)) return ok(ctx.t.campaignUnchanged({ field: name, value: shown }));
       await updateCampaign(ctx.db, ctx.campaign.id, changes);
-      await ctx.audit('campaign.set', { campaign: ctx.campaign.id, field, value: shown });
-      return ok(ctx.t.campaignUpdated({ field: ctx.t.campaignField({ field }), value: shown }));
+      await ctx.audit('campaign.set', { campaign: ctx.campaign.id, field, value: audited });
+      return ok(ctx.t.campaignUpdated({ field: name, value: shown }));
     },
   });
 }
@@ -55,15 +64,15 @@ export default defineCommand({
       ['名称'],
       { 'zh-CN': '修改征缴名称。', en: 'Rename the campaign.' },
       arg.text({ label: { 'zh-CN': '名称', en: 'text' }, description: { 'zh-CN': '新名称', en: 'the new name' } }),
-      (_ctx, v: string) => ({ changes: { name: v }, shown: v }),
+      (_ctx, v: string) => ({ changes: { name: v }, audited: v, shown: v }),
     ),
     setter('start', ['开始'], { 'zh-CN': '修改开始日期。', en: 'Change the start date.' }, arg.date(dateLabel), (ctx, v: string) => {
       checkOrder(ctx, v, ctx.campaign.deadline);
-      return { changes: { start_date: v }, shown: v };
+      return { changes: { start_date: v }, audited: v, shown: v };
     }),
     setter('deadline', ['截止'], { 'zh-CN': '修改截止日期。', en: 'Change the deadline.' }, arg.date(dateLabel), (ctx, v: string) => {
       checkOrder(ctx, ctx.campaign.start_date, v);
-      return { changes: { deadline: v }, shown: v };
+      return { changes: { deadline: v }, audited: v, shown: v };
     }),
     setter(
       'premium',
@@ -72,7 +81,8 @@ export default defineCommand({
       arg.amount({ label: { 'zh-CN': '金额', en: 'amount' }, description: { 'zh-CN': '每人保费', en: 'premium per person' } }),
       (ctx, v: number) => {
         if (v <= 0) throw new Refusal(ctx.t.premiumZero());
-        return { changes: { premium_fen: v }, shown: `${formatYuanNumber(v)}元` };
+        const amount = formatYuanNumber(v);
+        return { changes: { premium_fen: v }, audited: `${amount}元`, shown: ctx.t.yuan({ amount }) };
       },
     ),
   ],

@@ -6,6 +6,10 @@ import { ok } from '../src/core/reply.ts';
 import { resolveArea } from '../src/core/scope.ts';
 import { getRootArea } from '../src/store/areas.ts';
 import { ensureMember, grantRole } from '../src/store/members.ts';
+import type { Localized } from '../src/i18n/index.ts';
+
+/** What a coordinator's grant lacks when no township is named. */
+const TOWNSHIP: Localized = { 'zh-CN': '乡镇', en: 'township' };
 
 export default defineCommand({
   name: 'grant',
@@ -32,10 +36,10 @@ export default defineCommand({
     const { t } = ctx;
     let area;
     if (args.role === 'admin') {
-      if (args.area !== undefined) throw new Refusal(t.extraWords({ words: args.area }));
+      if (args.area !== undefined) throw new Refusal(t.extraWords({ words: args.area }), { usage: true });
       area = await getRootArea(ctx.db);
     } else if (args.role === 'coordinator') {
-      if (args.area === undefined) throw new Refusal(t.argMissing({ arg: ctx.locale === 'en' ? 'township' : '乡镇' }));
+      if (args.area === undefined) throw new Refusal(t.argMissing({ arg: TOWNSHIP[ctx.locale] }), { usage: true });
       area = await resolveArea(ctx, args.area);
       if (area.kind !== 'township' && area.kind !== 'village') throw new Refusal(t.areaNotTownship({ name: area.name }));
     } else {

@@ -1,43 +1,62 @@
-/** `help [<command>]`: usage, in the user's language. */
+/** `help [<command> [<subcommand>]]`: usage, in the user's language. */
 import { arg } from '../src/core/args.ts';
 import { defineCommand, type AnyCommand } from '../src/core/command.ts';
 import { ok } from '../src/core/reply.ts';
 import { usage } from '../src/core/parse-args.ts';
 import { Refusal } from '../src/core/refusal.ts';
-import { findCommand } from '../src/core/registry.ts';
+import { aliasForms, selectCommand, subcommandHint } from '../src/core/registry.ts';
+import { tokenize } from '../src/core/tokens.ts';
 
-/** Every runnable form of a command: `campaign`, `campaign name <text>`, … */
-function forms(command: AnyCommand, prefix = ''): { path: string; command: AnyCommand }[] {
-  const path = `${prefix}${command.name}`;
-  const own = command.run ? [{ path, command }] : [];
-  return [...own, ...(command.subcommands ?? []).flatMap((s) => forms(s, `${path} `))];
+/** Every runnable form under a command, each as its chain from the top: `campaign`, `campaign name`, … */
+function forms(chain: AnyCommand[]): AnyCommand[][] {
+  const command = chain.at(-1)!;
+  const own = command.run ? [chain] : [];
+  return [...own, ...(command.subcommands ?? []).flatMap((s) => forms([...chain, s]))];
 }
+
+const pathOf = (chain: readonly AnyCommand[]) => chain.map((c) => c.name).join(' ');
 
 export default defineCommand({
   name: 'help',
-  aliases: ['帮助', '?', '？'],
-  summary: { 'zh-CN': '查看命令用法。例：help pay。', en: 'How to use the commands. E.g. help pay.' },
+  // A typed ？ reads as ? (words are NFKC-folded before they are matched).
+  aliases: ['帮助', '?'],
+  summary: {
+    'zh-CN': '查看命令用法。例：help pay、help board post。',
+    en: 'How to use the commands. E.g. help pay, help board post.',
+  },
   permission: 'anyone',
   writes: false,
   args: {
-    command: arg.optional(arg.word({ label: { 'zh-CN': '命令', en: 'command' }, description: { 'zh-CN': '命令名', en: 'a command' } })),
+    command: arg.optional(
+      arg.text({ label: { 'zh-CN': '命令', en: 'command' }, description: { 'zh-CN': '命令名，可带子命令', en: 'a command, and a subcommand' } }),
+    ),
   },
   async run(ctx, args) {
     const { t, locale } = ctx;
     if (args.command === undefined) {
       const lines = ctx.commands.flatMap((c) =>
-        forms(c).map((f) => `• ${usage(f.path, f.command.args, locale)}  ${f.command.aliases.length ? `(${f.command.aliases.join(' ')})` : ''}`),
+        forms([c]).map((chain) => {
+          const aliases = aliasForms(chain);
+          return `• ${usage(pathOf(chain), chain.at(-1)!.args, locale)}${aliases.length ? `  (${t.list({ items: aliases })})` : ''}`;
+        }),
       );
       return ok([t.helpIntro(), ...lines, '', t.helpFooter()].join('\n'));
     }
-    const command = findCommand(ctx.commands, args.command);
-    if (!command) throw new Refusal(t.unknownCommand({ word: args.command }));
-    const details = forms(command).map((f) =>
+    const words = tokenize(args.command);
+    const selected = selectCommand(ctx.commands, words);
+    if (!selected) {
+      const word = words[0]!;
+      const hint = subcommandHint(ctx.commands, word);
+      throw new Refusal(hint ? t.notStandalone({ word, usage: hint }) : t.unknownCommand({ word }));
+    }
+    const { chain, path, rest } = selected;
+    if (rest.length) throw new Refusal(t.unknownSubcommand({ word: rest[0]!, command: path.join(' ') }));
+    const details = forms(chain).map((f) =>
       t.helpDetail({
-        usage: usage(f.path, f.command.args, locale),
-        summary: f.command.summary[locale],
-        aliases: f.command.aliases.join(' ') || '—',
-        who: t.who({ permission: f.command.permission }),
+        usage: usage(pathOf(f), f.at(-1)!.args, locale),
+        summary: f.at(-1)!.summary[locale],
+        aliases: t.list({ items: aliasForms(f) }) || '—',
+        who: t.who({ permission: f.at(-1)!.permission }),
       }),
     );
     return ok(details.join('\n\n'));

@@ -14,6 +14,6 @@ import township from './township.ts';
 import target from './target.ts';
 import bind from './bind.ts';
 import grant from './grant.ts';
-import lapse, { lapseDone } from './lapse.ts';
+import lapse from './lapse.ts';
 
-export const commands: readonly AnyCommand[] = [pay, undo, voidEntry, board, progress, help, campaign, township, target, bind, grant, lapse, lapseDone];
+export const commands: readonly AnyCommand[] = [pay, undo, voidEntry, board, progress, help, campaign, township, target, bind, grant, lapse];

@@ -61,6 +61,8 @@ const OUTCOMES: { value: FollowupOutcome; aliases: string[]; label: { 'zh-CN': s
 const done = defineCommand({
   name: 'done',
   aliases: ['已劝缴', '跟进'],
+  // `已劝缴 L12 承诺` on its own, as the product's command table lists it.
+  standaloneAliases: ['已劝缴'],
   summary: {
     'zh-CN': '记录劝缴结果：已缴、承诺、拒绝、迁出、联系不上，可加备注。“承诺”在下次筛查前暂停提醒，“迁出”结案。例：lapse done L12 承诺 月底前补缴。',
     en: 'Record a follow-up: paid, promised, refused, moved, unreachable, with a note. "promised" pauses reminders until the next scan; "moved" closes the case. E.g. lapse done L12 promised.',
@@ -125,14 +127,6 @@ const scan = defineCommand({
     await ctx.audit('lapse.scan', { month, opened: r.opened, updated: r.updated, closed: r.closed, posts: r.posts });
     return ok(ctx.t.lapseScanDone({ month, opened: r.opened, updated: r.updated, closed: r.closed, open: r.open, posts: r.posts }));
   },
-});
-
-/** `已劝缴 L12 承诺` on its own, as §5 lists it: the same command as `lapse done`. */
-export const lapseDone = defineCommand({
-  ...done,
-  name: 'lapse-done',
-  aliases: ['已劝缴'],
-  summary: { 'zh-CN': `同 lapse done。${done.summary['zh-CN']}`, en: `The same as lapse done. ${done.summary.en}` },
 });
 
 export default defineCommand({

@@ -2,7 +2,7 @@
 import { defineCommand } from '../src/core/command.ts';
 import { Refusal } from '../src/core/refusal.ts';
 import { ok } from '../src/core/reply.ts';
-import { reverseEntry } from '../src/core/reverse.ts';
+import { reverseEntry, UNDO_REASON } from '../src/core/reverse.ts';
 import { requireMember } from '../src/core/scope.ts';
 import { areaFigures } from '../src/core/figures.ts';
 import { isAdmin } from '../src/domain/permissions.ts';
@@ -31,7 +31,7 @@ export default defineCommand({
     if (entry.business_date !== ctx.today && !isAdmin(ctx.actor)) {
       throw new Refusal(ctx.t.undoOnlySameDay({ ref: `#${entry.id}` }));
     }
-    const r = await reverseEntry(ctx, entry, 'undo');
+    const r = await reverseEntry(ctx, entry, UNDO_REASON);
     const f = await areaFigures(ctx, r.area, r.after);
     return ok(
       ctx.t.undone({

@@ -148,7 +148,7 @@ export function renderBoard(board: Board, t: Catalogue, demo: boolean, heading?:
   const compare = board.previous !== null;
   const headers = compare ? [...t.boardColumns(), t.boardChangeColumn()] : t.boardColumns();
   const aligns = ['right', 'left', 'right', 'right', 'right', 'right', 'right'] as const;
-  const names = (rows: Standing[]) => rows.map((r) => `${r.name} ${formatRate(r.rateBp)}`).join('、');
+  const names = (rows: Standing[]) => t.list({ items: rows.map((r) => `${r.name} ${formatRate(r.rateBp)}`) });
   const footer = [
     t.boardTotal({
       area: board.area.name,

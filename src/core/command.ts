@@ -73,6 +73,12 @@ export interface Command<S extends ArgSpecs = ArgSpecs> {
   args: S;
   /** Words after the command that select a subcommand (`township add`). */
   subcommands?: readonly AnyCommand[];
+  /**
+   * For a subcommand: words that select it on their own, without its
+   * parent's word (`已劝缴 L12 承诺` for `lapse done`, as users know it).
+   * Help lists them with the subcommand, not as commands of their own.
+   */
+  standaloneAliases?: readonly string[];
   /** Absent for a pure group (`township`), which only has subcommands. */
   run?(ctx: CommandContext, args: ArgValues<S>): Promise<Reply>;
 }

@@ -15,7 +15,7 @@ import { appendAudit } from '../store/audit.ts';
 import type { ParseEnv, UserRef } from './args.ts';
 import type { AnyCommand, CommandContext, CommandSettings, Permission } from './command.ts';
 import { parseArgs, usage } from './parse-args.ts';
-import { selectCommand } from './registry.ts';
+import { selectCommand, subcommandHint } from './registry.ts';
 import { Refusal } from './refusal.ts';
 import { storableReply, type Reply } from './reply.ts';
 import { tokenize } from './tokens.ts';
@@ -86,6 +86,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     const now = deps.now();
     const sourceKey = message.messageId ? `${message.platform}:${message.messageId}` : null;
     let t = catalogue(localeFor(message));
+    // The usage line of the command once it is known: a refusal that asks for it gets it.
+    let usageText: string | null = null;
     try {
       const { actor, binding, campaign } = await setup.load(message);
       const locale = localeFor(message, actor);
@@ -93,21 +95,24 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       const tokens = tokenize(message.text);
       if (tokens.length === 0) return { status: 'refused', text: t.emptyCommand() };
       const selected = selectCommand(deps.commands, tokens);
-      if (!selected) return { status: 'refused', text: t.unknownCommand({ word: tokens[0]! }) };
+      if (!selected) {
+        const word = tokens[0]!;
+        const hint = subcommandHint(deps.commands, word);
+        return { status: 'refused', text: hint ? t.notStandalone({ word, usage: hint }) : t.unknownCommand({ word }) };
+      }
       const { command, path, rest } = selected;
       if (!allowed(command.permission, actor)) return { status: 'refused', text: denial(command.permission, t) };
       if (!command.run) {
         const subs = (command.subcommands ?? []).map((s) => usage(`${path.join(' ')} ${s.name}`, s.args, locale));
         return { status: 'refused', text: `${t.usageLine({ usage: subs.join(' | ') })}\n${t.seeHelp({ command: path[0]! })}` };
       }
+      usageText = t.usageLine({ usage: usage(path.join(' '), command.args, locale) });
       const env: ParseEnv = { t, locale, resolveUser: message.resolveUser };
       let args: Record<string, unknown>;
       try {
         args = parseArgs(command.args, rest, env);
       } catch (e) {
-        if (e instanceof Refusal) {
-          return { status: 'refused', text: `${e.message}\n${t.usageLine({ usage: usage(path.join(' '), command.args, locale) })}` };
-        }
+        if (e instanceof Refusal) return { status: 'refused', text: `${e.message}\n${usageText}` };
         throw e;
       }
       const base = {
@@ -160,7 +165,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       if (!command.keepsSetup) setup.invalidate();
       return reply;
     } catch (e) {
-      if (e instanceof Refusal) return { status: 'refused', text: e.message };
+      if (e instanceof Refusal) return { status: 'refused', text: e.showUsage && usageText ? `${e.message}\n${usageText}` : e.message };
       const ref = `E${randomBytes(3).toString('hex')}`;
       log.error('command failed', {
         ref,

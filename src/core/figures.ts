@@ -10,6 +10,7 @@ export interface FormattedFigures {
   totalPeople: string;
   target: string;
   rate: string;
+  /** With its sign: `+12`, `-3`. */
   todayPeople: string;
   totalAmount: string;
 }
@@ -24,7 +25,7 @@ export async function areaFigures(ctx: CommandContext, area: Area, known: AreaAf
     totalPeople: known.people.toLocaleString('en'),
     target: target === null ? '—' : target.toLocaleString('en'),
     rate: formatRate(target === null ? null : rateBasisPoints(known.people, target)),
-    todayPeople: known.dayPeople.toLocaleString('en'),
+    todayPeople: `${known.dayPeople < 0 ? '' : '+'}${known.dayPeople.toLocaleString('en')}`,
     totalAmount: formatYuanNumber(known.amountFen),
   };
 }

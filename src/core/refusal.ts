@@ -4,8 +4,15 @@
  * command writes nothing.
  */
 export class Refusal extends Error {
-  constructor(message: string) {
+  /**
+   * The command was written wrong (a word missing or too many): the reply
+   * adds the command's usage line, as it does when the arguments do not parse.
+   */
+  readonly showUsage: boolean;
+
+  constructor(message: string, options: { usage?: boolean } = {}) {
     super(message);
     this.name = 'Refusal';
+    this.showUsage = options.usage ?? false;
   }
 }

@@ -8,6 +8,9 @@ import type { CommandContext } from './command.ts';
 import { Refusal } from './refusal.ts';
 import { requireMember } from './scope.ts';
 
+/** The reason `undo` records on its reversals (a `void` records the admin's words). */
+export const UNDO_REASON = 'undo';
+
 /**
  * Appends the reversal of a payment; refuses a reversal or an entry already
  * reversed. Returns the entry's area and its totals after the reversal.

@@ -18,9 +18,12 @@ export async function resolveArea(ctx: CommandContext, name: string): Promise<Ar
   const inScope = scope ? found.filter((a) => a.path.startsWith(scope)) : [];
   if (inScope.length === 1) return inScope[0]!;
   const options = await Promise.all(
-    found.map(async (a) => `${(a.parent_id && (await getArea(ctx.db, a.parent_id))?.name) ?? ''}${a.name}`),
+    found.map(async (a) => {
+      const parent = a.parent_id === null ? undefined : await getArea(ctx.db, a.parent_id);
+      return parent ? ctx.t.areaInParent({ area: a.name, parent: parent.name }) : a.name;
+    }),
   );
-  throw new Refusal(ctx.t.areaAmbiguous({ name, options: options.join('、') }));
+  throw new Refusal(ctx.t.areaAmbiguous({ name, options: ctx.t.list({ items: options }) }));
 }
 
 /** How a command refuses when it cannot settle its township. */

@@ -38,7 +38,7 @@ export const en: Catalogue = {
     `This channel is not bound to a township. Name one: pay 12 4800 in 城南街道, or ask an admin to send bind <township> in the township's channel.`,
   payRecorded: (p) =>
     `Recorded ${p.ref}: ${p.area} ${p.people} people, ${p.amount} yuan${p.defaulted ? ' (at the standard premium)' : ''}.\n` +
-    `${p.area} now ${p.totalPeople}/${p.target} people, ${p.rate} complete, +${p.todayPeople} today, ${p.totalAmount} yuan collected.`,
+    `${p.area} now ${p.totalPeople}/${p.target} people, ${p.rate} complete, ${p.todayPeople} today, ${p.totalAmount} yuan collected.`,
   campaignClosed: (p) =>
     `The campaign is not open now (${p.start} to ${p.deadline}), so nothing can be logged. An admin can change the dates with campaign.`,
   undone: (p) =>
@@ -50,9 +50,10 @@ export const en: Catalogue = {
   entryUnknown: (p) => `There is no entry ${p.ref}.`,
   entryAlreadyReversed: (p) => `${p.ref} was already reversed by ${p.by}.`,
   entryIsReversal: (p) => `${p.ref} is itself a reversal and cannot be voided; log the payment again instead.`,
-  boardColumns: () => ['Rank', 'Name', 'Enrolled/Target', 'Rate', 'Today', 'Collected (万元)'],
+  boardColumns: () => ['Rank', 'Name', 'Enrolled/Target', 'Rate', 'Today', 'Collected (10k yuan)'],
   boardTotal: (p) =>
-    `${p.area} total: ${p.enrolled}/${p.target} people, ${p.rate} complete, +${p.today} today, ${p.amount} 万元 collected.`,
+    // `today` comes unsigned (the Chinese total reads 今日新增 N人); a net decrease keeps its minus.
+    `${p.area} total: ${p.enrolled}/${p.target} people, ${p.rate} complete, ${p.today.startsWith('-') ? '' : '+'}${p.today} today, ${p.amount} (10k yuan) collected.`,
   boardDeadline: (p) =>
     p.daysLeft > 0
       ? `${p.daysLeft} days left to the deadline (${p.deadline}); about ${p.pace} people a day still needed.`
@@ -61,7 +62,7 @@ export const en: Catalogue = {
   boardBottom: (p) => `Bottom three: ${p.names}`,
   boardEmpty: (p) => `${p.area} has no townships yet. An admin can add one with township add <name> target <n>.`,
   progressText: (p) =>
-    `${p.area}: ${p.enrolled}/${p.target} people, ${p.rate} complete, +${p.today} today, ${p.amount} yuan collected, ${p.rank}.`,
+    `${p.area}: ${p.enrolled}/${p.target} people, ${p.rate} complete, ${p.today} today, ${p.amount} yuan collected, ${p.rank}.`,
   progressRank: (p) => `rank ${p.rank} of ${p.of} in ${p.parent}`,
   progressNoRank: () => `not ranked`,
   villagesColumns: () => ['Village', 'Enrolled/Target', 'Rate', 'Today'],
@@ -181,4 +182,18 @@ export const en: Catalogue = {
       target_missing: 'the target is empty (write the people, e.g. 28000)',
       target_invalid: 'the target is not valid (a whole number of people, 0 or more, e.g. 28000, 28,000 or 28000人)',
     })[p.reason],
+  // --- polish ---
+  list: (p) => p.items.join(', '),
+  notStandalone: (p) => `"${p.word}" does not work on its own; write it after its command: ${p.usage}. Send help to see every command.`,
+  unknownSubcommand: (p) => `${p.command} has no subcommand "${p.word}". Send help ${p.command} for its usage.`,
+  campaignUnchanged: (p) => `The ${p.field} is already ${p.value}; nothing was changed.`,
+  yuan: (p) => `${p.amount} yuan`,
+  importColumnRef: (p) => `${p.letter} (${p.header})`,
+  ledgerUndoReason: () => `undo`,
+  consoleBanner: (p) => `enrollbot console — ${p.user} @ ${p.channel}. Send help for the commands, :quit to leave.`,
+  consoleUsage: (p) => `Usage: ${p.usage} (now ${p.user} @ ${p.channel})`,
+  consoleUserUsage: () => `:user <name>`,
+  consoleChannelUsage: () => `:channel <name>`,
+  consoleUnknownControl: (p) => `There is no control ":${p.control}". Controls: :user <name> (speak as someone), :channel <name> (speak in a channel), :quit.`,
+  areaInParent: (p) => `${p.area} (${p.parent})`,
 };

@@ -54,7 +54,7 @@ export const zhCN = {
     defaulted: boolean;
   }) =>
     `已登记 ${p.ref}：${p.area} ${p.people}人，${p.amount}元${p.defaulted ? '（按标准保费计）' : ''}。\n` +
-    `${p.area}累计 ${p.totalPeople}/${p.target}人，完成率 ${p.rate}，今日 +${p.todayPeople}人，累计收缴 ${p.totalAmount}元。`,
+    `${p.area}累计 ${p.totalPeople}/${p.target}人，完成率 ${p.rate}，今日 ${p.todayPeople}人，累计收缴 ${p.totalAmount}元。`,
   campaignClosed: (p: { start: string; deadline: string }) =>
     `现在不在征缴期内（${p.start} 至 ${p.deadline}），不能登记。如需调整，请管理员用 campaign 修改日期。`,
   undone: (p: { ref: string; reversed: string; area: string; people: number; amount: string; totalPeople: string; rate: string }) =>
@@ -214,6 +214,21 @@ export const zhCN = {
       target_missing: '目标为空（请写任务人数，如 28000）',
       target_invalid: '目标不对（应为不小于 0 的整数人数，如 28000、28,000 或 28000人）',
     })[p.reason],
+  // --- polish ---
+  list: (p: { items: readonly string[] }) => p.items.join('、'),
+  notStandalone: (p: { word: string; usage: string }) => `“${p.word}”不能单独使用，要跟在命令后面：${p.usage}。发送 help（帮助）查看全部命令。`,
+  unknownSubcommand: (p: { word: string; command: string }) => `${p.command} 没有“${p.word}”这个子命令。发送 help ${p.command} 查看用法。`,
+  campaignUnchanged: (p: { field: string; value: string }) => `${p.field}已经是 ${p.value}，未作改动。`,
+  yuan: (p: { amount: string }) => `${p.amount}元`,
+  importColumnRef: (p: { letter: string; header: string }) => `${p.letter}（${p.header}）`,
+  ledgerUndoReason: () => `撤销`,
+  consoleBanner: (p: { user: string; channel: string }) => `enrollbot 控制台 — ${p.user} @ ${p.channel}。发送 help 查看命令，:quit 退出。`,
+  consoleUsage: (p: { usage: string; user: string; channel: string }) => `用法：${p.usage}（现在是 ${p.user} @ ${p.channel}）`,
+  consoleUserUsage: () => `:user <名字>`,
+  consoleChannelUsage: () => `:channel <频道名>`,
+  consoleUnknownControl: (p: { control: string }) =>
+    `没有“:${p.control}”这个控制命令。可用：:user <名字>（换用户）、:channel <频道名>（换频道）、:quit（退出）。`,
+  areaInParent: (p: { area: string; parent: string }) => `${p.parent}${p.area}`,
 };
 
 /** The shape every catalogue has: the keys and parameters of the reference. */

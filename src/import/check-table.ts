@@ -37,6 +37,7 @@ export interface CheckSummary {
   rowsRead: number;
   /** Rows that passed every check. */
   accepted: number;
+  /** Rows refused, each counted once however many of its cells are wrong. */
   refused: number;
   reasons: ReasonGroup[];
   /** Required columns the header lacks (then no row is read). */
@@ -98,7 +99,7 @@ export async function checkTable<K extends string>(
     },
     ref: (key) => {
       const c = columns![key];
-      return { line: view.line, column: c ? `${columnLetter(c.index)}（${c.header}）` : key };
+      return c ? { line: view.line, column: columnLetter(c.index), header: c.header } : { line: view.line, column: key };
     },
   };
   try {
@@ -117,10 +118,13 @@ export async function checkTable<K extends string>(
         summary.rowsRead++;
         view.line = r.line;
         view.cells = r.cells;
-        if (!checker.check(row, tally, values)) continue;
+        if (!checker.check(row, tally, values)) {
+          summary.refused++;
+          continue;
+        }
         summary.accepted++;
         // After a refusal the file will not be taken: only check the rest, to name every bad line.
-        if (tally.total > 0) {
+        if (summary.refused > 0) {
           values.length = 0;
           rowsInBatch = 0;
           continue;
@@ -137,12 +141,11 @@ export async function checkTable<K extends string>(
     summary.unreadableAt = lastLine + 1;
     return summary;
   } finally {
-    summary.refused = tally.total;
     summary.reasons = tally.groups();
   }
   if (!columns) {
     summary.missingColumns = checker.columns.filter((c) => c.required).map((c) => c.names.join('/'));
-  } else if (rowsInBatch > 0 && tally.total === 0) {
+  } else if (rowsInBatch > 0 && summary.refused === 0) {
     await sink.batch(values, rowsInBatch);
   }
   return summary;

@@ -44,10 +44,13 @@ function isTargetReason(reason: ImportRefusalReason): reason is TargetRefusalRea
   return TARGET_REASONS.has(reason);
 }
 
-/** Where a refused value is: line and column (letter and header as written). */
+/** Where a refused value is: line and column. */
 export interface CellRef {
   line: number;
+  /** The column's letter (`C`), or the column's key when the file has no such column. */
   column: string;
+  /** The column's header as written in the file; absent when the file has no such column. */
+  header?: string;
 }
 
 export interface ReasonGroup {
@@ -60,7 +63,11 @@ export interface ReasonGroup {
 /** How many places are named per reason. */
 export const FIRST_LINES = 5;
 
-/** Counts refusals by reason, keeping the first places of each. */
+/**
+ * Counts refusals by reason, keeping the first places of each. A line with
+ * several problems is counted under each of its reasons; `total` counts the
+ * problems, not the lines.
+ */
 export class RefusalTally {
   private readonly byReason = new Map<ImportRefusalReason, ReasonGroup>();
   total = 0;
@@ -98,6 +105,7 @@ export interface ImportReport {
   taken: number;
   /** Accepted rows that added or changed something; the rest were already so. */
   written: number;
+  /** Rows refused, each counted once; a row with two problems is listed under both reasons. */
   refused: number;
   reasons: ReasonGroup[];
   /** Required columns the header lacks (then no row is read). */
@@ -115,7 +123,7 @@ export interface ImportReport {
 export function formatImportReport(r: ImportReport, t: Catalogue): string {
   const lines: string[] = [];
   if (r.missingColumns.length) {
-    lines.push(t.importMissingColumns({ columns: r.missingColumns.join('、') }));
+    lines.push(t.importMissingColumns({ columns: t.list({ items: r.missingColumns }) }));
   } else if (r.unreadableAt !== null) {
     lines.push(t.importUnreadable({ encoding: r.encoding ?? '', line: r.unreadableAt }));
   } else {
@@ -131,7 +139,11 @@ export function formatImportReport(r: ImportReport, t: Catalogue): string {
         t.importReasonLine({
           reason: isTargetReason(g.reason) ? t.importTargetReason({ reason: g.reason }) : t.importReason({ reason: g.reason }),
           count: g.count,
-          where: g.first.map((f) => t.importCellRef({ line: f.line, column: f.column })).join('、'),
+          where: t.list({
+            items: g.first.map((f) =>
+              t.importCellRef({ line: f.line, column: f.header === undefined ? f.column : t.importColumnRef({ letter: f.column, header: f.header }) }),
+            ),
+          }),
         }),
       );
     }

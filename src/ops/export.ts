@@ -19,11 +19,17 @@ import { loadBoard } from '../board/board.ts';
 import { businessDate, zonedParts } from '../domain/calendar.ts';
 import { formatYuanPlain } from '../domain/money.ts';
 import { formatRate } from '../domain/rates.ts';
+import { UNDO_REASON } from '../core/reverse.ts';
+import { zhCN } from '../i18n/zh-cn.ts';
 
 export type ExportFormat = 'csv' | 'xlsx';
 
-/** A cell: text, or a number (people) or an amount (fen, shown in 元). */
-type Cell = string | number | { fen: number };
+/**
+ * A cell: text, a number (people, a rank), an amount (fen, shown in 元) or a
+ * completion rate (basis points, shown as a percentage with two decimals).
+ * Amounts and rates are numbers in a workbook, formatted by Excel.
+ */
+type Cell = string | number | { fen: number } | { rateBp: number | null };
 
 interface Column {
   header: string;
@@ -56,10 +62,18 @@ function zonedTime(iso: string, zone: string): string {
  * `@` first) gets a leading apostrophe: notes come from chat users.
  */
 function csvField(cell: Cell): string {
-  if (typeof cell === 'object') return formatYuanPlain(cell.fen);
+  if (typeof cell === 'object') return 'fen' in cell ? formatYuanPlain(cell.fen) : formatRate(cell.rateBp);
   if (typeof cell === 'number') return String(cell);
   const text = /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell;
   return /[",\r\n]|^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** A cell's value in a workbook: 元 and rates as numbers (a rate as a fraction, `0.9045` for 90.45%); no rate, no value. */
+function xlsxValue(cell: Cell): string | number | null {
+  if (typeof cell !== 'object') return cell;
+  if ('fen' in cell) return Number(formatYuanPlain(cell.fen));
+  // One correctly rounded division: the double nearest to what 90.45% says.
+  return cell.rateBp === null ? null : cell.rateBp / 10_000;
 }
 
 /** Writes rows to a file in the format, through a temp name, so a failed export leaves no half file. */
@@ -89,9 +103,9 @@ async function writeTable(file: string, format: ExportFormat, sheet: string, col
         if (++count > XLSX_MAX_ROWS) {
           throw new EnrollbotError('config_invalid', `more than ${XLSX_MAX_ROWS} rows do not fit in an Excel sheet: export to .csv instead`);
         }
-        const r = ws.addRow(row.map((cell) => (typeof cell === 'object' ? Number(formatYuanPlain(cell.fen)) : cell)));
+        const r = ws.addRow(row.map(xlsxValue));
         row.forEach((cell, i) => {
-          if (typeof cell === 'object') r.getCell(i + 1).numFmt = '#,##0.00';
+          if (typeof cell === 'object') r.getCell(i + 1).numFmt = 'fen' in cell ? '#,##0.00' : '0.00%';
         });
         r.commit();
       }
@@ -157,7 +171,8 @@ async function* ledgerRows(db: Kysely<Database>, campaign: Campaign): AsyncItera
         Number(e.people),
         { fen: Number(e.amount_fen) },
         e.reverses_id === null ? '' : `#${e.reverses_id}`,
-        e.reason ?? '',
+        // `undo` stores its reason as the command's name; the sheet says it as the chat does.
+        e.reason === UNDO_REASON ? zhCN.ledgerUndoReason() : (e.reason ?? ''),
         e.note ?? '',
         e.member,
         e.platform,
@@ -196,10 +211,10 @@ export async function exportBoard(db: Kysely<Database>, file: string, now: Date)
   const board = await loadBoard(db, { campaign, area, today: businessDate(now, campaign.time_zone), now });
   async function* rows(): AsyncIterable<Cell[]> {
     for (const r of board.rows) {
-      yield [r.rank, r.name, r.enrolled, r.target, formatRate(r.rateBp), r.today, { fen: r.amountFen }];
+      yield [r.rank, r.name, r.enrolled, r.target, { rateBp: r.rateBp }, r.today, { fen: r.amountFen }];
     }
     const t = board.total;
-    yield ['', `${area.name}合计`, t.enrolled, t.target, formatRate(t.rateBp), t.today, { fen: t.amountFen }];
+    yield ['', `${area.name}合计`, t.enrolled, t.target, { rateBp: t.rateBp }, t.today, { fen: t.amountFen }];
   }
   await writeTable(file, format, `${board.today} 排行`, BOARD_COLUMNS, rows());
   return board.rows.length;

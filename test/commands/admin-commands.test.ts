@@ -34,6 +34,28 @@ describe('admin and query commands in the console', () => {
     expect(audit).toHaveLength(3);
   });
 
+  it('says a campaign field set to the value it has is unchanged, and audits nothing', async () => {
+    app = await openTestApp();
+    const say = async (text: string) => (await app.say('admin', 'console', text)).text;
+    expect(await say('campaign premium 400')).toBe('标准保费已经是 400元，未作改动。');
+    expect(await say('campaign premium 400.00元')).toBe('标准保费已经是 400元，未作改动。');
+    expect(await say('campaign deadline 2026-12-31')).toBe('截止日期已经是 2026-12-31，未作改动。');
+    expect(await say('campaign start 2026-09-01')).toBe('开始日期已经是 2026-09-01，未作改动。');
+    const audits = () => app.database.db.selectFrom('audit_log').select('detail').where('action', '=', 'campaign.set').execute();
+    expect(await audits()).toHaveLength(0);
+    expect(await say('campaign premium 380')).toBe('已把标准保费改为 380元。');
+    expect(await say('campaign premium 380')).toBe('标准保费已经是 380元，未作改动。');
+    expect(await audits()).toHaveLength(1);
+
+    const en = await openTestApp({ env: { ENROLLBOT_LOCALE: 'en' } });
+    try {
+      expect((await en.say('admin', 'console', 'campaign premium 400')).text).toBe('The standard premium is already 400 yuan; nothing was changed.');
+      expect((await en.say('admin', 'console', 'campaign premium 380')).text).toBe('Changed the standard premium to 380 yuan.');
+    } finally {
+      await en.close();
+    }
+  });
+
   it('sets targets, voids with a reason, reports progress with villages, and explains commands', async () => {
     app = await openTestApp();
     const out = await runConsoleScript(
@@ -72,6 +94,24 @@ describe('admin and query commands in the console', () => {
     expect(out).toContain('谁可以用：管理员');
     expect(out).toContain('没有“nope”这个命令');
     expect(out).toContain('没有“frobnicate”这个命令');
+  });
+
+  it('shows the usage with every refusal of how a command is written, found while parsing or while running', async () => {
+    app = await openTestApp();
+    await app.say('admin', 'console', 'township add 城南街道');
+    const usage = '用法：grant <用户> <角色> [<地区>]';
+    expect((await app.say('admin', 'console', 'grant 王芳')).text).toBe(`缺少角色。\n${usage}`);
+    expect((await app.say('admin', 'console', 'grant 王芳 coordinator')).text).toBe(`缺少乡镇。\n${usage}`);
+    expect((await app.say('admin', 'console', 'grant 王芳 admin 城南街道')).text).toBe(`多余的内容：“城南街道”。\n${usage}`);
+    expect((await app.say('admin', 'console', 'bind 城南街道 本区')).text).toBe('多余的内容：“本区”。\n用法：bind <leaders或乡镇> [<地区>]');
+    // A refusal about the facts, not the wording, stays as it is.
+    expect((await app.say('admin', 'console', 'grant 王芳 coordinator 青山镇')).text).toBe('没有找到“青山镇”。发送 board（排行）可看全部乡镇名称。');
+    const en = await openTestApp({ env: { ENROLLBOT_LOCALE: 'en' } });
+    try {
+      expect((await en.say('admin', 'console', 'grant someone coordinator')).text).toBe('The township is missing.\nUsage: grant <user> <role> [<area>]');
+    } finally {
+      await en.close();
+    }
   });
 
   it('answers in English when configured, the usage included', async () => {

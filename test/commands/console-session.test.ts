@@ -101,6 +101,26 @@ describe('console session on an empty database', () => {
     expect(out).toContain('"Nowhere" was not found.');
   });
 
+  it('answers a control without its name with its usage, and an unknown control in the console\'s language', async () => {
+    app = await openTestApp();
+    const out = await runConsoleScript(app, ':user\n:channel\n:channel #城南\n:foo\n:user 王芳\n');
+    expect(out.split('\n').slice(0, 5)).toEqual([
+      '用法：:user <名字>（现在是 admin @ console）',
+      '用法：:channel <频道名>（现在是 admin @ console）',
+      '(admin @ 城南)',
+      '没有“:foo”这个控制命令。可用：:user <名字>（换用户）、:channel <频道名>（换频道）、:quit（退出）。',
+      '(王芳 @ 城南)',
+    ]);
+    await app.close();
+
+    app = await openTestApp({ env: { ENROLLBOT_LOCALE: 'en' } });
+    const en = await runConsoleScript(app, ':user\n:foo\n');
+    expect(en.split('\n').slice(0, 2)).toEqual([
+      'Usage: :user <name> (now admin @ console)',
+      'There is no control ":foo". Controls: :user <name> (speak as someone), :channel <name> (speak in a channel), :quit.',
+    ]);
+  });
+
   it('starts a new console database with the demo district', async () => {
     app = await openTestApp({ demo: true });
     const out = await runConsoleScript(app, 'board\n');

@@ -184,12 +184,12 @@ describe('targets import', () => {
     // Batches of 3: the first dozen rows are written before line 16 is read.
     const report = await importTargets(file, options(a, 3));
     expect(report).toMatchObject({ rowsRead: 21, taken: 0, written: 0, refused: 1, committed: false, targets: { created: 0, updated: 0, unchanged: 0 } });
-    expect(report.reasons).toEqual([{ reason: 'target_invalid', count: 1, first: [{ line: 16, column: 'B（目标）' }] }]);
+    expect(report.reasons).toEqual([{ reason: 'target_invalid', count: 1, first: [{ line: 16, column: 'B', header: '目标' }] }]);
     expect(await snapshot(a)).toEqual(before);
     const zh = formatImportReport(report, catalogue('zh-CN'));
     expect(zh).toContain('目标不对（应为不小于 0 的整数人数，如 28000、28,000 或 28000人）：1 行，如 第 16 行 B（目标）列');
     expect(zh).toContain('整份未导入');
-    expect(formatImportReport(report, catalogue('en'))).toContain('the target is not valid (a whole number of people, 0 or more, e.g. 28000, 28,000 or 28000人): 1 rows, e.g. line 16 column B（目标）');
+    expect(formatImportReport(report, catalogue('en'))).toContain('the target is not valid (a whole number of people, 0 or more, e.g. 28000, 28,000 or 28000人): 1 rows, e.g. line 16 column B (目标)');
   });
 
   it('refuses repeated names, unknown parents, bad names and empty cells by line and column', async () => {
@@ -218,14 +218,14 @@ describe('targets import', () => {
     const report = await importTargets(file, options(a));
     expect(report).toMatchObject({ rowsRead: 10, refused: 8, committed: false });
     expect(report.reasons).toEqual([
-      { reason: 'township_repeated', count: 1, first: [{ line: 3, column: 'B（乡镇）' }] },
-      { reason: 'parent_unknown', count: 1, first: [{ line: 4, column: 'A（上级）' }] },
-      { reason: 'township_several', count: 1, first: [{ line: 5, column: 'B（乡镇）' }] },
-      { reason: 'parent_village', count: 1, first: [{ line: 6, column: 'A（上级）' }] },
-      { reason: 'township_missing', count: 1, first: [{ line: 7, column: 'B（乡镇）' }] },
-      { reason: 'township_name_invalid', count: 1, first: [{ line: 8, column: 'B（乡镇）' }] },
-      { reason: 'target_missing', count: 1, first: [{ line: 9, column: 'C（目标）' }] },
-      { reason: 'target_invalid', count: 1, first: [{ line: 10, column: 'C（目标）' }] },
+      { reason: 'township_repeated', count: 1, first: [{ line: 3, column: 'B', header: '乡镇' }] },
+      { reason: 'parent_unknown', count: 1, first: [{ line: 4, column: 'A', header: '上级' }] },
+      { reason: 'township_several', count: 1, first: [{ line: 5, column: 'B', header: '乡镇' }] },
+      { reason: 'parent_village', count: 1, first: [{ line: 6, column: 'A', header: '上级' }] },
+      { reason: 'township_missing', count: 1, first: [{ line: 7, column: 'B', header: '乡镇' }] },
+      { reason: 'township_name_invalid', count: 1, first: [{ line: 8, column: 'B', header: '乡镇' }] },
+      { reason: 'target_missing', count: 1, first: [{ line: 9, column: 'C', header: '目标' }] },
+      { reason: 'target_invalid', count: 1, first: [{ line: 10, column: 'C', header: '目标' }] },
     ]);
     expect(await snapshot(a)).toEqual(before);
     const text = formatImportReport(report, catalogue('zh-CN'));

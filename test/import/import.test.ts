@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openTestApp, type TestApp } from '../helpers/app.ts';
-import { badCheckDigit, CONTRIBUTION_HEADER, csvText, rosterRows, testId, writeCsv, writeXlsx, type Rows } from '../helpers/lapse-files.ts';
+import { badCheckDigit, CONTRIBUTION_HEADER, csvText, ROSTER_HEADER, rosterRows, testId, writeCsv, writeXlsx, type Rows } from '../helpers/lapse-files.ts';
 import { importRoster } from '../../src/import/import-roster.ts';
 import { importContributions } from '../../src/import/import-contributions.ts';
 import { piiHasher } from '../../src/domain/pii-hash.ts';
@@ -86,7 +86,7 @@ describe('roster import', () => {
     writeCsv(bad, rows);
     const report = await importRoster(bad, options(app));
     expect(report).toMatchObject({ rowsRead: 12, taken: 0, written: 0, refused: 1, committed: false });
-    expect(report.reasons).toEqual([{ reason: 'id_check_digit', count: 1, first: [{ line: 5, column: 'B（身份证号）' }] }]);
+    expect(report.reasons).toEqual([{ reason: 'id_check_digit', count: 1, first: [{ line: 5, column: 'B', header: '身份证号' }] }]);
     expect(await snapshot(app)).toEqual(before);
     const text = formatImportReport(report, catalogue('zh-CN'));
     expect(text).toContain('身份证号校验位不对');
@@ -105,7 +105,7 @@ describe('roster import', () => {
     writeCsv(file, rows);
     const report = await importRoster(file, options(app));
     expect(report).toMatchObject({ rowsRead: 300, taken: 0, written: 0, refused: 1, committed: false });
-    expect(report.reasons).toEqual([{ reason: 'township_unknown', count: 1, first: [{ line: 290, column: 'C（乡镇）' }] }]);
+    expect(report.reasons).toEqual([{ reason: 'township_unknown', count: 1, first: [{ line: 290, column: 'C', header: '乡镇' }] }]);
     expect(await snapshot(app)).toEqual(before);
     // Nothing staged is left behind: the same connection imports the corrected file.
     rows[289]![2] = '青山镇';
@@ -174,21 +174,48 @@ describe('roster import', () => {
     const report = await importRoster(file, options(app));
     expect(report.committed).toBe(false);
     expect(Object.fromEntries(report.reasons.map((g) => [g.reason, g.first]))).toEqual({
-      id_number_format: [{ line: 2, column: 'C（身份证号）' }],
-      township_unknown: [{ line: 3, column: 'D（乡镇）' }],
+      id_number_format: [{ line: 2, column: 'C', header: '身份证号' }],
+      township_unknown: [{ line: 3, column: 'D', header: '乡镇' }],
       kind_invalid: [
-        { line: 4, column: 'B（参保类型）' },
-        { line: 10, column: 'B（参保类型）' },
+        { line: 4, column: 'B', header: '参保类型' },
+        { line: 10, column: 'B', header: '参保类型' },
       ],
-      id_birth_date: [{ line: 5, column: 'C（身份证号）' }],
-      id_duplicate: [{ line: 7, column: 'C（身份证号）' }],
+      id_birth_date: [{ line: 5, column: 'C', header: '身份证号' }],
+      id_duplicate: [{ line: 7, column: 'C', header: '身份证号' }],
     });
 
     const xlsx = join(app.dir, 'numbers.xlsx');
     await writeXlsx(xlsx, [['name', 'id_number', 'township', 'kind'], ['A', 430602198503150001, '城南街道', 'employer']]);
     const r2 = await importRoster(xlsx, options(app));
-    expect(r2.reasons).toEqual([{ reason: 'id_number_format', count: 1, first: [{ line: 2, column: 'B（id_number）' }] }]);
+    expect(r2.reasons).toEqual([{ reason: 'id_number_format', count: 1, first: [{ line: 2, column: 'B', header: 'id_number' }] }]);
     expect((await snapshot(app)).people).toEqual([]);
+  });
+
+  it('counts refused lines, not problems: a line with two problems is one line, listed under both reasons', async () => {
+    const app = await appWithTownships();
+    const rows: Rows = [
+      ROSTER_HEADER,
+      ['张三丰', badCheckDigit(testId(1)), '不存在镇', '单位', '', '', ''], // two problems
+      ['李四', testId(2), '城南街道', '合同工', '', '', ''], // one
+      ['王小明', testId(3), '城南街道', '单位', '', '', ''], // good
+    ];
+    const file = join(app.dir, 'gbk.csv');
+    writeCsv(file, rows, 'gbk');
+    const report = await importRoster(file, options(app));
+    expect(report).toMatchObject({ rowsRead: 3, taken: 0, refused: 2, committed: false });
+    const zh = formatImportReport(report, catalogue('zh-CN'));
+    expect(zh).toContain('花名册（csv, gb18030）：读取 3 行，接收 0 行（新增或变更 0 行），拒收 2 行。');
+    expect(zh).toContain('身份证号校验位不对（GB 11643）：1 行，如 第 2 行 B（身份证号）列');
+    expect(zh).toContain('没有这个乡镇（请先用 township add 添加，名称须一致）：1 行，如 第 2 行 C（乡镇）列');
+    expect(zh).toContain('参保类型应为“单位”或“灵活就业”：1 行，如 第 3 行 D（参保类型）列');
+
+    // In English, no Chinese punctuation around the column or between the places.
+    const two = join(app.dir, 'two.csv');
+    writeCsv(two, [ROSTER_HEADER, ['甲', testId(4), '不存在镇', '单位'], ['乙', testId(5), '不存在镇', '单位']]);
+    const en = formatImportReport(await importRoster(two, options(app)), catalogue('en'));
+    expect(en).toContain('Roster (csv, utf-8): 2 rows read, 0 taken (0 new or changed), 2 refused.');
+    expect(en).toContain('no such township (add it with township add, same name): 2 rows, e.g. line 2 column C (乡镇), line 3 column C (乡镇)');
+    expect(en).not.toMatch(/[、（）]/);
   });
 
   it('names the missing columns', async () => {
@@ -236,8 +263,8 @@ describe('contributions import', () => {
     const r = await importContributions(bad, options(app));
     expect(r.committed).toBe(false);
     expect(Object.fromEntries(r.reasons.map((g) => [g.reason, g.first]))).toEqual({
-      month_invalid: [{ line: 2, column: 'A（month）' }],
-      amount_negative: [{ line: 3, column: 'B（amount）' }],
+      month_invalid: [{ line: 2, column: 'A', header: 'month' }],
+      amount_negative: [{ line: 3, column: 'B', header: 'amount' }],
     });
   });
 });

@@ -51,7 +51,8 @@ describe('export', () => {
     expect(lines[2]).toContain(',1100.50,');
     // A note that looks like a formula is not run by Excel.
     expect(lines[3]).toContain(",'=1+1,");
-    expect(lines[4]).toMatch(/^#\d+,冲正,城南街道,-2,-800\.00,#\d+,undo,/);
+    // The reason of an undo in the chat's word, like the rest of the sheet.
+    expect(lines[4]).toMatch(/^#\d+,冲正,城南街道,-2,-800\.00,#\d+,撤销,/);
     expect(lines[5]).toBe('');
 
     const book = new ExcelJS.Workbook();
@@ -81,6 +82,7 @@ describe('export', () => {
       ['冲正', '城南街道', -2, -800],
     ]);
     expect(rows[3]![7]).toBe('=1+1'); // a string cell in a workbook, never a formula
+    expect(rows[4]![6]).toBe('撤销');
     expect(rows[1]![12]).toBe('2026-11-23 10:00:00');
 
     const board = join(out, 'board.xlsx');
@@ -88,12 +90,20 @@ describe('export', () => {
     const b = new ExcelJS.Workbook();
     await b.xlsx.readFile(board);
     expect(b.worksheets[0]!.name).toBe('2026-11-23 排行');
-    expect(rowsOf(b.worksheets[0]!)).toEqual([
+    const sheet = b.worksheets[0]!;
+    expect(rowsOf(sheet)).toEqual([
       ['排名', '名称', '已缴人数', '任务人数', '完成率', '今日新增', '收缴金额（元）'],
-      [1, '城南街道', 12, 1000, '1.20%', 12, 4800],
-      [2, '青山镇', 3, 500, '0.60%', 3, 1100.5],
-      [undefined, '本区合计', 15, 1500, '1.00%', 15, 5900.5],
+      [1, '城南街道', 12, 1000, 0.012, 12, 4800],
+      [2, '青山镇', 3, 500, 0.006, 3, 1100.5],
+      [undefined, '本区合计', 15, 1500, 0.01, 15, 5900.5],
     ]);
+    // Figures are numbers Excel can sum and sort, the rate shown as 1.20% and money as 4,800.00.
+    for (const n of [2, 3, 4]) {
+      const row = sheet.getRow(n);
+      for (const c of [3, 4, 5, 6, 7]) expect(row.getCell(c).type, `row ${n} column ${c}`).toBe(ExcelJS.ValueType.Number);
+      expect(row.getCell(5).numFmt).toBe('0.00%');
+      expect(row.getCell(7).numFmt).toBe('#,##0.00');
+    }
   });
 
   it('writes the board as CSV, and refuses an unknown ending without writing anything', async () => {

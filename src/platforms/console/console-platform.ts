@@ -11,6 +11,7 @@ import type { Readable, Writable } from 'node:stream';
 import type { Dispatcher, InboundMessage } from '../../core/dispatcher.ts';
 import type { Reply } from '../../core/reply.ts';
 import { renderText } from '../../render/text.ts';
+import { catalogue } from '../../i18n/index.ts';
 import { directUser, type Platform } from '../platform.ts';
 
 /**
@@ -73,23 +74,36 @@ export function createConsolePlatform(options: ConsoleOptions): ConsolePlatform 
     return path;
   }
 
+  // The console's own texts are in the locale its replies come in when the user has none of their own.
+  const t = catalogue(dispatcher.localeFor({ userLocale: null }));
+
   async function control(text: string): Promise<boolean> {
-    const [word, ...rest] = text.slice(1).trim().split(/\s+/);
+    const [word = '', ...rest] = text.slice(1).trim().split(/\s+/);
     const value = rest.join(' ');
     switch (word) {
       case 'quit':
       case 'q':
         return false;
       case 'user':
-        if (value) user = value;
+        if (!value) {
+          write(t.consoleUsage({ usage: t.consoleUserUsage(), user, channel }));
+          return true;
+        }
+        user = value;
         write(`(${user} @ ${channel})`);
         return true;
-      case 'channel':
-        if (value) channel = value.replace(/^#/, '');
+      case 'channel': {
+        const name = value.replace(/^#/, '');
+        if (!name) {
+          write(t.consoleUsage({ usage: t.consoleChannelUsage(), user, channel }));
+          return true;
+        }
+        channel = name;
         write(`(${user} @ ${channel})`);
         return true;
+      }
       default:
-        write(`controls: :user <name>, :channel <name>, :quit`);
+        write(t.consoleUnknownControl({ control: word }));
         return true;
     }
   }
@@ -119,7 +133,7 @@ export function createConsolePlatform(options: ConsoleOptions): ConsolePlatform 
         rl.prompt();
       }
     };
-    if (options.interactive) write(`enrollbot console — ${user} @ ${channel}. help 查看命令，:quit 退出。`);
+    if (options.interactive) write(t.consoleBanner({ user, channel }));
     void (async () => {
       prompt();
       try {
