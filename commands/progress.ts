@@ -3,8 +3,8 @@ import { arg } from '../src/core/args.ts';
 import { defineCommand } from '../src/core/command.ts';
 import { ok } from '../src/core/reply.ts';
 import { channelArea, resolveArea } from '../src/core/scope.ts';
-import { loadBoard, signed } from '../src/board/board.ts';
-import { getArea } from '../src/store/areas.ts';
+import { loadBoard, signed, unassigned } from '../src/board/board.ts';
+import { childKind, getArea } from '../src/store/areas.ts';
 import { formatRate } from '../src/domain/rates.ts';
 import { formatYuanNumber } from '../src/domain/money.ts';
 
@@ -43,11 +43,13 @@ export default defineCommand({
       rank,
     });
     if (own.rows.length === 0) return ok(text);
+    const rest = unassigned(own);
     return ok(text, {
       table: {
-        columns: t.villagesColumns().map((header, i) => ({ header, align: i === 0 ? 'left' : 'right' })),
+        columns: t.villagesColumns({ kind: t.childKindColumn({ kind: childKind(area.kind) }) }).map((header, i) => ({ header, align: i === 0 ? 'left' : 'right' })),
         rows: own.rows.map((r) => [r.name, `${n(r.enrolled)}/${n(r.target)}`, formatRate(r.rateBp), signed(r.today)]),
       },
+      ...(rest ? { footer: t.boardUnassigned({ area: area.name, enrolled: n(rest.enrolled), today: signed(rest.today) }) } : {}),
     });
   },
 });

@@ -120,6 +120,17 @@ export async function loadBoard(
   };
 }
 
+/**
+ * What was logged to the area itself rather than to one of its rows (a
+ * township's payments not given a village), or null when the rows add up.
+ */
+export function unassigned(board: Board): { enrolled: number; today: number } | null {
+  if (board.rows.length === 0) return null;
+  const enrolled = board.total.enrolled - board.rows.reduce((s, r) => s + r.enrolled, 0);
+  const today = board.total.today - board.rows.reduce((s, r) => s + r.today, 0);
+  return enrolled === 0 && today === 0 ? null : { enrolled, today };
+}
+
 /** `12345` → `12,345`. A regex, not `toLocaleString`: a 250-row board formats ~750 numbers, and Intl costs ~1 µs each. */
 const n = (x: number) => String(x).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 /** `+12`, `-3`, `+0`: a change always shows its sign. */
@@ -155,12 +166,15 @@ export function renderBoard(board: Board, t: Catalogue, demo: boolean, heading?:
       enrolled: n(board.total.enrolled),
       target: n(board.total.target),
       rate: formatRate(board.total.rateBp),
-      today: n(board.total.today),
+      today: signed(board.total.today),
       amount: formatWan(board.total.amountFen),
     }),
     t.boardDeadline({ daysLeft: board.daysLeft, deadline: board.campaign.deadline, pace: n(board.pace) }),
   ];
-  if (board.rows.length > 3) {
+  const rest = unassigned(board);
+  if (rest) footer.push(t.boardUnassigned({ area: board.area.name, enrolled: n(rest.enrolled), today: signed(rest.today) }));
+  // Top and bottom three only when they cannot overlap.
+  if (board.rows.length >= 6) {
     footer.push(t.boardTop({ names: names(board.rows.slice(0, 3)) }));
     footer.push(t.boardBottom({ names: names(board.rows.slice(-3)) }));
   }

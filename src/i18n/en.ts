@@ -1,6 +1,9 @@
 /** The English catalogue: same keys and parameters as the Chinese reference. */
 import type { Catalogue } from './zh-cn.ts';
 
+/** `1 person`, `12 people` (the figure as given: a number or a formatted string). */
+const persons = (x: string | number) => `${x} ${String(x) === '1' ? 'person' : 'people'}`;
+
 export const en: Catalogue = {
   unknownCommand: (p) => `There is no command "${p.word}". Send help to see every command.`,
   emptyCommand: () => `Type a command, for example pay 12 4800. Send help to see every command.`,
@@ -19,13 +22,13 @@ export const en: Catalogue = {
   peopleInvalid: (p) => `"${p.token}" is not a number of people: write a positive whole number, such as 12 or 12人.`,
   peopleZero: () => `The number of people cannot be 0: write how many paid, such as 12.`,
   peopleNegative: () => `The number of people cannot be negative. To correct a mistake, use undo.`,
-  peopleTooMany: (p) => `At most ${p.max} people in one entry; log larger batches in parts.`,
+  peopleTooMany: (p) => `At most ${persons(p.max)} in one entry; log larger batches in parts.`,
   amountNegative: () => `The amount cannot be negative. To correct a mistake, use undo.`,
   amountFormat: (p) => `"${p.token}" is not an amount: write 4800, 4800元, 4,800, ¥4800 or 0.48万.`,
   amountPrecision: (p) => `"${p.token}" has too many decimals: yuan go to fen (two decimals), 万 to six.`,
   amountTooLarge: (p) => `"${p.token}" is too large an amount; check the unit.`,
   amountOverPremium: (p) =>
-    `${p.amount} yuan is more than the full premium for ${p.people} people (${p.max} yuan); check the amount and its unit (万/元).`,
+    `${p.amount} yuan is more than the full premium for ${persons(p.people)} (${p.max} yuan); check the amount and its unit (万/元).`,
   integerInvalid: (p) => `"${p.token}" is not a positive whole number.`,
   dateInvalid: (p) => `"${p.token}" is not a date: write YYYY-MM-DD, such as 2026-12-31.`,
   entryInvalid: (p) => `"${p.token}" is not an entry reference: write #12 or 12.`,
@@ -37,26 +40,25 @@ export const en: Catalogue = {
   noTownshipHere: () =>
     `This channel is not bound to a township. Name one: pay 12 4800 in 城南街道, or ask an admin to send bind <township> in the township's channel.`,
   payRecorded: (p) =>
-    `Recorded ${p.ref}: ${p.area} ${p.people} people, ${p.amount} yuan${p.defaulted ? ' (at the standard premium)' : ''}.\n` +
+    `Recorded ${p.ref}: ${p.area} ${persons(p.people)}, ${p.amount} yuan${p.defaulted ? ' (at the standard premium)' : ''}.\n` +
     `${p.area} now ${p.totalPeople}/${p.target} people, ${p.rate} complete, ${p.todayPeople} today, ${p.totalAmount} yuan collected.`,
   campaignClosed: (p) =>
     `The campaign is not open now (${p.start} to ${p.deadline}), so nothing can be logged. An admin can change the dates with campaign.`,
   undone: (p) =>
-    `Undid ${p.reversed} (reversal ${p.ref}): ${p.area} -${p.people} people, -${p.amount} yuan. ${p.area} now ${p.totalPeople} people, ${p.rate} complete.`,
+    `Undid ${p.reversed} (reversal ${p.ref}): ${p.area} -${persons(p.people)}, -${p.amount} yuan. ${p.area} now ${persons(p.totalPeople)}, ${p.rate} complete.`,
   nothingToUndo: () => `Nothing to undo: you have logged nothing here yet, or it is all undone already.`,
   undoOnlySameDay: (p) => `${p.ref} was not logged today; undo works on the same day only. An admin can use void ${p.ref} <reason>.`,
   voided: (p) =>
-    `Voided ${p.reversed} (reversal ${p.ref}, reason: ${p.reason}): ${p.area} -${p.people} people, -${p.amount} yuan.`,
+    `Voided ${p.reversed} (reversal ${p.ref}, reason: ${p.reason}): ${p.area} -${persons(p.people)}, -${p.amount} yuan.`,
   entryUnknown: (p) => `There is no entry ${p.ref}.`,
   entryAlreadyReversed: (p) => `${p.ref} was already reversed by ${p.by}.`,
   entryIsReversal: (p) => `${p.ref} is itself a reversal and cannot be voided; log the payment again instead.`,
   boardColumns: () => ['Rank', 'Name', 'Enrolled/Target', 'Rate', 'Today', 'Collected (10k yuan)'],
   boardTotal: (p) =>
-    // `today` comes unsigned (the Chinese total reads 今日新增 N人); a net decrease keeps its minus.
-    `${p.area} total: ${p.enrolled}/${p.target} people, ${p.rate} complete, ${p.today.startsWith('-') ? '' : '+'}${p.today} today, ${p.amount} (10k yuan) collected.`,
+    `${p.area} total: ${p.enrolled}/${p.target} people, ${p.rate} complete, ${p.today} today, ${p.amount} (10k yuan) collected.`,
   boardDeadline: (p) =>
     p.daysLeft > 0
-      ? `${p.daysLeft} days left to the deadline (${p.deadline}); about ${p.pace} people a day still needed.`
+      ? `${p.daysLeft} days left to the deadline (${p.deadline}); about ${persons(p.pace)} a day still needed.`
       : `The campaign closed on ${p.deadline}.`,
   boardTop: (p) => `Top three: ${p.names}`,
   boardBottom: (p) => `Bottom three: ${p.names}`,
@@ -65,7 +67,7 @@ export const en: Catalogue = {
     `${p.area}: ${p.enrolled}/${p.target} people, ${p.rate} complete, ${p.today} today, ${p.amount} yuan collected, ${p.rank}.`,
   progressRank: (p) => `rank ${p.rank} of ${p.of} in ${p.parent}`,
   progressNoRank: () => `not ranked`,
-  villagesColumns: () => ['Village', 'Enrolled/Target', 'Rate', 'Today'],
+  villagesColumns: (p) => [p.kind, 'Enrolled/Target', 'Rate', 'Today'],
   helpIntro: () => `Commands (on Slack and Discord, after /enroll):`,
   helpDetail: (p) => `${p.usage}\n${p.summary}\nAliases: ${p.aliases}\nWho: ${p.who}`,
   helpFooter: () => `Send help <command> for details, such as help pay.`,
@@ -76,11 +78,11 @@ export const en: Catalogue = {
       admin: 'admins',
       author: 'the author (same day), admins',
     })[p.permission],
-  townshipAdded: (p) => `Added ${p.kind} "${p.name}" under ${p.parent}${p.target ? `, target ${p.target} people` : ''}.`,
+  townshipAdded: (p) => `Added ${p.kind} "${p.name}" under ${p.parent}${p.target ? `, target ${persons(p.target)}` : ''}.`,
   areaExists: (p) => `${p.parent} already has "${p.name}".`,
   areaNameInvalid: () => `A name cannot be empty or start with a digit or #.`,
   kindName: (p) => ({ city: 'city', district: 'district', township: 'township', village: 'village' })[p.kind],
-  targetSet: (p) => `Set the target of ${p.area} to ${p.target} people (was ${p.previous}).`,
+  targetSet: (p) => `Set the target of ${p.area} to ${persons(p.target)} (was ${p.previous}).`,
   boundLeaders: (p) => `This channel is now the leaders' channel of ${p.area}; the daily board is posted here.`,
   boundTownship: (p) => `This channel is now ${p.area}'s work channel; payments logged here go to ${p.area}.`,
   granted: (p) => `${p.user} is now ${p.role}.`,
@@ -196,4 +198,6 @@ export const en: Catalogue = {
   consoleChannelUsage: () => `:channel <name>`,
   consoleUnknownControl: (p) => `There is no control ":${p.control}". Controls: :user <name> (speak as someone), :channel <name> (speak in a channel), :quit.`,
   areaInParent: (p) => `${p.area} (${p.parent})`,
+  boardUnassigned: (p) => `Besides, ${persons(p.enrolled)} (${p.today} today) were logged for ${p.area} itself, under none of the areas above.`,
+  childKindColumn: (p) => ({ city: 'City', district: 'District', township: 'Township', village: 'Village' })[p.kind],
 };

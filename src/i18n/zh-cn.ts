@@ -86,7 +86,7 @@ export const zhCN = {
   }) => `${p.area}：已缴 ${p.enrolled}/${p.target}人，完成率 ${p.rate}，今日新增 ${p.today}人，累计收缴 ${p.amount}元，${p.rank}。`,
   progressRank: (p: { rank: number; of: number; parent: string }) => `在${p.parent}排第 ${p.rank}/${p.of} 名`,
   progressNoRank: () => `暂无排名`,
-  villagesColumns: () => ['村（社区）', '已缴/任务(人)', '完成率', '今日新增'],
+  villagesColumns: (p: { kind: string }) => [p.kind, '已缴/任务(人)', '完成率', '今日新增'],
   // help
   helpIntro: () => `可用命令（在 Slack / Discord 上前面加 /enroll）：`,
   helpDetail: (p: { usage: string; summary: string; aliases: string; who: string }) =>
@@ -229,6 +229,10 @@ export const zhCN = {
   consoleUnknownControl: (p: { control: string }) =>
     `没有“:${p.control}”这个控制命令。可用：:user <名字>（换用户）、:channel <频道名>（换频道）、:quit（退出）。`,
   areaInParent: (p: { area: string; parent: string }) => `${p.parent}${p.area}`,
+  // --- board: what is logged to an area itself, and its children's kind ---
+  boardUnassigned: (p: { area: string; enrolled: string; today: string }) => `另有 ${p.enrolled}人（今日 ${p.today}人）直接登记在${p.area}，未分到下级。`,
+  childKindColumn: (p: { kind: 'city' | 'district' | 'township' | 'village' }) =>
+    ({ city: '市', district: '区（县）', township: '乡镇（街道）', village: '村（社区）' })[p.kind],
 };
 
 /** The shape every catalogue has: the keys and parameters of the reference. */

@@ -79,7 +79,7 @@ describe('console session on an empty database', () => {
     expect(rows[0]).toMatch(/1\s+城北街道\s+400\/800\s+50\.00%\s+\+400\s+16\.00/);
     expect(rows[1]).toMatch(/2\s+城南街道\s+317\/1,000\s+31\.70%\s+\+317\s+12\.68/);
     expect(rows[2]).toMatch(/3\s+青山镇\s+0\/500\s+0\.00%\s+\+0\s+0\.00/);
-    expect(board).toContain('本区合计：717/2,300人，完成率 31.17%，今日新增 717人，收缴 28.68万元。');
+    expect(board).toContain('本区合计：717/2,300人，完成率 31.17%，今日新增 +717人，收缴 28.68万元。');
     expect(board).not.toContain('演示数据');
 
     // Nothing was written by the refused commands: 6 ledger rows (5 payments, 1 reversal).
@@ -90,7 +90,7 @@ describe('console session on an empty database', () => {
     await app.close();
     app = await openTestApp({ dir });
     const again = await runConsoleScript(app, ':user 周局长\n:channel leaders\nboard\n');
-    expect(again).toContain('本区合计：717/2,300人，完成率 31.17%，今日新增 717人，收缴 28.68万元。');
+    expect(again).toContain('本区合计：717/2,300人，完成率 31.17%，今日新增 +717人，收缴 28.68万元。');
   });
 
   it('prints posts and replies in English when configured', async () => {

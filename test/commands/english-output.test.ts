@@ -13,6 +13,8 @@ township add Alpha target 100
 township add Beta target 100
 township add Gamma target 100
 township add Delta target 100
+township add Epsilon target 100
+township add Zeta target 100
 township add One under Alpha target 10
 township add One under Beta target 10
 :channel lead
@@ -44,11 +46,11 @@ describe('English output', () => {
     app = await openTestApp({ env: { ENROLLBOT_LOCALE: 'en' } });
     const out = await runConsoleScript(app, SCRIPT);
     expect(out).toContain('One now 12/10 people, 120.00% complete, +12 today, 4,800 yuan collected.');
-    expect(out).toContain('Alpha: 12/100 people, 12.00% complete, +12 today, 4,800 yuan collected, rank 1 of 4 in 本区.');
+    expect(out).toContain('Alpha: 12/100 people, 12.00% complete, +12 today, 4,800 yuan collected, rank 1 of 6 in 本区.');
     expect(out).not.toContain('++');
     expect(out).toContain('Top three: Alpha 12.00%, Beta 2.00%, Gamma 1.00%');
-    expect(out).toContain('Bottom three: Beta 2.00%, Gamma 1.00%, Delta 0.00%');
-    expect(out).toContain('本区 total: 15/400 people, 3.75% complete, +15 today, 0.60 (10k yuan) collected.');
+    expect(out).toContain('Bottom three: Delta 0.00%, Epsilon 0.00%, Zeta 0.00%');
+    expect(out).toContain('本区 total: 15/600 people, 2.50% complete, +15 today, 0.60 (10k yuan) collected.');
     expect(out).toMatch(/Rank {2}Name +Enrolled\/Target +Rate {2}Today {2}Collected \(10k yuan\)/);
     expect(out).toContain('Posted Alpha No. 1, 本区 No. 1 to 2 channel(s)');
     expect(out).toContain('Changed the standard premium to 380 yuan.');
@@ -62,7 +64,7 @@ describe('English output', () => {
     const out = await runConsoleScript(app, SCRIPT);
     expect(out).toContain('One累计 12/10人，完成率 120.00%，今日 +12人，累计收缴 4,800元。');
     expect(out).toContain('前三名：Alpha 12.00%、Beta 2.00%、Gamma 1.00%');
-    expect(out).toContain('本区合计：15/400人，完成率 3.75%，今日新增 15人，收缴 0.60万元。');
+    expect(out).toContain('本区合计：15/600人，完成率 2.50%，今日新增 +15人，收缴 0.60万元。');
     expect(out).toContain('已发布 Alpha第1期、本区第1期，共 2 个频道');
     expect(out).toContain('“One”有多个：AlphaOne、BetaOne。请写全称。');
   });
