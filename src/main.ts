@@ -20,6 +20,7 @@ import { startBackground, type Background } from './background.ts';
 import { botHealth } from './ops/health.ts';
 import { HEALTH_PATH, healthRoute, startHealthServer, type HealthServer } from './ops/health-server.ts';
 import { nightlyBackupDir } from './ops/nightly-backup.ts';
+import { catalogue } from './i18n/index.ts';
 
 /**
  * Resolves with the first SIGINT or SIGTERM. A second one finds no handler
@@ -75,6 +76,8 @@ async function main(): Promise<number> {
     if (config.port !== null && slack?.mode !== 'http') {
       healthServer = await startHealthServer({ port: config.port, handle: health });
       log.info('health listening', { port: healthServer.port, path: HEALTH_PATH });
+      // The console hides info logs: say where the probe answers (PORT=0 picks any port).
+      if (consolePlatform && interactive) process.stdout.write(`${catalogue(config.locale).consoleHealth({ port: healthServer.port })}\n`);
     }
     // The outbox worker and the board schedule run in the console too, so
     // scheduled and late posts print there with their channel's name.

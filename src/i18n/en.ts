@@ -200,4 +200,5 @@ export const en: Catalogue = {
   areaInParent: (p) => `${p.area} (${p.parent})`,
   boardUnassigned: (p) => `Besides, ${persons(p.enrolled)} (${p.today} today) were logged for ${p.area} itself, under none of the areas above.`,
   childKindColumn: (p) => ({ city: 'City', district: 'District', township: 'Township', village: 'Village' })[p.kind],
+  consoleHealth: (p) => `(health check: http://127.0.0.1:${p.port}/healthz)`,
 };

@@ -233,6 +233,7 @@ export const zhCN = {
   boardUnassigned: (p: { area: string; enrolled: string; today: string }) => `另有 ${p.enrolled}人（今日 ${p.today}人）直接登记在${p.area}，未分到下级。`,
   childKindColumn: (p: { kind: 'city' | 'district' | 'township' | 'village' }) =>
     ({ city: '市', district: '区（县）', township: '乡镇（街道）', village: '村（社区）' })[p.kind],
+  consoleHealth: (p: { port: number }) => `（健康检查：http://127.0.0.1:${p.port}/healthz）`,
 };
 
 /** The shape every catalogue has: the keys and parameters of the reference. */
