@@ -86,8 +86,9 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     const now = deps.now();
     const sourceKey = message.messageId ? `${message.platform}:${message.messageId}` : null;
     let t = catalogue(localeFor(message));
-    // The usage line of the command once it is known: a refusal that asks for it gets it.
-    let usageText: string | null = null;
+    // The usage line of the command once it is known, built only for a
+    // refusal that asks for it (not on every message: this is the pay path).
+    let usageOf: (() => string) | null = null;
     try {
       const { actor, binding, campaign } = await setup.load(message);
       const locale = localeFor(message, actor);
@@ -106,13 +107,13 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         const subs = (command.subcommands ?? []).map((s) => usage(`${path.join(' ')} ${s.name}`, s.args, locale));
         return { status: 'refused', text: `${t.usageLine({ usage: subs.join(' | ') })}\n${t.seeHelp({ command: path[0]! })}` };
       }
-      usageText = t.usageLine({ usage: usage(path.join(' '), command.args, locale) });
+      usageOf = () => t.usageLine({ usage: usage(path.join(' '), command.args, locale) });
       const env: ParseEnv = { t, locale, resolveUser: message.resolveUser };
       let args: Record<string, unknown>;
       try {
         args = parseArgs(command.args, rest, env);
       } catch (e) {
-        if (e instanceof Refusal) return { status: 'refused', text: `${e.message}\n${usageText}` };
+        if (e instanceof Refusal) return { status: 'refused', text: `${e.message}\n${usageOf()}` };
         throw e;
       }
       const base = {
@@ -165,7 +166,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       if (!command.keepsSetup) setup.invalidate();
       return reply;
     } catch (e) {
-      if (e instanceof Refusal) return { status: 'refused', text: e.showUsage && usageText ? `${e.message}\n${usageText}` : e.message };
+      if (e instanceof Refusal) return { status: 'refused', text: e.showUsage && usageOf ? `${e.message}\n${usageOf()}` : e.message };
       const ref = `E${randomBytes(3).toString('hex')}`;
       log.error('command failed', {
         ref,
