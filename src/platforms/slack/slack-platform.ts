@@ -4,24 +4,12 @@
  * through a Web API client that never retries by itself, so the outbox owns
  * every retry after a 429.
  */
-import type { Dispatcher } from '../../core/dispatcher.ts';
-import type { Logger } from '../../core/logger.ts';
 import type { Platform, PlatformStatus } from '../platform.ts';
-import type { OtherPathHandler } from './http-server.ts';
 import { createOutboundClient, createSlackOutbound } from './outbound.ts';
-import { boltLogger, createSlackApp, type SlackBoltApp, type SlackConfig } from './slack-app.ts';
+import { boltLogger, createSlackApp, type SlackAppOptions, type SlackBoltApp } from './slack-app.ts';
 
-export interface SlackPlatformOptions {
-  slack: SlackConfig;
-  dispatcher: Dispatcher;
-  log: Logger;
-  /** Interface to listen on in HTTP mode (default: all). */
-  host?: string;
-  /** The clock signatures are checked against. */
-  nowMs?: () => number;
-  /** HTTP mode: answers paths other than `/slack/events` on the same server (the health check). */
-  otherPaths?: OtherPathHandler;
-}
+/** The same as the Bolt app's: the platform only adds delivery and status around it. */
+export type SlackPlatformOptions = SlackAppOptions;
 
 /** Slack, with the HTTP port it listens on once started (HTTP mode). */
 export interface SlackPlatform extends Platform {
@@ -33,14 +21,7 @@ export interface SlackPlatform extends Platform {
 
 export function createSlackPlatform(options: SlackPlatformOptions): SlackPlatform {
   const { slack, log } = options;
-  const bolt = createSlackApp({
-    slack,
-    dispatcher: options.dispatcher,
-    log,
-    ...(options.host ? { host: options.host } : {}),
-    ...(options.nowMs ? { nowMs: options.nowMs } : {}),
-    ...(options.otherPaths ? { otherPaths: options.otherPaths } : {}),
-  });
+  const bolt = createSlackApp(options);
   const outbound = createSlackOutbound(createOutboundClient({ token: slack.botToken, apiUrl: slack.apiUrl, logger: boltLogger(log) }));
   let started = false;
   let starting = false;
