@@ -3,7 +3,7 @@ import { arg, keyword } from '../src/core/args.ts';
 import { defineCommand } from '../src/core/command.ts';
 import { Refusal } from '../src/core/refusal.ts';
 import { ok } from '../src/core/reply.ts';
-import { loggingArea, requireMember } from '../src/core/scope.ts';
+import { entryOrigin, loggingArea } from '../src/core/scope.ts';
 import { appendEntry } from '../src/store/ledger.ts';
 import { areaFigures } from '../src/core/figures.ts';
 import { formatYuanNumber } from '../src/domain/money.ts';
@@ -56,12 +56,7 @@ export default defineCommand({
       people: args.people,
       amountFen,
       note: args.note ?? null,
-      memberId: requireMember(ctx),
-      platform: ctx.channel.platform,
-      channelId: ctx.channel.id,
-      sourceKey: ctx.sourceKey,
-      businessDate: ctx.today,
-      recordedAt: ctx.now,
+      ...entryOrigin(ctx),
     });
     await ctx.audit('ledger.pay', { entry: id, area: area.name, people: args.people, amount_fen: amountFen });
     const f = await areaFigures(ctx, area, after.get(area.id)!);

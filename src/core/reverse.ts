@@ -6,7 +6,7 @@ import { isUniqueViolation } from '../db/errors.ts';
 import { memberName } from '../store/members.ts';
 import type { CommandContext } from './command.ts';
 import { Refusal } from './refusal.ts';
-import { requireMember } from './scope.ts';
+import { entryOrigin } from './scope.ts';
 
 /** The reason `undo` records on its reversals (a `void` records the admin's words). */
 export const UNDO_REASON = 'undo';
@@ -39,12 +39,7 @@ export async function reverseEntry(
       amountFen: -Number(entry.amount_fen),
       reversesId: entry.id,
       reason,
-      memberId: requireMember(ctx),
-      platform: ctx.channel.platform,
-      channelId: ctx.channel.id,
-      sourceKey: ctx.sourceKey,
-      businessDate: ctx.today,
-      recordedAt: ctx.now,
+      ...entryOrigin(ctx),
     }));
   } catch (e) {
     // `reverses_id` is unique: another writer reversed it between our check

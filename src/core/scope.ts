@@ -8,6 +8,7 @@ import { areasByName, getArea, getRootArea } from '../store/areas.ts';
 import { coordinatedAreas, isAdmin, mayLogFor } from '../domain/permissions.ts';
 import type { CommandContext } from './command.ts';
 import { Refusal } from './refusal.ts';
+import type { EntryInput } from '../store/ledger.ts';
 
 /** Finds an area by its exact name, preferring one inside the channel's area when several share it. */
 export async function resolveArea(ctx: CommandContext, name: string): Promise<Area> {
@@ -72,4 +73,16 @@ export async function channelArea(ctx: CommandContext): Promise<Area> {
 export function requireMember(ctx: CommandContext): number {
   if (ctx.actor.memberId === null) throw new Refusal(ctx.t.needCoordinator());
   return ctx.actor.memberId;
+}
+
+/** Who wrote an entry, where and when: the same for every entry a command appends. */
+export function entryOrigin(ctx: CommandContext): Pick<EntryInput, 'memberId' | 'platform' | 'channelId' | 'sourceKey' | 'businessDate' | 'recordedAt'> {
+  return {
+    memberId: requireMember(ctx),
+    platform: ctx.channel.platform,
+    channelId: ctx.channel.id,
+    sourceKey: ctx.sourceKey,
+    businessDate: ctx.today,
+    recordedAt: ctx.now,
+  };
 }
