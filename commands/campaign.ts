@@ -1,16 +1,16 @@
-/** `campaign` (show) and `campaign name|start|deadline|premium …`: the current campaign. */
+/** `campaign` (show) and `campaign name|start|deadline|premium|floor …`: the current campaign. */
 import { arg, type ArgSpec } from '../src/core/args.ts';
 import { defineCommand, type CommandContext } from '../src/core/command.ts';
 import { Refusal } from '../src/core/refusal.ts';
 import { ok } from '../src/core/reply.ts';
 import { daysLeft } from '../src/domain/calendar.ts';
-import { formatYuanNumber } from '../src/domain/money.ts';
+import { formatYuanNumber, personFloorFen } from '../src/domain/money.ts';
 import { updateCampaign } from '../src/store/campaigns.ts';
 import type { CampaignTable } from '../src/db/schema.ts';
 import type { Updateable } from 'kysely';
 import type { Localized } from '../src/i18n/index.ts';
 
-type Field = 'name' | 'start' | 'deadline' | 'premium';
+type Field = 'name' | 'start' | 'deadline' | 'premium' | 'floor';
 
 /** What a `campaign <field>` change comes to: the columns, the value as audited, and as shown to the user. */
 interface Change {
@@ -85,9 +85,26 @@ export default defineCommand({
         return { changes: { premium_fen: v }, audited: `${amount}元`, shown: ctx.t.yuan({ amount }) };
       },
     ),
+    setter(
+      'floor',
+      ['最低'],
+      {
+        'zh-CN': '修改每人最低金额（元）：低于它的登记视为万/元写错而拒绝。默认为标准保费的十分之一。',
+        en: 'Change the lowest amount a person may be logged with (yuan); lower entries are refused as a 万/元 slip. Default: a tenth of the premium.',
+      },
+      arg.amount({ label: { 'zh-CN': '金额', en: 'amount' }, description: { 'zh-CN': '每人最低金额', en: 'lowest amount a person' } }),
+      (ctx, v: number) => {
+        const premium = Number(ctx.campaign.premium_fen);
+        if (v > premium) throw new Refusal(ctx.t.floorOverPremium({ floor: formatYuanNumber(v), premium: formatYuanNumber(premium) }));
+        const amount = formatYuanNumber(v);
+        return { changes: { floor_fen: v }, audited: `${amount}元`, shown: ctx.t.yuan({ amount }) };
+      },
+    ),
   ],
   async run(ctx) {
     const c = ctx.campaign;
+    const floor = personFloorFen(Number(c.premium_fen), c.floor_fen === null ? null : Number(c.floor_fen));
+    const floorLine = ctx.t.campaignFloorLine({ floor: formatYuanNumber(floor), defaulted: c.floor_fen === null });
     return ok(
       ctx.t.campaignShow({
         name: c.name,
@@ -96,7 +113,7 @@ export default defineCommand({
         premium: formatYuanNumber(Number(c.premium_fen)),
         zone: c.time_zone,
         daysLeft: daysLeft(ctx.today < c.start_date ? c.start_date : ctx.today, c.deadline),
-      }),
+      }) + `\n${floorLine}`,
     );
   },
 });

@@ -6,7 +6,10 @@ import { ok } from '../src/core/reply.ts';
 import { entryOrigin, loggingArea } from '../src/core/scope.ts';
 import { appendEntry } from '../src/store/ledger.ts';
 import { areaFigures } from '../src/core/figures.ts';
-import { formatYuanNumber } from '../src/domain/money.ts';
+import { formatYuanNumber, personFloorFen } from '../src/domain/money.ts';
+import { isAdmin } from '../src/domain/permissions.ts';
+import { getTarget } from '../src/store/targets.ts';
+import { getArea } from '../src/store/areas.ts';
 
 export default defineCommand({
   name: 'pay',
@@ -23,17 +26,19 @@ export default defineCommand({
     amount: arg.optional(
       arg.amount({
         label: { 'zh-CN': '金额', en: 'amount' },
-        description: { 'zh-CN': '收缴金额：4800、4800元、¥4800、0.48万', en: 'amount collected: 4800, 4800元, ¥4800, 0.48万' },
+        description: { 'zh-CN': '收缴金额：4800、4800元、¥4800、0.48万、四千八百元', en: 'amount collected: 4800, 4800元, ¥4800, 0.48万' },
       }),
     ),
     township: arg.optional(
       keyword(
-        arg.word({ label: { 'zh-CN': '乡镇', en: 'township' }, description: { 'zh-CN': '乡镇或村（默认本频道的乡镇）', en: "township or village (default: the channel's)" } }),
+        arg.word({ label: { 'zh-CN': '乡镇', en: 'township' }, description: { 'zh-CN': '乡镇或村（默认本频道的乡镇），重名时写 乡镇/村', en: "township or village (default: the channel's); 城南街道/和平村 when names repeat" } }),
         'in',
         '在',
       ),
     ),
-    note: arg.optional(arg.text({ label: { 'zh-CN': '备注', en: 'note' }, description: { 'zh-CN': '备注', en: 'a note' } })),
+    note: arg.optional(
+      arg.note({ label: { 'zh-CN': '备注', en: 'note' }, description: { 'zh-CN': '备注（以数字或地区名开头时加引号）', en: 'a note (in quotes when it starts with a number or an area)' } }),
+    ),
   },
   async run(ctx, args) {
     const area = await loggingArea(ctx, args.township);
@@ -41,13 +46,29 @@ export default defineCommand({
     if (ctx.today < campaign.start_date || ctx.today > campaign.deadline) {
       throw new Refusal(t.campaignClosed({ start: campaign.start_date, deadline: campaign.deadline }));
     }
-    const full = args.people * Number(campaign.premium_fen);
+    const premium = Number(campaign.premium_fen);
+    const full = args.people * premium;
     const amountFen = args.amount ?? full;
+    if (amountFen === 0) throw new Refusal(t.amountZero());
     if (amountFen > full) {
       throw new Refusal(
         t.amountOverPremium({ amount: formatYuanNumber(amountFen), people: args.people, max: formatYuanNumber(full) }),
       );
     }
+    const floor = personFloorFen(premium, campaign.floor_fen === null ? null : Number(campaign.floor_fen));
+    if (amountFen < args.people * floor) {
+      throw new Refusal(
+        t.amountBelowFloor({
+          amount: formatYuanNumber(amountFen),
+          people: args.people,
+          min: formatYuanNumber(args.people * floor),
+          floor: formatYuanNumber(floor),
+          // 0.48 (元) that was meant as 0.48万: say so when the 万 reading fits.
+          wan: amountFen * 10_000 <= full && amountFen * 10_000 >= args.people * floor,
+        }),
+      );
+    }
+    const note = args.note?.text || null;
     const { id, after } = await appendEntry(ctx.db, {
       campaignId: campaign.id,
       areaId: area.id,
@@ -55,20 +76,35 @@ export default defineCommand({
       kind: 'payment',
       people: args.people,
       amountFen,
-      note: args.note ?? null,
+      note,
       ...entryOrigin(ctx),
     });
+    // A count that takes the area (or its township) past twice its target is
+    // most likely a slip of a digit: a coordinator's is refused (the Refusal
+    // rolls the entry back), an admin's goes through with a warning.
+    const township = area.kind === 'village' && area.parent_id !== null ? await getArea(ctx.db, area.parent_id) : undefined;
+    let warning: string | null = null;
+    let areaTarget: number | null = null;
+    for (const a of township ? [area, township] : [area]) {
+      const target = await getTarget(ctx.db, campaign.id, a.id);
+      if (a === area) areaTarget = target;
+      const total = after.get(a.id)?.people ?? 0;
+      if (target === null || target <= 0 || total <= 2 * target) continue;
+      const p = { area: a.name, after: total.toLocaleString('en'), target: target.toLocaleString('en') };
+      if (!isAdmin(ctx.actor)) throw new Refusal(t.pastTwiceTarget(p));
+      warning ??= t.pastTwiceTargetWarning(p);
+    }
     await ctx.audit('ledger.pay', { entry: id, area: area.name, people: args.people, amount_fen: amountFen });
-    const f = await areaFigures(ctx, area, after.get(area.id)!);
-    return ok(
-      t.payRecorded({
-        ref: `#${id}`,
-        area: area.name,
-        people: args.people,
-        amount: formatYuanNumber(amountFen),
-        defaulted: args.amount === undefined,
-        ...f,
-      }),
-    );
+    const f = await areaFigures(ctx, area, after.get(area.id)!, areaTarget);
+    const text = t.payRecorded({
+      ref: `#${id}`,
+      area: area.name,
+      people: args.people,
+      amount: formatYuanNumber(amountFen),
+      defaulted: args.amount === undefined,
+      note,
+      ...f,
+    });
+    return ok(warning ? `${text}\n${warning}` : text);
   },
 });

@@ -14,8 +14,8 @@ import { findHandled, markHandled } from '../store/inbound.ts';
 import { appendAudit } from '../store/audit.ts';
 import type { ParseEnv, UserRef } from './args.ts';
 import type { AnyCommand, CommandContext, CommandSettings, Permission } from './command.ts';
-import { parseArgs, usage } from './parse-args.ts';
-import { selectCommand, subcommandHint } from './registry.ts';
+import { parseArgs, parseTypedArgs, usage } from './parse-args.ts';
+import { selectCommand, splitGluedCommand, subcommandHint } from './registry.ts';
 import { Refusal } from './refusal.ts';
 import { storableReply, type Reply } from './reply.ts';
 import { tokenize } from './tokens.ts';
@@ -35,8 +35,21 @@ export interface InboundMessage {
   /** The platform's id of this message or event: the idempotency key. */
   messageId: string | null;
   text: string;
+  /**
+   * A command already chosen with its arguments given one by one (a Discord
+   * command's options): each value is read by its own argument's parser and
+   * `text` is only what the logs show. Absent for a typed line.
+   */
+  typed?: TypedInvocation;
   /** Turns a mention (or, in the console, a name) into a user. */
   resolveUser(token: string): UserRef | null;
+}
+
+/** A command picked by its path of names, with raw values by declared argument name. */
+export interface TypedInvocation {
+  /** The command's and subcommands' names: `['pay']`, `['campaign', 'start']`. */
+  path: readonly string[];
+  values: Readonly<Record<string, string | undefined>>;
 }
 
 export interface DispatcherDeps {
@@ -90,13 +103,13 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     // refusal that asks for it (not on every message: this is the pay path).
     let usageOf: (() => string) | null = null;
     try {
-      const { actor, binding, campaign } = await setup.load(message);
+      const { actor, binding, campaign, areaNames } = await setup.load(message);
       const locale = localeFor(message, actor);
       t = catalogue(locale);
-      const tokens = tokenize(message.text);
+      const tokens = message.typed ? [...message.typed.path] : splitGluedCommand(deps.commands, tokenize(message.text));
       if (tokens.length === 0) return { status: 'refused', text: t.emptyCommand() };
       const selected = selectCommand(deps.commands, tokens);
-      if (!selected) {
+      if (!selected || (message.typed && selected.rest.length > 0)) {
         const word = tokens[0]!;
         const hint = subcommandHint(deps.commands, word);
         return { status: 'refused', text: hint ? t.notStandalone({ word, usage: hint }) : t.unknownCommand({ word }) };
@@ -108,10 +121,10 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         return { status: 'refused', text: `${t.usageLine({ usage: subs.join(' | ') })}\n${t.seeHelp({ command: path[0]! })}` };
       }
       usageOf = () => t.usageLine({ usage: usage(path.join(' '), command.args, locale) });
-      const env: ParseEnv = { t, locale, resolveUser: message.resolveUser };
+      const env: ParseEnv = { t, locale, resolveUser: message.resolveUser, isAreaName: (word) => areaNames.has(word) };
       let args: Record<string, unknown>;
       try {
-        args = parseArgs(command.args, rest, env);
+        args = message.typed ? parseTypedArgs(command.args, message.typed.values, env) : parseArgs(command.args, rest, env);
       } catch (e) {
         if (e instanceof Refusal) return { status: 'refused', text: `${e.message}\n${usageOf()}` };
         throw e;

@@ -17,10 +17,16 @@ export interface FormattedFigures {
 
 /**
  * An area's figures for a confirmation, from what the ledger write just
- * returned (`after`), so only the target is read.
+ * returned (`after`), so at most the target is read.
  */
-export async function areaFigures(ctx: CommandContext, area: Area, known: AreaAfter): Promise<FormattedFigures> {
-  const target = await getTarget(ctx.db, ctx.campaign.id, area.id);
+export async function areaFigures(
+  ctx: CommandContext,
+  area: Area,
+  known: AreaAfter,
+  /** The area's target when the caller has read it already. */
+  knownTarget?: number | null,
+): Promise<FormattedFigures> {
+  const target = knownTarget !== undefined ? knownTarget : await getTarget(ctx.db, ctx.campaign.id, area.id);
   return {
     totalPeople: known.people.toLocaleString('en'),
     target: target === null ? '—' : target.toLocaleString('en'),

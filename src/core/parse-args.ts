@@ -2,67 +2,91 @@
 import type { ArgSpec, ArgSpecs, ArgValues, ParseEnv } from './args.ts';
 import type { Localized, Locale } from '../i18n/index.ts';
 import { Refusal } from './refusal.ts';
-import { normalize } from './tokens.ts';
+import { isQuoted, normalize } from './tokens.ts';
 
 function isKeywordOf(spec: ArgSpec<unknown>, token: string): boolean {
+  if (isQuoted(token)) return false;
   const word = normalize(token).toLowerCase();
   return !!spec.keywords?.some((k) => k.toLowerCase() === word);
 }
 
 /**
- * Parses words into argument values, or throws a `Refusal` that says which
- * word is wrong. Positional arguments go in declared order; keyword arguments
- * (`in X`, `target N`) may stand anywhere before a trailing free text.
+ * Parses the words of a typed line into argument values, or throws a
+ * `Refusal` that says which word is wrong. A keyword argument (`in X`,
+ * `target N`) may stand anywhere in the line, once; the other words fill the
+ * positional arguments in declared order, the last of which may take the rest
+ * as free text. A quoted word (`“现金”`) is text: it is never a keyword, and
+ * an optional positional argument passes it by to the text after it.
  */
 export function parseArgs<S extends ArgSpecs>(specs: S, tokens: readonly string[], env: ParseEnv): ArgValues<S> {
   const entries = Object.entries(specs);
   const values: Record<string, unknown> = {};
-  const done = new Set<string>();
-  let i = 0;
-
-  const consumeKeywords = () => {
-    for (;;) {
-      const token = tokens[i];
-      if (token === undefined) return;
-      const hit = entries.find(([name, spec]) => !done.has(name) && isKeywordOf(spec, token));
-      if (!hit) return;
-      const [name, spec] = hit;
-      const valueToken = tokens[i + 1];
-      if (valueToken === undefined) throw new Refusal(env.t.argMissing({ arg: spec.label[env.locale] }));
-      values[name] = take(spec, valueToken, env);
-      done.add(name);
-      i += 2;
-    }
-  };
+  const words = [...tokens];
 
   for (const [name, spec] of entries) {
-    consumeKeywords();
-    if (done.has(name)) continue;
-    if (spec.keywords) continue; // a keyword argument not given: settled after the loop
-    const token = tokens[i];
-    const laterKeyword = token !== undefined && entries.some(([n, s]) => !done.has(n) && isKeywordOf(s, token));
+    if (!spec.keywords) continue;
+    const at = words.flatMap((w, i) => (isKeywordOf(spec, w) ? [i] : []));
+    if (at.length > 1) throw new Refusal(env.t.keywordTwice({ keyword: normalize(words[at[1]!]!) }));
+    if (at.length === 0) {
+      if (!spec.optional) throw new Refusal(env.t.argMissing({ arg: spec.label[env.locale] }));
+      continue;
+    }
+    const i = at[0]!;
+    const valueToken = words[i + 1];
+    if (valueToken === undefined || entries.some(([, s]) => isKeywordOf(s, valueToken))) {
+      throw new Refusal(env.t.argMissing({ arg: spec.label[env.locale] }));
+    }
+    values[name] = take(spec, valueToken, env);
+    words.splice(i, 2);
+  }
+
+  let i = 0;
+  for (const [name, spec] of entries) {
+    if (spec.keywords) continue;
+    const token = words[i];
     if (spec.rest) {
-      if (i < tokens.length) {
-        values[name] = take(spec, tokens.slice(i).join(' '), env);
-        i = tokens.length;
+      if (i < words.length) {
+        values[name] = take(spec, words.slice(i).join(' '), env);
+        i = words.length;
       } else if (!spec.optional) {
         throw new Refusal(env.t.argMissing({ arg: spec.label[env.locale] }));
       }
-    } else if (token === undefined || laterKeyword) {
+    } else if (token === undefined) {
       if (!spec.optional) throw new Refusal(env.t.argMissing({ arg: spec.label[env.locale] }));
-    } else if (spec.optional && spec.accepts && !spec.accepts(token)) {
-      // An optional positional argument that this word is not meant as.
+    } else if (spec.optional && isQuoted(token)) {
+      // Quoted text is never an optional argument's value: it belongs to the free text after it.
     } else {
-      values[name] = take(spec, token, env);
+      const parts = spec.split?.(token);
+      if (parts) words.splice(i, 1, ...parts);
+      values[name] = take(spec, words[i]!, env);
       i++;
     }
-    done.add(name);
   }
-  consumeKeywords();
-  for (const [name, spec] of entries) {
-    if (!done.has(name) && !spec.optional) throw new Refusal(env.t.argMissing({ arg: spec.label[env.locale] }));
+  if (i < words.length) throw new Refusal(env.t.extraWords({ words: words.slice(i).join(' ') }));
+  return values as ArgValues<S>;
+}
+
+/**
+ * Parses arguments given one by one (a Discord command's options): each
+ * value by its own argument's parser, exactly as given. Nothing is split,
+ * joined or moved between arguments, so a note that holds `in 城北街道` or
+ * `4800` stays a note.
+ */
+export function parseTypedArgs<S extends ArgSpecs>(
+  specs: S,
+  given: Readonly<Record<string, string | undefined>>,
+  env: ParseEnv,
+): ArgValues<S> {
+  const values: Record<string, unknown> = {};
+  const typedEnv: ParseEnv = { ...env, typed: true };
+  for (const [name, spec] of Object.entries(specs)) {
+    const raw = given[name];
+    if (raw === undefined || raw.trim() === '') {
+      if (!spec.optional) throw new Refusal(env.t.argMissing({ arg: spec.label[env.locale] }));
+      continue;
+    }
+    values[name] = take(spec, raw.trim(), typedEnv);
   }
-  if (i < tokens.length) throw new Refusal(env.t.extraWords({ words: tokens.slice(i).join(' ') }));
   return values as ArgValues<S>;
 }
 
@@ -71,7 +95,6 @@ function take(spec: ArgSpec<unknown>, token: string, env: ParseEnv): unknown {
   if (!r.ok) throw new Refusal(r.message);
   return r.value;
 }
-
 
 /** `pay <people> [<amount>] [in <township>] [<note…>]`, in a locale. */
 export function usage(path: string, specs: ArgSpecs, locale: Locale): string {

@@ -32,6 +32,28 @@ function standaloneChain(commands: readonly AnyCommand[], word: string): AnyComm
   return undefined;
 }
 
+/** Whether a word is written in Chinese (or any script without spaces between words). */
+const cjk = (word: string) => /[^\x00-\x7f]/.test(word);
+
+/**
+ * Splits a Chinese command word from what follows it without a space
+ * (`缴费12人` → `缴费`, `12人`; `查询城南街道` → `查询`, `城南街道`), as Chinese is
+ * written. Only a non-ASCII name or alias of a top-level command or a
+ * standalone alias is split off, the longest that fits; a word that is itself
+ * a command stays whole. Other lines come back as they are.
+ */
+export function splitGluedCommand(commands: readonly AnyCommand[], tokens: readonly string[]): readonly string[] {
+  const first = tokens[0];
+  if (first === undefined || findCommand(commands, first) || standaloneChain(commands, first)) return tokens;
+  const word = normalize(first);
+  const words = [
+    ...commands.flatMap((c) => c.aliases),
+    ...[...subcommandChains(commands)].flatMap((chain) => chain.at(-1)!.standaloneAliases ?? []),
+  ].filter((w) => cjk(w) && word.length > w.length && word.startsWith(w));
+  const longest = words.sort((a, b) => b.length - a.length)[0];
+  return longest ? [longest, word.slice(longest.length), ...tokens.slice(1)] : tokens;
+}
+
 /** What a line of words selects. */
 export interface Selected {
   command: AnyCommand;
@@ -66,10 +88,10 @@ export function selectCommand(commands: readonly AnyCommand[], tokens: readonly 
 
 /** The words for a chain's parents in the script of `alias`: `排行` for a Chinese alias of `board post`, `board` otherwise. */
 function parentWords(chain: readonly AnyCommand[], alias: string): string {
-  const cjk = /[^\x00-\x7f]/.test(alias);
+  const chinese = cjk(alias);
   return chain
     .slice(0, -1)
-    .map((c) => (cjk ? (c.aliases.find((a) => /[^\x00-\x7f]/.test(a)) ?? c.name) : c.name))
+    .map((c) => (chinese ? (c.aliases.find(cjk) ?? c.name) : c.name))
     .join(' ');
 }
 

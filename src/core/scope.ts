@@ -4,26 +4,48 @@
  * act on it. Shared by every command that names an area.
  */
 import type { Area } from '../db/schema.ts';
-import { areasByName, getArea, getRootArea } from '../store/areas.ts';
-import { coordinatedAreas, isAdmin, mayLogFor } from '../domain/permissions.ts';
+import { areasByIds, areasByName, getArea, getRootArea } from '../store/areas.ts';
+import { coordinatedAreas, isAdmin, mayLogFor, pathIds } from '../domain/permissions.ts';
+import { normalize } from './tokens.ts';
 import type { CommandContext } from './command.ts';
 import { Refusal } from './refusal.ts';
 import type { EntryInput } from '../store/ledger.ts';
 
-/** Finds an area by its exact name, preferring one inside the channel's area when several share it. */
+/** An area's names from the root down to it: `['本区', '城南街道', '和平村']`. */
+type Chain = { area: Area; names: string[] };
+
+/** The shortest path of names (from the end) that tells each area apart from the others: `城南街道/和平村`. */
+function shortestSpellings(chains: readonly Chain[]): string[] {
+  return chains.map(({ names }) => {
+    for (let k = 1; k <= names.length; k++) {
+      const tail = names.slice(-k).join('/');
+      if (chains.filter((c) => c.names.slice(-k).join('/') === tail).length === 1) return tail;
+    }
+    return names.join('/');
+  });
+}
+
+/**
+ * Finds an area by its name or by a path of names (`城南街道/和平村`, as many
+ * levels up as needed, `/` or `／` between them). When several areas answer,
+ * the one inside the channel's area is taken if it is the only one there;
+ * otherwise the refusal lists the spellings that tell them apart.
+ */
 export async function resolveArea(ctx: CommandContext, name: string): Promise<Area> {
-  const found = await areasByName(ctx.db, name);
-  if (found.length === 1) return found[0]!;
+  const parts = normalize(name).split('/').map((p) => p.trim());
+  if (parts.some((p) => p === '')) throw new Refusal(ctx.t.areaUnknown({ name }));
+  const found = await areasByName(ctx.db, parts.at(-1)!);
   if (found.length === 0) throw new Refusal(ctx.t.areaUnknown({ name }));
+  const ancestorIds = [...new Set(found.flatMap((a) => pathIds(a.path)))];
+  const byId = new Map((await areasByIds(ctx.db, ancestorIds)).map((a) => [a.id, a.name]));
+  const chains: Chain[] = found.map((area) => ({ area, names: pathIds(area.path).map((id) => byId.get(id) ?? '?') }));
+  const matching = chains.filter((c) => c.names.length >= parts.length && c.names.slice(-parts.length).join('/') === parts.join('/'));
+  if (matching.length === 1) return matching[0]!.area;
+  if (matching.length === 0) throw new Refusal(ctx.t.areaUnknown({ name }));
   const scope = ctx.channel.binding?.area.path;
-  const inScope = scope ? found.filter((a) => a.path.startsWith(scope)) : [];
-  if (inScope.length === 1) return inScope[0]!;
-  const options = await Promise.all(
-    found.map(async (a) => {
-      const parent = a.parent_id === null ? undefined : await getArea(ctx.db, a.parent_id);
-      return parent ? ctx.t.areaInParent({ area: a.name, parent: parent.name }) : a.name;
-    }),
-  );
+  const inScope = scope ? matching.filter((c) => c.area.path.startsWith(scope)) : [];
+  if (inScope.length === 1) return inScope[0]!.area;
+  const options = shortestSpellings(chains).filter((_, i) => matching.includes(chains[i]!));
   throw new Refusal(ctx.t.areaAmbiguous({ name, options: ctx.t.list({ items: options }) }));
 }
 

@@ -12,6 +12,7 @@ import { getBinding, type BindingWithArea } from '../store/bindings.ts';
 import { getCurrentCampaign } from '../store/campaigns.ts';
 import { loadActor } from '../store/members.ts';
 import { getSetting, putSetting } from '../store/settings.ts';
+import { allAreaNames } from '../store/areas.ts';
 import { randomUUID } from 'node:crypto';
 
 const VERSION_KEY = 'setup_version';
@@ -21,6 +22,8 @@ export interface SetupSnapshot {
   actor: Actor;
   binding: BindingWithArea | null;
   campaign: Campaign;
+  /** Every area's name, shared by all speakers. */
+  areaNames: ReadonlySet<string>;
 }
 
 /** Marks the setup as changed; run in the same transaction as the change. */
@@ -45,9 +48,12 @@ export function createSetupCache(db: Kysely<Database>, options: { maxEntries?: n
   let version: string | undefined;
   let checkedAt = -Infinity;
   const entries = new Map<string, SetupSnapshot>();
+  // Area names are the same for every speaker: loaded once per setup version.
+  let areaNames: Promise<Set<string>> | undefined;
   return {
     invalidate() {
       entries.clear();
+      areaNames = undefined;
       version = undefined;
       checkedAt = -Infinity;
     },
@@ -58,18 +64,24 @@ export function createSetupCache(db: Kysely<Database>, options: { maxEntries?: n
         checkedAt = clock;
         if (current !== version) {
           entries.clear();
+          areaNames = undefined;
           version = current;
         }
       }
       const key = `${platform}\u0000${userId}\u0000${channelId}`;
       const hit = entries.get(key);
       if (hit) return hit;
-      const [actor, binding, campaign] = await Promise.all([
+      const names = (areaNames ??= allAreaNames(db).catch((e: unknown) => {
+        areaNames = undefined; // a failed read is not remembered
+        throw e;
+      }));
+      const [actor, binding, campaign, loadedNames] = await Promise.all([
         loadActor(db, platform, userId, userName),
         getBinding(db, platform, channelId),
         getCurrentCampaign(db),
+        names,
       ]);
-      const snapshot = { actor, binding, campaign };
+      const snapshot = { actor, binding, campaign, areaNames: loadedNames };
       if (entries.size >= maxEntries) entries.clear();
       entries.set(key, snapshot);
       return snapshot;

@@ -21,6 +21,8 @@ export interface CampaignTable {
   start_date: string;
   deadline: string;
   premium_fen: number;
+  /** The lowest amount a person may be logged with; null: a tenth of the premium. */
+  floor_fen: number | null;
   time_zone: string;
   is_current: number;
   created_at: string;

@@ -7,8 +7,14 @@ const RESERVED = new Set(['in', 'target', 'under', 'leaders', '在', '任务', '
  * Whether a name can be used for a new area: one word (chat commands split on
  * spaces, so a name with one could never be named again), not empty, not
  * starting with a digit or `#` (those read as numbers and entry references),
- * not a grammar word.
+ * not a grammar word, no `/` (it separates the levels of a path:
+ * `城南街道/和平村`) and no quotes (they mark a note).
  */
 export function isValidAreaName(name: string): boolean {
-  return name !== '' && !/[\s\u3000]/u.test(name) && !/^[\d#＃]/.test(name) && !RESERVED.has(name.toLowerCase());
+  return (
+    name !== '' &&
+    !/[\s\u3000/／"“”「」『』＂]/u.test(name) &&
+    !/^[\d#＃０-９]/.test(name) &&
+    !RESERVED.has(name.toLowerCase())
+  );
 }

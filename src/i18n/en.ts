@@ -24,7 +24,8 @@ export const en: Catalogue = {
   peopleNegative: () => `The number of people cannot be negative. To correct a mistake, use undo.`,
   peopleTooMany: (p) => `At most ${persons(p.max)} in one entry; log larger batches in parts.`,
   amountNegative: () => `The amount cannot be negative. To correct a mistake, use undo.`,
-  amountFormat: (p) => `"${p.token}" is not an amount: write 4800, 4800元, 4,800, ¥4800 or 0.48万.`,
+  amountFormat: (p) =>
+    `"${p.token}" is not an amount: write 4800, 4800元, 4,800, ¥4800, 0.48万 or 四千八百元. To log at the standard premium with a note, put the note in quotes: "cash".`,
   amountPrecision: (p) => `"${p.token}" has too many decimals: yuan go to fen (two decimals), 万 to six.`,
   amountTooLarge: (p) => `"${p.token}" is too large an amount; check the unit.`,
   amountOverPremium: (p) =>
@@ -35,12 +36,12 @@ export const en: Catalogue = {
   userInvalid: (p) => `"${p.token}" is not a user; mention them.`,
   choiceInvalid: (p) => `"${p.token}" is not one of: ${p.choices}.`,
   areaUnknown: (p) => `"${p.name}" was not found. Send board to see every township's name.`,
-  areaAmbiguous: (p) => `"${p.name}" matches several: ${p.options}. Write the full name.`,
+  areaAmbiguous: (p) => `"${p.name}" matches several; write one of: ${p.options}.`,
   areaNotTownship: (p) => `"${p.name}" is not a township or village, so payments cannot be logged to it.`,
   noTownshipHere: () =>
     `This channel is not bound to a township. Name one: pay 12 4800 in 城南街道, or ask an admin to send bind <township> in the township's channel.`,
   payRecorded: (p) =>
-    `Recorded ${p.ref}: ${p.area} ${persons(p.people)}, ${p.amount} yuan${p.defaulted ? ' (at the standard premium)' : ''}.\n` +
+    `Recorded ${p.ref}: ${p.area} ${persons(p.people)}, ${p.amount} yuan${p.defaulted ? ' (at the standard premium)' : ''}${p.note ? `, note "${p.note}"` : ''}.\n` +
     `${p.area} now ${p.totalPeople}/${p.target} people, ${p.rate} complete, ${p.todayPeople} today, ${p.totalAmount} yuan collected.`,
   campaignClosed: (p) =>
     `The campaign is not open now (${p.start} to ${p.deadline}), so nothing can be logged. An admin can change the dates with campaign.`,
@@ -91,7 +92,7 @@ export const en: Catalogue = {
   campaignShow: (p) =>
     `Current campaign: ${p.name}\nPeriod: ${p.start} to ${p.deadline} (${p.daysLeft} days left)\nStandard premium: ${p.premium} yuan a person\nTime zone: ${p.zone}`,
   campaignUpdated: (p) => `Changed the ${p.field} to ${p.value}.`,
-  campaignField: (p) => ({ name: 'name', start: 'start date', deadline: 'deadline', premium: 'standard premium' })[p.field],
+  campaignField: (p) => ({ name: 'name', start: 'start date', deadline: 'deadline', premium: 'standard premium', floor: 'lowest amount a person' })[p.field],
   campaignDatesOrder: (p) => `The start ${p.start} cannot be after the deadline ${p.deadline}.`,
   premiumZero: () => `The standard premium must be more than 0.`,
   nameInvalid: () => `The name cannot be empty.`,
@@ -197,8 +198,25 @@ export const en: Catalogue = {
   consoleUserUsage: () => `:user <name>`,
   consoleChannelUsage: () => `:channel <name>`,
   consoleUnknownControl: (p) => `There is no control ":${p.control}". Controls: :user <name> (speak as someone), :channel <name> (speak in a channel), :quit.`,
-  areaInParent: (p) => `${p.area} (${p.parent})`,
   boardUnassigned: (p) => `Besides, ${persons(p.enrolled)} (${p.today} today) were logged for ${p.area} itself, under none of the areas above.`,
   childKindColumn: (p) => ({ city: 'City', district: 'District', township: 'Township', village: 'Village' })[p.kind],
   consoleHealth: (p) => `(health check: http://127.0.0.1:${p.port}/healthz)`,
+  // --- exact input: pay ---
+  keywordTwice: (p) => `"${p.keyword}" may be written only once: an entry goes to one area.`,
+  amountZero: () => `The amount cannot be 0. Log nothing if nothing was collected; leave the amount out to log the standard premium.`,
+  amountForeign: (p) => `"${p.token}" is not an amount in yuan: write 4800, 4800元 or 0.48万.`,
+  amountAbbreviated: (p) => `"${p.token}" leaves out its last unit and could be read two ways: write it in full (四千八百元) or in digits (4800).`,
+  amountIsArea: (p) => `"${p.token}" is an area, not an amount. To log to it write in ${p.token}; if it is a note, put it in quotes: "${p.token}".`,
+  noteTooLong: (p) => `The note is too long (${p.length} characters); at most ${p.max}.`,
+  noteStartsWithNumber: (p) =>
+    `The note "${p.note}" starts with a number, so it may be part of the amount: write the amount without spaces (4800 or 4,800); if it is a note, put it in quotes: "${p.note}".`,
+  noteStartsWithArea: (p) =>
+    `The note "${p.note}" starts with the area "${p.area}": to log to it write in ${p.area}; if it is a note, put it in quotes: "${p.note}".`,
+  amountBelowFloor: (p) =>
+    `${p.amount} yuan is below the lowest amount for ${persons(p.people)} (${p.min} yuan, ${p.floor} yuan a person), likely a 万/元 slip${p.wan ? `: for ${p.amount}万 yuan write ${p.amount}万` : ''}. Check the amount and its unit.`,
+  pastTwiceTarget: (p) =>
+    `This would take ${p.area} to ${p.after} people, more than twice its target of ${p.target}; the count is likely wrong, so nothing was logged. Check it, or ask an admin.`,
+  pastTwiceTargetWarning: (p) => `Note: ${p.area} now has ${p.after} people, more than twice its target of ${p.target}; please check.`,
+  campaignFloorLine: (p) => `Lowest amount a person: ${p.floor} yuan${p.defaulted ? ' (by default a tenth of the premium)' : ''}`,
+  floorOverPremium: (p) => `The lowest amount a person (${p.floor} yuan) cannot be more than the premium (${p.premium} yuan).`,
 };

@@ -25,7 +25,8 @@ export const zhCN = {
   peopleNegative: () => `人数不能为负数。登记错了请用 undo（撤销）冲正。`,
   peopleTooMany: (p: { max: string }) => `一次最多登记 ${p.max} 人，请分批登记。`,
   amountNegative: () => `金额不能为负数。登记错了请用 undo（撤销）冲正。`,
-  amountFormat: (p: { token: string }) => `金额“${p.token}”看不懂：请写 4800、4800元、4,800、¥4800 或 0.48万。`,
+  amountFormat: (p: { token: string }) =>
+    `金额“${p.token}”看不懂：请写 4800、4800元、4,800、¥4800、0.48万 或 四千八百元。不写金额（按标准保费计）而要加备注，请给备注加引号，如 “现金”。`,
   amountPrecision: (p: { token: string }) => `金额“${p.token}”小数位太多：元最多到分（两位小数），万元最多六位小数。`,
   amountTooLarge: (p: { token: string }) => `金额“${p.token}”太大，请检查单位。`,
   amountOverPremium: (p: { amount: string; people: number; max: string }) =>
@@ -37,7 +38,7 @@ export const zhCN = {
   choiceInvalid: (p: { token: string; choices: string }) => `“${p.token}”不对，可选：${p.choices}。`,
   // Areas
   areaUnknown: (p: { name: string }) => `没有找到“${p.name}”。发送 board（排行）可看全部乡镇名称。`,
-  areaAmbiguous: (p: { name: string; options: string }) => `“${p.name}”有多个：${p.options}。请写全称。`,
+  areaAmbiguous: (p: { name: string; options: string }) => `“${p.name}”有多个，请写其中一种：${p.options}。`,
   areaNotTownship: (p: { name: string }) => `“${p.name}”不是乡镇或村（社区），不能登记缴费。`,
   noTownshipHere: () => `本频道没有绑定乡镇，请注明乡镇：pay 12 4800 in 城南街道，或请管理员在乡镇群里发送 bind 乡镇名。`,
   // pay / undo / void
@@ -52,8 +53,9 @@ export const zhCN = {
     todayPeople: string;
     totalAmount: string;
     defaulted: boolean;
+    note: string | null;
   }) =>
-    `已登记 ${p.ref}：${p.area} ${p.people}人，${p.amount}元${p.defaulted ? '（按标准保费计）' : ''}。\n` +
+    `已登记 ${p.ref}：${p.area} ${p.people}人，${p.amount}元${p.defaulted ? '（按标准保费计）' : ''}${p.note ? `，备注“${p.note}”` : ''}。\n` +
     `${p.area}累计 ${p.totalPeople}/${p.target}人，完成率 ${p.rate}，今日 ${p.todayPeople}人，累计收缴 ${p.totalAmount}元。`,
   campaignClosed: (p: { start: string; deadline: string }) =>
     `现在不在征缴期内（${p.start} 至 ${p.deadline}），不能登记。如需调整，请管理员用 campaign 修改日期。`,
@@ -114,8 +116,8 @@ export const zhCN = {
   campaignShow: (p: { name: string; start: string; deadline: string; premium: string; zone: string; daysLeft: number }) =>
     `当前征缴：${p.name}\n征缴期：${p.start} 至 ${p.deadline}（剩余 ${p.daysLeft} 天）\n标准保费：${p.premium}元/人\n时区：${p.zone}`,
   campaignUpdated: (p: { field: string; value: string }) => `已把${p.field}改为 ${p.value}。`,
-  campaignField: (p: { field: 'name' | 'start' | 'deadline' | 'premium' }) =>
-    ({ name: '征缴名称', start: '开始日期', deadline: '截止日期', premium: '标准保费' })[p.field],
+  campaignField: (p: { field: 'name' | 'start' | 'deadline' | 'premium' | 'floor' }) =>
+    ({ name: '征缴名称', start: '开始日期', deadline: '截止日期', premium: '标准保费', floor: '每人最低金额' })[p.field],
   campaignDatesOrder: (p: { start: string; deadline: string }) => `开始日期 ${p.start} 不能晚于截止日期 ${p.deadline}。`,
   premiumZero: () => `标准保费必须大于 0。`,
   nameInvalid: () => `名称不能为空。`,
@@ -228,12 +230,30 @@ export const zhCN = {
   consoleChannelUsage: () => `:channel <频道名>`,
   consoleUnknownControl: (p: { control: string }) =>
     `没有“:${p.control}”这个控制命令。可用：:user <名字>（换用户）、:channel <频道名>（换频道）、:quit（退出）。`,
-  areaInParent: (p: { area: string; parent: string }) => `${p.parent}${p.area}`,
   // --- board: what is logged to an area itself, and its children's kind ---
   boardUnassigned: (p: { area: string; enrolled: string; today: string }) => `另有 ${p.enrolled}人（今日 ${p.today}人）直接登记在${p.area}，未分到下级。`,
   childKindColumn: (p: { kind: 'city' | 'district' | 'township' | 'village' }) =>
     ({ city: '市', district: '区（县）', township: '乡镇（街道）', village: '村（社区）' })[p.kind],
   consoleHealth: (p: { port: number }) => `（健康检查：http://127.0.0.1:${p.port}/healthz）`,
+  // --- exact input: pay ---
+  keywordTwice: (p: { keyword: string }) => `“${p.keyword}”只能写一次：一条记录只记入一个地区。`,
+  amountZero: () => `金额不能为 0。没有收到钱就不用登记；按标准保费登记时不写金额即可。`,
+  amountForeign: (p: { token: string }) => `“${p.token}”不是人民币金额：请写元，如 4800、4800元 或 0.48万。`,
+  amountAbbreviated: (p: { token: string }) => `金额“${p.token}”省略了末位单位，可能有歧义：请写完整，如 四千八百元，或写数字 4800。`,
+  amountIsArea: (p: { token: string }) =>
+    `“${p.token}”是地区名，不是金额。要登记到${p.token}，请写 in ${p.token}；如果是备注，请给备注加引号：“${p.token}”。`,
+  noteTooLong: (p: { max: number; length: number }) => `备注太长（${p.length} 个字），最多 ${p.max} 个字。`,
+  noteStartsWithNumber: (p: { note: string }) =>
+    `备注“${p.note}”以数字开头，看不出它是不是金额的一部分：金额请连写，不要加空格（4800 或 4,800）；如果确实是备注，请加引号：“${p.note}”。`,
+  noteStartsWithArea: (p: { area: string; note: string }) =>
+    `备注“${p.note}”以地区名“${p.area}”开头：要登记到${p.area}，请写 in ${p.area}；如果确实是备注，请加引号：“${p.note}”。`,
+  amountBelowFloor: (p: { amount: string; people: number; min: string; floor: string; wan: boolean }) =>
+    `金额 ${p.amount}元 低于 ${p.people} 人的最低金额 ${p.min}元（每人至少 ${p.floor}元），可能是万/元写错了${p.wan ? `：如果是 ${p.amount}万元，请写 ${p.amount}万` : ''}。请检查金额和单位。`,
+  pastTwiceTarget: (p: { area: string; after: string; target: string }) =>
+    `登记后${p.area}累计将达 ${p.after}人，超过任务数 ${p.target}人的两倍，很可能是人数写错了，未登记。请检查人数；确需登记请联系管理员。`,
+  pastTwiceTargetWarning: (p: { area: string; after: string; target: string }) => `注意：${p.area}累计 ${p.after}人，已超过任务数 ${p.target}人的两倍，请核实。`,
+  campaignFloorLine: (p: { floor: string; defaulted: boolean }) => `每人最低金额：${p.floor}元${p.defaulted ? '（默认为标准保费的十分之一）' : ''}`,
+  floorOverPremium: (p: { floor: string; premium: string }) => `每人最低金额 ${p.floor}元 不能高于标准保费 ${p.premium}元。`,
 };
 
 /** The shape every catalogue has: the keys and parameters of the reference. */

@@ -18,6 +18,18 @@ export async function areasByName(db: Kysely<Database>, name: string): Promise<A
   return db.selectFrom('area').selectAll().where('name', '=', name).orderBy('id').execute();
 }
 
+/** Every area's name (for telling a name from a note without a query per message). */
+export async function allAreaNames(db: Kysely<Database>): Promise<Set<string>> {
+  const rows = await db.selectFrom('area').select('name').distinct().execute();
+  return new Set(rows.map((r) => r.name));
+}
+
+/** Areas by id (the ancestors named in paths). */
+export async function areasByIds(db: Kysely<Database>, ids: readonly number[]): Promise<Area[]> {
+  if (ids.length === 0) return [];
+  return db.selectFrom('area').selectAll().where('id', 'in', [...ids]).execute();
+}
+
 /** Every area, in the order they were created. */
 export async function allAreas(db: Kysely<Database>): Promise<Area[]> {
   return db.selectFrom('area').selectAll().orderBy('id').execute();

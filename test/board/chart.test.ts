@@ -13,7 +13,7 @@ const board: Board = {
     name: 'c',
     start_date: '2026-09-01',
     deadline: '2026-12-31',
-    premium_fen: 40_000,
+    premium_fen: 40_000, floor_fen: null,
     time_zone: 'Asia/Shanghai',
     is_current: 1,
     created_at: '',

@@ -61,7 +61,7 @@ describe('console session on an empty database', () => {
     // English and Chinese forms, amounts exact
     expect(out).toMatch(/已登记 #1：城南街道 12人，4,800元。/);
     expect(out).toMatch(/已登记 #2：城南街道 300人，120,000元。/);
-    expect(out).toMatch(/已登记 #3：城南街道 5人，2,000元。/);
+    expect(out).toMatch(/已登记 #3：城南街道 5人，2,000元，备注“收现金”。/);
     expect(out).toMatch(/已登记 #4：城北街道 400人，160,000元。/);
     expect(out).toMatch(/已登记 #5：城北街道 2人，800元（按标准保费计）。/);
     // a coordinator is refused for another township

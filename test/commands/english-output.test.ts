@@ -54,7 +54,7 @@ describe('English output', () => {
     expect(out).toMatch(/Rank {2}Name +Enrolled\/Target +Rate {2}Today {2}Collected \(10k yuan\)/);
     expect(out).toContain('Posted Alpha No. 1, 本区 No. 1 to 2 channel(s)');
     expect(out).toContain('Changed the standard premium to 380 yuan.');
-    expect(out).toContain('"One" matches several: One (Alpha), One (Beta). Write the full name.');
+    expect(out).toContain('"One" matches several; write one of: Alpha/One, Beta/One.');
     // Names (本区) are data; everything the bot writes around them is English.
     expect(out).not.toMatch(/[、，。：；！？（）“”【】]|万元|元(?!\S)/);
   });
@@ -66,6 +66,6 @@ describe('English output', () => {
     expect(out).toContain('前三名：Alpha 12.00%、Beta 2.00%、Gamma 1.00%');
     expect(out).toContain('本区合计：15/600人，完成率 2.50%，今日新增 +15人，收缴 0.60万元。');
     expect(out).toContain('已发布 Alpha第1期、本区第1期，共 2 个频道');
-    expect(out).toContain('“One”有多个：AlphaOne、BetaOne。请写全称。');
+    expect(out).toContain('“One”有多个，请写其中一种：Alpha/One、Beta/One。');
   });
 });

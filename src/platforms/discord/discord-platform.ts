@@ -22,14 +22,14 @@ import {
 } from 'discord.js';
 import type { UserRef } from '../../core/args.ts';
 import type { AnyCommand } from '../../core/command.ts';
-import type { Dispatcher, InboundMessage } from '../../core/dispatcher.ts';
+import type { Dispatcher, InboundMessage, TypedInvocation } from '../../core/dispatcher.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { Reply } from '../../core/reply.ts';
 import { catalogue } from '../../i18n/index.ts';
 import { directUser, RateLimited, type Platform, type PlatformStatus } from '../platform.ts';
 import { apiOptions, createRest, deployCommands, type DiscordRestConfig } from './deploy.ts';
 import { commandOfButton, renderDiscordMessage, type DiscordMessage } from './render.ts';
-import { commandLine, ROOT_COMMAND, type InteractionOption } from './slash-commands.ts';
+import { commandInvocation, ROOT_COMMAND, type InteractionOption } from './slash-commands.ts';
 
 export const DISCORD = 'discord';
 
@@ -127,28 +127,22 @@ export function createDiscordPlatform(options: DiscordPlatformOptions): Platform
 
   async function onInteraction(interaction: Interaction): Promise<void> {
     let text: string;
+    let typed: TypedInvocation | undefined;
     let users: User[] = [];
     if (interaction.isChatInputCommand() && interaction.commandName === ROOT_COMMAND) {
       const data = interaction.options.data as readonly InteractionOption[];
-      const result = commandLine(commands, data);
+      const invocation = commandInvocation(commands, data);
       users = [...(interaction.options.resolved?.users?.values() ?? [])];
-      if (!result || !result.ok) {
-        // Refused before the dispatcher: nothing was parsed, nothing is written.
-        const locale = dispatcher.localeFor({ userLocale: interaction.locale });
-        const t = catalogue(locale);
-        let text: string;
-        if (!result) {
-          // Registered commands older than this code: `npm run cli -- discord deploy` fixes it.
-          log.warn('discord: /enroll options match no command', { interaction: interaction.id, option: data[0]?.name ?? null });
-          text = t.unknownCommand({ word: data[0]?.name ?? ROOT_COMMAND });
-        } else {
-          const parsed = result.spec.parse(result.value, { t, locale, resolveUser: () => null });
-          text = parsed.ok ? t.extraWords({ words: result.value }) : parsed.message;
-        }
-        await interaction.reply(replyOptions(renderDiscordMessage({ status: 'refused', text }), true));
+      if (!invocation) {
+        // Registered commands older than this code: `npm run cli -- discord deploy` fixes it.
+        log.warn('discord: /enroll options match no command', { interaction: interaction.id, option: data[0]?.name ?? null });
+        const t = catalogue(dispatcher.localeFor({ userLocale: interaction.locale }));
+        const refusal = t.unknownCommand({ word: data[0]?.name ?? ROOT_COMMAND });
+        await interaction.reply(replyOptions(renderDiscordMessage({ status: 'refused', text: refusal }), true));
         return;
       }
-      text = result.line;
+      text = invocation.text;
+      typed = { path: invocation.path, values: invocation.values };
     } else if (interaction.isButton()) {
       const line = commandOfButton(interaction.customId);
       if (line === null) return;
@@ -166,6 +160,7 @@ export function createDiscordPlatform(options: DiscordPlatformOptions): Platform
         // The interaction id: a replayed interaction records nothing twice.
         messageId: interaction.id,
         text,
+        typed,
         resolveUser: userResolver([interaction.user, ...users]),
       }),
     );

@@ -230,17 +230,21 @@ export interface InteractionOption {
   options?: readonly InteractionOption[];
 }
 
-/** What `commandLine` found: the line, or an option value the argument rejects up front. */
-export type CommandLineResult =
-  | { ok: true; line: string }
-  | { ok: false; spec: ArgSpec<unknown>; value: string };
-
 /**
- * Turns the options of an `/enroll` interaction back into the command line a
- * user would have typed: `pay 12 4800 in 城南街道 note`. User options become
- * mentions (`<@123>`), which the platform resolves like typed ones.
+ * What an `/enroll` interaction asks for: the command's path and each
+ * option's value under its declared argument name, for the dispatcher to
+ * read one by one (`parseTypedArgs`); `text` is the line a user would have
+ * typed, for the logs. User options become mentions (`<@123>`), which the
+ * platform resolves like typed ones.
  */
-export function commandLine(commands: readonly AnyCommand[], options: readonly InteractionOption[]): CommandLineResult | null {
+export interface Invocation {
+  path: string[];
+  values: Record<string, string>;
+  text: string;
+}
+
+/** The invocation an `/enroll` interaction's options describe, or null when they match no declared command. */
+export function commandInvocation(commands: readonly AnyCommand[], options: readonly InteractionOption[]): Invocation | null {
   const first = options[0];
   if (!first) return null;
   const top = commands.find((c) => c.name === first.name);
@@ -261,17 +265,14 @@ export function commandLine(commands: readonly AnyCommand[], options: readonly I
   } else if (first.type !== ApplicationCommandOptionType.Subcommand) {
     return null;
   }
+  const values: Record<string, string> = {};
   const words = [...path];
   for (const [argName, spec] of Object.entries(command.args as ArgSpecs)) {
     const option = given.find((o) => o.name === optionName(argName));
     if (option?.value === undefined) continue;
-    let value = String(option.value).replace(/\s+/g, ' ').trim();
-    if (!value) continue;
-    if (spec.optionType === 'user') value = `<@${value}>`;
-    // An optional positional word that is not meant as this argument would be
-    // taken as the next one (an amount `abc` as a note): refuse it here instead.
-    if (spec.accepts && !spec.accepts(value)) return { ok: false, spec, value };
+    const value = spec.optionType === 'user' ? `<@${String(option.value)}>` : String(option.value);
+    values[argName] = value;
     words.push(...(spec.keywords ? [spec.keywords[0]!, value] : [value]));
   }
-  return { ok: true, line: words.join(' ') };
+  return { path, values, text: words.join(' ') };
 }

@@ -6,10 +6,9 @@ import { arg, type ArgSpecs } from '../../../src/core/args.ts';
 import { defineCommand, type AnyCommand } from '../../../src/core/command.ts';
 import { ok } from '../../../src/core/reply.ts';
 import { selectCommand } from '../../../src/core/registry.ts';
-import { tokenize } from '../../../src/core/tokens.ts';
 import {
   buildSlashCommands,
-  commandLine,
+  commandInvocation,
   commandSize,
   MAX_COMMAND_SIZE,
   fitDescription,
@@ -151,44 +150,51 @@ describe('buildSlashCommands', () => {
   });
 });
 
-describe('commandLine', () => {
+describe('commandInvocation', () => {
   const sub = (name: string, options: InteractionOption[] = []): InteractionOption => ({ type: T.Subcommand, name, options });
   const o = (type: T, name: string, value: string | number): InteractionOption => ({ type, name, value });
 
-  it('writes the options in declared order, keywords included', () => {
-    const line = commandLine(commands, [
+  it('hands each option over under its argument name, as given, with the line for the logs', () => {
+    const r = commandInvocation(commands, [
       sub('pay', [o(T.String, 'note', '第一批  上午'), o(T.String, 'township', '城南街道'), o(T.Integer, 'people', 12), o(T.String, 'amount', '4800')]),
     ]);
-    expect(line).toEqual({ ok: true, line: 'pay 12 4800 in 城南街道 第一批 上午' });
-    expect(commandLine(commands, [sub('pay', [o(T.Integer, 'people', 3)])])).toEqual({ ok: true, line: 'pay 3' });
+    expect(r).toEqual({
+      path: ['pay'],
+      values: { people: '12', amount: '4800', township: '城南街道', note: '第一批  上午' },
+      text: 'pay 12 4800 in 城南街道 第一批  上午',
+    });
+    expect(commandInvocation(commands, [sub('pay', [o(T.Integer, 'people', 3)])])).toEqual({ path: ['pay'], values: { people: '3' }, text: 'pay 3' });
+  });
+
+  it('keeps a note that looks like an amount or an in clause a note', () => {
+    const r = commandInvocation(commands, [sub('pay', [o(T.Integer, 'people', 12), o(T.String, 'note', 'in 城北街道')])]);
+    expect(r?.values).toEqual({ people: '12', note: 'in 城北街道' });
   });
 
   it('maps groups, their show subcommand and users', () => {
     const group = (name: string, inner: InteractionOption): InteractionOption => ({ type: T.SubcommandGroup, name, options: [inner] });
-    expect(commandLine(commands, [group('campaign', sub('show'))])).toEqual({ ok: true, line: 'campaign' });
-    expect(commandLine(commands, [group('campaign', sub('start', [o(T.String, 'value', '2026-09-01')]))])).toEqual({
-      ok: true,
-      line: 'campaign start 2026-09-01',
+    expect(commandInvocation(commands, [group('campaign', sub('show'))])).toMatchObject({ path: ['campaign'], values: {} });
+    expect(commandInvocation(commands, [group('campaign', sub('start', [o(T.String, 'value', '2026-09-01')]))])).toMatchObject({
+      path: ['campaign', 'start'],
+      values: { value: '2026-09-01' },
     });
-    expect(commandLine(commands, [group('township', sub('add', [o(T.String, 'name', '城南街道'), o(T.Integer, 'target', 28000)]))])).toEqual({
-      ok: true,
-      line: 'township add 城南街道 target 28000',
+    expect(commandInvocation(commands, [group('township', sub('add', [o(T.String, 'name', '城南街道'), o(T.Integer, 'target', 28000)]))])).toMatchObject({
+      path: ['township', 'add'],
+      values: { name: '城南街道', target: '28000' },
     });
-    expect(commandLine(commands, [sub('grant', [o(T.User, 'user', '123'), o(T.String, 'role', 'admin')])])).toEqual({ ok: true, line: 'grant <@123> admin' });
-    expect(commandLine(commands, [sub('nope')])).toBeNull();
-    expect(commandLine(commands, [])).toBeNull();
+    expect(commandInvocation(commands, [sub('grant', [o(T.User, 'user', '123'), o(T.String, 'role', 'admin')])])).toMatchObject({
+      path: ['grant'],
+      values: { user: '<@123>', role: 'admin' },
+    });
+    expect(commandInvocation(commands, [sub('nope')])).toBeNull();
+    expect(commandInvocation(commands, [])).toBeNull();
   });
 
-  it('flags a value an optional positional argument would not take', () => {
-    const r = commandLine(commands, [sub('pay', [o(T.Integer, 'people', 3), o(T.String, 'amount', 'lots')])]);
-    expect(r).toMatchObject({ ok: false, value: 'lots' });
-  });
-
-  it('round-trips every declared form: the line selects the same command', () => {
+  it('round-trips every declared form: the path selects the same command', () => {
     const sample = { string: 'x1', integer: 7, user: '42' } as const;
     const forms = commands.flatMap((c): { path: string[]; command: AnyCommand; options: InteractionOption[] }[] => {
       const opts = (cmd: AnyCommand) =>
-        Object.entries(cmd.args as ArgSpecs).map(([n, s]) => o(s.optionType === 'integer' ? T.Integer : s.optionType === 'user' ? T.User : T.String, optionName(n), s.choices?.[0]?.value ?? (s.accepts ? '100' : sample[s.optionType])));
+        Object.entries(cmd.args as ArgSpecs).map(([n, s]) => o(s.optionType === 'integer' ? T.Integer : s.optionType === 'user' ? T.User : T.String, optionName(n), s.choices?.[0]?.value ?? sample[s.optionType]));
       if (!c.subcommands?.length) return [{ path: [c.name], command: c, options: [sub(c.name, opts(c))] }];
       const inner = (c.run ? [{ name: SHOW_SUBCOMMAND, cmd: c, path: [c.name] }] : []).concat(
         c.subcommands.map((s) => ({ name: s.name, cmd: s, path: [c.name, s.name] })),
@@ -197,11 +203,12 @@ describe('commandLine', () => {
     });
     expect(forms.length).toBeGreaterThan(10);
     for (const f of forms) {
-      const r = commandLine(commands, f.options);
-      expect(r?.ok, f.path.join(' ')).toBe(true);
-      const selected = selectCommand(commands, tokenize((r as { line: string }).line));
+      const r = commandInvocation(commands, f.options);
+      expect(r?.path, f.path.join(' ')).toEqual(f.path);
+      const selected = selectCommand(commands, r!.path);
       expect(selected?.path).toEqual(f.path);
       expect(selected?.command).toBe(f.command);
+      expect(Object.keys(r!.values).sort()).toEqual(Object.keys(f.command.args).sort());
     }
   });
 
