@@ -27,7 +27,7 @@ async function pipelineRate(dir: string, n: number, inFlight: number): Promise<n
   });
   const say = (user: string, channel: string, text: string, id: string) =>
     app.dispatcher.handle(consoleMessage({ user, channel, text, messageId: id }));
-  for (let i = 0; i < 20; i++) await say('admin', 'setup', `township add 镇${i} target 30000`, `s${i}`);
+  for (let i = 0; i < 20; i++) await say('admin', 'setup', `township add 镇${i} target 10000000`, `s${i}`);
   await say('admin', 't0', 'bind 镇0', 'b');
   await say('admin', 'setup', 'grant coord coordinator 镇0', 'g');
   const warm = Math.min(50, n);

@@ -146,7 +146,7 @@ describe('a bot killed with SIGKILL in the middle of a pay flood', () => {
     const requests: PayRequest[] = COORDINATORS.flatMap((c) =>
       Array.from({ length: PAYS_PER_COORDINATOR }, (_, k) => {
         const people = 1 + Math.floor(rand() * 20);
-        const yuan = people * 400 - Math.floor(rand() * 400);
+        const yuan = people * 400 - Math.floor(rand() * 360); // within the premium and the floor (40 元 a person)
         const triggerId = `flood.${c.id}.${k}`;
         const responseUrl = fake!.responseUrl();
         return {

@@ -24,7 +24,7 @@ async function campaign(): Promise<TestApp> {
   await a.say('admin', 'c', 'township add 青山镇 target 500');
   await a.say('admin', 'c', 'pay 12 4800 in 城南街道');
   await a.say('admin', 'c', 'pay 3 1100.5 in 青山镇 现金, 含"补缴"');
-  await a.say('admin', 'c', 'pay 2 in 城南街道 =1+1');
+  await a.say('admin', 'c', 'pay 2 in 城南街道 “=1+1”');
   expect((await a.say('admin', 'c', 'undo')).status).toBe('ok');
   return a;
 }

@@ -7,7 +7,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { ApplicationCommandOptionType as T } from 'discord.js';
 import { openTestApp, type TestApp } from '../helpers/app.ts';
 import { amountSpellings, payLines, type Meant } from '../helpers/pay-lines.ts';
 import { createSlackPlatform, type SlackPlatform } from '../../src/platforms/slack/slack-platform.ts';
@@ -18,6 +17,8 @@ import { sendToApp, slashBody, startFakeSlack, type FakeSlack } from './slack/fa
 import { APP_ID, FakeDiscord, GUILD_ID, type DiscordUser } from './discord/fake-discord.ts';
 import { until } from '../helpers/until.ts';
 
+/** Discord's application command option types (the API's numbers). */
+const T = { Subcommand: 1, String: 3, Integer: 4 } as const;
 const PREMIUM = 40_000;
 const FLOOR = 4_000;
 const SECRET = 'roundtrip-secret';

@@ -30,7 +30,11 @@ describe('maintained totals', () => {
       if (i % 40 === 39) app.setNow(new Date(Date.parse('2026-11-20T02:00:00Z') + ((i + 1) / 40) * 86_400_000));
       const r = rand();
       let line: string;
-      if (r < 0.7) line = `pay ${1 + Math.floor(rand() * 30)} ${rand() < 0.5 ? '' : `${Math.floor(rand() * 9000)}元`} in ${pick(targets)}`;
+      if (r < 0.7) {
+        const people = 1 + Math.floor(rand() * 30);
+        // Between the floor (40 元) and the premium (400 元) a person, or left out.
+        line = `pay ${people} ${rand() < 0.5 ? '' : `${people * 40 + Math.floor(rand() * people * 360)}元`} in ${pick(targets)}`;
+      }
       else if (r < 0.85) line = 'undo';
       else line = `void #${1 + Math.floor(rand() * (i + 1))} 测试作废`;
       if ((await app.say('admin', 'console', line)).status === 'ok') ok++;
