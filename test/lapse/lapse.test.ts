@@ -250,6 +250,62 @@ describe('lapse scan, reminders and follow-up', () => {
   });
 });
 
+describe('lists of people only where they belong; leaders see counts', () => {
+  it('answers a coordinator\'s list in the township\'s channel or privately, and refuses it anywhere else', async () => {
+    const app = await setup();
+    await say(app, 'admin', 'leaders', 'lapse scan 2026-10');
+    const before = await app.database.db.selectFrom('audit_log').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    // another township's channel: not hers to list at all
+    expect((await say(app, '王芳', '城北', 'lapse')).text).toBe('你不是城北街道的联络员，不能查看或处理它的断缴。');
+    for (const channel of ['leaders', 'random']) {
+      const r = await say(app, '王芳', channel, 'lapse');
+      expect(r.status).toBe('refused');
+      expect(r.text).toBe('这里不显示城南街道的人员名单。请到城南街道的群（#城南）里查询，或私信机器人查询。');
+      expect(r.table).toBeUndefined();
+    }
+    // an admin is held to the same rule
+    expect((await say(app, 'admin', 'random', 'lapse in 城南街道')).status).toBe('refused');
+    const after = await app.database.db.selectFrom('audit_log').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    expect(after.n).toBe(before.n);
+
+    const inChannel = await say(app, '王芳', '城南', 'lapse');
+    expect(inChannel.private).toBeUndefined();
+    const direct = await say(app, '王芳', '@bot', 'lapse');
+    expect(direct.private).toBe(true);
+    expect(direct.table!.rows.map((r) => r[0])).toEqual(['L3', 'L4', 'L1']);
+    const out = await runConsoleScript(app, ':user 王芳\n:channel @bot\n断缴\n');
+    produced.push(out);
+    expect(out).toContain('王芳@@bot> 断缴\n【仅你可见】 城南街道 未结断缴');
+  });
+
+  it('gives a leader the counts of their area, township by township, never the people', async () => {
+    const app = await setup();
+    await say(app, 'admin', 'leaders', 'grant 北领导 leader 城北街道');
+    await say(app, 'admin', 'leaders', 'lapse scan 2026-10');
+    const all = await say(app, '周局长', 'leaders', 'lapse');
+    expect(all.title).toBe('本区 未结断缴人数');
+    expect(all.text).toBe('未结断缴 4 人：断缴1个月（提醒）1 人，2个月（催办）1 人，3个月（最后补缴月）1 人，超过3个月（已进入待遇等待期，建议重新参保）1 人。');
+    expect(all.table!.rows).toEqual([
+      ['城南街道', '3', '1', '1', '0', '1'],
+      ['城北街道', '1', '0', '0', '1', '0'],
+    ]);
+    expect(all.actions).toBeUndefined();
+    const shown = renderText(all);
+    expect(shown).not.toMatch(/\*|L\d|430602/); // no masked name, case, ID or phone
+    // anywhere: counts are no list of people
+    expect((await say(app, '周局长', 'random', '断缴 in 城南街道')).text).toContain('未结断缴 3 人');
+    expect((await say(app, '北领导', 'random', 'lapse')).title).toBe('城北街道 未结断缴人数');
+    expect((await say(app, '北领导', 'leaders', 'lapse in 城南街道')).text).toBe('你不是城南街道的领导，不能查看它的断缴人数。');
+    // nor may a leader record a follow-up
+    const followup = await say(app, '北领导', '城北', 'lapse done L2 paid');
+    expect(followup.status).toBe('refused');
+    expect(followup.text).toContain('只有乡镇联络员或管理员');
+    // the escalation names the leaders who answer for each township
+    const escalation = (await outbox(app)).find((p) => p.channel === 'leaders')!;
+    expect(escalation.reply.table!.rows).toEqual([['城北街道', '1', '1', '周局长、北领导']]);
+  });
+});
+
 describe('year boundaries', () => {
   it('counts months across December and January', async () => {
     const app = await openTestApp({ now: NOW });
