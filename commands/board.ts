@@ -1,6 +1,8 @@
 /** `board`: the leaderboard now, for this channel's area; `board post` (admin): publish the board now. */
 import { defineCommand } from '../src/core/command.ts';
 import { channelArea } from '../src/core/scope.ts';
+import { ledAreas } from '../src/domain/permissions.ts';
+import { getArea } from '../src/store/areas.ts';
 import { Refusal } from '../src/core/refusal.ts';
 import { ok } from '../src/core/reply.ts';
 import { loadBoard, renderBoard } from '../src/board/board.ts';
@@ -49,15 +51,18 @@ export default defineCommand({
   name: 'board',
   aliases: ['排行', '进度', '通报'],
   summary: {
-    'zh-CN': '查看本频道所属地区的实时排行：排名、完成率、今日新增、收缴金额、较上期排名变化、剩余天数和每日所需进度。',
-    en: "The leaderboard now for this channel's area: rank, completion, today's increase, amount, rank change since the last post, days left and pace.",
+    'zh-CN': '查看本频道所属地区的实时排行（未绑定的频道或私信里，领导看到所辖地区的）：排名、完成率、今日新增、收缴金额、较上期排名变化、剩余天数和每日所需进度。',
+    en: "The leaderboard now for this channel's area (a leader's own area in a channel bound to none): rank, completion, today's increase, amount, rank change since the last post, days left and pace.",
   },
   permission: 'anyone',
   writes: false,
   args: {},
   subcommands: [post],
   async run(ctx) {
-    const area = await channelArea(ctx);
+    // Outside a bound channel a leader sees the area they lead (the highest,
+    // if several), not the whole deployment.
+    const led = ctx.channel.binding ? undefined : ledAreas(ctx.actor)[0];
+    const area = (led && (await getArea(ctx.db, led.areaId))) || (await channelArea(ctx));
     const board = await loadBoard(ctx.db, { campaign: ctx.campaign, area, today: ctx.today, now: ctx.now });
     // No chart here: rendering one takes about half a second (resvg shapes
     // every label with a 10 MB CJK face), too slow for an answer on demand.

@@ -15,5 +15,8 @@ import target from './target.ts';
 import bind from './bind.ts';
 import grant from './grant.ts';
 import lapse from './lapse.ts';
+import revoke from './revoke.ts';
+import unbind from './unbind.ts';
+import who from './who.ts';
 
-export const commands: readonly AnyCommand[] = [pay, undo, voidEntry, board, progress, help, campaign, township, target, bind, grant, lapse];
+export const commands: readonly AnyCommand[] = [pay, undo, voidEntry, board, progress, help, campaign, township, target, bind, unbind, grant, revoke, who, lapse];

@@ -6,15 +6,17 @@ import { arg, keyword, type ArgSpec } from '../src/core/args.ts';
 import { defineCommand, type CommandContext } from '../src/core/command.ts';
 import { Refusal } from '../src/core/refusal.ts';
 import { ok } from '../src/core/reply.ts';
-import { coordinatedTownship } from '../src/core/scope.ts';
+import { coordinatedTownship, resolveArea } from '../src/core/scope.ts';
+import { peopleListPlace } from '../src/core/visibility.ts';
 import type { Area } from '../src/db/schema.ts';
 import { addMonths, parseMonth } from '../src/domain/months.ts';
 import { maskName, redact } from '../src/domain/mask.ts';
-import { mayLogFor } from '../src/domain/permissions.ts';
+import { isAdmin, isCoordinator, leads, ledAreas, mayLogFor } from '../src/domain/permissions.ts';
 import { caseActions, caseRef, caseTable, total } from '../src/lapse/digest.ts';
 import { scanAndRemind } from '../src/lapse/run-scan.ts';
 import { defaultScanMonth } from '../src/lapse/screen.ts';
-import { getCase, openCases, recordFollowup, stageCounts, type FollowupOutcome } from '../src/store/lapse-cases.ts';
+import { getArea } from '../src/store/areas.ts';
+import { getCase, openCases, recordFollowup, stageCounts, stageCountsByArea, type FollowupOutcome } from '../src/store/lapse-cases.ts';
 
 /** Cases listed by `lapse`. */
 const LIST_ROWS = 50;
@@ -40,6 +42,48 @@ const monthArg: ArgSpec<string> = {
     return m ? { ok: true, value: m } : { ok: false, message: t.lapseMonthInvalid({ token }) };
   },
 };
+
+/**
+ * The area a leader asks about, when the speaker's roles give them counts
+ * and not the list: a leader who coordinates no township and is no admin,
+ * or one who names an area they lead but do not coordinate. Undefined when
+ * the speaker is to get the township's list instead.
+ */
+async function leaderArea(ctx: CommandContext, name: string | undefined): Promise<Area | undefined> {
+  const led = ledAreas(ctx.actor);
+  if (led.length === 0 || isAdmin(ctx.actor)) return undefined;
+  if (name !== undefined) {
+    const area = await resolveArea(ctx, name);
+    if (mayLogFor(ctx.actor, area.path)) return undefined;
+    if (!leads(ctx.actor, area.path)) throw new Refusal(ctx.t.lapseNotLeaderOf({ area: area.name }));
+    return area;
+  }
+  if (isCoordinator(ctx.actor)) return undefined;
+  const bound = ctx.channel.binding?.area;
+  if (bound && leads(ctx.actor, bound.path)) return bound;
+  const own = await getArea(ctx.db, led[0]!.areaId);
+  if (!own) throw new Refusal(ctx.t.lapseNoTownship());
+  return own;
+}
+
+/** A leader's view: the area's open cases counted by stage, township by township; no person named. */
+async function leaderCounts(ctx: CommandContext, area: Area) {
+  const { t } = ctx;
+  const filter = area.kind === 'township' || area.kind === 'village' ? { areaId: area.id } : { underPath: area.path };
+  const areas = await stageCountsByArea(ctx.db, filter);
+  const sum = { 1: 0, 2: 0, 3: 0, 4: 0 };
+  for (const a of areas) for (const s of [1, 2, 3, 4] as const) sum[s] += a.counts[s];
+  if (total(sum) === 0) return ok(t.lapseListEmpty({ area: area.name }));
+  const text = t.lapseCounts({ total: total(sum), s1: sum[1], s2: sum[2], s3: sum[3], s4: sum[4] });
+  const table =
+    area.kind === 'township'
+      ? undefined
+      : {
+          columns: t.lapseAreaColumns().map((header, i) => ({ header, align: i === 0 ? ('left' as const) : ('right' as const) })),
+          rows: areas.map((a) => [a.areaName, String(total(a.counts)), ...([1, 2, 3, 4] as const).map((s) => String(a.counts[s]))]),
+        };
+  return ok(text, { title: t.lapseLeaderTitle({ area: area.name }), ...(table ? { table } : {}), footer: t.lapseLeaderNote() });
+}
 
 /** The township a lapse command is about: named, the channel's, or the speaker's only one; checked. */
 function lapseTownship(ctx: CommandContext, name: string | undefined): Promise<Area> {
@@ -133,10 +177,10 @@ export default defineCommand({
   name: 'lapse',
   aliases: ['断缴'],
   summary: {
-    'zh-CN': '本乡镇未结的职工医保断缴，最紧急的在前（个人信息已脱敏）。可注明乡镇：lapse in 城南街道。',
-    en: "This township's open lapsed-contribution cases, most urgent first (personal data masked). Name a township with lapse in 城南街道.",
+    'zh-CN': '本乡镇未结的职工医保断缴，最紧急的在前（个人信息已脱敏），只在本乡镇的群里或私信中显示。可注明乡镇：lapse in 城南街道。领导查看所辖地区的人数。',
+    en: "This township's open lapsed-contribution cases, most urgent first (personal data masked), in the township's own channel or a direct message. Name a township with lapse in 城南街道. Leaders get the counts of their area.",
   },
-  permission: 'coordinator',
+  permission: 'staff',
   writes: false,
   args: {
     township: arg.optional(
@@ -149,13 +193,17 @@ export default defineCommand({
   },
   subcommands: [done, scan],
   async run(ctx, args) {
+    const led = await leaderArea(ctx, args.township);
+    if (led) return leaderCounts(ctx, led);
     const area = await lapseTownship(ctx, args.township);
+    const place = await peopleListPlace(ctx, area);
     const filter = { areaId: area.id };
     const counts = await stageCounts(ctx.db, filter);
-    if (total(counts) === 0) return ok(ctx.t.lapseListEmpty({ area: area.name }));
+    if (total(counts) === 0) return ok(ctx.t.lapseListEmpty({ area: area.name }), place);
     const rows = await openCases(ctx.db, filter, LIST_ROWS);
     const all = total(counts);
     return ok(ctx.t.lapseCounts({ total: all, s1: counts[1], s2: counts[2], s3: counts[3], s4: counts[4] }), {
+      ...place,
       title: ctx.t.lapseListTitle({ area: area.name }),
       table: caseTable(ctx.t, rows),
       footer: [all > rows.length ? ctx.t.lapseMore({ more: all - rows.length }) : '', ctx.t.lapseHowTo()].filter(Boolean).join('\n'),

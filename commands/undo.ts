@@ -16,7 +16,7 @@ export default defineCommand({
     'zh-CN': '撤销你在本乡镇最近一条登记（当天有效；管理员不限）。以冲正记录撤销，历史不会被改动。',
     en: 'Reverse your latest entry in this township (same day; admins any day). A reversal entry is added; history is never edited.',
   },
-  permission: 'author',
+  permission: 'coordinator',
   writes: true,
   keepsSetup: true,
   args: {},

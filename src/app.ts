@@ -38,8 +38,16 @@ export async function openApp(options: AppOptions): Promise<App> {
   const database = await openDatabase(config.databaseUrl);
   try {
     await migrateToLatestOrThrow(database.db);
-    const admins = options.consoleAdmin ? [{ platform: 'console', externalId: 'admin' }, ...config.admins] : config.admins;
-    const { created } = await ensureBaseline(database.db, { areaName: config.areaName, areaKind: config.areaKind, timeZone: config.timeZone, now: now(), admins });
+    const { created, adminsAdded, adminsRemoved } = await ensureBaseline(database.db, {
+      areaName: config.areaName,
+      areaKind: config.areaKind,
+      timeZone: config.timeZone,
+      now: now(),
+      admins: config.admins,
+      consoleAdmin: options.consoleAdmin,
+    });
+    if (adminsAdded.length) log.info('admins granted from ENROLLBOT_ADMINS', { admins: adminsAdded });
+    if (adminsRemoved.length) log.warn('admins no longer in ENROLLBOT_ADMINS lost the admin role', { admins: adminsRemoved });
     if (created && options.seedDemo && config.demo) {
       await seedDemoDistrict(database.db, now());
       log.info('new database seeded with the demo district', { database: database.file ?? 'postgres' });

@@ -12,13 +12,15 @@ import type { Actor } from '../domain/permissions.ts';
 
 /**
  * Who may run a command, checked before its arguments are parsed. Scope
- * (which township) is checked by the command once it knows the township.
+ * (which township, which area) is checked by the command once it knows it.
  * - `anyone`: every user.
- * - `coordinator`: a coordinator of some township, or an admin.
- * - `author`: anyone who may have logged entries (coordinators, admins).
+ * - `coordinator`: a coordinator of some township, or an admin (also who
+ *   may undo: only coordinators and admins ever log entries).
+ * - `staff`: anyone holding a role: a coordinator, a leader or an admin
+ *   (`lapse`: leaders see counts, coordinators their township's cases).
  * - `admin`: admins only.
  */
-export type Permission = 'anyone' | 'coordinator' | 'author' | 'admin';
+export type Permission = 'anyone' | 'coordinator' | 'staff' | 'admin';
 
 /** The channel a message came from and what it is bound to. */
 export interface ChannelContext {
@@ -26,6 +28,8 @@ export interface ChannelContext {
   id: string;
   name: string;
   binding: (ChannelBinding & { area: Area }) | null;
+  /** A direct conversation between the speaker and the bot: nobody else reads it. */
+  direct: boolean;
 }
 
 /** Settings a command may read; fixed for the life of the process. */

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { catalogue, toLocale, type Catalogue, type Locale } from '../i18n/index.ts';
-import { isAdmin, isCoordinator, type Actor } from '../domain/permissions.ts';
+import { isAdmin, isCoordinator, isLeader, type Actor } from '../domain/permissions.ts';
 import { businessDate } from '../domain/calendar.ts';
 import { bumpSetupVersion, createSetupCache } from './setup-cache.ts';
 import { findHandled, markHandled } from '../store/inbound.ts';
@@ -34,6 +34,8 @@ export interface InboundMessage {
   userLocale?: string | null;
   /** The platform's id of this message or event: the idempotency key. */
   messageId: string | null;
+  /** Sent in a direct conversation with the bot (a DM), which nobody else reads. */
+  direct?: boolean;
   text: string;
   /**
    * A command already chosen with its arguments given one by one (a Discord
@@ -75,13 +77,21 @@ function allowed(permission: Permission, actor: Actor): boolean {
     case 'admin':
       return isAdmin(actor);
     case 'coordinator':
-    case 'author':
       return isAdmin(actor) || isCoordinator(actor);
+    case 'staff':
+      return isAdmin(actor) || isCoordinator(actor) || isLeader(actor);
   }
 }
 
 function denial(permission: Permission, t: Catalogue): string {
-  return permission === 'admin' ? t.needAdmin() : t.needCoordinator();
+  switch (permission) {
+    case 'admin':
+      return t.needAdmin();
+    case 'staff':
+      return t.needStaff();
+    default:
+      return t.needCoordinator();
+  }
 }
 
 export function createDispatcher(deps: DispatcherDeps): Dispatcher {
@@ -134,7 +144,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         today: businessDate(now, campaign.time_zone),
         campaign,
         actor,
-        channel: { platform: message.platform, id: message.channelId, name: message.channelName, binding },
+        channel: { platform: message.platform, id: message.channelId, name: message.channelName, binding, direct: message.direct ?? false },
         locale,
         t,
         settings: deps.settings,

@@ -40,6 +40,11 @@ export interface Reply {
   footer?: string;
   image?: ReplyImage;
   actions?: ReplyAction[];
+  /**
+   * For the person who asked alone (it lists named people): Slack and
+   * Discord show it ephemerally, the console labels it. Never posted to a channel.
+   */
+  private?: boolean;
   /** True when this is the stored answer to a message handled before. */
   duplicate?: boolean;
 }

@@ -49,12 +49,20 @@ export interface IdentityTable {
 
 export type Role = 'admin' | 'leader' | 'coordinator';
 
+/**
+ * Where a grant came from: `chat` (the `grant` command), `config` (an admin
+ * listed in ENROLLBOT_ADMINS: removed at the next start once unlisted) or
+ * `console` (the local console's own admin).
+ */
+export type GrantOrigin = 'chat' | 'config' | 'console';
+
 export interface RoleGrantTable {
   id: Generated<number>;
   member_id: number;
   role: Role;
   area_id: number;
   created_at: string;
+  origin: Generated<GrantOrigin>;
 }
 
 export type BindingKind = 'leaders' | 'township';

@@ -31,6 +31,10 @@ export function isCoordinator(actor: Actor): boolean {
   return actor.grants.some((g) => g.role === 'coordinator');
 }
 
+export function isLeader(actor: Actor): boolean {
+  return actor.grants.some((g) => g.role === 'leader');
+}
+
 /** True when the actor may log payments for the area (its township's coordinator, or an admin). */
 export function mayLogFor(actor: Actor, areaPath: string): boolean {
   return isAdmin(actor) || actor.grants.some((g) => g.role === 'coordinator' && areaPath.startsWith(g.areaPath));
@@ -39,6 +43,11 @@ export function mayLogFor(actor: Actor, areaPath: string): boolean {
 /** True when the actor leads the area or an area above it. */
 export function leads(actor: Actor, areaPath: string): boolean {
   return actor.grants.some((g) => g.role === 'leader' && areaPath.startsWith(g.areaPath));
+}
+
+/** The areas the actor leads, the highest first. */
+export function ledAreas(actor: Actor): Grant[] {
+  return actor.grants.filter((g) => g.role === 'leader').sort((a, b) => a.areaPath.length - b.areaPath.length);
 }
 
 /** The townships the actor coordinates. */

@@ -76,8 +76,8 @@ export const en: Catalogue = {
     ({
       anyone: 'anyone',
       coordinator: "the township's coordinators, admins",
+      staff: 'coordinators, leaders (counts only), admins',
       admin: 'admins',
-      author: 'the author (same day), admins',
     })[p.permission],
   townshipAdded: (p) => `Added ${p.kind} "${p.name}" under ${p.parent}${p.target ? `, target ${persons(p.target)}` : ''}.`,
   areaExists: (p) => `${p.parent} already has "${p.name}".`,
@@ -164,8 +164,7 @@ export const en: Catalogue = {
   lapseCadreTitle: (p) => `${p.name}: lapses you are responsible for (${p.month})`,
   lapseEscalationTitle: (p) => `[Escalation] ${p.area}: lapses to act on (${p.month})`,
   lapseEscalationText: (p) => `${p.count} lapse cases need attention: in their last back-pay month, or no follow-up for ${p.days} days.`,
-  lapseEscalationColumns: () => ['Case', 'Township', 'Name', 'Lapsed', 'Stage', 'Last follow-up'],
-  lapseNever: () => `never`,
+  lapseEscalationColumns: () => ['Township', 'To act on', 'Last back-pay month', 'Leaders'],
   lapseActionLabel: (p) => `${p.ref} ${p.outcome}`,
   // --- postgres ---
   entryReversedMeanwhile: (p) => `${p.ref} was reversed by someone else just now; nothing was changed.`,
@@ -219,4 +218,29 @@ export const en: Catalogue = {
   pastTwiceTargetWarning: (p) => `Note: ${p.area} now has ${p.after} people, more than twice its target of ${p.target}; please check.`,
   campaignFloorLine: (p) => `Lowest amount a person: ${p.floor} yuan${p.defaulted ? ' (by default a tenth of the premium)' : ''}`,
   floorOverPremium: (p) => `The lowest amount a person (${p.floor} yuan) cannot be more than the premium (${p.premium} yuan).`,
+  // --- access lifecycle ---
+  needStaff: () => `Only a coordinator, a leader or an admin can do that. Ask an admin to grant you a role.`,
+  privateLabel: () => `[only you can see this]`,
+  peopleListElsewhere: (p) => `Lists of people of ${p.area} are not shown here. Ask in ${p.area}'s channel (${p.channels}), or send the bot a direct message.`,
+  peopleListNoChannel: (p) =>
+    `Lists of people of ${p.area} are not shown here. ${p.area} has no bound channel yet: send the bot a direct message, or ask an admin to send bind in ${p.area}'s channel.`,
+  revoked: (p) => `${p.user} is no longer ${p.role}.`,
+  revokedConfigAdmin: (p) => `Note: ${p.user} is listed in ENROLLBOT_ADMINS and will be an admin again at the next start; remove them there too.`,
+  notGranted: (p) => `${p.user} is not ${p.role}; nothing changed. ${p.held ? `Their roles: ${p.held}.` : 'They hold no role.'}`,
+  lastAdmin: (p) => `${p.user} is the last admin and cannot be revoked. Grant another admin first.`,
+  unbound: (p) =>
+    (p.kind === 'leaders'
+      ? `This channel is no longer the leaders' channel of ${p.area}: no daily board or escalations come here.`
+      : `This channel is no longer the work channel of ${p.area}: no lapse reminders come here, and a payment logged here must name its township.`) +
+    (p.cancelled ? ` ${p.cancelled} queued ${p.cancelled === 1 ? 'message was' : 'messages were'} cancelled.` : ''),
+  notBound: () => `This channel is not bound; nothing to unbind.`,
+  whoTitle: (p) => `Leaders and coordinators of ${p.area}`,
+  whoColumns: () => ['Role', 'Name', 'Area'],
+  whoRole: (p) => ({ leader: 'leader', coordinator: 'coordinator' })[p.role],
+  whoEmpty: (p) => `${p.area} has no leaders or coordinators yet. An admin can add them with grant.`,
+  whoMore: (p) => `${persons(p.more)} more not listed; ask about an area below.`,
+  lapseLeaderTitle: (p) => `${p.area}: open lapses, counts`,
+  lapseLeaderNote: () => `Leaders see counts; the lists of people are worked by township coordinators in their own channels.`,
+  lapseAreaColumns: () => ['Township', 'Total', '1 month', '2 months', '3 months', 'Over 3'],
+  lapseNotLeaderOf: (p) => `You are not a leader of ${p.area}, so you cannot see its lapse counts.`,
 };

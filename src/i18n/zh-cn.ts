@@ -94,10 +94,8 @@ export const zhCN = {
   helpDetail: (p: { usage: string; summary: string; aliases: string; who: string }) =>
     `${p.usage}\n${p.summary}\n别名：${p.aliases}\n谁可以用：${p.who}`,
   helpFooter: () => `发送 help 命令名 查看详细用法，如 help pay。`,
-  who: (p: { permission: 'anyone' | 'coordinator' | 'admin' | 'author' }) =>
-    ({ anyone: '所有人', coordinator: '本乡镇联络员、管理员', admin: '管理员', author: '登记人（当天）、管理员' })[
-      p.permission
-    ],
+  who: (p: { permission: 'anyone' | 'coordinator' | 'staff' | 'admin' }) =>
+    ({ anyone: '所有人', coordinator: '本乡镇联络员、管理员', staff: '联络员、领导（只看人数）、管理员', admin: '管理员' })[p.permission],
   // setup
   townshipAdded: (p: { name: string; parent: string; kind: string; target: string }) =>
     `已在${p.parent}下添加${p.kind}“${p.name}”${p.target ? `，任务 ${p.target}人` : ''}。`,
@@ -195,8 +193,7 @@ export const zhCN = {
   lapseEscalationTitle: (p: { area: string; month: string }) => `【督办】${p.area} 断缴待处理（${p.month}）`,
   lapseEscalationText: (p: { count: number; days: number }) =>
     `${p.count} 件断缴需要督办：已到第3个月（最后补缴月）或超过 ${p.days} 天未跟进。`,
-  lapseEscalationColumns: () => ['编号', '乡镇', '姓名', '断缴', '阶段', '最近跟进'],
-  lapseNever: () => `从未`,
+  lapseEscalationColumns: () => ['乡镇', '需督办(人)', '其中最后补缴月', '负责领导'],
   lapseActionLabel: (p: { ref: string; outcome: string }) => `${p.ref} ${p.outcome}`,
   // --- postgres ---
   entryReversedMeanwhile: (p: { ref: string }) => `${p.ref} 刚刚已被他人冲正，本次未做改动。`,
@@ -254,6 +251,34 @@ export const zhCN = {
   pastTwiceTargetWarning: (p: { area: string; after: string; target: string }) => `注意：${p.area}累计 ${p.after}人，已超过任务数 ${p.target}人的两倍，请核实。`,
   campaignFloorLine: (p: { floor: string; defaulted: boolean }) => `每人最低金额：${p.floor}元${p.defaulted ? '（默认为标准保费的十分之一）' : ''}`,
   floorOverPremium: (p: { floor: string; premium: string }) => `每人最低金额 ${p.floor}元 不能高于标准保费 ${p.premium}元。`,
+  // --- access lifecycle ---
+  needStaff: () => `只有联络员、领导或管理员可以这样做。请管理员用 grant 授权。`,
+  privateLabel: () => `【仅你可见】`,
+  peopleListElsewhere: (p: { area: string; channels: string }) =>
+    `这里不显示${p.area}的人员名单。请到${p.area}的群（${p.channels}）里查询，或私信机器人查询。`,
+  peopleListNoChannel: (p: { area: string }) =>
+    `这里不显示${p.area}的人员名单。${p.area}还没有绑定群：请私信机器人查询，或请管理员在${p.area}的群里发送 bind。`,
+  revoked: (p: { user: string; role: string }) => `已撤销 ${p.user} 的${p.role}角色。`,
+  revokedConfigAdmin: (p: { user: string }) =>
+    `注意：${p.user} 列在 ENROLLBOT_ADMINS 中，下次启动时会重新成为管理员；请同时从该设置中删除。`,
+  notGranted: (p: { user: string; role: string; held: string }) =>
+    `${p.user} 不是${p.role}，未作改动。${p.held ? `现有角色：${p.held}。` : '此人没有任何角色。'}`,
+  lastAdmin: (p: { user: string }) => `${p.user} 是最后一位管理员，不能撤销。请先授权另一位管理员。`,
+  unbound: (p: { kind: 'leaders' | 'township'; area: string; cancelled: number }) =>
+    (p.kind === 'leaders'
+      ? `本频道已不再是${p.area}的领导群：不再收到每日通报和督办提醒。`
+      : `本频道已不再是${p.area}的工作群：不再收到断缴提醒，在这里登记须注明乡镇。`) +
+    (p.cancelled ? `尚未发出的 ${p.cancelled} 条消息已取消。` : ''),
+  notBound: () => `本频道没有绑定，无需解绑。`,
+  whoTitle: (p: { area: string }) => `${p.area}的领导和联络员`,
+  whoColumns: () => ['角色', '姓名', '地区'],
+  whoRole: (p: { role: 'leader' | 'coordinator' }) => ({ leader: '领导', coordinator: '联络员' })[p.role],
+  whoEmpty: (p: { area: string }) => `${p.area}还没有领导或联络员。管理员可用 grant 授权。`,
+  whoMore: (p: { more: number }) => `另有 ${p.more} 人未列出，请指定下级地区查询。`,
+  lapseLeaderTitle: (p: { area: string }) => `${p.area} 未结断缴人数`,
+  lapseLeaderNote: () => `领导只看人数；人员名单由乡镇联络员在本乡镇的群里处理。`,
+  lapseAreaColumns: () => ['乡镇', '合计', '1个月', '2个月', '3个月', '超过3个月'],
+  lapseNotLeaderOf: (p: { area: string }) => `你不是${p.area}的领导，不能查看它的断缴人数。`,
 };
 
 /** The shape every catalogue has: the keys and parameters of the reference. */

@@ -6,7 +6,7 @@
 import type { Reply, ReplyAction } from '../core/reply.ts';
 import type { Catalogue } from '../i18n/index.ts';
 import { maskName, maskPhone } from '../domain/mask.ts';
-import type { OpenCaseRow } from '../store/lapse-cases.ts';
+import type { AreaStageCounts, OpenCaseRow } from '../store/lapse-cases.ts';
 
 export type StageCounts = Record<1 | 2 | 3 | 4, number>;
 
@@ -86,31 +86,41 @@ export function cadreDigest(input: { t: Catalogue; name: string; month: string; 
   };
 }
 
-/** The leaders' escalation: stage-3 cases and cases with no follow-up for too long. */
+/** A leader and the area they lead, to be named beside the townships under it. */
+export interface NamedLeader {
+  name: string;
+  areaPath: string;
+}
+
+/**
+ * The leaders' escalation: per township, how many cases need attention (in
+ * their last back-pay month, or untouched too long) and the leaders who
+ * answer for it. Counts only: the people themselves are listed in the
+ * township's own channel, never in the leaders' channel.
+ */
 export function escalationDigest(input: {
   t: Catalogue;
   area: string;
   month: string;
   days: number;
   count: number;
-  rows: OpenCaseRow[];
+  areas: AreaStageCounts[];
+  leaders: readonly NamedLeader[];
+  maxRows?: number;
 }): Reply {
   const { t } = input;
+  const ranked = [...input.areas].sort((a, b) => b.counts[3] - a.counts[3] || total(b.counts) - total(a.counts) || a.areaId - b.areaId);
+  const shown = ranked.slice(0, input.maxRows ?? ranked.length);
+  const listed = shown.reduce((n, a) => n + total(a.counts), 0);
+  const leadersOf = (path: string) => [...new Set(input.leaders.filter((l) => path.startsWith(l.areaPath)).map((l) => l.name))];
   return {
     status: 'ok',
     title: t.lapseEscalationTitle({ area: input.area, month: input.month }),
     text: t.lapseEscalationText({ count: input.count, days: input.days }),
     table: {
-      columns: t.lapseEscalationColumns().map((header, i) => ({ header, align: i === 3 ? 'right' : 'left' })),
-      rows: input.rows.map((r) => [
-        caseRef(r.id),
-        r.areaName,
-        r.name ? maskName(r.name) : '—',
-        t.lapseMonths({ months: r.monthsLapsed }),
-        t.lapseStageName({ stage: r.stage }),
-        r.lastFollowupAt ? r.lastFollowupAt.slice(0, 10) : t.lapseNever(),
-      ]),
+      columns: t.lapseEscalationColumns().map((header, i) => ({ header, align: i === 1 || i === 2 ? 'right' : 'left' })),
+      rows: shown.map((a) => [a.areaName, String(total(a.counts)), String(a.counts[3]), t.list({ items: leadersOf(a.areaPath) }) || '—']),
     },
-    footer: input.count > input.rows.length ? t.lapseMore({ more: input.count - input.rows.length }) : undefined,
+    footer: input.count > listed ? t.lapseMore({ more: input.count - listed }) : undefined,
   };
 }

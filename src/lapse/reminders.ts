@@ -8,7 +8,8 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { Catalogue } from '../i18n/index.ts';
 import { enqueuePost } from '../store/outbox.ts';
-import { cadresWithOpenCases, markReminded, openCases, stageCounts } from '../store/lapse-cases.ts';
+import { cadresWithOpenCases, markReminded, openCases, stageCounts, stageCountsByArea } from '../store/lapse-cases.ts';
+import { leaderGrants } from '../store/members.ts';
 import { cadreDigest, escalationDigest, total, townshipDigest } from './digest.ts';
 import { directAddress } from '../platforms/platform.ts';
 import { bindingsOfKind } from '../store/bindings.ts';
@@ -17,6 +18,8 @@ import { bindingsOfKind } from '../store/bindings.ts';
 export const ESCALATE_AFTER_DAYS = 14;
 /** Cases listed per post (the counts cover them all). */
 export const DIGEST_ROWS = 20;
+/** Townships listed per escalation (the count covers them all). */
+export const ESCALATION_ROWS = 50;
 
 export interface ReminderInput {
   now: Date;
@@ -57,12 +60,14 @@ export async function enqueueLapseReminders(db: Kysely<Database>, input: Reminde
 
   const days = input.escalateAfterDays ?? ESCALATE_AFTER_DAYS;
   const before = new Date(now.getTime() - days * 86_400_000).toISOString();
+  const leaders = await leaderGrants(db);
   for (const b of await bindingsOfKind(db, 'leaders')) {
     const filter = { underPath: b.path, activeOnly: true, escalateUntouchedBefore: before };
-    const count = total(await stageCounts(db, filter));
+    const areas = await stageCountsByArea(db, filter);
+    const count = areas.reduce((n, a) => n + total(a.counts), 0);
     if (count === 0) continue;
-    const rows = await openCases(db, filter, DIGEST_ROWS);
-    await post(b.platform, b.channel_id, escalationDigest({ t, area: b.name, month, days, count, rows }), 'escalation');
+    // Each township names the leaders who answer for it: those of the channel's area, above it, or between.
+    await post(b.platform, b.channel_id, escalationDigest({ t, area: b.name, month, days, count, areas, leaders, maxRows: ESCALATION_ROWS }), 'escalation');
   }
   return posts;
 }

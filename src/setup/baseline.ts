@@ -1,12 +1,15 @@
 /**
  * What every database has so that a fresh install works at once: a root area,
- * a current campaign, and the bootstrap admins.
+ * a current campaign, and the bootstrap admins, kept in step with
+ * ENROLLBOT_ADMINS: an admin removed from that list loses the role here.
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { createArea, findRootArea } from '../store/areas.ts';
 import { createCampaign, findCurrentCampaign } from '../store/campaigns.ts';
 import { ensureMember, grantRole } from '../store/members.ts';
+import { appendAudit } from '../store/audit.ts';
+import { bumpSetupVersion } from '../core/setup-cache.ts';
 import { businessDate } from '../domain/calendar.ts';
 import { FEN_PER_YUAN } from '../domain/money.ts';
 
@@ -28,11 +31,27 @@ export interface BaselineInput {
   areaKind: 'district' | 'city';
   timeZone: string;
   now: Date;
+  /** ENROLLBOT_ADMINS: the admins the configuration names, and only they keep a config grant. */
   admins: { platform: string; externalId: string }[];
+  /** Also make the local console's user `admin` an admin (console mode); never taken back by the config. */
+  consoleAdmin?: boolean;
 }
 
-/** Creates what is missing; `created` is true for a brand-new database. */
-export async function ensureBaseline(db: Kysely<Database>, input: BaselineInput): Promise<{ created: boolean }> {
+/** What `ensureBaseline` did. */
+export interface BaselineResult {
+  /** A brand-new database. */
+  created: boolean;
+  /** Admins newly granted from ENROLLBOT_ADMINS (`slack:U123`). */
+  adminsAdded: string[];
+  /** Admins who lost the role because ENROLLBOT_ADMINS no longer names them (their names). */
+  adminsRemoved: string[];
+}
+
+/** Where the audit log says a change at start came from. */
+const CONFIG_SOURCE = { platform: 'config', channelId: 'ENROLLBOT_ADMINS' } as const;
+
+/** Creates what is missing and brings config admins in step with the configuration. */
+export async function ensureBaseline(db: Kysely<Database>, input: BaselineInput): Promise<BaselineResult> {
   return db.transaction().execute(async (tx) => {
     let root = await findRootArea(tx);
     const created = !root;
@@ -41,10 +60,43 @@ export async function ensureBaseline(db: Kysely<Database>, input: BaselineInput)
       const season = defaultSeason(businessDate(input.now, input.timeZone));
       await createCampaign(tx, { ...season, premiumFen: DEFAULT_PREMIUM_FEN, timeZone: input.timeZone, now: input.now });
     }
+    if (input.consoleAdmin) {
+      const memberId = await ensureMember(tx, { platform: 'console', externalId: 'admin', displayName: 'admin', now: input.now });
+      await grantRole(tx, { memberId, role: 'admin', areaId: root.id, now: input.now, origin: 'console' });
+    }
+    const adminsAdded: string[] = [];
+    const listed = new Set<number>();
     for (const admin of input.admins) {
       const memberId = await ensureMember(tx, { ...admin, displayName: admin.externalId, now: input.now });
-      await grantRole(tx, { memberId, role: 'admin', areaId: root.id, now: input.now });
+      listed.add(memberId);
+      if (await grantRole(tx, { memberId, role: 'admin', areaId: root.id, now: input.now, origin: 'config' })) {
+        const who = `${admin.platform}:${admin.externalId}`;
+        adminsAdded.push(who);
+        await appendAudit(tx, { at: input.now, memberId: null, ...CONFIG_SOURCE, action: 'role.grant', detail: { member: memberId, user: who, role: 'admin', origin: 'config' } });
+      }
     }
-    return { created };
+    // Only grants the configuration made are the configuration's to take back.
+    const configGrants = await tx
+      .selectFrom('role_grant as g')
+      .innerJoin('member as m', 'm.id', 'g.member_id')
+      .select(['g.id', 'g.member_id', 'm.name'])
+      .where('g.role', '=', 'admin')
+      .where('g.origin', '=', 'config')
+      .execute();
+    const adminsRemoved: string[] = [];
+    for (const grant of configGrants.filter((g) => !listed.has(g.member_id))) {
+      await tx.deleteFrom('role_grant').where('id', '=', grant.id).execute();
+      adminsRemoved.push(grant.name);
+      await appendAudit(tx, {
+        at: input.now,
+        memberId: null,
+        ...CONFIG_SOURCE,
+        action: 'role.revoke',
+        detail: { member: grant.member_id, user: grant.name, role: 'admin', origin: 'config', reason: 'not in ENROLLBOT_ADMINS' },
+      });
+    }
+    // Running replicas drop their cached roles at their next message.
+    if (adminsAdded.length || adminsRemoved.length) await bumpSetupVersion(tx);
+    return { created, adminsAdded, adminsRemoved };
   });
 }

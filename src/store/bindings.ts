@@ -89,3 +89,29 @@ export async function bindingsOfKind(
     .orderBy('b.channel_id')
     .execute();
 }
+
+/** The channels bound to an area on one platform (where its lists of people may be shown). */
+export async function channelsOfArea(
+  db: Kysely<Database>,
+  areaId: number,
+  platform: string,
+): Promise<Pick<ChannelBinding, 'channel_id' | 'channel_name'>[]> {
+  return db
+    .selectFrom('channel_binding')
+    .select(['channel_id', 'channel_name'])
+    .where('area_id', '=', areaId)
+    .where('platform', '=', platform)
+    .orderBy('channel_id')
+    .execute();
+}
+
+/** Unbinds a channel; returns what it was bound as, or null when it was not bound. */
+export async function unbindChannel(db: Kysely<Database>, platform: string, channelId: string): Promise<ChannelBinding | null> {
+  const row = await db
+    .deleteFrom('channel_binding')
+    .where('platform', '=', platform)
+    .where('channel_id', '=', channelId)
+    .returningAll()
+    .executeTakeFirst();
+  return row ?? null;
+}

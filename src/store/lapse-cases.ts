@@ -229,6 +229,30 @@ export async function stageCounts(db: Kysely<Database>, f: CaseFilter): Promise<
   return out;
 }
 
+/** Open cases per township and stage: counts for leaders, never the people. */
+export interface AreaStageCounts {
+  areaId: number;
+  areaName: string;
+  areaPath: string;
+  counts: Record<1 | 2 | 3 | 4, number>;
+}
+
+/** How many open cases per stage match, township by township (in area order). */
+export async function stageCountsByArea(db: Kysely<Database>, f: CaseFilter): Promise<AreaStageCounts[]> {
+  const rows = await filtered(db, f)
+    .select((eb) => ['c.area_id', 'a.name', 'a.path', 'c.stage', eb.fn.countAll<number>().as('n')])
+    .groupBy(['c.area_id', 'a.name', 'a.path', 'c.stage'])
+    .orderBy('c.area_id')
+    .execute();
+  const byArea = new Map<number, AreaStageCounts>();
+  for (const r of rows) {
+    let entry = byArea.get(r.area_id);
+    if (!entry) byArea.set(r.area_id, (entry = { areaId: r.area_id, areaName: r.name, areaPath: r.path, counts: { 1: 0, 2: 0, 3: 0, 4: 0 } }));
+    entry.counts[Math.min(4, Math.max(1, r.stage)) as 1 | 2 | 3 | 4] += Number(r.n);
+  }
+  return [...byArea.values()];
+}
+
 /** Marks the open, unpaused cases of a filter as reminded now. */
 export async function markReminded(db: Kysely<Database>, f: CaseFilter, now: Date): Promise<void> {
   const ids = filtered(db, { ...f, activeOnly: true }).select('c.id');

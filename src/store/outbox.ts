@@ -187,3 +187,18 @@ export async function nextOutboxAttempt(db: Kysely<Database>, platforms: string[
   const times = [free?.at, held?.at].filter((x): x is string => typeof x === 'string').map((x) => Date.parse(x));
   return times.length ? new Date(Math.min(...times)) : null;
 }
+
+/**
+ * Drops the posts still waiting for a channel that is no longer bound: a
+ * digest queued for a township channel must not reach it after the channel
+ * was unbound (its members may no longer be the township's). Returns how many.
+ */
+export async function cancelQueuedTo(db: Kysely<Database>, platform: string, channelId: string): Promise<number> {
+  const result = await db
+    .deleteFrom('outbox')
+    .where('platform', '=', platform)
+    .where('channel_id', '=', channelId)
+    .where('delivered_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

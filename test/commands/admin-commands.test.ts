@@ -118,7 +118,7 @@ describe('admin and query commands in the console', () => {
     app = await openTestApp({ env: { ENROLLBOT_LOCALE: 'en' } });
     const out = await runConsoleScript(app, 'pay\nhelp undo\n:user nobody\nvoid #1 x\n');
     expect(out).toContain('The people is missing.\nUsage: pay <people> [<amount>] [in <township>] [<note…>]');
-    expect(out).toContain('Who: the author (same day), admins');
+    expect(out).toContain("Who: the township's coordinators, admins");
     expect(out).toContain('Only an admin can do that.');
   });
 });

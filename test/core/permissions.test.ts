@@ -26,6 +26,13 @@ const MATRIX: [string, Who[]][] = [
   ['grant 新人 coordinator 甲镇', ['admin']],
   ['grant 新人 leader', ['admin']],
   ['grant 新人 admin', ['admin']],
+  ['revoke coordB coordinator 乙镇', ['admin']],
+  ['revoke leader leader', ['admin']],
+  ['unbind', ['admin']],
+  ['who', WHO],
+  ['谁 甲镇', WHO],
+  // a leader gets counts, a coordinator of 甲镇 (this channel's) its list, coordB nothing of 甲镇
+  ['lapse', ['coordA', 'leader', 'admin']],
 ];
 
 async function setUp(): Promise<TestApp> {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { rmSync } from 'node:fs';
-import { Migrator, NO_MIGRATIONS, sql } from 'kysely';
+import { Migrator, NO_MIGRATIONS, sql, type Kysely } from 'kysely';
 import { openDatabase, type DatabaseHandle } from '../../src/db/database.ts';
 import { migrateToLatestOrThrow } from '../../src/db/migrate.ts';
 import { migrations } from '../../migrations/index.ts';
@@ -51,5 +51,44 @@ describe('migrations', () => {
     handle = await openDatabase(await testDatabaseUrl(dir, 'm'));
     await sql`create table area (id integer)`.execute(handle.db);
     await expect(migrateToLatestOrThrow(handle.db)).rejects.toThrow(/migration 2026-11-23-001-core failed/);
+  });
+});
+
+describe('2026-12-01-008-grant-origin', () => {
+  it('tells existing admin grants apart: the console admin, admins granted in chat (audited), and ENROLLBOT_ADMINS ones', async () => {
+    dir = await makeDir();
+    handle = await openDatabase(await testDatabaseUrl(dir, 'm'));
+    const migrator = new Migrator({ db: handle.db, provider: { getMigrations: async () => migrations } });
+    const before = await migrator.migrateTo('2026-11-23-005-outbox-channel');
+    expect(before.error).toBeUndefined();
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the schema before this migration, as migrations see it
+    const db = handle.db as unknown as Kysely<any>;
+    const at = '2026-11-23T00:00:00.000Z';
+    const root = await db.insertInto('area').values({ parent_id: null, name: '本区', kind: 'district', path: '/1/', created_at: at }).returning('id').executeTakeFirstOrThrow();
+    const member = async (platform: string, id: string) => {
+      const m = await db.insertInto('member').values({ name: id, locale: null, created_at: at }).returning('id').executeTakeFirstOrThrow();
+      await db.insertInto('identity').values({ platform, external_id: id, member_id: m.id }).execute();
+      await db.insertInto('role_grant').values({ member_id: m.id, role: 'admin', area_id: root.id, created_at: at }).execute();
+      return Number(m.id);
+    };
+    const consoleAdmin = await member('console', 'admin');
+    const fromConfig = await member('slack', 'UCONF');
+    const inChat = await member('slack', 'UCHAT');
+    // a chat grant of someone else whose id starts the same must not count for fromConfig
+    await db
+      .insertInto('audit_log')
+      .values({ at, member_id: consoleAdmin, platform: 'console', channel_id: 'c', action: 'role.grant', detail: JSON.stringify({ member: inChat, user: 'UCHAT', role: 'admin', area: root.id }) })
+      .execute();
+    await db
+      .insertInto('audit_log')
+      .values({ at, member_id: consoleAdmin, platform: 'console', channel_id: 'c', action: 'role.grant', detail: JSON.stringify({ member: Number(`${fromConfig}0`), user: 'x', role: 'admin' }) })
+      .execute();
+    await migrateToLatestOrThrow(handle.db);
+    const rows = await db.selectFrom('role_grant').select(['member_id', 'origin']).orderBy('member_id').execute();
+    expect(rows.map((r) => [Number(r.member_id), r.origin])).toEqual([
+      [consoleAdmin, 'console'],
+      [fromConfig, 'config'],
+      [inChat, 'chat'],
+    ]);
   });
 });

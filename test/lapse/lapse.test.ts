@@ -146,7 +146,9 @@ describe('lapse scan, reminders and follow-up', () => {
     expect(posts[2]!.reply.table!.rows.map((row) => row[0])).toEqual(['L4']);
     const escalation = posts[3]!;
     expect(escalation.reply.title).toBe('【督办】本区 断缴待处理（2026-10）');
-    expect(escalation.reply.table!.rows).toEqual([['L2', '城北街道', '王*明', '3个月', '最后补缴月', '从未']]);
+    // counts per township and the leaders who answer for it: no person is named in the leaders' channel
+    expect(escalation.reply.table!.rows).toEqual([['城北街道', '1', '1', '周局长']]);
+    expect(escalation.text).not.toContain('王*明');
     // a retried message posts nothing twice
     const again = await app.say('admin', 'leaders', 'lapse scan', 'same');
     const retry = await app.say('admin', 'leaders', 'lapse scan', 'same');
@@ -215,8 +217,9 @@ describe('lapse scan, reminders and follow-up', () => {
     expect(list.table!.rows.map((r) => r[0])).toEqual(['L3', 'L4', 'L1']);
     expect(list.table!.rows[1]!.slice(1, 4)).toEqual(['张*丰', '430602********' + testId(0).slice(14), '139****0000']);
     expect((await say(app, '李娜', '城南', 'lapse')).text).toBe('你不是城南街道的联络员，不能查看或处理它的断缴。');
-    expect((await say(app, '周局长', 'leaders', 'lapse')).status).toBe('refused');
-    expect((await say(app, 'admin', 'leaders', 'lapse in 城北街道')).table!.rows.map((r) => r[0])).toEqual(['L2']);
+    // the list is shown in the township's own channel only: elsewhere it says where to ask
+    expect((await say(app, 'admin', 'leaders', 'lapse in 城北街道')).text).toBe('这里不显示城北街道的人员名单。请到城北街道的群（#城北）里查询，或私信机器人查询。');
+    expect((await say(app, 'admin', '城北', 'lapse')).table!.rows.map((r) => r[0])).toEqual(['L2']);
     expect((await say(app, '王芳', '城南', 'lapse scan')).text).toBe('只有管理员可以这样做。');
     expect((await say(app, 'admin', 'leaders', 'lapse scan 2026-13')).text).toContain('月份“2026-13”不对');
   });
@@ -232,7 +235,10 @@ describe('lapse scan, reminders and follow-up', () => {
     const posts = (await outbox(app)).filter((p) => p.key.startsWith('lapse:weekly:'));
     const escalation = posts.find((p) => p.channel === 'leaders')!;
     // 15 days on: every case is untouched for 14 days (L4's follow-up was on 2026-11-23 too)
-    expect(escalation.reply.table!.rows.map((r) => r[0])).toEqual(['L2', 'L3', 'L4', 'L1']);
+    expect(escalation.reply.table!.rows).toEqual([
+      ['城北街道', '1', '1', '周局长'],
+      ['城南街道', '3', '0', '周局长'],
+    ]);
     expect(posts.find((p) => p.channel === '城南')!.reply.title).toBe('城南街道 职工医保断缴周提醒（2026-10）');
     const early = new Date('2026-12-01T02:00:00Z');
     await app.database.db.transaction().execute(async (tx) => {
@@ -240,7 +246,63 @@ describe('lapse scan, reminders and follow-up', () => {
     });
     const escalated = (await outbox(app)).find((p) => p.key.startsWith('lapse:weekly:2026-12-01:escalation'))!;
     // 8 days on: nothing is untouched for 14 days yet, so only the stage-3 case
-    expect(escalated.reply.table!.rows.map((r) => r[0])).toEqual(['L2']);
+    expect(escalated.reply.table!.rows).toEqual([['城北街道', '1', '1', '周局长']]);
+  });
+});
+
+describe('lists of people only where they belong; leaders see counts', () => {
+  it('answers a coordinator\'s list in the township\'s channel or privately, and refuses it anywhere else', async () => {
+    const app = await setup();
+    await say(app, 'admin', 'leaders', 'lapse scan 2026-10');
+    const before = await app.database.db.selectFrom('audit_log').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    // another township's channel: not hers to list at all
+    expect((await say(app, '王芳', '城北', 'lapse')).text).toBe('你不是城北街道的联络员，不能查看或处理它的断缴。');
+    for (const channel of ['leaders', 'random']) {
+      const r = await say(app, '王芳', channel, 'lapse');
+      expect(r.status).toBe('refused');
+      expect(r.text).toBe('这里不显示城南街道的人员名单。请到城南街道的群（#城南）里查询，或私信机器人查询。');
+      expect(r.table).toBeUndefined();
+    }
+    // an admin is held to the same rule
+    expect((await say(app, 'admin', 'random', 'lapse in 城南街道')).status).toBe('refused');
+    const after = await app.database.db.selectFrom('audit_log').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    expect(after.n).toBe(before.n);
+
+    const inChannel = await say(app, '王芳', '城南', 'lapse');
+    expect(inChannel.private).toBeUndefined();
+    const direct = await say(app, '王芳', '@bot', 'lapse');
+    expect(direct.private).toBe(true);
+    expect(direct.table!.rows.map((r) => r[0])).toEqual(['L3', 'L4', 'L1']);
+    const out = await runConsoleScript(app, ':user 王芳\n:channel @bot\n断缴\n');
+    produced.push(out);
+    expect(out).toContain('王芳@@bot> 断缴\n【仅你可见】 城南街道 未结断缴');
+  });
+
+  it('gives a leader the counts of their area, township by township, never the people', async () => {
+    const app = await setup();
+    await say(app, 'admin', 'leaders', 'grant 北领导 leader 城北街道');
+    await say(app, 'admin', 'leaders', 'lapse scan 2026-10');
+    const all = await say(app, '周局长', 'leaders', 'lapse');
+    expect(all.title).toBe('本区 未结断缴人数');
+    expect(all.text).toBe('未结断缴 4 人：断缴1个月（提醒）1 人，2个月（催办）1 人，3个月（最后补缴月）1 人，超过3个月（已进入待遇等待期，建议重新参保）1 人。');
+    expect(all.table!.rows).toEqual([
+      ['城南街道', '3', '1', '1', '0', '1'],
+      ['城北街道', '1', '0', '0', '1', '0'],
+    ]);
+    expect(all.actions).toBeUndefined();
+    const shown = renderText(all);
+    expect(shown).not.toMatch(/\*|L\d|430602/); // no masked name, case, ID or phone
+    // anywhere: counts are no list of people
+    expect((await say(app, '周局长', 'random', '断缴 in 城南街道')).text).toContain('未结断缴 3 人');
+    expect((await say(app, '北领导', 'random', 'lapse')).title).toBe('城北街道 未结断缴人数');
+    expect((await say(app, '北领导', 'leaders', 'lapse in 城南街道')).text).toBe('你不是城南街道的领导，不能查看它的断缴人数。');
+    // nor may a leader record a follow-up
+    const followup = await say(app, '北领导', '城北', 'lapse done L2 paid');
+    expect(followup.status).toBe('refused');
+    expect(followup.text).toContain('只有乡镇联络员或管理员');
+    // the escalation names the leaders who answer for each township
+    const escalation = (await outbox(app)).find((p) => p.channel === 'leaders')!;
+    expect(escalation.reply.table!.rows).toEqual([['城北街道', '1', '1', '周局长、北领导']]);
   });
 });
 

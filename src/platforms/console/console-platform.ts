@@ -16,8 +16,10 @@ import { directUser, type Platform } from '../platform.ts';
 
 /**
  * A console line as the dispatcher takes it: users and channels are known by
- * name, and a user named in a command (`grant 王芳 …`) is that name.
- * Also what tests and the bench use to speak as a console user.
+ * name, and a user named in a command (`grant 王芳 …`) is that name. A
+ * channel whose name starts with `@` (`:channel @bot`) stands for a direct
+ * conversation with the bot. Also what tests and the bench use to speak as a
+ * console user.
  */
 export function consoleMessage(m: { user: string; channel: string; text: string; messageId: string }): InboundMessage {
   return {
@@ -27,6 +29,7 @@ export function consoleMessage(m: { user: string; channel: string; text: string;
     userId: m.user,
     userName: m.user,
     messageId: m.messageId,
+    direct: m.channel.startsWith('@'),
     text: m.text,
     resolveUser: (token) => {
       const name = token.replace(/^@/, '');
@@ -114,7 +117,8 @@ export function createConsolePlatform(options: ConsoleOptions): ConsolePlatform 
     if (text.trimStart().startsWith(':')) return control(text.trim());
     if (!options.interactive) write(`${user}@${channel}> ${text}`);
     const reply = await dispatcher.handle(consoleMessage({ user, channel, text, messageId: `${session}:${line}` }));
-    write(renderText(reply, saveImage(reply)));
+    // A private answer (Slack and Discord show it to the asker alone) is labelled as such.
+    write(`${reply.private ? `${t.privateLabel()} ` : ''}${renderText(reply, saveImage(reply))}`);
     write('');
     return true;
   }

@@ -110,16 +110,16 @@ export function createDiscordPlatform(options: DiscordPlatformOptions): Platform
   async function answer(interaction: ChatInputCommandInteraction | ButtonInteraction, work: Promise<Reply>): Promise<void> {
     const quick = await Promise.race([work, sleep(deferAfterMs)]);
     if (quick !== 'timeout') {
-      await interaction.reply(replyOptions(renderDiscordMessage(quick), quick.status !== 'ok'));
+      await interaction.reply(replyOptions(renderDiscordMessage(quick), quick.status !== 'ok' || quick.private === true));
       return;
     }
     await interaction.deferReply();
     const reply = await work;
     const message = renderDiscordMessage(reply);
-    if (reply.status === 'ok') {
+    if (reply.status === 'ok' && !reply.private) {
       await interaction.editReply(sendOptions(message));
     } else {
-      // A deferred answer is public; a refusal is for the user alone.
+      // A deferred answer is public; a refusal or a private answer is for the user alone.
       await interaction.deleteReply();
       await interaction.followUp(replyOptions(message, true));
     }
@@ -159,6 +159,7 @@ export function createDiscordPlatform(options: DiscordPlatformOptions): Platform
         userLocale: interaction.locale,
         // The interaction id: a replayed interaction records nothing twice.
         messageId: interaction.id,
+        direct: !interaction.inGuild(),
         text,
         typed,
         resolveUser: userResolver([interaction.user, ...users]),
@@ -182,11 +183,14 @@ export function createDiscordPlatform(options: DiscordPlatformOptions): Platform
         userName: message.member?.displayName ?? message.author.displayName,
         userLocale: null,
         messageId: message.id,
+        direct: !message.inGuild(),
         text,
         resolveUser: userResolver([message.author, ...message.mentions.users.values()]),
       }),
     );
-    await message.reply(sendOptions(renderDiscordMessage(reply)));
+    // A message reply cannot be ephemeral: a private answer goes to the author's direct messages.
+    if (reply.private && message.inGuild()) await message.author.send(sendOptions(renderDiscordMessage(reply)));
+    else await message.reply(sendOptions(renderDiscordMessage(reply)));
   }
 
   const guard =

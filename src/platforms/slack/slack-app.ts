@@ -98,6 +98,8 @@ async function runCommand(dispatcher: Dispatcher, directory: SlackDirectory, wor
     userName: user.name ?? input.userName ?? input.userId,
     userLocale: user.locale,
     messageId: input.messageId,
+    // Slack's direct-message conversations have ids starting with D.
+    direct: input.channelId.startsWith('D'),
     text: input.text,
     resolveUser: (token) => {
       const m = parseUserMention(token);
@@ -169,7 +171,7 @@ export function createSlackApp(options: SlackAppOptions): SlackBoltApp {
   const http = receiver;
   const work = createWorkQueue(http ? { busy: () => http.busy(), maxDeferMs: WORK_MAX_DEFER_MS } : {});
 
-  /** Where a refusal or error goes: only the person who asked sees it. */
+  /** Where a refusal, an error or a private answer goes: only the person who asked sees it. */
   async function deliverEphemeral(reply: Reply, to: { respond?: RespondFn; client: WebClient; channelId: string; userId: string; threadTs?: string }) {
     const message = renderSlackMessage(reply);
     if (to.respond) {
@@ -204,7 +206,7 @@ export function createSlackApp(options: SlackAppOptions): SlackBoltApp {
         text: command.text ?? '',
       });
       if (reply.duplicate) return log.info('slack command already handled', fields);
-      if (reply.status !== 'ok') return await deliverEphemeral(reply, { respond, client, channelId: command.channel_id, userId: command.user_id });
+      if (reply.status !== 'ok' || reply.private) return await deliverEphemeral(reply, { respond, client, channelId: command.channel_id, userId: command.user_id });
       // response_url cannot carry files: a reply with an image is posted by the bot.
       if (reply.image) return await postReply(client, { channelId: command.channel_id }, reply);
       const message = renderSlackMessage(reply);
@@ -230,7 +232,7 @@ export function createSlackApp(options: SlackAppOptions): SlackBoltApp {
         text: stripLeadingMention(event.text, context.botUserId),
       });
       if (reply.duplicate) return log.info('slack event already handled', { ...fields, retry: context.retryNum ?? 0 });
-      if (reply.status !== 'ok') return await deliverEphemeral(reply, { client, channelId: event.channel, userId, ...(threadTs ? { threadTs } : {}) });
+      if (reply.status !== 'ok' || reply.private) return await deliverEphemeral(reply, { client, channelId: event.channel, userId, ...(threadTs ? { threadTs } : {}) });
       await postReply(client, { channelId: event.channel, ...(threadTs ? { threadTs } : {}) }, reply);
     } catch (e) {
       failed('mention', e, fields);
@@ -252,7 +254,7 @@ export function createSlackApp(options: SlackAppOptions): SlackBoltApp {
         text: action.value,
       });
       if (reply.duplicate) return log.info('slack action already handled', fields);
-      if (reply.status !== 'ok') return await deliverEphemeral(reply, { respond, client, channelId, userId: body.user.id });
+      if (reply.status !== 'ok' || reply.private) return await deliverEphemeral(reply, { respond, client, channelId, userId: body.user.id });
       if (reply.image) return await postReply(client, { channelId }, reply);
       const message = renderSlackMessage(reply);
       await respond({ response_type: 'in_channel', replace_original: false, text: message.text, blocks: message.blocks });

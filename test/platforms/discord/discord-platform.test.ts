@@ -302,6 +302,30 @@ describe('Discord platform against a fake Discord', () => {
     expect(delivered.length - before).toBe(1);
     expect(embedText(delivered.at(-1)!.body as { embeds: APIEmbed[] })).toContain('daily');
   });
+  it('shows a private answer (a list of people) to the asker alone: ephemeral to a slash command, a DM for a mention', async () => {
+    const seen: InboundMessage[] = [];
+    const stub: Dispatcher = {
+      localeFor: app.dispatcher.localeFor,
+      handle: async (m) => {
+        seen.push(m);
+        return { status: 'ok', title: 'who', text: 'private list', private: true };
+      },
+    };
+    await platform.stop();
+    platform = await start(stub);
+    const answered = await slash(COORD, [sub('who')]);
+    expect(answered.data?.flags).toBe(MessageFlags.Ephemeral);
+    expect(embedText(answered.data)).toContain('private list');
+
+    const from = fake.requests.length;
+    fake.message(COORD, `<@900000000000000002> who`, [{ id: '900000000000000002', username: 'enrollbot' }]);
+    const dm = await fake.waitFor((q) => q.method === 'POST' && q.path === `/channels/7${COORD.id}/messages`, from);
+    expect(embedText(dm.body as { embeds: APIEmbed[] })).toContain('private list');
+    expect(fake.requests.slice(from).some((q) => q.path === `/channels/${CHANNEL_ID}/messages`)).toBe(false);
+    // both came from a server channel, not a direct conversation
+    expect(seen.map((m) => m.direct)).toEqual([false, false]);
+  });
+
   it('delivers `board post` to the bound leaders\' channel through the outbox: an embed with the chart attached, once, after a 429', async () => {
     await platform.stop();
     // The real dispatcher again; the chart takes a moment to render, so no deferral in this test.

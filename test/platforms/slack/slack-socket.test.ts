@@ -51,10 +51,10 @@ async function deliver(type: 'slash_commands' | 'events_api', payload: Record<st
   }
 }
 
-async function slash(userId: string, text: string) {
+async function slash(userId: string, text: string, channel: { id: string; name: string } = { id: 'CSOUTH', name: 'south' }) {
   const responseUrl = fake.responseUrl();
   await deliver('slash_commands', {
-    token: 'x', team_id: 'T1', team_domain: 'fake', channel_id: 'CSOUTH', channel_name: 'south', user_id: userId, user_name: userId,
+    token: 'x', team_id: 'T1', team_domain: 'fake', channel_id: channel.id, channel_name: channel.name, user_id: userId, user_name: userId,
     command: '/enroll', text, api_app_id: 'A1', response_url: responseUrl, trigger_id: `trig.socket.${envelopes + 1}`,
   });
   const path = new URL(responseUrl).pathname;
@@ -97,5 +97,18 @@ describe('Socket Mode', () => {
     const posts = fake.of('chat.postMessage');
     expect(posts).toHaveLength(1);
     expect(String(posts[0]!.body.text)).toContain('4,800');
+  });
+
+  it('answers a list of people in its township\'s channel, privately in a direct message, and refuses it elsewhere', async () => {
+    await slash('UADMIN', 'bind 城南街道');
+    await slash('UADMIN', 'grant <@UWANG|wangfang> coordinator 城南街道');
+    const inChannel = await slash('UWANG', 'who');
+    expect([inChannel.response_type, inChannel.text]).toEqual(['in_channel', expect.stringContaining('城南街道的领导和联络员')]);
+    const direct = await slash('UWANG', 'who 城南街道', { id: 'D0WANG', name: 'directmessage' });
+    expect(direct.response_type).toBe('ephemeral');
+    expect(direct.text).toContain('城南街道的领导和联络员');
+    const elsewhere = await slash('UWANG', 'who 城南街道', { id: 'CRANDOM', name: 'random' });
+    expect(elsewhere.response_type).toBe('ephemeral');
+    expect(elsewhere.text).toBe('这里不显示城南街道的人员名单。请到城南街道的群（#south）里查询，或私信机器人查询。');
   });
 });
