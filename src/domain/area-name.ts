@@ -1,4 +1,5 @@
 /** What an area (township, village, district) may be called. */
+import { hasControlCharacter } from './control-characters.ts';
 
 /** Words that would read as part of the command grammar if used as a name. */
 const RESERVED = new Set(['in', 'target', 'under', 'leaders', '在', '任务', '属于', '领导']);
@@ -7,8 +8,10 @@ const RESERVED = new Set(['in', 'target', 'under', 'leaders', '在', '任务', '
  * Whether a name can be used for a new area: one word (chat commands split on
  * spaces, so a name with one could never be named again), not empty, not
  * starting with a digit or `#` (those read as numbers and entry references),
- * not a grammar word.
+ * not a grammar word, with no control character (a NUL from a file).
  */
 export function isValidAreaName(name: string): boolean {
-  return name !== '' && !/[\s\u3000]/u.test(name) && !/^[\d#＃]/.test(name) && !RESERVED.has(name.toLowerCase());
+  return (
+    name !== '' && !/[\s\u3000]/u.test(name) && !/^[\d#＃]/.test(name) && !RESERVED.has(name.toLowerCase()) && !hasControlCharacter(name)
+  );
 }

@@ -201,4 +201,14 @@ export const en: Catalogue = {
   boardUnassigned: (p) => `Besides, ${persons(p.enrolled)} (${p.today} today) were logged for ${p.area} itself, under none of the areas above.`,
   childKindColumn: (p) => ({ city: 'City', district: 'District', township: 'Township', village: 'Village' })[p.kind],
   consoleHealth: (p) => `(health check: http://127.0.0.1:${p.port}/healthz)`,
+  // --- hostile load ---
+  buttonNotOurs: () => 'That button did not come from this bot, so nothing was run. Type the command instead, e.g. lapse done L12 paid.',
+  controlCharacterInMessage: () => 'The message contains an invisible control character (such as NUL), so nothing was run. Type it again by hand instead of pasting it.',
+  importXlsxTooLarge: (p) =>
+    `This XLSX file unpacks to more than ${p.limitMb} MB (most likely a "zip bomb" or a damaged file), so none of it was imported and the database is unchanged. Save it as CSV in Excel and import that, or split it into several files.`,
+  importXlsxTooManyStrings: (p) =>
+    `This XLSX file holds more than ${p.limit} shared strings (most likely a "zip bomb" or a damaged file), so none of it was imported and the database is unchanged. Save it as CSV in Excel and import that, or split it into several files.`,
+  importReaderOutOfMemory: (p) =>
+    `Reading the file needed more than its ${p.mb} MB memory limit (a huge cell, or a CSV quote that is never closed), so none of it was imported and the database is unchanged. Check the file, or save it as CSV and import that.`,
+  importReasonControl: () => 'contains a control character (such as NUL); remove it and export again',
 };

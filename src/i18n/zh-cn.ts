@@ -234,6 +234,16 @@ export const zhCN = {
   childKindColumn: (p: { kind: 'city' | 'district' | 'township' | 'village' }) =>
     ({ city: '市', district: '区（县）', township: '乡镇（街道）', village: '村（社区）' })[p.kind],
   consoleHealth: (p: { port: number }) => `（健康检查：http://127.0.0.1:${p.port}/healthz）`,
+  // --- hostile load ---
+  buttonNotOurs: () => '这个按钮不是本机器人发出的，没有执行任何操作。请直接输入命令，例如：lapse done L12 paid。',
+  controlCharacterInMessage: () => '消息里有看不见的控制字符（如 NUL），没有执行。请手动重新输入，不要从别处粘贴。',
+  importXlsxTooLarge: (p: { limitMb: number }) =>
+    `这个 XLSX 文件解压后超过 ${p.limitMb} MB（很可能是“压缩炸弹”或损坏的文件），整份未导入，数据库没有任何改动。请在 Excel 中另存为 CSV 再导入，或拆分成几个文件。`,
+  importXlsxTooManyStrings: (p: { limit: string }) =>
+    `这个 XLSX 文件的共享字符串超过 ${p.limit} 个（很可能是“压缩炸弹”或损坏的文件），整份未导入，数据库没有任何改动。请在 Excel 中另存为 CSV 再导入，或拆分成几个文件。`,
+  importReaderOutOfMemory: (p: { mb: number }) =>
+    `读取文件用的内存超过了 ${p.mb} MB 的上限（文件里可能有极长的单元格，或 CSV 有未闭合的引号），整份未导入，数据库没有任何改动。请检查文件，或另存为 CSV 后再导入。`,
+  importReasonControl: () => '含有控制字符（如 NUL），请删除后重新导出',
 };
 
 /** The shape every catalogue has: the keys and parameters of the reference. */
