@@ -12,7 +12,7 @@ import { businessDate } from '../domain/calendar.ts';
 import { bumpSetupVersion, createSetupCache } from './setup-cache.ts';
 import { findHandled, markHandled } from '../store/inbound.ts';
 import { appendAudit } from '../store/audit.ts';
-import type { ParseEnv, UserRef } from './args.ts';
+import type { ArgSpec, ParseEnv, UserRef } from './args.ts';
 import type { AnyCommand, CommandContext, CommandSettings, Permission } from './command.ts';
 import { parseArgs, parseTypedArgs, usage } from './parse-args.ts';
 import { selectCommand, splitGluedCommand, subcommandHint } from './registry.ts';
@@ -22,6 +22,7 @@ import { tokenize } from './tokens.ts';
 import type { Logger } from './logger.ts';
 import { createGroupCommit } from '../db/group-commit.ts';
 import { redactReply } from './redact-reply.ts';
+import { hasControlCharacter, withoutControlCharacters } from '../domain/control-characters.ts';
 
 /** A chat message as every platform adapter hands it over. */
 export interface InboundMessage {
@@ -68,6 +69,12 @@ export interface Dispatcher {
   handle(message: InboundMessage): Promise<Reply>;
   /** The locale a user's replies are in (platforms use it for their own texts). */
   localeFor(message: Pick<InboundMessage, 'userLocale'>, actor?: Actor): Locale;
+  /**
+   * Whether the message names a command that takes a user and its sender may
+   * run it: only then is a mention worth a lookup on the platform (checked
+   * before any lookup, so a flood of mentions from anyone costs none).
+   */
+  takesUsers?(message: Pick<InboundMessage, 'platform' | 'channelId' | 'userId' | 'userName' | 'text'>): Promise<boolean>;
 }
 
 function allowed(permission: Permission, actor: Actor): boolean {
@@ -103,7 +110,9 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     toLocale(actor?.locale) ?? toLocale(message.userLocale) ?? deps.defaultLocale;
 
   // Every reply leaves through redaction: no unmasked ID or phone number reaches a channel.
-  const handle = async (message: InboundMessage): Promise<Reply> => redactReply(await handleRaw(message));
+  // A platform's display name is stored as the member's name: never with a control character in it.
+  const handle = async (message: InboundMessage): Promise<Reply> =>
+    redactReply(await handleRaw(hasControlCharacter(message.userName) ? { ...message, userName: withoutControlCharacters(message.userName) } : message));
 
   async function handleRaw(message: InboundMessage): Promise<Reply> {
     const now = deps.now();
@@ -116,6 +125,9 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       const { actor, binding, campaign, areaNames } = await setup.load(message);
       const locale = localeFor(message, actor);
       t = catalogue(locale);
+      // A NUL or another control character has no place in a command; in a
+      // name it would be stored, shown and exported as an invisible difference.
+      if (hasControlCharacter(message.text)) return { status: 'refused', text: t.controlCharacterInMessage() };
       const tokens = message.typed ? [...message.typed.path] : splitGluedCommand(deps.commands, tokenize(message.text));
       if (tokens.length === 0) return { status: 'refused', text: t.emptyCommand() };
       const selected = selectCommand(deps.commands, tokens);
@@ -202,5 +214,17 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     }
   }
 
-  return { handle, localeFor };
+  async function takesUsers(message: Pick<InboundMessage, 'platform' | 'channelId' | 'userId' | 'userName' | 'text'>): Promise<boolean> {
+    const selected = selectCommand(deps.commands, splitGluedCommand(deps.commands, tokenize(message.text)));
+    if (!selected?.command.run || !Object.values(selected.command.args).some((spec) => (spec as ArgSpec<unknown>).optionType === 'user')) return false;
+    try {
+      const { actor } = await setup.load(message);
+      return allowed(selected.command.permission, actor);
+    } catch {
+      // handle() meets the same failure and answers it.
+      return false;
+    }
+  }
+
+  return { handle, localeFor, takesUsers };
 }

@@ -19,13 +19,16 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
+/** How long a SQLite write waits for another process's write lock. */
+export const SQLITE_BUSY_TIMEOUT_MS = 5000;
+
 /** The SQLite pragmas every connection runs; the bench uses the same ones. */
 export const SQLITE_PRAGMAS = [
   'journal_mode = WAL',
   // FULL: the WAL is synced at every commit, so "recorded" means on disk.
   'synchronous = FULL',
   'foreign_keys = ON',
-  'busy_timeout = 5000',
+  `busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`,
 ] as const;
 
 /** How many distinct statements stay prepared; the app uses a few dozen. */
@@ -47,6 +50,10 @@ function withStatementCache(sqlite: SqliteDatabase.Database): KyselySqliteDataba
       // transaction that read first would instead fail at once with
       // SQLITE_BUSY when it tries to write after another process committed.
       const sql = text === 'begin' ? 'begin immediate' : text;
+      // SQLite rolls a transaction back by itself after SQLITE_FULL, IOERR or
+      // NOMEM; Kysely's rollback would then fail ("no transaction is active")
+      // and its error would replace the one that says what went wrong.
+      if (sql === 'rollback' && !sqlite.inTransaction) return ALREADY_ROLLED_BACK;
       let stmt = cache.get(sql);
       if (!stmt) {
         if (cache.size >= STATEMENT_CACHE_SIZE) cache.clear();
@@ -57,6 +64,14 @@ function withStatementCache(sqlite: SqliteDatabase.Database): KyselySqliteDataba
     },
   };
 }
+
+/** A statement that does nothing: the rollback of a transaction SQLite already ended. */
+const ALREADY_ROLLED_BACK = {
+  reader: false,
+  run: () => ({ changes: 0, lastInsertRowid: 0 }),
+  all: () => [],
+  iterate: () => [][Symbol.iterator](),
+} as unknown as ReturnType<KyselySqliteDatabase['prepare']>;
 
 /** Parses `sqlite:<path>` (or a bare path) into an absolute file path. */
 export function sqlitePath(url: string): string {

@@ -25,6 +25,13 @@ async function retryConflicts<T>(attempt: () => Promise<T>): Promise<T> {
   }
 }
 
+/** A write failed and took its whole transaction with it; carries that write's error. */
+class BatchAborted extends Error {
+  constructor(readonly original: unknown) {
+    super('transaction aborted');
+  }
+}
+
 interface Pending<T> {
   work: (tx: Transaction<Database>) => Promise<T>;
   resolve: (value: T) => void;
@@ -62,12 +69,22 @@ export function createGroupCommit(db: Kysely<Database>, maxBatch = 64): GroupCom
                   await sql`release savepoint enrollbot_write`.execute(tx);
                   return { ok: true, value };
                 } catch (error) {
-                  await sql`rollback to savepoint enrollbot_write`.execute(tx);
-                  await sql`release savepoint enrollbot_write`.execute(tx);
+                  try {
+                    await sql`rollback to savepoint enrollbot_write`.execute(tx);
+                    await sql`release savepoint enrollbot_write`.execute(tx);
+                  } catch {
+                    // The whole transaction is gone (SQLite ends it by itself on
+                    // a full disk): fail the batch with the error that says why,
+                    // not with the savepoint's "no such savepoint".
+                    throw new BatchAborted(error);
+                  }
                   if (isRetryableConflict(error)) throw error;
                   return { ok: false, error };
                 }
-              }).catch((error: unknown): Outcome => ({ ok: false, error })),
+              }).catch((error: unknown): Outcome => {
+                if (error instanceof BatchAborted) throw error.original;
+                return { ok: false, error };
+              }),
             );
           }
           return out;

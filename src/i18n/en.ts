@@ -243,4 +243,14 @@ export const en: Catalogue = {
   lapseLeaderNote: () => `Leaders see counts; the lists of people are worked by township coordinators in their own channels.`,
   lapseAreaColumns: () => ['Township', 'Total', '1 month', '2 months', '3 months', 'Over 3'],
   lapseNotLeaderOf: (p) => `You are not a leader of ${p.area}, so you cannot see its lapse counts.`,
+  // --- hostile load ---
+  buttonNotOurs: () => 'That button did not come from this bot, so nothing was run. Type the command instead, e.g. lapse done L12 paid.',
+  controlCharacterInMessage: () => 'The message contains an invisible control character (such as NUL), so nothing was run. Type it again by hand instead of pasting it.',
+  importXlsxTooLarge: (p) =>
+    `This XLSX file unpacks to more than ${p.limitMb} MB (most likely a "zip bomb" or a damaged file), so none of it was imported and the database is unchanged. Save it as CSV in Excel and import that, or split it into several files.`,
+  importXlsxTooManyStrings: (p) =>
+    `This XLSX file holds more than ${p.limit} shared strings (most likely a "zip bomb" or a damaged file), so none of it was imported and the database is unchanged. Save it as CSV in Excel and import that, or split it into several files.`,
+  importReaderOutOfMemory: (p) =>
+    `Reading the file needed more than its ${p.mb} MB memory limit (a huge cell, or a CSV quote that is never closed), so none of it was imported and the database is unchanged. Check the file, or save it as CSV and import that.`,
+  importReasonControl: () => 'contains a control character (such as NUL); remove it and export again',
 };

@@ -279,6 +279,16 @@ export const zhCN = {
   lapseLeaderNote: () => `领导只看人数；人员名单由乡镇联络员在本乡镇的群里处理。`,
   lapseAreaColumns: () => ['乡镇', '合计', '1个月', '2个月', '3个月', '超过3个月'],
   lapseNotLeaderOf: (p: { area: string }) => `你不是${p.area}的领导，不能查看它的断缴人数。`,
+  // --- hostile load ---
+  buttonNotOurs: () => '这个按钮不是本机器人发出的，没有执行任何操作。请直接输入命令，例如：lapse done L12 paid。',
+  controlCharacterInMessage: () => '消息里有看不见的控制字符（如 NUL），没有执行。请手动重新输入，不要从别处粘贴。',
+  importXlsxTooLarge: (p: { limitMb: number }) =>
+    `这个 XLSX 文件解压后超过 ${p.limitMb} MB（很可能是“压缩炸弹”或损坏的文件），整份未导入，数据库没有任何改动。请在 Excel 中另存为 CSV 再导入，或拆分成几个文件。`,
+  importXlsxTooManyStrings: (p: { limit: string }) =>
+    `这个 XLSX 文件的共享字符串超过 ${p.limit} 个（很可能是“压缩炸弹”或损坏的文件），整份未导入，数据库没有任何改动。请在 Excel 中另存为 CSV 再导入，或拆分成几个文件。`,
+  importReaderOutOfMemory: (p: { mb: number }) =>
+    `读取文件用的内存超过了 ${p.mb} MB 的上限（文件里可能有极长的单元格，或 CSV 有未闭合的引号），整份未导入，数据库没有任何改动。请检查文件，或另存为 CSV 后再导入。`,
+  importReasonControl: () => '含有控制字符（如 NUL），请删除后重新导出',
 };
 
 /** The shape every catalogue has: the keys and parameters of the reference. */

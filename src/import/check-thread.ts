@@ -41,8 +41,18 @@ export interface CheckDone {
   summary: CheckSummary;
 }
 
+/** Why a file was given up on before its end, when it passed one of the reading thread's limits. */
+export type StopReason =
+  | { kind: 'xlsx_unpacked'; maxBytes: number }
+  | { kind: 'xlsx_shared_strings'; max: number }
+  | { kind: 'reader_memory'; heapMb: number };
+
 /** What the checking thread posts back. */
-export type CheckMessage = CheckedBatch | CheckDone | { type: 'progress'; progress: TableProgress } | { type: 'failed'; error: string };
+export type CheckMessage =
+  | CheckedBatch
+  | CheckDone
+  | { type: 'progress'; progress: TableProgress }
+  | { type: 'failed'; error: string; reason?: StopReason };
 
 /** How many batches the checking thread may read ahead of the writes: memory stays a few batches. */
 const BATCHES_AHEAD = 4;
@@ -67,14 +77,25 @@ function workerSource(): string {
  */
 const YOUNG_GENERATION_MB = 8;
 
+/**
+ * The reading thread's heap by default, in MB: room for an XLSX at its
+ * shared-strings limit (see xlsx-guard.ts) and a CSV's largest believable
+ * cell, and a bound for anything else, so a hostile file stops the import
+ * instead of the machine.
+ */
+export const READER_HEAP_MB = 512;
+
 /** The file could not be read to the end: the checking thread failed or stopped. Nothing was written. */
 export class ImportStopped extends EnrollbotError {
   /** What stopped it, personal data redacted. */
   readonly detail: string;
-  constructor(detail: string) {
+  /** The limit it passed, when that is what stopped it. */
+  readonly reason: StopReason | null;
+  constructor(detail: string, reason: StopReason | null = null) {
     super('import_invalid', `the file could not be read to the end (${redact(detail)})`);
     this.name = 'ImportStopped';
     this.detail = redact(detail);
+    this.reason = reason;
   }
 }
 
@@ -97,16 +118,17 @@ export class CheckThread {
 
   /**
    * Starts checking the file at `path` as `task` says, in batches of
-   * `batchSize` rows; `heapMb` caps the thread's heap (V8's default when absent).
+   * `batchSize` rows; `heapMb` caps the thread's heap (READER_HEAP_MB when absent).
    */
   static start(
     path: string,
     task: CheckTask,
     options: { batchSize: number; heapMb?: number; onProgress?: (p: TableProgress) => void },
   ): CheckThread {
-    const { batchSize, heapMb, onProgress } = options;
+    const { batchSize, onProgress } = options;
+    const heapMb = options.heapMb ?? READER_HEAP_MB;
     const workerData: CheckJob = { ...task, path, batchSize, batchesAhead: BATCHES_AHEAD };
-    const resourceLimits = { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB, ...(heapMb ? { maxOldGenerationSizeMb: heapMb } : {}) };
+    const resourceLimits = { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB, maxOldGenerationSizeMb: heapMb };
     const thread = new CheckThread(new Worker(workerSource(), { eval: true, workerData, resourceLimits }));
     const notify = () => {
       thread.wake?.();
@@ -127,7 +149,8 @@ export class CheckThread {
       }
     });
     thread.worker.on('error', (e) => {
-      thread.failure ??= new ImportStopped(e instanceof Error ? e.message : String(e));
+      const outOfMemory = (e as { code?: unknown }).code === 'ERR_WORKER_OUT_OF_MEMORY';
+      thread.failure ??= new ImportStopped(e instanceof Error ? e.message : String(e), outOfMemory ? { kind: 'reader_memory', heapMb } : null);
       notify();
     });
     thread.worker.on('exit', () => {
@@ -151,7 +174,7 @@ export class CheckThread {
     for (;;) {
       if (this.progressError) throw this.progressError.error;
       const m = this.queue.shift();
-      if (m?.type === 'failed') throw new ImportStopped(m.error);
+      if (m?.type === 'failed') throw new ImportStopped(m.error, m.reason ?? null);
       if (m?.type === 'batch') {
         this.owed = true;
         return m;

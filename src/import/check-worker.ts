@@ -13,6 +13,7 @@ import { contributionChecker } from './contribution-check.ts';
 import { rosterChecker } from './roster-check.ts';
 import { targetChecker } from './target-check.ts';
 import type { TableProgress } from './table-source.ts';
+import { XlsxTooLarge } from './xlsx-guard.ts';
 
 const port = parentPort!;
 const job = workerData as CheckJob;
@@ -55,4 +56,10 @@ async function run(): Promise<void> {
   post({ type: 'done', summary });
 }
 
-run().catch((e: unknown) => post({ type: 'failed', error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) }));
+run().catch((e: unknown) =>
+  post({
+    type: 'failed',
+    error: e instanceof Error ? `${e.name}: ${e.message}` : String(e),
+    ...(e instanceof XlsxTooLarge ? { reason: e.limit === 'unpacked' ? { kind: 'xlsx_unpacked', maxBytes: e.max } : { kind: 'xlsx_shared_strings', max: e.max } } : {}),
+  }),
+);

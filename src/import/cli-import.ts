@@ -8,7 +8,7 @@ import { migrateToLatestOrThrow } from '../db/migrate.ts';
 import { businessDate } from '../domain/calendar.ts';
 import { piiHasher } from '../domain/pii-hash.ts';
 import type { Logger } from '../core/logger.ts';
-import { catalogue } from '../i18n/index.ts';
+import { catalogue, type Catalogue } from '../i18n/index.ts';
 import { ensureBaseline } from '../setup/baseline.ts';
 import { loadPiiKey } from '../setup/pii-key.ts';
 import { ImportStopped } from './check-thread.ts';
@@ -31,6 +31,20 @@ function bar(p: TableProgress): string {
   const width = 30;
   const full = Math.round(f * width);
   return `\r  [${'#'.repeat(full)}${'.'.repeat(width - full)}] ${(f * 100).toFixed(0).padStart(3)}%  ${p.rows.toLocaleString('en')} rows`;
+}
+
+/** Why an import stopped, for the operator: the limit it passed, said plainly, or what failed. */
+function stoppedText(e: ImportStopped, t: Catalogue): string {
+  switch (e.reason?.kind) {
+    case 'xlsx_unpacked':
+      return t.importXlsxTooLarge({ limitMb: Math.round(e.reason.maxBytes / (1024 * 1024)) });
+    case 'xlsx_shared_strings':
+      return t.importXlsxTooManyStrings({ limit: e.reason.max.toLocaleString('en') });
+    case 'reader_memory':
+      return t.importReaderOutOfMemory({ mb: e.reason.heapMb });
+    default:
+      return t.importStopped({ detail: e.detail });
+  }
 }
 
 /** Runs one import; returns the process exit code (0 imported, 1 refused, 2 usage). */
@@ -88,8 +102,8 @@ export async function cliImport(args: string[], config: Config, log: Logger, io:
     } catch (e) {
       if (!(e instanceof ImportStopped)) throw e;
       if (tty) io.progress.write('\r\x1b[K');
-      io.out.write(`${catalogue(config.locale).importStopped({ detail: e.detail })}\n`);
-      log.warn('import failed', { kind: what, error: e.message });
+      io.out.write(`${stoppedText(e, catalogue(config.locale))}\n`);
+      log.warn('import failed', { kind: what, error: e.message, ...(e.reason ? { limit: e.reason.kind } : {}) });
       return { code: 1 };
     }
     if (tty) io.progress.write('\r\x1b[K');

@@ -35,8 +35,11 @@ export const TARGET_REFUSAL_REASONS = [
 
 export type TargetRefusalReason = (typeof TARGET_REFUSAL_REASONS)[number];
 
+/** A name or free-text cell of any import holds a control character (a NUL). */
+export const CONTROL_REFUSAL = 'text_control';
+
 /** Why a row of any import was refused. */
-export type ImportRefusalReason = RefusalReason | TargetRefusalReason;
+export type ImportRefusalReason = RefusalReason | TargetRefusalReason | typeof CONTROL_REFUSAL;
 
 const TARGET_REASONS: ReadonlySet<string> = new Set(TARGET_REFUSAL_REASONS);
 
@@ -137,7 +140,12 @@ export function formatImportReport(r: ImportReport, t: Catalogue): string {
     for (const g of r.reasons) {
       lines.push(
         t.importReasonLine({
-          reason: isTargetReason(g.reason) ? t.importTargetReason({ reason: g.reason }) : t.importReason({ reason: g.reason }),
+          reason:
+            g.reason === CONTROL_REFUSAL
+              ? t.importReasonControl()
+              : isTargetReason(g.reason)
+                ? t.importTargetReason({ reason: g.reason })
+                : t.importReason({ reason: g.reason }),
           count: g.count,
           where: t.list({
             items: g.first.map((f) =>

@@ -5,7 +5,8 @@ import { maskIdNumber } from '../domain/mask.ts';
 import { cellText, type RowChecker, type RowView } from './check-table.ts';
 import { ROSTER_COLUMNS, type RosterColumn } from './columns.ts';
 import { IdNumberSet } from './id-set.ts';
-import type { RefusalReason, RefusalTally } from './report.ts';
+import { CONTROL_REFUSAL, type RefusalReason, type RefusalTally } from './report.ts';
+import { hasControlCharacter } from '../domain/control-characters.ts';
 import type { Cell } from './table-source.ts';
 
 // A Map, not an object: a cell reading `constructor` must not pass as a kind.
@@ -98,6 +99,12 @@ export function rosterChecker(ctx: RosterCheckContext): RowChecker<RosterColumn>
       if (!kind) refuse(tally, row, 'kind_invalid', 'kind');
       const phone = normalizePhone(cellText(row.get('phone')));
       if (phone === false) refuse(tally, row, 'phone_invalid', 'phone');
+      const employer = cellText(row.get('employer'));
+      const cadre = cellText(row.get('cadre'));
+      // A NUL in a name is invisible yet makes it another name; one in any text cell is a broken export.
+      if (hasControlCharacter(name)) tally.add(CONTROL_REFUSAL, row.ref('name'));
+      if (hasControlCharacter(employer)) tally.add(CONTROL_REFUSAL, row.ref('employer'));
+      if (hasControlCharacter(cadre)) tally.add(CONTROL_REFUSAL, row.ref('cadre'));
       if (tally.total !== before || !id.ok) return false;
       // The staging table's columns in order (`RosterStageValues`), pushed one by one: no array per row.
       out.push(
@@ -107,9 +114,9 @@ export function rosterChecker(ctx: RosterCheckContext): RowChecker<RosterColumn>
         phone || null,
         areaId!,
         kind!,
-        cellText(row.get('employer')) || null,
+        employer || null,
         null,
-        cellText(row.get('cadre')) || null,
+        cadre || null,
       );
       return true;
     },

@@ -22,9 +22,9 @@ export interface ImportOptions {
   /** Rows per write statement. */
   batchSize?: number;
   /**
-   * Caps the heap of the thread that reads and checks the file, in MB (V8's
-   * default when absent): a file that needs more (one cell of many megabytes,
-   * say an unclosed quote) fails the import, with nothing written.
+   * Caps the heap of the thread that reads and checks the file, in MB
+   * (READER_HEAP_MB when absent): a file that needs more (one cell of many
+   * megabytes, say an unclosed quote) fails the import, with nothing written.
    */
   readerHeapMb?: number;
 }

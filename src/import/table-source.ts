@@ -1,13 +1,15 @@
 /**
  * Reading an exported table row by row, whatever its format: CSV (encoding
- * detected) or XLSX (exceljs's streaming reader, first worksheet). Rows come
- * in batches; nothing holds the whole file.
+ * detected) or XLSX (exceljs's streaming reader, first worksheet, once
+ * xlsx-guard.ts found it within its limits). Rows come in batches; nothing
+ * holds the whole file.
  */
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { CsvParser, type CsvRecord } from './csv.ts';
 import { chunkDecoder, detectEncoding, type TextEncoding } from './encoding.ts';
+import { checkXlsxLimits } from './xlsx-guard.ts';
 
 /** A cell as the file holds it: CSV gives text; a sheet may hold numbers and dates. */
 export type Cell = string | number | Date | boolean | null;
@@ -93,6 +95,8 @@ function plain(value: unknown): Cell {
 }
 
 async function* xlsxRows(path: string, onProgress?: (p: TableProgress) => void): AsyncGenerator<TableRow[]> {
+  // Before exceljs sees it: a small file may unpack to more than memory holds.
+  await checkXlsxLimits(path);
   // Loaded only for a workbook: exceljs is heavy, and a CSV import should not carry it.
   const { default: ExcelJS } = await import('exceljs');
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, {

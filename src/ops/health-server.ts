@@ -57,9 +57,28 @@ export interface HealthServer {
   close(): Promise<void>;
 }
 
+/** The same bounds as Slack's door: a probe is one small GET, so a slow or crowding client is cut off. */
+const REQUEST_TIMEOUT_MS = 10_000;
+const MAX_CONNECTIONS = 64;
+
 /** Listens on `port` (all interfaces unless `host` is given, as Slack's server does) with `handle`. */
 export async function startHealthServer(options: { port: number; host?: string; handle: HttpHandler }): Promise<HealthServer> {
-  const server = createServer(options.handle);
+  const server = createServer(
+    { requestTimeout: REQUEST_TIMEOUT_MS, headersTimeout: REQUEST_TIMEOUT_MS, connectionsCheckingInterval: 1000 },
+    (req, res) => {
+      // A body sent anyway is not read: the connection goes once the answer is out.
+      res.once('finish', () => {
+        if (req.complete) return;
+        const socket = req.socket;
+        socket.pause();
+        socket.end();
+        setTimeout(() => socket.destroy(), 1000).unref();
+      });
+      options.handle(req, res);
+    },
+  );
+  server.maxConnections = MAX_CONNECTIONS;
+  server.setTimeout(REQUEST_TIMEOUT_MS);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => {

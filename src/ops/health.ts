@@ -1,13 +1,16 @@
 /**
- * The health report behind `GET /healthz`: does the database answer, is every
+ * The health report behind `GET /healthz`: does the database answer and take
+ * a write (a full or read-only disk fails pays; it must fail the probe too), is every
  * configured chat platform connected, and when did the scheduled work last
  * run. Built from small sources so the HTTP side stays trivial and tests can
  * hand in a database that never answers: every database read is bounded by a
  * short timeout, so a hung database gives a 503, not a hung probe. The report
  * holds no personal data and no configuration values.
  */
-import type { Kysely } from 'kysely';
+import { randomUUID } from 'node:crypto';
+import { SqliteAdapter, sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
+import { SQLITE_BUSY_TIMEOUT_MS } from '../db/database.ts';
 import type { Logger } from '../core/logger.ts';
 import type { PlatformStatus } from '../platforms/platform.ts';
 import { boardJob } from '../board/publish.ts';
@@ -32,6 +35,11 @@ export interface LastRuns {
 export interface HealthSources {
   /** A trivial query; rejects, or never settles, when the database cannot answer. */
   pingDatabase(): Promise<void>;
+  /**
+   * A small write that is rolled back; rejects when the database cannot take
+   * writes (disk full, read-only file or server). Absent: reads alone are checked.
+   */
+  probeWrite?: () => Promise<void>;
   /** The database's record of the scheduled runs. */
   lastRuns(): Promise<Omit<LastRuns, 'backup'>>;
   /** When the newest nightly backup was written, if backups are taken. */
@@ -48,16 +56,44 @@ export interface HealthReport {
   status: 'ok' | 'unhealthy';
   /** What makes it unhealthy, e.g. `database: timeout`, `discord: connecting`; empty when ok. */
   problems: string[];
-  database: { ok: boolean; ms: number; error?: 'timeout' | 'unreachable' };
+  database: { ok: boolean; ms: number; error?: DatabaseProblem };
   platforms: Record<string, PlatformStatus>;
   lastRuns: LastRuns;
   uptimeSeconds: number;
 }
 
+/**
+ * Why the database is unhealthy: it did not answer in time, did not answer at
+ * all, or answered reads but refused the write probe because its disk is full,
+ * because it is read-only, or for another reason (`unwritable`).
+ */
+export type DatabaseProblem = 'timeout' | 'unreachable' | 'full' | 'read_only' | 'unwritable';
+
+/** The write probe's failure by its error code (SQLite and PostgreSQL), never by message text. */
+export function writeProblem(error: unknown): DatabaseProblem {
+  const code = String((error as { code?: unknown } | null)?.code ?? '');
+  // SQLite: SQLITE_FULL (also max_page_count); PostgreSQL: 53100 disk_full.
+  if (code.startsWith('SQLITE_FULL') || code === '53100') return 'full';
+  // SQLite: SQLITE_READONLY*; PostgreSQL: 25006 read_only_sql_transaction (a standby, default_transaction_read_only).
+  if (code.startsWith('SQLITE_READONLY') || code === '25006') return 'read_only';
+  return 'unwritable';
+}
+
+/** The probe's row in `setting`: a unique key, never committed. */
+const PROBE_KEY_PREFIX = 'health-probe:';
+/**
+ * A value larger than a SQLite page (4 KB): storing it needs a page the
+ * database does not have yet, so a database that cannot grow fails the probe
+ * as a payment would, instead of fitting it into free room of a page.
+ */
+const PROBE_VALUE = 'x'.repeat(8192);
+
 /** How long the database may take to answer a probe, by default. */
 export const HEALTH_DB_TIMEOUT_MS = 2000;
 
 const TIMED_OUT = Symbol('timed out');
+/** Thrown inside the probe's transaction so that Kysely rolls it back. */
+const ROLLED_BACK = Symbol('rolled back');
 
 /** Settles with `work`'s result, or with TIMED_OUT after `ms`; the timer never holds the process open. */
 async function within<T>(ms: number, work: () => Promise<T>): Promise<T | typeof TIMED_OUT> {
@@ -74,10 +110,38 @@ async function within<T>(ms: number, work: () => Promise<T>): Promise<T | typeof
 }
 
 /** The database half of the sources: a one-row read of a real table, and the runs' records. */
-export function databaseHealthSources(db: Kysely<Database>): Pick<HealthSources, 'pingDatabase' | 'lastRuns'> {
+export function databaseHealthSources(db: Kysely<Database>): Pick<HealthSources, 'pingDatabase' | 'probeWrite' | 'lastRuns'> {
+  const sqlite = db.getExecutor().adapter instanceof SqliteAdapter;
+  /** Inserts the probe's row and rolls it back: nothing is left behind, nothing reaches the disk. */
+  const probeIn = (on: Kysely<Database>) =>
+    on
+      .transaction()
+      .execute(async (tx) => {
+        await tx.insertInto('setting').values({ key: `${PROBE_KEY_PREFIX}${randomUUID()}`, value: PROBE_VALUE }).execute();
+        throw ROLLED_BACK;
+      })
+      .catch((e: unknown) => {
+        if (e !== ROLLED_BACK) throw e;
+      });
   return {
     async pingDatabase() {
       await db.selectFrom('setting').select('key').limit(1).execute();
+    },
+    async probeWrite() {
+      if (!sqlite) return probeIn(db);
+      // On SQLite the probe must not wait for another process's write lock (a
+      // long CLI import holds it): busy_timeout would block the whole event
+      // loop meanwhile. Busy means a writer is working, which is not a fault.
+      await db.connection().execute(async (conn) => {
+        await sql`pragma busy_timeout = 0`.execute(conn);
+        try {
+          await probeIn(conn);
+        } catch (e) {
+          if (!String((e as { code?: unknown } | null)?.code ?? '').startsWith('SQLITE_BUSY')) throw e;
+        } finally {
+          await sql.raw(`pragma busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`).execute(conn);
+        }
+      });
     },
     async lastRuns() {
       // Scheduled board runs are claimed as `board@HH:MM`; `board post` runs as `board-post@…`.
@@ -91,8 +155,8 @@ export function databaseHealthSources(db: Kysely<Database>): Pick<HealthSources,
 
 /**
  * Builds the report. Healthy when the database answered within `timeoutMs`
- * (the ping and the reads of the last runs together) and every platform is
- * connected. Never throws.
+ * (the ping, the write probe and the reads of the last runs together), took
+ * the write probe, and every platform is connected. Never throws.
  */
 export async function checkHealth(sources: HealthSources, opts: { timeoutMs?: number } = {}): Promise<HealthReport> {
   const timeoutMs = opts.timeoutMs ?? HEALTH_DB_TIMEOUT_MS;
@@ -106,10 +170,26 @@ export async function checkHealth(sources: HealthSources, opts: { timeoutMs?: nu
     const outcome = await within(timeoutMs, async () => {
       await sources.pingDatabase();
       ms = Math.round(performance.now() - began);
-      return sources.lastRuns();
+      let refused: { error: unknown } | null = null;
+      try {
+        await sources.probeWrite?.();
+      } catch (e) {
+        refused = { error: e };
+      }
+      return { runs: await sources.lastRuns(), refused };
     });
     if (outcome === TIMED_OUT) error = 'timeout';
-    else Object.assign(lastRuns, outcome);
+    else {
+      Object.assign(lastRuns, outcome.runs);
+      if (outcome.refused) {
+        const e = outcome.refused.error;
+        error = writeProblem(e);
+        sources.log?.warn('health: database refused the write probe', {
+          code: String((e as { code?: unknown } | null)?.code ?? ''),
+          err: e instanceof Error ? e.message : String(e),
+        });
+      }
+    }
   } catch (e) {
     error = 'unreachable';
     // The reason goes to the log for the operator, never into the response.

@@ -25,6 +25,7 @@ import type { AnyCommand } from '../../core/command.ts';
 import type { Dispatcher, InboundMessage, TypedInvocation } from '../../core/dispatcher.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { Reply } from '../../core/reply.ts';
+import { buttonCommand } from '../../core/buttons.ts';
 import { catalogue } from '../../i18n/index.ts';
 import { directUser, RateLimited, type Platform, type PlatformStatus } from '../platform.ts';
 import { apiOptions, createRest, deployCommands, type DiscordRestConfig } from './deploy.ts';
@@ -144,8 +145,16 @@ export function createDiscordPlatform(options: DiscordPlatformOptions): Platform
       text = invocation.text;
       typed = { path: invocation.path, values: invocation.values };
     } else if (interaction.isButton()) {
-      const line = commandOfButton(interaction.customId);
-      if (line === null) return;
+      const carried = commandOfButton(interaction.customId);
+      if (carried === null) return;
+      const line = buttonCommand(carried);
+      if (line === null) {
+        // Not a button the bot made: nothing runs, and the presser is told so.
+        log.warn('discord button refused: not one of ours', { interaction: interaction.id, user: interaction.user.id });
+        const t = catalogue(dispatcher.localeFor({ userLocale: interaction.locale }));
+        await interaction.reply(replyOptions(renderDiscordMessage({ status: 'refused', text: t.buttonNotOurs() }), true));
+        return;
+      }
       text = line;
     } else {
       return;

@@ -1,24 +1,46 @@
 /**
- * The HTTP front door for Slack: a node:http server that reads the body,
- * refuses anything not signed by Slack within five minutes either way (401,
- * before any parsing or work), and acknowledges a genuine request at once
- * with an empty 200 (Slack's URL check gets its challenge back). Only then is
- * the verified request handed on (to Bolt, see receiver.ts, which defers it
- * until no request is arriving): no acknowledgement waits behind a listener.
- * Any other path goes to `otherPaths` (the health check), apart from Slack's
- * traffic: it neither counts as a request arriving nor delays command work.
+ * The HTTP front door for Slack: a node:http server that refuses anything not
+ * signed by Slack within five minutes either way (401, before any parsing or
+ * work), and acknowledges a genuine request at once with an empty 200
+ * (Slack's URL check gets its challenge back). Only then is the verified
+ * request handed on (to Bolt, see receiver.ts, which defers it until no
+ * request is arriving): no acknowledgement waits behind a listener. Any other
+ * path goes to `otherPaths` (the health check), apart from Slack's traffic: it
+ * neither counts as a request arriving nor delays command work.
+ *
+ * The door is on the internet, so it spends as little as it can on a request
+ * that will be refused: its Content-Length and its timestamp are checked from
+ * the headers before a byte of the body is read; a body is read only up to
+ * the limit (a longer one is cut off with 413); a request has 10 s to arrive
+ * whole (408); and the number of open connections is capped, so thousands of
+ * slow clients cannot hold the process's sockets and memory.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parse as parseQuery, type ParsedUrlQuery } from 'node:querystring';
 import type { Logger } from '../../core/logger.ts';
-import { signatureProblem } from './signature.ts';
+import { headerProblem, signatureProblem } from './signature.ts';
 
 /** The path Slack posts events, commands and interactions to. */
 export const SLACK_EVENTS_PATH = '/slack/events';
 
-/** Slack's payloads are small; anything bigger is refused before it is buffered whole. */
-const BODY_LIMIT_BYTES = 1024 * 1024;
+/** Slack's payloads are small (a slash command is a few KB); anything bigger is refused. */
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+/** How long a request may take to arrive whole, headers and body. */
+export const REQUEST_TIMEOUT_MS = 10_000;
+
+/**
+ * Open connections at most; one more is closed as it arrives. Slack sends a
+ * burst of a few hundred requests at the very most, over a few keep-alive connections.
+ */
+export const MAX_CONNECTIONS = 256;
+
+/** Slack's unsigned SSL probe is a tiny form; an unsigned body larger than this is not one. */
+const SSL_CHECK_MAX_BYTES = 4096;
+
+/** How long a refused client keeps its half-closed connection before it is cut. */
+const REFUSED_LINGER_MS = 1000;
 
 /** A request that passed the signature and timestamp check, already acknowledged. */
 export interface VerifiedRequest {
@@ -47,6 +69,15 @@ export interface VerifiedServerOptions {
   host?: string;
   nowMs: () => number;
   log: Logger;
+  /** Limits, for tests; the defaults are the constants above. */
+  limits?: Partial<ServerLimits>;
+}
+
+/** What the door allows a client. */
+export interface ServerLimits {
+  bodyBytes: number;
+  requestTimeoutMs: number;
+  maxConnections: number;
 }
 
 export interface VerifiedServer {
@@ -64,23 +95,77 @@ function reject(res: ServerResponse, status: number): void {
   res.end();
 }
 
+/**
+ * Answers and gives up on the connection without reading what is left of the
+ * body: node would otherwise read (and throw away) the rest to reuse the
+ * connection, all two gigabytes of it. Reading stops, so a client that keeps
+ * sending is held back by TCP; the connection is cut shortly after the answer
+ * (at once, its unread bytes could reset the connection before the client
+ * reads the answer).
+ */
+function refuse(req: IncomingMessage, res: ServerResponse, status: number): void {
+  if (res.headersSent) {
+    req.socket.destroy();
+    return;
+  }
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': '0', connection: 'close' });
+  res.end();
+  dropRest(req);
+}
+
+/** Stops reading a request's body and closes its connection (see `refuse`). */
+function dropRest(req: IncomingMessage): void {
+  req.pause();
+  const socket = req.socket;
+  socket.pause();
+  socket.end();
+  setTimeout(() => socket.destroy(), REFUSED_LINGER_MS).unref();
+}
+
 function header(req: IncomingMessage, name: string): string | undefined {
   const v = req.headers[name];
   return Array.isArray(v) ? undefined : v;
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer | null> {
+/** The declared body length: null when none is declared (chunked), NaN when unreadable. */
+function contentLength(req: IncomingMessage): number | null {
+  const v = req.headers['content-length'];
+  if (v === undefined) return null;
+  return /^\d{1,15}$/.test(v) ? Number(v) : NaN;
+}
+
+type BodyRead = Buffer | 'too_big' | 'timeout';
+
+/**
+ * Reads the body, at most `limit` bytes: one byte more and reading stops at
+ * once with 'too_big' (a chunked body declares no length to check first).
+ * 'timeout' when it has not all arrived by `deadline` (performance.now()).
+ */
+function readBody(req: IncomingMessage, limit: number, deadline: number): Promise<BodyRead> {
   return new Promise((resolve, rejectRead) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    let tooBig = false;
-    req.on('data', (chunk: Buffer) => {
+    const finish = (result: BodyRead) => {
+      clearTimeout(timer);
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      resolve(result);
+    };
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size > BODY_LIMIT_BYTES) tooBig = true;
-      else chunks.push(chunk);
-    });
-    req.on('end', () => resolve(tooBig ? null : Buffer.concat(chunks)));
-    req.on('error', rejectRead);
+      if (size > limit) return finish('too_big');
+      chunks.push(chunk);
+    };
+    const onEnd = () => finish(Buffer.concat(chunks));
+    const onError = (e: Error) => {
+      clearTimeout(timer);
+      rejectRead(e);
+    };
+    const timer = setTimeout(() => finish('timeout'), Math.max(0, deadline - performance.now()));
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
   });
 }
 
@@ -119,19 +204,46 @@ export async function startVerifiedServer(options: VerifiedServerOptions): Promi
 
   const otherPaths: OtherPathHandler = options.otherPaths ?? ((_req, res) => reject(res, 404));
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (req.method !== 'POST') return reject(res, 405);
-    const body = await readBody(req);
-    if (!body) return reject(res, 413);
-    const problem = signatureProblem({
-      signingSecret: options.signingSecret,
-      signature: header(req, 'x-slack-signature'),
-      timestamp: header(req, 'x-slack-request-timestamp'),
-      body,
-      nowMs: options.nowMs(),
-    });
+  const limits: ServerLimits = {
+    bodyBytes: options.limits?.bodyBytes ?? BODY_LIMIT_BYTES,
+    requestTimeoutMs: options.limits?.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,
+    maxConnections: options.limits?.maxConnections ?? MAX_CONNECTIONS,
+  };
+
+  async function handle(req: IncomingMessage, res: ServerResponse, arrivedAt: number): Promise<void> {
+    if (req.method !== 'POST') return refuse(req, res, 405);
+    const deadline = arrivedAt + limits.requestTimeoutMs;
+    // Everything that can be refused from the headers is refused before the body is read.
+    const length = contentLength(req);
+    if (Number.isNaN(length)) return refuse(req, res, 400);
+    if (length !== null && length > limits.bodyBytes) {
+      log.warn('slack request refused', { problem: 'too_large', bytes: length, remote: req.socket.remoteAddress });
+      return refuse(req, res, 413);
+    }
+    const signature = header(req, 'x-slack-signature');
+    const timestamp = header(req, 'x-slack-request-timestamp');
+    const nowMs = options.nowMs();
+    const early = headerProblem({ signature, timestamp, nowMs });
+    if (early) {
+      // Slack's SSL probe alone comes unsigned: a tiny form, read only to see that it is one.
+      if (early === 'missing' && isForm(req) && length !== null && length <= SSL_CHECK_MAX_BYTES) {
+        const probe = await readBody(req, SSL_CHECK_MAX_BYTES, deadline);
+        if (Buffer.isBuffer(probe) && isSslCheck(req, probe)) return reject(res, 200);
+      }
+      log.warn('slack request refused', { problem: early, remote: req.socket.remoteAddress });
+      return refuse(req, res, 401);
+    }
+    const body = await readBody(req, limits.bodyBytes, deadline);
+    if (body === 'too_big') {
+      log.warn('slack request refused', { problem: 'too_large', remote: req.socket.remoteAddress });
+      return refuse(req, res, 413);
+    }
+    if (body === 'timeout') {
+      log.warn('slack request refused', { problem: 'timeout', remote: req.socket.remoteAddress });
+      return refuse(req, res, 408);
+    }
+    const problem = signatureProblem({ signingSecret: options.signingSecret, signature, timestamp, body, nowMs });
     if (problem) {
-      if (isSslCheck(req, body)) return reject(res, 200);
       log.warn('slack request refused', { problem, remote: req.socket.remoteAddress });
       return reject(res, 401);
     }
@@ -162,10 +274,17 @@ export async function startVerifiedServer(options: VerifiedServerOptions): Promi
 
   let inFlight = 0;
   let lastArrivalMs = -Infinity;
-  const server = createServer((req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+    const arrivedAt = performance.now();
     const url = req.url ?? '/';
     const query = url.indexOf('?');
-    if ((query < 0 ? url : url.slice(0, query)) !== SLACK_EVENTS_PATH) return otherPaths(req, res);
+    if ((query < 0 ? url : url.slice(0, query)) !== SLACK_EVENTS_PATH) {
+      // The health check reads no body: one sent anyway is not read either.
+      res.once('finish', () => {
+        if (!req.complete) dropRest(req);
+      });
+      return otherPaths(req, res);
+    }
     inFlight++;
     lastArrivalMs = performance.now();
     let counted = true;
@@ -175,12 +294,24 @@ export async function startVerifiedServer(options: VerifiedServerOptions): Promi
     };
     res.once('finish', done);
     res.once('close', done);
-    handle(req, res).catch((e: unknown) => {
+    handle(req, res, arrivedAt).catch((e: unknown) => {
       log.error('slack request failed', { err: e instanceof Error ? e.message : String(e) });
       if (!res.headersSent) reject(res, 500);
       else res.end();
     });
-  });
+  };
+  const server = createServer(
+    {
+      // node's own clock for slow headers and bodies, checked every second (its default is 30 s).
+      requestTimeout: limits.requestTimeoutMs,
+      headersTimeout: limits.requestTimeoutMs,
+      connectionsCheckingInterval: Math.min(1000, limits.requestTimeoutMs),
+    },
+    onRequest,
+  );
+  server.maxConnections = limits.maxConnections;
+  // A connection that sends nothing for this long (an idle or stalled client) is closed.
+  server.setTimeout(limits.requestTimeoutMs);
   await new Promise<void>((resolve, rejectListen) => {
     server.once('error', rejectListen);
     server.listen(options.port, options.host, () => {

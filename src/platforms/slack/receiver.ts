@@ -16,7 +16,7 @@
  */
 import type { App, Receiver, ReceiverEvent } from '@slack/bolt';
 import type { Logger } from '../../core/logger.ts';
-import { startVerifiedServer, type OtherPathHandler, type VerifiedRequest, type VerifiedServer } from './http-server.ts';
+import { startVerifiedServer, type OtherPathHandler, type ServerLimits, type VerifiedRequest, type VerifiedServer } from './http-server.ts';
 import { createWorkQueue, type WorkQueue } from './work-queue.ts';
 
 /**
@@ -37,6 +37,8 @@ export interface VerifiedReceiverOptions {
   log: Logger;
   /** Answers paths other than Slack's on the same server (the health check). */
   otherPaths?: OtherPathHandler;
+  /** The front door's limits (tests); the defaults otherwise. */
+  limits?: Partial<ServerLimits>;
 }
 
 /** A Bolt receiver behind the verifying, acknowledging front door. */
@@ -77,7 +79,7 @@ export class VerifiedReceiver implements Receiver {
 
   async start(): Promise<VerifiedServer> {
     if (this.server) return this.server;
-    const { signingSecret, port, host, nowMs, log, otherPaths } = this.options;
+    const { signingSecret, port, host, nowMs, log, otherPaths, limits } = this.options;
     this.server = await startVerifiedServer({
       signingSecret,
       dispatch: (request) => {
@@ -85,6 +87,7 @@ export class VerifiedReceiver implements Receiver {
         void this.toDispatch.run(async () => this.dispatch(request));
       },
       ...(otherPaths ? { otherPaths } : {}),
+      ...(limits ? { limits } : {}),
       port,
       ...(host ? { host } : {}),
       nowMs,

@@ -30,8 +30,12 @@ export interface SignedRequest {
   toleranceSeconds?: number;
 }
 
-/** Checks a request's signature and age; null when it is genuine and fresh. */
-export function signatureProblem(req: SignedRequest): SignatureProblem | null {
+/**
+ * What the headers alone show to be wrong (missing, malformed, stale or
+ * future-dated); null when only the body's signature is left to check. Run
+ * before the body is read: a stale or unsigned request costs no more than its headers.
+ */
+export function headerProblem(req: Pick<SignedRequest, 'signature' | 'timestamp' | 'nowMs' | 'toleranceSeconds'>): SignatureProblem | null {
   const { signature, timestamp } = req;
   if (!signature || !timestamp) return 'missing';
   if (!/^\d{1,12}$/.test(timestamp) || !/^v0=[0-9a-f]{64}$/.test(signature)) return 'malformed';
@@ -39,6 +43,14 @@ export function signatureProblem(req: SignedRequest): SignatureProblem | null {
   const tolerance = req.toleranceSeconds ?? SIGNATURE_TOLERANCE_SECONDS;
   if (skew < -tolerance) return 'stale';
   if (skew > tolerance) return 'future';
+  return null;
+}
+
+/** Checks a request's signature and age; null when it is genuine and fresh. */
+export function signatureProblem(req: SignedRequest): SignatureProblem | null {
+  const early = headerProblem(req);
+  if (early) return early;
+  const { signature, timestamp } = req as { signature: string; timestamp: string };
   const expected = Buffer.from(slackSignature(req.signingSecret, timestamp, req.body));
   const given = Buffer.from(signature);
   return given.length === expected.length && timingSafeEqual(given, expected) ? null : 'mismatch';

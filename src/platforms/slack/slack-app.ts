@@ -9,12 +9,14 @@ import type { Config } from '../../config.ts';
 import type { Dispatcher } from '../../core/dispatcher.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { Reply } from '../../core/reply.ts';
-import { createSlackDirectory, type SlackDirectory } from './directory.ts';
+import { buttonCommand } from '../../core/buttons.ts';
+import { catalogue } from '../../i18n/index.ts';
+import { createLookupClient, createSlackDirectory, type SlackDirectory } from './directory.ts';
 import { mentionedUserIds, parseUserMention, stripLeadingMention } from './mentions.ts';
 import { postReply, rateLimitOf } from './outbound.ts';
 import { ACTION_ID_PATTERN, renderSlackMessage } from './render.ts';
 import { VerifiedReceiver } from './receiver.ts';
-import type { OtherPathHandler } from './http-server.ts';
+import type { OtherPathHandler, ServerLimits } from './http-server.ts';
 import { createWorkQueue, type WorkQueue } from './work-queue.ts';
 
 type WebClient = InstanceType<typeof webApi.WebClient>;
@@ -35,6 +37,8 @@ export interface SlackAppOptions {
   nowMs?: () => number;
   /** HTTP mode: answers paths other than `/slack/events` on the same server (the health check). */
   otherPaths?: OtherPathHandler;
+  /** HTTP mode: the front door's limits, for tests (see http-server.ts for the defaults). */
+  httpLimits?: Partial<ServerLimits>;
 }
 
 
@@ -82,20 +86,34 @@ interface SlackInput {
   text: string;
 }
 
+/** How long a command waits for a name from Slack before it goes on with the id. */
+const LOOKUP_WAIT_MS = 1000;
+
+/** The most mentions of one message looked up on Slack; the rest go by the name Slack gave, or their id. */
+export const MAX_MENTION_LOOKUPS = 5;
+
 async function runCommand(dispatcher: Dispatcher, directory: SlackDirectory, work: WorkQueue, input: SlackInput): Promise<Reply> {
-  const mentioned = mentionedUserIds(input.text);
-  const [user, channelName, names] = await Promise.all([
-    directory.user(input.userId),
-    input.channelName ?? directory.channelName(input.channelId),
-    Promise.all(mentioned.map(async (id) => [id, (await directory.user(id)).name] as const)),
+  const [user, channelName] = await Promise.all([
+    directory.user(input.userId, LOOKUP_WAIT_MS),
+    input.channelName ?? directory.channelName(input.channelId, LOOKUP_WAIT_MS),
   ]);
-  const nameOf = new Map(names);
+  const userName = user.name ?? input.userName ?? input.userId;
+  // Mentions are looked up only for a command that takes a user, once its
+  // sender may run it, and only the first few: outside the work queue, so a
+  // slow lookup holds no one else's payment.
+  const nameOf = new Map<string, string | null>();
+  const mentioned = input.text.includes('<@') ? mentionedUserIds(input.text) : [];
+  if (mentioned.length && (await dispatcher.takesUsers?.({ platform: 'slack', channelId: input.channelId, userId: input.userId, userName, text: input.text }))) {
+    const ids = mentioned.slice(0, MAX_MENTION_LOOKUPS);
+    const names = await Promise.all(ids.map(async (id) => [id, (await directory.user(id, LOOKUP_WAIT_MS)).name] as const));
+    for (const [id, name] of names) nameOf.set(id, name);
+  }
   return work.run(() => dispatcher.handle({
     platform: 'slack',
     channelId: input.channelId,
     channelName: channelName ?? input.channelId,
     userId: input.userId,
-    userName: user.name ?? input.userName ?? input.userId,
+    userName,
     userLocale: user.locale,
     messageId: input.messageId,
     // Slack's direct-message conversations have ids starting with D.
@@ -160,10 +178,12 @@ export function createSlackApp(options: SlackAppOptions): SlackBoltApp {
       nowMs: options.nowMs ?? Date.now,
       log,
       ...(options.otherPaths ? { otherPaths: options.otherPaths } : {}),
+      ...(options.httpLimits ? { limits: options.httpLimits } : {}),
     });
     app = new App({ ...common, receiver });
   }
-  const directory = createSlackDirectory(app.client, { log });
+  // Not Bolt's client: that one waits out a 429, and a payment would wait with it.
+  const directory = createSlackDirectory(createLookupClient({ token: slack.botToken, apiUrl: slack.apiUrl, logger }), { log });
   // Acknowledgements before work: a command waits while requests are still arriving,
   // up to a second (Slack allows three for the ack; the answer has half an hour).
   // A commit can take tens of ms on a busy disk: a shorter bound let a slow
@@ -245,13 +265,20 @@ export function createSlackApp(options: SlackAppOptions): SlackBoltApp {
     const fields = { channel: channelId, user: body.user.id };
     if (action.type !== 'button' || !action.value || !channelId) return log.warn('slack action without a command', fields);
     try {
+      const line = buttonCommand(action.value);
+      if (line === null) {
+        // Not a button the bot made: nothing runs, and the presser is told so.
+        log.warn('slack button refused: not one of ours', { ...fields, length: action.value.length });
+        const t = catalogue(dispatcher.localeFor({ userLocale: body.user.id ? (await directory.user(body.user.id, LOOKUP_WAIT_MS)).locale : null }));
+        return await deliverEphemeral({ status: 'refused', text: t.buttonNotOurs() }, { respond, client, channelId, userId: body.user.id });
+      }
       const reply = await runCommand(dispatcher, directory, work, {
         channelId,
         channelName: body.channel?.name ?? null,
         userId: body.user.id,
         userName: body.user.name ?? null,
         messageId: `action:${body.trigger_id}`,
-        text: action.value,
+        text: line,
       });
       if (reply.duplicate) return log.info('slack action already handled', fields);
       if (reply.status !== 'ok' || reply.private) return await deliverEphemeral(reply, { respond, client, channelId, userId: body.user.id });

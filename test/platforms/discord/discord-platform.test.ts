@@ -170,12 +170,24 @@ describe('Discord platform against a fake Discord', () => {
 
   it('runs a button press as the presser', async () => {
     const from = fake.requests.length;
-    const { id } = fake.button(COORD, 'enroll:progress 城南街道', 'en-US');
+    const { id } = fake.button(COORD, 'enroll:lapse done L99 paid', 'zh-CN');
     const r = await fake.waitFor((q) => q.path.startsWith(`/interactions/${id}/`), from);
     const body = r.body as CallbackBody;
     expect(body.type).toBe(4);
-    expect(embedText(body.data)).toContain('城南街道');
-    expect(embedText(body.data)).toContain('15');
+    // The coordinator may work cases, so the command ran and found no case L99.
+    expect(embedText(body.data)).toContain('没有断缴 L99。');
+  });
+
+  it('refuses a button whose line the bot never puts on one, privately, without running it', async () => {
+    const before = await ledgerCount(app);
+    const from = fake.requests.length;
+    const { id } = fake.button(COORD, 'enroll:pay 2 800', 'en-US');
+    const r = await fake.waitFor((q) => q.path.startsWith(`/interactions/${id}/`), from);
+    const body = r.body as CallbackBody;
+    expect(body.type).toBe(4);
+    expect(body.data!.flags! & MessageFlags.Ephemeral).toBeTruthy();
+    expect(embedText(body.data)).toContain('did not come from this bot');
+    expect(await ledgerCount(app)).toBe(before);
   });
 
   it('survives a dropped gateway connection by resuming, and keeps answering', async () => {
