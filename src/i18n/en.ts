@@ -201,4 +201,14 @@ export const en: Catalogue = {
   boardUnassigned: (p) => `Besides, ${persons(p.enrolled)} (${p.today} today) were logged for ${p.area} itself, under none of the areas above.`,
   childKindColumn: (p) => ({ city: 'City', district: 'District', township: 'Township', village: 'Village' })[p.kind],
   consoleHealth: (p) => `(health check: http://127.0.0.1:${p.port}/healthz)`,
+  // --- exact input: ops ---
+  lapseScanFuture: (p) =>
+    `${p.month} has not come yet (it is ${p.current} now), so it cannot be screened. Write a month that is over and whose contributions are imported, such as lapse scan ${p.previous}.`,
+  lapseScanNoContributions: () => `No contributions have been imported yet, so there is nothing to screen. Import them first: npm run cli -- import contributions <file>.`,
+  lapseScanBeforeFirst: (p) =>
+    `${p.month} is before the earliest imported contributions (${p.first}), so no lapse can be told. Write a month from ${p.first} to ${p.last}, such as lapse scan ${p.last}.`,
+  lapseScanNotImported: (p) =>
+    `The contributions of ${p.month} were not imported: screening it now would count everyone as lapsed, so nothing was changed. Import that month first (npm run cli -- import contributions <file>); the latest month imported is ${p.last}.`,
+  lapseScanOlder: (p) =>
+    `The latest scan screened ${p.latest}, after ${p.month}: an older month is not screened again and no reminders are resent; nothing was changed. To screen the latest data again and resend the reminders, send lapse scan ${p.latest}.`,
 };

@@ -234,6 +234,17 @@ export const zhCN = {
   childKindColumn: (p: { kind: 'city' | 'district' | 'township' | 'village' }) =>
     ({ city: '市', district: '区（县）', township: '乡镇（街道）', village: '村（社区）' })[p.kind],
   consoleHealth: (p: { port: number }) => `（健康检查：http://127.0.0.1:${p.port}/healthz）`,
+  // --- exact input: ops ---
+  lapseScanFuture: (p: { month: string; current: string; previous: string }) =>
+    `${p.month} 还没到（现在是 ${p.current}），不能筛查。请写已经过去、缴费记录已导入的月份，如 lapse scan ${p.previous}。`,
+  lapseScanNoContributions: () =>
+    `还没有导入任何缴费记录，无从筛查。请先导入：npm run cli -- import contributions <文件>。`,
+  lapseScanBeforeFirst: (p: { month: string; first: string; last: string }) =>
+    `${p.month} 早于已导入的最早缴费记录（${p.first}），无法判断谁断缴。请写 ${p.first} 至 ${p.last} 之间的月份，如 lapse scan ${p.last}。`,
+  lapseScanNotImported: (p: { month: string; last: string }) =>
+    `${p.month} 的缴费记录还没有导入，现在筛查会把每个人都算作断缴，未做改动。请先导入该月的缴费记录（npm run cli -- import contributions <文件>）；已导入的最近月份是 ${p.last}。`,
+  lapseScanOlder: (p: { month: string; latest: string }) =>
+    `最近一次筛查的是 ${p.latest}，${p.month} 更早：旧月份不再筛查，也不重发提醒，未做改动。要按最新数据重新筛查并重发提醒，请发送 lapse scan ${p.latest}。`,
 };
 
 /** The shape every catalogue has: the keys and parameters of the reference. */
