@@ -72,6 +72,7 @@ const done = defineCommand({
     en: 'Record a follow-up: paid, promised, refused, moved, unreachable, with a note. "promised" pauses reminders until the next scan; "moved" closes the case. E.g. lapse done L12 promised.',
   },
   permission: 'coordinator',
+  denied: (t) => t.needCoordinatorForLapse(),
   writes: true,
   args: {
     case: caseArg,
@@ -167,6 +168,7 @@ export default defineCommand({
     en: "This township's open lapsed-contribution cases, most urgent first (personal data masked). Name a township with lapse in 城南街道.",
   },
   permission: 'coordinator',
+  denied: (t) => t.needCoordinatorForLapse(),
   writes: false,
   args: {
     township: arg.optional(

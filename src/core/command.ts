@@ -62,6 +62,12 @@ export interface Command<S extends ArgSpecs = ArgSpecs> {
   aliases: readonly string[];
   summary: Localized;
   permission: Permission;
+  /**
+   * What a speaker without the permission is told, in the command's own
+   * words; absent: the general refusal of the permission (logging payments,
+   * or admins only).
+   */
+  denied?(t: Catalogue): string;
   /** Runs in a transaction, deduplicated on the platform's message id. */
   writes: boolean;
   /**

@@ -67,8 +67,9 @@ function allowed(permission: Permission, actor: Actor): boolean {
   }
 }
 
-function denial(permission: Permission, t: Catalogue): string {
-  return permission === 'admin' ? t.needAdmin() : t.needCoordinator();
+function denial(command: AnyCommand, t: Catalogue): string {
+  if (command.denied) return command.denied(t);
+  return command.permission === 'admin' ? t.needAdmin() : t.needCoordinator();
 }
 
 export function createDispatcher(deps: DispatcherDeps): Dispatcher {
@@ -102,7 +103,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         return { status: 'refused', text: hint ? t.notStandalone({ word, usage: hint }) : t.unknownCommand({ word }) };
       }
       const { command, path, rest } = selected;
-      if (!allowed(command.permission, actor)) return { status: 'refused', text: denial(command.permission, t) };
+      if (!allowed(command.permission, actor)) return { status: 'refused', text: denial(command, t) };
       if (!command.run) {
         const subs = (command.subcommands ?? []).map((s) => usage(`${path.join(' ')} ${s.name}`, s.args, locale));
         return { status: 'refused', text: `${t.usageLine({ usage: subs.join(' | ') })}\n${t.seeHelp({ command: path[0]! })}` };

@@ -46,7 +46,7 @@ export const en: Catalogue = {
     `The campaign is not open now (${p.start} to ${p.deadline}), so nothing can be logged. An admin can change the dates with campaign.`,
   undone: (p) =>
     `Undid ${p.reversed} (reversal ${p.ref}): ${p.area} -${persons(p.people)}, -${p.amount} yuan. ${p.area} now ${persons(p.totalPeople)}, ${p.rate} complete.`,
-  nothingToUndo: () => `Nothing to undo: you have logged nothing here yet, or it is all undone already.`,
+  nothingToUndo: () => `Nothing to undo: you have logged no payment here yet.`,
   undoOnlySameDay: (p) => `${p.ref} was not logged today; undo works on the same day only. An admin can use void ${p.ref} <reason>.`,
   voided: (p) =>
     `Voided ${p.reversed} (reversal ${p.ref}, reason: ${p.reason}): ${p.area} -${persons(p.people)}, -${p.amount} yuan.`,
@@ -211,4 +211,10 @@ export const en: Catalogue = {
     `The contributions of ${p.month} were not imported: screening it now would count everyone as lapsed, so nothing was changed. Import that month first (npm run cli -- import contributions <file>); the latest month imported is ${p.last}.`,
   lapseScanOlder: (p) =>
     `The latest scan screened ${p.latest}, after ${p.month}: an older month is not screened again and no reminders are resent; nothing was changed. To screen the latest data again and resend the reminders, send lapse scan ${p.latest}.`,
+  needAuthorToUndo: () => `Only a township coordinator or an admin can undo entries (a coordinator their own, the same day). Ask an admin to grant you the role.`,
+  needCoordinatorForLapse: () => `Only a township coordinator or an admin can see and work lapse cases. Ask an admin to grant you the role.`,
+  undoNotYours: (p) => `${p.ref} was logged by someone else; you can undo only your own entries. To void it, an admin sends void ${p.ref} <reason>.`,
+  undoLatestReversed: (p) =>
+    `Your latest entry ${p.ref} was already reversed by ${p.by}; nothing was undone.` +
+    (p.older ? ` To undo an older one, name it: undo ${p.older}.` : ` You have no other entry here that is not reversed.`),
 };

@@ -59,7 +59,7 @@ export const zhCN = {
     `现在不在征缴期内（${p.start} 至 ${p.deadline}），不能登记。如需调整，请管理员用 campaign 修改日期。`,
   undone: (p: { ref: string; reversed: string; area: string; people: number; amount: string; totalPeople: string; rate: string }) =>
     `已撤销 ${p.reversed}（冲正记录 ${p.ref}）：${p.area} -${p.people}人，-${p.amount}元。${p.area}累计 ${p.totalPeople}人，完成率 ${p.rate}。`,
-  nothingToUndo: () => `没有可撤销的记录：你在这里还没有登记过，或都已撤销。`,
+  nothingToUndo: () => `没有可撤销的记录：你在这里还没有登记过缴费。`,
   undoOnlySameDay: (p: { ref: string }) => `${p.ref} 不是今天登记的，只能当天撤销。请管理员用 void ${p.ref} 原因 作废。`,
   voided: (p: { ref: string; reversed: string; area: string; people: number; amount: string; reason: string }) =>
     `已作废 ${p.reversed}（冲正记录 ${p.ref}，原因：${p.reason}）：${p.area} -${p.people}人，-${p.amount}元。`,
@@ -245,6 +245,12 @@ export const zhCN = {
     `${p.month} 的缴费记录还没有导入，现在筛查会把每个人都算作断缴，未做改动。请先导入该月的缴费记录（npm run cli -- import contributions <文件>）；已导入的最近月份是 ${p.last}。`,
   lapseScanOlder: (p: { month: string; latest: string }) =>
     `最近一次筛查的是 ${p.latest}，${p.month} 更早：旧月份不再筛查，也不重发提醒，未做改动。要按最新数据重新筛查并重发提醒，请发送 lapse scan ${p.latest}。`,
+  needAuthorToUndo: () => `只有乡镇联络员或管理员可以撤销登记（联络员撤销自己当天的登记）。请管理员用 grant 授权。`,
+  needCoordinatorForLapse: () => `只有乡镇联络员或管理员可以查看和跟进断缴。请管理员用 grant 授权。`,
+  undoNotYours: (p: { ref: string }) => `${p.ref} 不是你登记的，只能撤销自己的登记。如需作废，请管理员发送 void ${p.ref} 原因。`,
+  undoLatestReversed: (p: { ref: string; by: string; older: string | null }) =>
+    `你最近一条登记 ${p.ref} 已经被 ${p.by} 冲正，未再撤销。` +
+    (p.older ? `要撤销更早的一条，请写明编号：undo ${p.older}。` : `你在这里没有其他未撤销的登记。`),
 };
 
 /** The shape every catalogue has: the keys and parameters of the reference. */
