@@ -8,7 +8,7 @@ import type { Campaign, ChannelBinding, Area, Database } from '../db/schema.ts';
 import type { Catalogue, Locale, Localized } from '../i18n/index.ts';
 import type { ArgSpecs, ArgValues } from './args.ts';
 import type { Reply } from './reply.ts';
-import type { Actor } from '../domain/permissions.ts';
+import { isAdmin, isCoordinator, type Actor } from '../domain/permissions.ts';
 
 /**
  * Who may run a command, checked before its arguments are parsed. Scope
@@ -19,6 +19,19 @@ import type { Actor } from '../domain/permissions.ts';
  * - `admin`: admins only.
  */
 export type Permission = 'anyone' | 'coordinator' | 'author' | 'admin';
+
+/** Whether the actor holds a command's permission (scope is the command's to check). */
+export function mayRun(permission: Permission, actor: Actor): boolean {
+  switch (permission) {
+    case 'anyone':
+      return true;
+    case 'admin':
+      return isAdmin(actor);
+    case 'coordinator':
+    case 'author':
+      return isAdmin(actor) || isCoordinator(actor);
+  }
+}
 
 /** The channel a message came from and what it is bound to. */
 export interface ChannelContext {

@@ -7,13 +7,13 @@ import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { catalogue, toLocale, type Catalogue, type Locale } from '../i18n/index.ts';
-import { isAdmin, isCoordinator, type Actor } from '../domain/permissions.ts';
+import type { Actor } from '../domain/permissions.ts';
 import { businessDate } from '../domain/calendar.ts';
 import { bumpSetupVersion, createSetupCache } from './setup-cache.ts';
 import { findHandled, markHandled } from '../store/inbound.ts';
 import { appendAudit } from '../store/audit.ts';
 import type { ParseEnv, UserRef } from './args.ts';
-import type { AnyCommand, CommandContext, CommandSettings, Permission } from './command.ts';
+import { mayRun, type AnyCommand, type CommandContext, type CommandSettings } from './command.ts';
 import { parseArgs, usage } from './parse-args.ts';
 import { selectCommand, subcommandHint } from './registry.ts';
 import { Refusal } from './refusal.ts';
@@ -55,18 +55,6 @@ export interface Dispatcher {
   localeFor(message: Pick<InboundMessage, 'userLocale'>, actor?: Actor): Locale;
 }
 
-function allowed(permission: Permission, actor: Actor): boolean {
-  switch (permission) {
-    case 'anyone':
-      return true;
-    case 'admin':
-      return isAdmin(actor);
-    case 'coordinator':
-    case 'author':
-      return isAdmin(actor) || isCoordinator(actor);
-  }
-}
-
 function denial(command: AnyCommand, t: Catalogue): string {
   if (command.denied) return command.denied(t);
   return command.permission === 'admin' ? t.needAdmin() : t.needCoordinator();
@@ -103,7 +91,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         return { status: 'refused', text: hint ? t.notStandalone({ word, usage: hint }) : t.unknownCommand({ word }) };
       }
       const { command, path, rest } = selected;
-      if (!allowed(command.permission, actor)) return { status: 'refused', text: denial(command, t) };
+      if (!mayRun(command.permission, actor)) return { status: 'refused', text: denial(command, t) };
       if (!command.run) {
         const subs = (command.subcommands ?? []).map((s) => usage(`${path.join(' ')} ${s.name}`, s.args, locale));
         return { status: 'refused', text: `${t.usageLine({ usage: subs.join(' | ') })}\n${t.seeHelp({ command: path[0]! })}` };
