@@ -228,4 +228,9 @@ export const en: Catalogue = {
   boardNoVillages: (p) =>
     `${p.area} has no villages yet; the figures above are ${p.area}'s own. An admin can add villages to list them here: township add 和平村 under ${p.area} target 500.`,
   helpOnlyYours: () => `Only the commands you may run are listed; the others need a role an admin grants (grant).`,
+  importRefusedHeader: () => `Refused lines (correct them and import the whole file again):`,
+  importRefusedLine: (p) => `  line ${p.line}: ${p.problems}`,
+  importRefusedProblem: (p) => `column ${p.column}: ${p.reason}`,
+  importProblemList: (p) => p.items.join('; '),
+  importMoreRefused: (p) => `  … and ${num(p.more)} more refused lines, not listed one by one.`,
 };

@@ -263,6 +263,11 @@ export const zhCN = {
   boardNoVillages: (p: { area: string }) =>
     `${p.area}下还没有村（社区），以上是${p.area}自己的数字。管理员可以添加村，各村就会列在这里：township add 和平村 under ${p.area} target 500。`,
   helpOnlyYours: () => `这里只列出你可以使用的命令；其他命令需要管理员授予相应角色（grant）。`,
+  importRefusedHeader: () => `拒收的行（改正后重新导入整份文件）：`,
+  importRefusedLine: (p: { line: number; problems: string }) => `  第 ${p.line} 行：${p.problems}`,
+  importRefusedProblem: (p: { column: string; reason: string }) => `${p.column}列 ${p.reason}`,
+  importProblemList: (p: { items: readonly string[] }) => p.items.join('；'),
+  importMoreRefused: (p: { more: number }) => `  ……另有 ${num(p.more)} 行拒收，未逐行列出。`,
 };
 
 /** The shape every catalogue has: the keys and parameters of the reference. */
