@@ -9,7 +9,10 @@ import type { Database } from '../db/schema.ts';
 import { businessDate } from '../domain/calendar.ts';
 import { contributionMonths } from '../store/lapse-people.ts';
 import { getSetting } from '../store/settings.ts';
-import { LAST_SCAN } from './schedule.ts';
+
+/** The settings lapse work keeps its progress in (the health report reads them too). */
+export const LAST_SCAN = 'lapse.last_scan_month';
+export const LAST_REMINDER = 'lapse.last_reminder_at';
 
 /** Why a month cannot be screened; null when it can. */
 export type ScanMonthProblem =
