@@ -82,7 +82,7 @@ async function main(all: string[]): Promise<number> {
     }
     const { backupDatabase } = await import('./ops/backup.ts');
     const r = await backupDatabase(config.databaseUrl, file);
-    process.stdout.write(`backup written: ${r.file} (${(r.bytes / 1024).toFixed(0)} KB, integrity ok)\n`);
+    process.stdout.write(`backup written: ${r.file} (${Math.round(r.bytes / 1024).toLocaleString('en')} KB, integrity ok)\n`);
     if (r.keyFile) process.stdout.write(`ID-hashing key copied: ${r.keyFile} (restore it beside the database, or imported people no longer match)\n`);
     else if (config.piiKey) process.stdout.write('the ID-hashing key is ENROLLBOT_PII_KEY: keep it with this backup\n');
     return 0;

@@ -29,6 +29,8 @@ const shown = (path: string) => path.replace(/\.partial$/, '');
 
 /** An error as one or more plain lines and the exit code it deserves. */
 export function explainError(e: unknown): Explained {
+  // A wrapped system error (a migration that could not even connect) is explained by its cause.
+  if (e instanceof EnrollbotError && isSystemError(e.cause)) return explainError(e.cause);
   if (e instanceof EnrollbotError) return { message: e.message, exitCode: e.code === 'config_invalid' ? 2 : 1 };
   if (isSystemError(e)) {
     const path = e.path ? shown(e.path) : undefined;
