@@ -5,7 +5,7 @@ import { Refusal } from '../src/core/refusal.ts';
 import { ok } from '../src/core/reply.ts';
 import { resolveArea } from '../src/core/scope.ts';
 import { bindChannel } from '../src/store/bindings.ts';
-import { getRootArea } from '../src/store/areas.ts';
+import { getArea, getRootArea } from '../src/store/areas.ts';
 
 const LEADERS = new Set(['leaders', 'leader', '领导', '领导群']);
 
@@ -30,7 +30,12 @@ export default defineCommand({
         ? await resolveArea(ctx, args.area)
         : await getRootArea(ctx.db)
       : await resolveArea(ctx, args.what);
-    if (!leaders && area.kind !== 'township') throw new Refusal(ctx.t.areaNotTownship({ name: area.name }));
+    if (!leaders && area.kind === 'village') {
+      // A village's payments are logged in its township's channel (`pay 12 in 和平村`).
+      const township = area.parent_id === null ? undefined : await getArea(ctx.db, area.parent_id);
+      throw new Refusal(ctx.t.bindVillage({ name: area.name, township: township?.name ?? '' }));
+    }
+    if (!leaders && area.kind !== 'township') throw new Refusal(ctx.t.bindNotTownship({ name: area.name, kind: ctx.t.kindName({ kind: area.kind }) }));
     await bindChannel(ctx.db, {
       platform: ctx.channel.platform,
       channelId: ctx.channel.id,

@@ -3,6 +3,7 @@ import { arg, type ArgSpec } from '../src/core/args.ts';
 import { defineCommand, type CommandContext } from '../src/core/command.ts';
 import { Refusal } from '../src/core/refusal.ts';
 import { ok } from '../src/core/reply.ts';
+import { normalize } from '../src/core/tokens.ts';
 import { daysLeft } from '../src/domain/calendar.ts';
 import { formatYuanNumber, personFloorFen } from '../src/domain/money.ts';
 import { updateCampaign } from '../src/store/campaigns.ts';
@@ -45,6 +46,22 @@ function setter<T>(field: Field, aliases: string[], summary: Localized, value: A
   });
 }
 
+/**
+ * The premium: an amount, but a negative one is a premium that must be above
+ * 0, not a payment to correct with undo (the amount's own words).
+ */
+function premiumArg(): ArgSpec<number> {
+  const amount = arg.amount({ label: { 'zh-CN': '金额', en: 'amount' }, description: { 'zh-CN': '每人保费', en: 'premium per person' } });
+  return {
+    ...amount,
+    parse(raw, env) {
+      const r = amount.parse(raw, env);
+      if (!r.ok && /^[¥￥]?[-−]/.test(normalize(raw))) return { ok: false, message: env.t.premiumZero() };
+      return r;
+    },
+  };
+}
+
 const dateLabel = { label: { 'zh-CN': 'YYYY-MM-DD', en: 'YYYY-MM-DD' }, description: { 'zh-CN': '日期', en: 'a date' } };
 
 function checkOrder(ctx: CommandContext, start: string, deadline: string) {
@@ -78,7 +95,7 @@ export default defineCommand({
       'premium',
       ['保费'],
       { 'zh-CN': '修改每人标准保费（元）。', en: 'Change the standard premium per person (yuan).' },
-      arg.amount({ label: { 'zh-CN': '金额', en: 'amount' }, description: { 'zh-CN': '每人保费', en: 'premium per person' } }),
+      premiumArg(),
       (ctx, v: number) => {
         if (v <= 0) throw new Refusal(ctx.t.premiumZero());
         const amount = formatYuanNumber(v);

@@ -1,6 +1,6 @@
 /** `help [<command> [<subcommand>]]`: usage, in the user's language. */
 import { arg } from '../src/core/args.ts';
-import { defineCommand, type AnyCommand } from '../src/core/command.ts';
+import { defineCommand, mayRun, type AnyCommand } from '../src/core/command.ts';
 import { ok } from '../src/core/reply.ts';
 import { usage } from '../src/core/parse-args.ts';
 import { Refusal } from '../src/core/refusal.ts';
@@ -21,8 +21,8 @@ export default defineCommand({
   // A typed ？ reads as ? (words are NFKC-folded before they are matched).
   aliases: ['帮助', '?'],
   summary: {
-    'zh-CN': '查看命令用法。例：help pay、help board post。',
-    en: 'How to use the commands. E.g. help pay, help board post.',
+    'zh-CN': '查看命令用法（只列出你可以使用的命令）。例：help pay、help board post。',
+    en: 'How to use the commands (lists those you may run). E.g. help pay, help board post.',
   },
   permission: 'anyone',
   writes: false,
@@ -34,13 +34,15 @@ export default defineCommand({
   async run(ctx, args) {
     const { t, locale } = ctx;
     if (args.command === undefined) {
-      const lines = ctx.commands.flatMap((c) =>
-        forms([c]).map((chain) => {
+      // Only what the asker may run: a list of commands that answer "only admins" is no help.
+      const mine = (chain: AnyCommand[]) => mayRun(chain.at(-1)!.permission, ctx.actor);
+      const all = ctx.commands.flatMap((c) => forms([c]));
+      const lines = all.filter(mine).map((chain) => {
           const aliases = aliasForms(chain);
           return `• ${usage(pathOf(chain), chain.at(-1)!.args, locale)}${aliases.length ? `  (${t.list({ items: aliases })})` : ''}`;
-        }),
-      );
-      return ok([t.helpIntro(), ...lines, '', t.helpFooter()].join('\n'));
+      });
+      const footer = lines.length < all.length ? [t.helpFooter(), t.helpOnlyYours()] : [t.helpFooter()];
+      return ok([t.helpIntro(), ...lines, '', ...footer].join('\n'));
     }
     const words = tokenize(args.command);
     const selected = selectCommand(ctx.commands, words);

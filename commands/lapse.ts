@@ -16,6 +16,10 @@ import { caseActions, caseRef, caseTable, total } from '../src/lapse/digest.ts';
 import { scanAndRemind } from '../src/lapse/run-scan.ts';
 import { defaultScanMonth } from '../src/lapse/screen.ts';
 import { getArea } from '../src/store/areas.ts';
+import { scanMonthProblem, type ScanMonthProblem } from '../src/lapse/scan-month.ts';
+import { LAST_REMINDER, LAST_SCAN } from '../src/lapse/schedule.ts';
+import { lockJob } from '../src/db/job-lock.ts';
+import { getSetting, putSetting } from '../src/store/settings.ts';
 import { getCase, openCases, recordFollowup, stageCounts, stageCountsByArea, type FollowupOutcome } from '../src/store/lapse-cases.ts';
 
 /** Cases listed by `lapse`. */
@@ -112,6 +116,7 @@ const done = defineCommand({
     en: 'Record a follow-up: paid, promised, refused, moved, unreachable, with a note. "promised" pauses reminders until the next scan; "moved" closes the case. E.g. lapse done L12 promised.',
   },
   permission: 'coordinator',
+  denied: (t) => t.needCoordinatorForLapse(),
   writes: true,
   args: {
     case: caseArg,
@@ -149,18 +154,39 @@ const done = defineCommand({
   },
 });
 
+/** The refusal of a month that cannot be screened, naming one that can. */
+function scanRefusal(ctx: CommandContext, month: string, problem: ScanMonthProblem): string {
+  switch (problem.kind) {
+    case 'future':
+      return ctx.t.lapseScanFuture({ month, current: problem.current, previous: addMonths(problem.current, -1) });
+    case 'no_contributions':
+      return ctx.t.lapseScanNoContributions();
+    case 'before_first':
+      return ctx.t.lapseScanBeforeFirst({ month, first: problem.first, last: problem.last });
+    case 'not_imported':
+      return ctx.t.lapseScanNotImported({ month, last: problem.last });
+    case 'older_than_latest':
+      return ctx.t.lapseScanOlder({ month, latest: problem.latest });
+  }
+}
+
 const scan = defineCommand({
   name: 'scan',
   aliases: ['筛查'],
   summary: {
-    'zh-CN': '立即筛查断缴（默认上月），并向各乡镇群、网格员和领导群发送提醒。例：lapse scan 2026-10。',
-    en: 'Screen for lapses now (default: last month) and queue the reminders. E.g. lapse scan 2026-10.',
+    'zh-CN':
+      '立即筛查断缴（默认上月），并向各乡镇群、网格员和领导群发送提醒。只能筛查缴费记录已导入、不早于上次筛查的月份（重筛上次的月份会重发提醒）。例：lapse scan 2026-10。',
+    en: 'Screen for lapses now (default: last month) and queue the reminders. Only a month whose contributions are imported and no older than the latest scan (the latest again resends its reminders). E.g. lapse scan 2026-10.',
   },
   permission: 'admin',
   writes: true,
   args: { month: arg.optional(monthArg) },
   async run(ctx, args) {
     const month = args.month ?? defaultScanMonth(ctx.now, ctx.campaign.time_zone);
+    // Taken before the checks, so a scheduled scan on another replica cannot move the latest month under them.
+    await lockJob(ctx.db, 'lapse');
+    const problem = await scanMonthProblem(ctx.db, { month, now: ctx.now, timeZone: ctx.campaign.time_zone });
+    if (problem) throw new Refusal(scanRefusal(ctx, month, problem));
     const r = await scanAndRemind(ctx.db, {
       month,
       now: ctx.now,
@@ -168,6 +194,11 @@ const scan = defineCommand({
       // An admin's scan posts again even for a month already screened; a retried message does not.
       key: `scan:${month}:${ctx.sourceKey ?? ctx.now.toISOString()}`,
     });
+    // Kept as the latest scan: the monthly schedule does not screen this month again, the weekly
+    // re-reminders are about it, and an older month is refused from now on.
+    const latest = await getSetting(ctx.db, LAST_SCAN);
+    if (latest === undefined || month > latest) await putSetting(ctx.db, LAST_SCAN, month);
+    await putSetting(ctx.db, LAST_REMINDER, ctx.now.toISOString());
     await ctx.audit('lapse.scan', { month, opened: r.opened, updated: r.updated, closed: r.closed, posts: r.posts });
     return ok(ctx.t.lapseScanDone({ month, opened: r.opened, updated: r.updated, closed: r.closed, open: r.open, posts: r.posts }));
   },
@@ -181,6 +212,7 @@ export default defineCommand({
     en: "This township's open lapsed-contribution cases, most urgent first (personal data masked), in the township's own channel or a direct message. Name a township with lapse in 城南街道. Leaders get the counts of their area.",
   },
   permission: 'staff',
+  denied: (t) => t.needCoordinatorForLapse(),
   writes: false,
   args: {
     township: arg.optional(

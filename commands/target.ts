@@ -3,6 +3,7 @@ import { arg } from '../src/core/args.ts';
 import { defineCommand } from '../src/core/command.ts';
 import { ok } from '../src/core/reply.ts';
 import { resolveArea } from '../src/core/scope.ts';
+import { targetArg } from '../src/core/target-arg.ts';
 import { getTarget, setTarget } from '../src/store/targets.ts';
 
 export default defineCommand({
@@ -13,7 +14,7 @@ export default defineCommand({
   writes: true,
   args: {
     area: arg.word({ label: { 'zh-CN': '乡镇', en: 'township' }, description: { 'zh-CN': '乡镇、村或区', en: 'township, village or district' } }),
-    people: arg.integer({ label: { 'zh-CN': '人数', en: 'n' }, description: { 'zh-CN': '任务人数', en: 'target, people' } }),
+    people: targetArg(),
   },
   async run(ctx, args) {
     const area = await resolveArea(ctx, args.area);

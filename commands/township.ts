@@ -4,6 +4,7 @@ import { defineCommand } from '../src/core/command.ts';
 import { Refusal } from '../src/core/refusal.ts';
 import { ok } from '../src/core/reply.ts';
 import { resolveArea } from '../src/core/scope.ts';
+import { targetArg } from '../src/core/target-arg.ts';
 import { isValidAreaName } from '../src/domain/area-name.ts';
 import { areasByName, childKind, createArea, getRootArea } from '../src/store/areas.ts';
 import { setTarget } from '../src/store/targets.ts';
@@ -20,7 +21,7 @@ const add = defineCommand({
   args: {
     name: arg.word({ label: { 'zh-CN': '名称', en: 'name' }, description: { 'zh-CN': '乡镇或村名称', en: 'the name' } }),
     target: arg.optional(
-      keyword(arg.integer({ label: { 'zh-CN': '任务数', en: 'n' }, description: { 'zh-CN': '任务人数', en: 'target, people' } }), 'target', '任务'),
+      keyword(targetArg(), 'target', '任务'),
     ),
     under: arg.optional(
       keyword(arg.word({ label: { 'zh-CN': '上级', en: 'area' }, description: { 'zh-CN': '上级地区（默认本区）', en: 'the parent (default: the root)' } }), 'under', '属于'),

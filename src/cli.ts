@@ -1,15 +1,17 @@
 /** `npm run cli -- <subcommand>`: operations on the same database as the bot. */
 import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { loadConfig } from './config.ts';
 import { isPostgresUrl, openDatabase, sqlitePath } from './db/database.ts';
 import { EnrollbotError } from './core/errors.ts';
 import { migrateToLatestOrThrow } from './db/migrate.ts';
-import { jsonLogger } from './core/logger.ts';
+import { createLogger } from './core/logger.ts';
+import { explainError } from './core/explain-error.ts';
 
 // Each subcommand loads what it needs when it runs: exceljs and discord.js
 // would add about 60 MB to a roster import's memory before it reads a row.
 
-const USAGE = `usage: npm run cli -- <subcommand>
+const USAGE = `usage: npm run cli -- <subcommand> [--json]
   migrate                 bring the database schema up to date
   import roster <file>    import the employee-insurance roster (.csv or .xlsx)
   import contributions <file>
@@ -18,7 +20,20 @@ const USAGE = `usage: npm run cli -- <subcommand>
   backup <file>           copy the SQLite database to a new file, safely while the bot runs
   export ledger <file>    the current campaign's ledger as .csv or .xlsx
   export board <file>     the board of the whole area now, as .csv or .xlsx
-  discord deploy          register /enroll with Discord (in DISCORD_GUILD_ID if set, else globally)`;
+  discord deploy          register /enroll with Discord (in DISCORD_GUILD_ID if set, else globally)
+options:
+  --json                  log JSON lines on stderr (as LOG_FORMAT=json does) instead of plain text
+  --help                  this text
+The database is DATABASE_URL (default sqlite:data/enrollbot.db), from the environment or .env.`;
+
+/** Flags every subcommand takes; any other word starting with `-` is refused. */
+const FLAGS = new Set(['--json', '--help', '-h']);
+
+/** Refuses a file to write whose folder does not exist, naming both, before any work is done. */
+function requireFolder(file: string): void {
+  const folder = dirname(resolve(file));
+  if (!existsSync(folder)) throw new EnrollbotError('config_invalid', `cannot write ${file}: the folder ${folder} does not exist (create it first, or name another)`);
+}
 
 /** Opens an existing database for reading (an export never creates one). */
 async function openExisting(url: string) {
@@ -28,14 +43,26 @@ async function openExisting(url: string) {
   return openDatabase(url);
 }
 
-async function main(argv: string[]): Promise<number> {
-  if (existsSync('.env')) process.loadEnvFile('.env');
-  const [sub] = argv;
-  if (!sub || sub === 'help' || sub === '--help') {
-    process.stdout.write(`${USAGE}\n`);
-    return sub ? 0 : 2;
+async function main(all: string[]): Promise<number> {
+  const unknown = all.find((a) => a.startsWith('-') && !FLAGS.has(a));
+  if (unknown) {
+    process.stderr.write(`enrollbot: unknown option "${unknown}"\n${USAGE}\n`);
+    return 2;
   }
+  const argv = all.filter((a) => !FLAGS.has(a));
+  const [sub] = argv;
+  if (all.includes('--help') || all.includes('-h') || sub === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (!sub) {
+    process.stderr.write(`${USAGE}\n`);
+    return 2;
+  }
+  if (existsSync('.env')) process.loadEnvFile('.env');
   const config = loadConfig(process.env);
+  // A person at a terminal reads plain lines; JSON lines only when asked.
+  const log = createLogger(all.includes('--json') ? 'json' : (config.logFormat ?? 'text'), config.logLevel);
   if (sub === 'migrate') {
     const handle = await openDatabase(config.databaseUrl);
     try {
@@ -55,7 +82,7 @@ async function main(argv: string[]): Promise<number> {
     }
     const { backupDatabase } = await import('./ops/backup.ts');
     const r = await backupDatabase(config.databaseUrl, file);
-    process.stdout.write(`backup written: ${r.file} (${(r.bytes / 1024).toFixed(0)} KB, integrity ok)\n`);
+    process.stdout.write(`backup written: ${r.file} (${Math.round(r.bytes / 1024).toLocaleString('en')} KB, integrity ok)\n`);
     if (r.keyFile) process.stdout.write(`ID-hashing key copied: ${r.keyFile} (restore it beside the database, or imported people no longer match)\n`);
     else if (config.piiKey) process.stdout.write('the ID-hashing key is ENROLLBOT_PII_KEY: keep it with this backup\n');
     return 0;
@@ -68,14 +95,15 @@ async function main(argv: string[]): Promise<number> {
     }
     const { exportBoard, exportFormatOf, exportLedger } = await import('./ops/export.ts');
     exportFormatOf(file); // refuse a wrong ending before touching the database
+    requireFolder(file);
     const handle = await openExisting(config.databaseUrl);
     try {
       if (what === 'ledger') {
         const n = await exportLedger(handle.db, file);
-        process.stdout.write(`exported ${n} ledger entries to ${file}\n`);
+        process.stdout.write(`exported ${n.toLocaleString('en')} ledger entries to ${file}\n`);
       } else {
         const n = await exportBoard(handle.db, file, new Date());
-        process.stdout.write(`exported the board (${n} areas and the total) to ${file}\n`);
+        process.stdout.write(`exported the board (${n.toLocaleString('en')} areas and the total) to ${file}\n`);
       }
     } finally {
       await handle.close();
@@ -98,7 +126,7 @@ async function main(argv: string[]): Promise<number> {
   }
   if (sub === 'import') {
     const { cliImport } = await import('./import/cli-import.ts');
-    const { code } = await cliImport(argv.slice(1), config, jsonLogger(config.logLevel), { out: process.stdout, progress: process.stderr });
+    const { code } = await cliImport(argv.slice(1), config, log, { out: process.stdout, progress: process.stderr });
     return code;
   }
   process.stderr.write(`unknown subcommand "${sub}"\n${USAGE}\n`);
@@ -108,8 +136,10 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (e: unknown) => {
-    process.stderr.write(`enrollbot: ${e instanceof Error ? e.message : String(e)}\n`);
-    // A problem with what was asked (a bad file name, a missing database) is a usage error.
-    process.exit(e instanceof EnrollbotError && e.code === 'config_invalid' ? 2 : 1);
+    // The problem in words (a missing folder, a refused permission), never a stack or a bare errno;
+    // a problem with what was asked (a bad file name, a missing database) is a usage error, 2.
+    const { message, exitCode } = explainError(e);
+    process.stderr.write(`enrollbot: ${message}\n`);
+    process.exit(exitCode);
   },
 );

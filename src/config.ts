@@ -2,10 +2,12 @@
  * Configuration from the environment (and `.env`), validated once at start.
  * Every problem is reported at once, one line each; secrets are never echoed.
  */
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { EnrollbotError } from './core/errors.ts';
 import { isValidTimeZone } from './domain/calendar.ts';
 import { toLocale, type Locale } from './i18n/index.ts';
-import type { LogLevel } from './core/logger.ts';
+import type { LogFormat, LogLevel } from './core/logger.ts';
 
 export interface BoardTime {
   hour: number;
@@ -33,7 +35,15 @@ export interface Config {
   backup: { at: BoardTime; keep: number; dir: string | null };
   admins: { platform: string; externalId: string }[];
   piiKey: string | null;
+  /**
+   * `ENROLLBOT_DATA_DIR`: where files the bot writes besides the database go
+   * (the console's charts). Null: the SQLite database's folder, or on
+   * PostgreSQL `~/.local/share/enrollbot` (see `dataFolder`).
+   */
+  dataDir: string | null;
   logLevel: LogLevel;
+  /** `LOG_FORMAT` when set; null: the program's default (JSON for the bot, text for the CLI). */
+  logFormat: LogFormat | null;
   /**
    * `PORT`, when set: where the HTTP server listens. Slack in HTTP mode takes
    * Slack's requests and `/healthz` on it; otherwise it serves `/healthz` alone.
@@ -55,6 +65,17 @@ export function parseBoardTimes(text: string): BoardTime[] | null {
     out.push({ hour, minute });
   }
   return out.length ? out : null;
+}
+
+/**
+ * The folder for files the bot writes (charts): `ENROLLBOT_DATA_DIR`, else
+ * beside the SQLite database, else (PostgreSQL) the user's data folder; never
+ * wherever the bot happened to be started.
+ */
+export function dataFolder(config: Pick<Config, 'dataDir'>, databaseFile: string | undefined): string {
+  if (config.dataDir) return config.dataDir;
+  if (databaseFile) return dirname(databaseFile);
+  return join(process.env.XDG_DATA_HOME || join(homedir(), '.local', 'share'), 'enrollbot');
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
@@ -104,6 +125,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   if (areaKind !== 'district' && areaKind !== 'city') problems.push('ENROLLBOT_AREA_KIND must be district or city');
   const logLevel = (get('LOG_LEVEL') ?? 'info') as LogLevel;
   if (!['debug', 'info', 'warn', 'error', 'silent'].includes(logLevel)) problems.push('LOG_LEVEL must be debug, info, warn, error or silent');
+  const logFormatRaw = get('LOG_FORMAT');
+  if (logFormatRaw !== undefined && logFormatRaw !== 'json' && logFormatRaw !== 'text') problems.push(`LOG_FORMAT "${logFormatRaw}" must be json or text`);
   const portRaw = get('PORT');
   const port = portRaw === undefined ? null : Number(portRaw);
   if (port !== null && (!/^\d+$/.test(portRaw!) || port > 65535)) problems.push(`PORT "${portRaw}" must be a port number (0 to 65535)`);
@@ -143,7 +166,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     backup: { at: backupAt?.[0] ?? { hour: 2, minute: 30 }, keep: backupKeep, dir: get('ENROLLBOT_BACKUP_DIR') ?? null },
     admins,
     piiKey: get('ENROLLBOT_PII_KEY') ?? null,
+    dataDir: get('ENROLLBOT_DATA_DIR') ?? null,
     logLevel,
+    logFormat: (logFormatRaw as LogFormat | undefined) ?? null,
     port,
     slack,
     discord,

@@ -6,10 +6,11 @@
  * Slack does not listen, on a small server of its own.
  */
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { loadConfig } from './config.ts';
+import { join } from 'node:path';
+import { dataFolder, loadConfig } from './config.ts';
 import { openApp } from './app.ts';
-import { jsonLogger } from './core/logger.ts';
+import { createLogger } from './core/logger.ts';
+import { explainError } from './core/explain-error.ts';
 import { gateDispatcher } from './core/in-flight.ts';
 import { createConsolePlatform } from './platforms/console/console-platform.ts';
 import { commands } from '../commands/index.ts';
@@ -33,13 +34,35 @@ function untilSignal(): Promise<NodeJS.Signals> {
   });
 }
 
-async function main(): Promise<number> {
+const USAGE = `usage: npm start [-- --console]
+  Runs the bot. With no Slack or Discord credentials it runs the local console
+  (a chat in the terminal; a script on standard input when that is not a terminal);
+  with them, it connects to Slack and Discord.
+options:
+  --console   run the local console too, beside Slack and Discord
+  --help      this text
+Configuration comes from the environment and .env (every variable: .env.example).
+Logs are JSON lines on stderr (LOG_FORMAT=text for plain lines). Operations: npm run cli -- --help`;
+
+const FLAGS = new Set(['--console', '--help', '-h']);
+
+async function main(argv: string[]): Promise<number> {
+  // Checked before anything starts: a mistyped flag must not run the bot without what was meant.
+  const unknown = argv.find((a) => !FLAGS.has(a));
+  if (unknown !== undefined) {
+    process.stderr.write(`enrollbot: unknown ${unknown.startsWith('-') ? 'option' : 'argument'} "${unknown}"\n${USAGE}\n`);
+    return 2;
+  }
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
   if (existsSync('.env')) process.loadEnvFile('.env');
   const config = loadConfig(process.env);
-  const wantsConsole = process.argv.includes('--console') || (!config.slack && !config.discord);
+  const wantsConsole = argv.includes('--console') || (!config.slack && !config.discord);
   const interactive = process.stdin.isTTY === true;
   // In the console the chat is on stdout; logs below warn would drown it.
-  const log = jsonLogger(wantsConsole && config.logLevel === 'info' ? 'warn' : config.logLevel);
+  const log = createLogger(config.logFormat ?? 'json', wantsConsole && config.logLevel === 'info' ? 'warn' : config.logLevel);
   const signal = untilSignal();
   const app = await openApp({ config, log, seedDemo: wantsConsole, consoleAdmin: wantsConsole });
   if (app.demo && (config.slack || config.discord)) {
@@ -64,7 +87,8 @@ async function main(): Promise<number> {
         input: process.stdin,
         output: process.stdout,
         interactive,
-        imageDir: join(dirname(app.database.file ?? 'data/x'), 'images'),
+        // Beside the database (or ENROLLBOT_DATA_DIR), never the folder the bot was started in.
+        imageDir: join(dataFolder(config, app.database.file), 'charts'),
       })
     : null;
   const outbound = consolePlatform ? [...platforms, consolePlatform] : platforms;
@@ -108,10 +132,11 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
+main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (e: unknown) => {
-    process.stderr.write(`enrollbot: ${e instanceof Error ? e.message : String(e)}\n`);
+    // The problem in words, never a stack or a bare errno.
+    process.stderr.write(`enrollbot: ${explainError(e).message}\n`);
     process.exit(1);
   },
 );

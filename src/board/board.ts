@@ -144,6 +144,18 @@ function stamp(instant: Date, zone: string): { month: string; day: string; time:
   return { month: at.date.slice(5, 7), day: at.date.slice(8, 10), time: `${pad2(at.hour)}:${pad2(at.minute)}` };
 }
 
+/** The area's own line: enrolled / target, rate, today, amount. */
+function totalLine(board: Board, t: Catalogue): string {
+  return t.boardTotal({
+    area: board.area.name,
+    enrolled: n(board.total.enrolled),
+    target: n(board.total.target),
+    rate: formatRate(board.total.rateBp),
+    today: signed(board.total.today),
+    amount: formatWan(board.total.amountFen),
+  });
+}
+
 /**
  * Puts a board into a neutral reply: title, table, total, deadline, call-outs.
  * With `heading` it is titled as post 第N期; otherwise as the live board.
@@ -153,7 +165,13 @@ export function renderBoard(board: Board, t: Catalogue, demo: boolean, heading?:
   const title = heading
     ? t.boardPostTitle({ seq: heading.seq, area: board.area.name, ...at, late: heading.late, demo })
     : t.boardLiveTitle({ area: board.area.name, ...at, demo });
-  if (board.rows.length === 0) return { status: 'ok', title, text: t.boardEmpty({ area: board.area.name }) };
+  if (board.rows.length === 0) {
+    // A township (or village) with nothing under it still has figures of its own: show them.
+    if (board.area.kind !== 'township' && board.area.kind !== 'village') return { status: 'ok', title, text: t.boardEmpty({ area: board.area.name }) };
+    const own = [totalLine(board, t), t.boardDeadline({ daysLeft: board.daysLeft, deadline: board.campaign.deadline, pace: n(board.pace) })];
+    if (board.area.kind === 'township') own.push(t.boardNoVillages({ area: board.area.name }));
+    return { status: 'ok', title, text: own.join('\n') };
+  }
   // The change column only when there is a post to compare with; it comes last
   // so the figures keep their places whether it is there or not.
   const compare = board.previous !== null;
@@ -161,14 +179,7 @@ export function renderBoard(board: Board, t: Catalogue, demo: boolean, heading?:
   const aligns = ['right', 'left', 'right', 'right', 'right', 'right', 'right'] as const;
   const names = (rows: Standing[]) => t.list({ items: rows.map((r) => `${r.name} ${formatRate(r.rateBp)}`) });
   const footer = [
-    t.boardTotal({
-      area: board.area.name,
-      enrolled: n(board.total.enrolled),
-      target: n(board.total.target),
-      rate: formatRate(board.total.rateBp),
-      today: signed(board.total.today),
-      amount: formatWan(board.total.amountFen),
-    }),
+    totalLine(board, t),
     t.boardDeadline({ daysLeft: board.daysLeft, deadline: board.campaign.deadline, pace: n(board.pace) }),
   ];
   const rest = unassigned(board);

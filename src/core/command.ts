@@ -8,7 +8,7 @@ import type { Campaign, ChannelBinding, Area, Database } from '../db/schema.ts';
 import type { Catalogue, Locale, Localized } from '../i18n/index.ts';
 import type { ArgSpecs, ArgValues } from './args.ts';
 import type { Reply } from './reply.ts';
-import type { Actor } from '../domain/permissions.ts';
+import { isAdmin, isCoordinator, isLeader, type Actor } from '../domain/permissions.ts';
 
 /**
  * Who may run a command, checked before its arguments are parsed. Scope
@@ -21,6 +21,20 @@ import type { Actor } from '../domain/permissions.ts';
  * - `admin`: admins only.
  */
 export type Permission = 'anyone' | 'coordinator' | 'staff' | 'admin';
+
+/** Whether the actor holds a command's permission (scope is the command's to check). */
+export function mayRun(permission: Permission, actor: Actor): boolean {
+  switch (permission) {
+    case 'anyone':
+      return true;
+    case 'admin':
+      return isAdmin(actor);
+    case 'coordinator':
+      return isAdmin(actor) || isCoordinator(actor);
+    case 'staff':
+      return isAdmin(actor) || isCoordinator(actor) || isLeader(actor);
+  }
+}
 
 /** The channel a message came from and what it is bound to. */
 export interface ChannelContext {
@@ -66,6 +80,12 @@ export interface Command<S extends ArgSpecs = ArgSpecs> {
   aliases: readonly string[];
   summary: Localized;
   permission: Permission;
+  /**
+   * What a speaker without the permission is told, in the command's own
+   * words; absent: the general refusal of the permission (logging payments,
+   * or admins only).
+   */
+  denied?(t: Catalogue): string;
   /** Runs in a transaction, deduplicated on the platform's message id. */
   writes: boolean;
   /**

@@ -7,13 +7,13 @@ import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { catalogue, toLocale, type Catalogue, type Locale } from '../i18n/index.ts';
-import { isAdmin, isCoordinator, isLeader, type Actor } from '../domain/permissions.ts';
+import type { Actor } from '../domain/permissions.ts';
 import { businessDate } from '../domain/calendar.ts';
 import { bumpSetupVersion, createSetupCache } from './setup-cache.ts';
 import { findHandled, markHandled } from '../store/inbound.ts';
 import { appendAudit } from '../store/audit.ts';
 import type { ArgSpec, ParseEnv, UserRef } from './args.ts';
-import type { AnyCommand, CommandContext, CommandSettings, Permission } from './command.ts';
+import { mayRun, type AnyCommand, type CommandContext, type CommandSettings } from './command.ts';
 import { parseArgs, parseTypedArgs, usage } from './parse-args.ts';
 import { selectCommand, splitGluedCommand, subcommandHint } from './registry.ts';
 import { Refusal } from './refusal.ts';
@@ -77,21 +77,9 @@ export interface Dispatcher {
   takesUsers?(message: Pick<InboundMessage, 'platform' | 'channelId' | 'userId' | 'userName' | 'text'>): Promise<boolean>;
 }
 
-function allowed(permission: Permission, actor: Actor): boolean {
-  switch (permission) {
-    case 'anyone':
-      return true;
-    case 'admin':
-      return isAdmin(actor);
-    case 'coordinator':
-      return isAdmin(actor) || isCoordinator(actor);
-    case 'staff':
-      return isAdmin(actor) || isCoordinator(actor) || isLeader(actor);
-  }
-}
-
-function denial(permission: Permission, t: Catalogue): string {
-  switch (permission) {
+function denial(command: AnyCommand, t: Catalogue): string {
+  if (command.denied) return command.denied(t);
+  switch (command.permission) {
     case 'admin':
       return t.needAdmin();
     case 'staff':
@@ -137,7 +125,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         return { status: 'refused', text: hint ? t.notStandalone({ word, usage: hint }) : t.unknownCommand({ word }) };
       }
       const { command, path, rest } = selected;
-      if (!allowed(command.permission, actor)) return { status: 'refused', text: denial(command.permission, t) };
+      if (!mayRun(command.permission, actor)) return { status: 'refused', text: denial(command, t) };
       if (!command.run) {
         const subs = (command.subcommands ?? []).map((s) => usage(`${path.join(' ')} ${s.name}`, s.args, locale));
         return { status: 'refused', text: `${t.usageLine({ usage: subs.join(' | ') })}\n${t.seeHelp({ command: path[0]! })}` };
@@ -219,7 +207,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     if (!selected?.command.run || !Object.values(selected.command.args).some((spec) => (spec as ArgSpec<unknown>).optionType === 'user')) return false;
     try {
       const { actor } = await setup.load(message);
-      return allowed(selected.command.permission, actor);
+      return mayRun(selected.command.permission, actor);
     } catch {
       // handle() meets the same failure and answers it.
       return false;

@@ -1,8 +1,11 @@
 /** The English catalogue: same keys and parameters as the Chinese reference. */
 import type { Catalogue } from './zh-cn.ts';
 
-/** `1 person`, `12 people` (the figure as given: a number or a formatted string). */
-const persons = (x: string | number) => `${x} ${String(x) === '1' ? 'person' : 'people'}`;
+/** `10000` → `10,000`: every count and sum a reply shows is grouped by thousands. */
+const num = (x: number) => String(x).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+
+/** `1 person`, `12 people` (the figure as given: a number, grouped here, or a formatted string). */
+const persons = (x: string | number) => `${typeof x === 'number' ? num(x) : x} ${String(x) === '1' ? 'person' : 'people'}`;
 
 export const en: Catalogue = {
   unknownCommand: (p) => `There is no command "${p.word}". Send help to see every command.`,
@@ -47,7 +50,7 @@ export const en: Catalogue = {
     `The campaign is not open now (${p.start} to ${p.deadline}), so nothing can be logged. An admin can change the dates with campaign.`,
   undone: (p) =>
     `Undid ${p.reversed} (reversal ${p.ref}): ${p.area} -${persons(p.people)}, -${p.amount} yuan. ${p.area} now ${persons(p.totalPeople)}, ${p.rate} complete.`,
-  nothingToUndo: () => `Nothing to undo: you have logged nothing here yet, or it is all undone already.`,
+  nothingToUndo: () => `Nothing to undo: you have logged no payment here yet.`,
   undoOnlySameDay: (p) => `${p.ref} was not logged today; undo works on the same day only. An admin can use void ${p.ref} <reason>.`,
   voided: (p) =>
     `Voided ${p.reversed} (reversal ${p.ref}, reason: ${p.reason}): ${p.area} -${persons(p.people)}, -${p.amount} yuan.`,
@@ -59,7 +62,7 @@ export const en: Catalogue = {
     `${p.area} total: ${p.enrolled}/${p.target} people, ${p.rate} complete, ${p.today} today, ${p.amount} (10k yuan) collected.`,
   boardDeadline: (p) =>
     p.daysLeft > 0
-      ? `${p.daysLeft} days left to the deadline (${p.deadline}); about ${persons(p.pace)} a day still needed.`
+      ? `${p.daysLeft === 1 ? '1 day' : `${num(p.daysLeft)} days`} left to the deadline (${p.deadline}); about ${persons(p.pace)} a day still needed.`
       : `The campaign closed on ${p.deadline}.`,
   boardTop: (p) => `Top three: ${p.names}`,
   boardBottom: (p) => `Bottom three: ${p.names}`,
@@ -90,11 +93,11 @@ export const en: Catalogue = {
   alreadyGranted: (p) => `${p.user} is already ${p.role}.`,
   roleName: (p) => ({ admin: 'an admin', leader: `a leader of ${p.area}`, coordinator: `a coordinator of ${p.area}` })[p.role],
   campaignShow: (p) =>
-    `Current campaign: ${p.name}\nPeriod: ${p.start} to ${p.deadline} (${p.daysLeft} days left)\nStandard premium: ${p.premium} yuan a person\nTime zone: ${p.zone}`,
+    `Current campaign: ${p.name}\nPeriod: ${p.start} to ${p.deadline} (${p.daysLeft > 1 ? `${num(p.daysLeft)} days left` : p.daysLeft === 1 ? '1 day left' : 'closed'})\nStandard premium: ${p.premium} yuan a person\nTime zone: ${p.zone}`,
   campaignUpdated: (p) => `Changed the ${p.field} to ${p.value}.`,
   campaignField: (p) => ({ name: 'name', start: 'start date', deadline: 'deadline', premium: 'standard premium', floor: 'lowest amount a person' })[p.field],
   campaignDatesOrder: (p) => `The start ${p.start} cannot be after the deadline ${p.deadline}.`,
-  premiumZero: () => `The standard premium must be more than 0.`,
+  premiumZero: () => `The standard premium must be more than 0: write the premium per person in yuan, such as campaign premium 400.`,
   nameInvalid: () => `The name cannot be empty.`,
   // --- board ---
   boardLiveTitle: (p) => `${p.demo ? '[DEMO DATA] ' : ''}${p.area} enrollment progress (live, as of ${p.month}-${p.day} ${p.time})`,
@@ -103,7 +106,7 @@ export const en: Catalogue = {
   boardChangeColumn: () => 'Change',
   boardNewEntry: () => 'new',
   boardChangeSince: (p) => `Rank changes against No. ${p.seq} (${p.month}-${p.day} ${p.time}).`,
-  boardPosted: (p) => `Posted ${p.posts} to ${p.channels} channel(s); delivery follows shortly.`,
+  boardPosted: (p) => `Posted ${p.posts} to ${num(p.channels)} channel(s); delivery follows shortly.`,
   boardPostedItem: (p) => `${p.area} No. ${p.seq}`,
   boardAlreadyPosted: (p) => `The board for this minute (${p.time}) was posted already; nothing was posted twice.`,
   boardNoLeaders: () => `There is no leaders' channel yet. Send bind leaders in the leaders' channel first.`,
@@ -113,7 +116,7 @@ export const en: Catalogue = {
   chartAlt: (p) => `Bar chart of completion by unit in ${p.area}`,
   // --- lapse ---
   importSummary: (p) =>
-    `${p.kind === 'roster' ? 'Roster' : 'Contributions'} (${p.format}): ${p.read} rows read, ${p.taken} taken (${p.written} new or changed), ${p.refused} refused.`,
+    `${p.kind === 'roster' ? 'Roster' : 'Contributions'} (${p.format}): ${num(p.read)} rows read, ${num(p.taken)} taken (${num(p.written)} new or changed), ${num(p.refused)} refused.`,
   importReason: (p) =>
     ({
       id_empty: 'the ID number is empty',
@@ -132,21 +135,21 @@ export const en: Catalogue = {
       amount_invalid: 'the amount is not valid (yuan above 0, at most two decimals)',
       amount_negative: 'the amount cannot be negative',
     })[p.reason],
-  importReasonLine: (p) => `  · ${p.reason}: ${p.count} rows, e.g. ${p.where}`,
+  importReasonLine: (p) => `  · ${p.reason}: ${num(p.count)} rows, e.g. ${p.where}`,
   importCellRef: (p) => `line ${p.line} column ${p.column}`,
   importMissingColumns: (p) => `The header lacks required columns: ${p.columns}.`,
   importUnreadable: (p) => `The file is not valid ${p.encoding} near line ${p.line} and cannot be read.`,
-  importCasesClosed: (p) => `${p.count} lapse cases closed by the new contributions.`,
+  importCasesClosed: (p) => `${num(p.count)} lapse cases closed by the new contributions.`,
   importCommitted: () => `Imported in full.`,
   importNothingWritten: () => `The file has errors, so none of it was imported and the database is unchanged. Correct it and import again.`,
   lapseStageName: (p) => (p.stage <= 1 ? 'reminder' : p.stage === 2 ? 'escalated' : p.stage === 3 ? 'last month' : 'past back-pay'),
   lapseMonths: (p) => `${p.months} mo`,
   lapseColumns: () => ['Case', 'Name', 'ID', 'Phone', 'Lapsed', 'Since', 'Stage', 'Cadre'],
   lapseCounts: (p) =>
-    `${p.total} open lapses: 1 month (reminder) ${p.s1}, 2 months (escalated) ${p.s2}, 3 months (last month to back-pay) ${p.s3}, over 3 months (waiting period applies, advise re-enrolment) ${p.s4}.`,
+    `${num(p.total)} open lapses: 1 month (reminder) ${num(p.s1)}, 2 months (escalated) ${num(p.s2)}, 3 months (last month to back-pay) ${num(p.s3)}, over 3 months (waiting period applies, advise re-enrolment) ${num(p.s4)}.`,
   lapseListTitle: (p) => `${p.area}: open lapses`,
   lapseListEmpty: (p) => `${p.area} has no open lapses.`,
-  lapseMore: (p) => `${p.more} more not listed.`,
+  lapseMore: (p) => `${num(p.more)} more not listed.`,
   lapseHowTo: () =>
     `Record a follow-up: lapse done L12 paid (paid/promised/refused/moved/unreachable). Up to 3 months can be back-paid with no loss of benefits; the third month is the last chance.`,
   lapseNoTownship: () => `This channel is not bound to a township. Use the township's channel, or name it: lapse in 城南街道.`,
@@ -159,11 +162,11 @@ export const en: Catalogue = {
     `Recorded a follow-up on ${p.ref} (${p.name}): ${p.outcome}.${p.closed ? ' Case closed.' : p.paused ? ' No reminders until the next scan.' : ''}`,
   lapseMonthInvalid: (p) => `"${p.token}" is not a month: write YYYY-MM, such as 2026-10.`,
   lapseScanDone: (p) =>
-    `Lapse screening for ${p.month} done: ${p.opened} opened, ${p.updated} updated, ${p.closed} closed by contributions, ${p.open} open; ${p.posts} reminders queued.`,
+    `Lapse screening for ${p.month} done: ${num(p.opened)} opened, ${num(p.updated)} updated, ${num(p.closed)} closed by contributions, ${num(p.open)} open; ${num(p.posts)} reminders queued.`,
   lapseDigestTitle: (p) => `${p.area}: ${p.weekly ? 'weekly ' : ''}lapsed contributions reminder (${p.month})`,
   lapseCadreTitle: (p) => `${p.name}: lapses you are responsible for (${p.month})`,
   lapseEscalationTitle: (p) => `[Escalation] ${p.area}: lapses to act on (${p.month})`,
-  lapseEscalationText: (p) => `${p.count} lapse cases need attention: in their last back-pay month, or no follow-up for ${p.days} days.`,
+  lapseEscalationText: (p) => `${num(p.count)} lapse cases need attention: in their last back-pay month, or no follow-up for ${p.days} days.`,
   lapseEscalationColumns: () => ['Township', 'To act on', 'Last back-pay month', 'Leaders'],
   lapseActionLabel: (p) => `${p.ref} ${p.outcome}`,
   // --- postgres ---
@@ -172,7 +175,7 @@ export const en: Catalogue = {
   importStopped: (p) => `The file could not be read to the end (${p.detail}), so none of it was imported and the database is unchanged.`,
   // --- import targets ---
   importTargetsSummary: (p) =>
-    `Targets (${p.format}): ${p.read} rows read, ${p.created} created, ${p.updated} updated, ${p.unchanged} unchanged, ${p.refused} refused.`,
+    `Targets (${p.format}): ${num(p.read)} rows read, ${num(p.created)} created, ${num(p.updated)} updated, ${num(p.unchanged)} unchanged, ${num(p.refused)} refused.`,
   importTargetReason: (p) =>
     ({
       township_name_invalid: 'the township name cannot contain spaces, start with a digit or #, or be a command word such as in, target, under',
@@ -253,4 +256,33 @@ export const en: Catalogue = {
   importReaderOutOfMemory: (p) =>
     `Reading the file needed more than its ${p.mb} MB memory limit (a huge cell, or a CSV quote that is never closed), so none of it was imported and the database is unchanged. Check the file, or save it as CSV and import that.`,
   importReasonControl: () => 'contains a control character (such as NUL); remove it and export again',
+  // --- exact input: ops ---
+  lapseScanFuture: (p) =>
+    `${p.month} has not come yet (it is ${p.current} now), so it cannot be screened. Write a month that is over and whose contributions are imported, such as lapse scan ${p.previous}.`,
+  lapseScanNoContributions: () => `No contributions have been imported yet, so there is nothing to screen. Import them first: npm run cli -- import contributions <file>.`,
+  lapseScanBeforeFirst: (p) =>
+    `${p.month} is before the earliest imported contributions (${p.first}), so no lapse can be told. Write a month from ${p.first} to ${p.last}, such as lapse scan ${p.last}.`,
+  lapseScanNotImported: (p) =>
+    `The contributions of ${p.month} were not imported: screening it now would count everyone as lapsed, so nothing was changed. Import that month first (npm run cli -- import contributions <file>); the latest month imported is ${p.last}.`,
+  lapseScanOlder: (p) =>
+    `The latest scan screened ${p.latest}, after ${p.month}: an older month is not screened again and no reminders are resent; nothing was changed. To screen the latest data again and resend the reminders, send lapse scan ${p.latest}.`,
+  needAuthorToUndo: () => `Only a township coordinator or an admin can undo entries (a coordinator their own, the same day). Ask an admin to grant you the role.`,
+  needCoordinatorForLapse: () => `Only a township coordinator or an admin can see and work lapse cases (a leader can see their counts). Ask an admin to grant you the role.`,
+  undoNotYours: (p) => `${p.ref} was logged by someone else; you can undo only your own entries. To void it, an admin sends void ${p.ref} <reason>.`,
+  undoLatestReversed: (p) =>
+    `Your latest entry ${p.ref} was already reversed by ${p.by}; nothing was undone.` +
+    (p.older ? ` To undo an older one, name it: undo ${p.older}.` : ` You have no other entry here that is not reversed.`),
+  targetInvalid: (p) => `"${p.token}" is not a target: write the people, a whole number from 0, such as 28000, 28,000 or 28000人.`,
+  targetTooLarge: (p) => `The target "${p.token}" is too large (at most ${p.max} people); check for extra digits.`,
+  bindVillage: (p) =>
+    `"${p.name}" is a village; only a township gets a work channel. Send bind ${p.township} in ${p.township}'s channel and log the village's payments there, such as pay 12 in ${p.name}.`,
+  bindNotTownship: (p) => `"${p.name}" is a ${p.kind}, not a township, so it cannot be a work channel. To make this its leaders' channel, send bind leaders ${p.name}.`,
+  boardNoVillages: (p) =>
+    `${p.area} has no villages yet; the figures above are ${p.area}'s own. An admin can add villages to list them here: township add 和平村 under ${p.area} target 500.`,
+  helpOnlyYours: () => `Only the commands you may run are listed; the others need a role an admin grants (grant).`,
+  importRefusedHeader: () => `Refused lines (correct them and import the whole file again):`,
+  importRefusedLine: (p) => `  line ${p.line}: ${p.problems}`,
+  importRefusedProblem: (p) => `column ${p.column}: ${p.reason}`,
+  importProblemList: (p) => p.items.join('; '),
+  importMoreRefused: (p) => `  … and ${num(p.more)} more refused lines, not listed one by one.`,
 };

@@ -4,6 +4,9 @@
  */
 import type { RefusalReason, TargetRefusalReason } from '../import/report.ts';
 
+/** `10000` → `10,000`: every count and sum a reply shows is grouped by thousands. */
+const num = (x: number) => String(x).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+
 export const zhCN = {
   // General
   unknownCommand: (p: { word: string }) => `没有“${p.word}”这个命令。发送 help（帮助）查看全部命令。`,
@@ -30,7 +33,7 @@ export const zhCN = {
   amountPrecision: (p: { token: string }) => `金额“${p.token}”小数位太多：元最多到分（两位小数），万元最多六位小数。`,
   amountTooLarge: (p: { token: string }) => `金额“${p.token}”太大，请检查单位。`,
   amountOverPremium: (p: { amount: string; people: number; max: string }) =>
-    `金额 ${p.amount}元 超过 ${p.people} 人的全额保费 ${p.max}元，请检查金额和单位（万/元）。`,
+    `金额 ${p.amount}元 超过 ${num(p.people)} 人的全额保费 ${p.max}元，请检查金额和单位（万/元）。`,
   integerInvalid: (p: { token: string }) => `“${p.token}”不是正整数。`,
   dateInvalid: (p: { token: string }) => `日期“${p.token}”不对：请写 YYYY-MM-DD，如 2026-12-31。`,
   entryInvalid: (p: { token: string }) => `“${p.token}”不是记录编号：请写 #12 或 12。`,
@@ -55,16 +58,16 @@ export const zhCN = {
     defaulted: boolean;
     note: string | null;
   }) =>
-    `已登记 ${p.ref}：${p.area} ${p.people}人，${p.amount}元${p.defaulted ? '（按标准保费计）' : ''}${p.note ? `，备注“${p.note}”` : ''}。\n` +
+    `已登记 ${p.ref}：${p.area} ${num(p.people)}人，${p.amount}元${p.defaulted ? '（按标准保费计）' : ''}${p.note ? `，备注“${p.note}”` : ''}。\n` +
     `${p.area}累计 ${p.totalPeople}/${p.target}人，完成率 ${p.rate}，今日 ${p.todayPeople}人，累计收缴 ${p.totalAmount}元。`,
   campaignClosed: (p: { start: string; deadline: string }) =>
     `现在不在征缴期内（${p.start} 至 ${p.deadline}），不能登记。如需调整，请管理员用 campaign 修改日期。`,
   undone: (p: { ref: string; reversed: string; area: string; people: number; amount: string; totalPeople: string; rate: string }) =>
-    `已撤销 ${p.reversed}（冲正记录 ${p.ref}）：${p.area} -${p.people}人，-${p.amount}元。${p.area}累计 ${p.totalPeople}人，完成率 ${p.rate}。`,
-  nothingToUndo: () => `没有可撤销的记录：你在这里还没有登记过，或都已撤销。`,
+    `已撤销 ${p.reversed}（冲正记录 ${p.ref}）：${p.area} -${num(p.people)}人，-${p.amount}元。${p.area}累计 ${p.totalPeople}人，完成率 ${p.rate}。`,
+  nothingToUndo: () => `没有可撤销的记录：你在这里还没有登记过缴费。`,
   undoOnlySameDay: (p: { ref: string }) => `${p.ref} 不是今天登记的，只能当天撤销。请管理员用 void ${p.ref} 原因 作废。`,
   voided: (p: { ref: string; reversed: string; area: string; people: number; amount: string; reason: string }) =>
-    `已作废 ${p.reversed}（冲正记录 ${p.ref}，原因：${p.reason}）：${p.area} -${p.people}人，-${p.amount}元。`,
+    `已作废 ${p.reversed}（冲正记录 ${p.ref}，原因：${p.reason}）：${p.area} -${num(p.people)}人，-${p.amount}元。`,
   entryUnknown: (p: { ref: string }) => `没有记录 ${p.ref}。`,
   entryAlreadyReversed: (p: { ref: string; by: string }) => `${p.ref} 已经被 ${p.by} 冲正过了。`,
   entryIsReversal: (p: { ref: string }) => `${p.ref} 本身是冲正记录，不能再作废；如需恢复，请重新登记。`,
@@ -112,12 +115,12 @@ export const zhCN = {
   roleName: (p: { role: 'admin' | 'leader' | 'coordinator'; area: string }) =>
     ({ admin: '管理员', leader: `${p.area}领导`, coordinator: `${p.area}联络员` })[p.role],
   campaignShow: (p: { name: string; start: string; deadline: string; premium: string; zone: string; daysLeft: number }) =>
-    `当前征缴：${p.name}\n征缴期：${p.start} 至 ${p.deadline}（剩余 ${p.daysLeft} 天）\n标准保费：${p.premium}元/人\n时区：${p.zone}`,
+    `当前征缴：${p.name}\n征缴期：${p.start} 至 ${p.deadline}（${p.daysLeft > 0 ? `剩余 ${num(p.daysLeft)} 天` : '已截止'}）\n标准保费：${p.premium}元/人\n时区：${p.zone}`,
   campaignUpdated: (p: { field: string; value: string }) => `已把${p.field}改为 ${p.value}。`,
   campaignField: (p: { field: 'name' | 'start' | 'deadline' | 'premium' | 'floor' }) =>
     ({ name: '征缴名称', start: '开始日期', deadline: '截止日期', premium: '标准保费', floor: '每人最低金额' })[p.field],
   campaignDatesOrder: (p: { start: string; deadline: string }) => `开始日期 ${p.start} 不能晚于截止日期 ${p.deadline}。`,
-  premiumZero: () => `标准保费必须大于 0。`,
+  premiumZero: () => `标准保费必须大于 0：请写每人保费（元），如 campaign premium 400。`,
   nameInvalid: () => `名称不能为空。`,
   // --- board ---
   boardLiveTitle: (p: { area: string; month: string; day: string; time: string; demo: boolean }) =>
@@ -128,7 +131,7 @@ export const zhCN = {
   boardNewEntry: () => '新',
   boardChangeSince: (p: { seq: number; month: string; day: string; time: string }) =>
     `排名变化对比第${p.seq}期（${p.month}月${p.day}日 ${p.time}）。`,
-  boardPosted: (p: { posts: string; channels: number }) => `已发布 ${p.posts}，共 ${p.channels} 个频道，稍后送达。`,
+  boardPosted: (p: { posts: string; channels: number }) => `已发布 ${p.posts}，共 ${num(p.channels)} 个频道，稍后送达。`,
   boardPostedItem: (p: { area: string; seq: number }) => `${p.area}第${p.seq}期`,
   boardAlreadyPosted: (p: { time: string }) => `本分钟（${p.time}）的通报已经发布过，未重复发布。`,
   boardNoLeaders: () => `还没有领导群。请在领导群里发送 bind leaders 绑定后再发布。`,
@@ -138,7 +141,7 @@ export const zhCN = {
   chartAlt: (p: { area: string }) => `${p.area}各单位完成率柱状图`,
   // --- lapse ---
   importSummary: (p: { kind: 'roster' | 'contributions'; format: string; read: number; taken: number; written: number; refused: number }) =>
-    `${p.kind === 'roster' ? '花名册' : '缴费记录'}（${p.format}）：读取 ${p.read} 行，接收 ${p.taken} 行（新增或变更 ${p.written} 行），拒收 ${p.refused} 行。`,
+    `${p.kind === 'roster' ? '花名册' : '缴费记录'}（${p.format}）：读取 ${num(p.read)} 行，接收 ${num(p.taken)} 行（新增或变更 ${num(p.written)} 行），拒收 ${num(p.refused)} 行。`,
   importReason: (p: {
     reason: RefusalReason;
   }) =>
@@ -159,11 +162,11 @@ export const zhCN = {
       amount_invalid: '金额不对（应为大于 0 的元数，最多两位小数）',
       amount_negative: '金额不能为负数',
     })[p.reason],
-  importReasonLine: (p: { reason: string; count: number; where: string }) => `  · ${p.reason}：${p.count} 行，如 ${p.where}`,
+  importReasonLine: (p: { reason: string; count: number; where: string }) => `  · ${p.reason}：${num(p.count)} 行，如 ${p.where}`,
   importCellRef: (p: { line: number; column: string }) => `第 ${p.line} 行 ${p.column}列`,
   importMissingColumns: (p: { columns: string }) => `表头缺少必需的列：${p.columns}。`,
   importUnreadable: (p: { encoding: string; line: number }) => `文件在第 ${p.line} 行附近不是有效的 ${p.encoding} 编码，无法读取。`,
-  importCasesClosed: (p: { count: number }) => `${p.count} 件断缴已因补缴自动结案。`,
+  importCasesClosed: (p: { count: number }) => `${num(p.count)} 件断缴已因补缴自动结案。`,
   importCommitted: () => `已全部导入。`,
   importNothingWritten: () => `文件有误，整份未导入，数据库没有任何改动。请改正后重新导入。`,
   lapseStageName: (p: { stage: number }): string =>
@@ -171,10 +174,10 @@ export const zhCN = {
   lapseMonths: (p: { months: number }) => `${p.months}个月`,
   lapseColumns: () => ['编号', '姓名', '身份证号', '电话', '断缴', '自', '阶段', '网格员'],
   lapseCounts: (p: { total: number; s1: number; s2: number; s3: number; s4: number }) =>
-    `未结断缴 ${p.total} 人：断缴1个月（提醒）${p.s1} 人，2个月（催办）${p.s2} 人，3个月（最后补缴月）${p.s3} 人，超过3个月（已进入待遇等待期，建议重新参保）${p.s4} 人。`,
+    `未结断缴 ${num(p.total)} 人：断缴1个月（提醒）${num(p.s1)} 人，2个月（催办）${num(p.s2)} 人，3个月（最后补缴月）${num(p.s3)} 人，超过3个月（已进入待遇等待期，建议重新参保）${num(p.s4)} 人。`,
   lapseListTitle: (p: { area: string }) => `${p.area} 未结断缴`,
   lapseListEmpty: (p: { area: string }) => `${p.area}没有未结的断缴。`,
-  lapseMore: (p: { more: number }) => `另有 ${p.more} 件未列出。`,
+  lapseMore: (p: { more: number }) => `另有 ${num(p.more)} 件未列出。`,
   lapseHowTo: () => `记录跟进：lapse done L12 paid（已缴/承诺/拒绝/迁出/联系不上）。断缴3个月内补缴不影响待遇，第3个月是最后机会。`,
   lapseNoTownship: () => `本频道没有绑定乡镇。请在乡镇群里发送，或注明乡镇：lapse in 城南街道。`,
   lapseNotCoordinator: (p: { township: string }) => `你不是${p.township}的联络员，不能查看或处理它的断缴。`,
@@ -187,12 +190,12 @@ export const zhCN = {
     `已记录 ${p.ref}（${p.name}）跟进：${p.outcome}。${p.closed ? '已结案。' : p.paused ? '下次筛查前不再提醒。' : ''}`,
   lapseMonthInvalid: (p: { token: string }) => `月份“${p.token}”不对：请写 YYYY-MM，如 2026-10。`,
   lapseScanDone: (p: { month: string; opened: number; updated: number; closed: number; open: number; posts: number }) =>
-    `${p.month} 断缴筛查完成：新增 ${p.opened} 件，更新 ${p.updated} 件，因补缴结案 ${p.closed} 件，现有未结 ${p.open} 件；已排队发送 ${p.posts} 条提醒。`,
+    `${p.month} 断缴筛查完成：新增 ${num(p.opened)} 件，更新 ${num(p.updated)} 件，因补缴结案 ${num(p.closed)} 件，现有未结 ${num(p.open)} 件；已排队发送 ${num(p.posts)} 条提醒。`,
   lapseDigestTitle: (p: { area: string; month: string; weekly: boolean }) => `${p.area} 职工医保断缴${p.weekly ? '周' : ''}提醒（${p.month}）`,
   lapseCadreTitle: (p: { name: string; month: string }) => `${p.name}：你负责的断缴人员（${p.month}）`,
   lapseEscalationTitle: (p: { area: string; month: string }) => `【督办】${p.area} 断缴待处理（${p.month}）`,
   lapseEscalationText: (p: { count: number; days: number }) =>
-    `${p.count} 件断缴需要督办：已到第3个月（最后补缴月）或超过 ${p.days} 天未跟进。`,
+    `${num(p.count)} 件断缴需要督办：已到第3个月（最后补缴月）或超过 ${p.days} 天未跟进。`,
   lapseEscalationColumns: () => ['乡镇', '需督办(人)', '其中最后补缴月', '负责领导'],
   lapseActionLabel: (p: { ref: string; outcome: string }) => `${p.ref} ${p.outcome}`,
   // --- postgres ---
@@ -201,7 +204,7 @@ export const zhCN = {
   importStopped: (p: { detail: string }) => `文件没能读完（${p.detail}），整份未导入，数据库没有任何改动。`,
   // --- import targets ---
   importTargetsSummary: (p: { format: string; read: number; created: number; updated: number; unchanged: number; refused: number }) =>
-    `任务数（${p.format}）：读取 ${p.read} 行，新建 ${p.created} 个，更新 ${p.updated} 个，未变 ${p.unchanged} 个，拒收 ${p.refused} 行。`,
+    `任务数（${p.format}）：读取 ${num(p.read)} 行，新建 ${num(p.created)} 个，更新 ${num(p.updated)} 个，未变 ${num(p.unchanged)} 个，拒收 ${num(p.refused)} 行。`,
   importTargetReason: (p: { reason: TargetRefusalReason }) =>
     ({
       township_name_invalid: '乡镇名称不能含空格，不能以数字或 # 开头，也不能是 in、target、under 等命令用词',
@@ -289,6 +292,37 @@ export const zhCN = {
   importReaderOutOfMemory: (p: { mb: number }) =>
     `读取文件用的内存超过了 ${p.mb} MB 的上限（文件里可能有极长的单元格，或 CSV 有未闭合的引号），整份未导入，数据库没有任何改动。请检查文件，或另存为 CSV 后再导入。`,
   importReasonControl: () => '含有控制字符（如 NUL），请删除后重新导出',
+  // --- exact input: ops ---
+  lapseScanFuture: (p: { month: string; current: string; previous: string }) =>
+    `${p.month} 还没到（现在是 ${p.current}），不能筛查。请写已经过去、缴费记录已导入的月份，如 lapse scan ${p.previous}。`,
+  lapseScanNoContributions: () =>
+    `还没有导入任何缴费记录，无从筛查。请先导入：npm run cli -- import contributions <文件>。`,
+  lapseScanBeforeFirst: (p: { month: string; first: string; last: string }) =>
+    `${p.month} 早于已导入的最早缴费记录（${p.first}），无法判断谁断缴。请写 ${p.first} 至 ${p.last} 之间的月份，如 lapse scan ${p.last}。`,
+  lapseScanNotImported: (p: { month: string; last: string }) =>
+    `${p.month} 的缴费记录还没有导入，现在筛查会把每个人都算作断缴，未做改动。请先导入该月的缴费记录（npm run cli -- import contributions <文件>）；已导入的最近月份是 ${p.last}。`,
+  lapseScanOlder: (p: { month: string; latest: string }) =>
+    `最近一次筛查的是 ${p.latest}，${p.month} 更早：旧月份不再筛查，也不重发提醒，未做改动。要按最新数据重新筛查并重发提醒，请发送 lapse scan ${p.latest}。`,
+  needAuthorToUndo: () => `只有乡镇联络员或管理员可以撤销登记（联络员撤销自己当天的登记）。请管理员用 grant 授权。`,
+  needCoordinatorForLapse: () => `只有乡镇联络员或管理员可以查看和跟进断缴名单（领导可以查看断缴人数）。请管理员用 grant 授权。`,
+  undoNotYours: (p: { ref: string }) => `${p.ref} 不是你登记的，只能撤销自己的登记。如需作废，请管理员发送 void ${p.ref} 原因。`,
+  undoLatestReversed: (p: { ref: string; by: string; older: string | null }) =>
+    `你最近一条登记 ${p.ref} 已经被 ${p.by} 冲正，未再撤销。` +
+    (p.older ? `要撤销更早的一条，请写明编号：undo ${p.older}。` : `你在这里没有其他未撤销的登记。`),
+  targetInvalid: (p: { token: string }) => `任务数“${p.token}”不对：请写任务人数（不小于 0 的整数），如 28000、28,000 或 28000人。`,
+  targetTooLarge: (p: { token: string; max: string }) => `任务数“${p.token}”太大（最多 ${p.max} 人），请检查是否多写了位数。`,
+  bindVillage: (p: { name: string; township: string }) =>
+    `“${p.name}”是村（社区），工作群只绑定到乡镇：请在${p.township}的群里发送 bind ${p.township}；村的缴费在那里登记，如 pay 12 in ${p.name}。`,
+  bindNotTownship: (p: { name: string; kind: string }) =>
+    `“${p.name}”是${p.kind}，不是乡镇，不能绑定为工作群。要把本频道设为它的领导群，请发送 bind leaders ${p.name}。`,
+  boardNoVillages: (p: { area: string }) =>
+    `${p.area}下还没有村（社区），以上是${p.area}自己的数字。管理员可以添加村，各村就会列在这里：township add 和平村 under ${p.area} target 500。`,
+  helpOnlyYours: () => `这里只列出你可以使用的命令；其他命令需要管理员授予相应角色（grant）。`,
+  importRefusedHeader: () => `拒收的行（改正后重新导入整份文件）：`,
+  importRefusedLine: (p: { line: number; problems: string }) => `  第 ${p.line} 行：${p.problems}`,
+  importRefusedProblem: (p: { column: string; reason: string }) => `${p.column}列 ${p.reason}`,
+  importProblemList: (p: { items: readonly string[] }) => p.items.join('；'),
+  importMoreRefused: (p: { more: number }) => `  ……另有 ${num(p.more)} 行拒收，未逐行列出。`,
 };
 
 /** The shape every catalogue has: the keys and parameters of the reference. */

@@ -7,7 +7,7 @@
  */
 import { columnLetter, mapColumns, type ColumnMap, type ColumnSpec } from './columns.ts';
 import { EncodingError } from './encoding.ts';
-import { RefusalTally, type CellRef, type ReasonGroup } from './report.ts';
+import { RefusalTally, type CellRef, type ReasonGroup, type RefusedLine } from './report.ts';
 import { openTable, type Cell, type TableFormat, type TableProgress, type TableRow } from './table-source.ts';
 import type { TextEncoding } from './encoding.ts';
 
@@ -40,6 +40,8 @@ export interface CheckSummary {
   /** Rows refused, each counted once however many of its cells are wrong. */
   refused: number;
   reasons: ReasonGroup[];
+  /** The first refused lines, each with its problems. */
+  refusedLines: RefusedLine[];
   /** Required columns the header lacks (then no row is read). */
   missingColumns: string[];
   /** The line where the text stopped being valid in the file's encoding. */
@@ -81,6 +83,7 @@ export async function checkTable<K extends string>(
     accepted: 0,
     refused: 0,
     reasons: [],
+    refusedLines: [],
     missingColumns: [],
     unreadableAt: null,
   };
@@ -142,6 +145,7 @@ export async function checkTable<K extends string>(
     return summary;
   } finally {
     summary.reasons = tally.groups();
+    summary.refusedLines = tally.lines;
   }
   if (!columns) {
     summary.missingColumns = checker.columns.filter((c) => c.required).map((c) => c.names.join('/'));

@@ -3,14 +3,14 @@ import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { sql } from 'kysely';
 import type { Config } from '../config.ts';
-import { openDatabase } from '../db/database.ts';
+import { isPostgresUrl, openDatabase, sqlitePath } from '../db/database.ts';
 import { migrateToLatestOrThrow } from '../db/migrate.ts';
 import { businessDate } from '../domain/calendar.ts';
 import { piiHasher } from '../domain/pii-hash.ts';
 import type { Logger } from '../core/logger.ts';
 import { catalogue, type Catalogue } from '../i18n/index.ts';
 import { ensureBaseline } from '../setup/baseline.ts';
-import { loadPiiKey } from '../setup/pii-key.ts';
+import { piiKeyForImport } from '../setup/pii-key.ts';
 import { ImportStopped } from './check-thread.ts';
 import { importContributions } from './import-contributions.ts';
 import { importRoster } from './import-roster.ts';
@@ -66,6 +66,12 @@ export async function cliImport(args: string[], config: Config, log: Logger, io:
     io.out.write(`${file}: no such file\n`);
     return { code: 2 };
   }
+  // People are matched to townships that must exist already: a roster or contributions import
+  // never creates a database (a refused one would leave an empty one behind).
+  if (what !== 'targets' && !isPostgresUrl(config.databaseUrl) && !existsSync(sqlitePath(config.databaseUrl))) {
+    io.out.write(`there is no database at ${sqlitePath(config.databaseUrl)} (DATABASE_URL): start the bot once, or import targets first\n`);
+    return { code: 2 };
+  }
   const handle = await openDatabase(config.databaseUrl);
   try {
     await migrateToLatestOrThrow(handle.db);
@@ -95,8 +101,9 @@ export async function cliImport(args: string[], config: Config, log: Logger, io:
         report = await importTargets(file, { db: handle.db, now, onProgress, source: `import targets ${basename(file)}` });
       } else {
         // Only these hash ID numbers: a targets import needs no key (nor creates one).
-        const key = loadPiiKey({ configured: config.piiKey, databaseFile: handle.file, log });
-        const options = { db: handle.db, hasher: piiHasher(key), now, today: businessDate(now, config.timeZone), onProgress };
+        // A new key is written only with the import it hashed: a refused file leaves nothing behind.
+        const { key, save } = piiKeyForImport({ configured: config.piiKey, databaseFile: handle.file, log });
+        const options = { db: handle.db, hasher: piiHasher(key), now, today: businessDate(now, config.timeZone), onProgress, beforeCommit: save ?? undefined };
         report = what === 'roster' ? await importRoster(file, options) : await importContributions(file, options);
       }
     } catch (e) {

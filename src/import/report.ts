@@ -66,6 +66,15 @@ export interface ReasonGroup {
 /** How many places are named per reason. */
 export const FIRST_LINES = 5;
 
+/** How many refused lines the report lists one by one; the rest are counted. */
+export const LISTED_LINES = 100;
+
+/** A refused line and every problem found on it. */
+export interface RefusedLine {
+  line: number;
+  problems: { reason: ImportRefusalReason; ref: CellRef }[];
+}
+
 /**
  * Counts refusals by reason, keeping the first places of each. A line with
  * several problems is counted under each of its reasons; `total` counts the
@@ -74,9 +83,14 @@ export const FIRST_LINES = 5;
 export class RefusalTally {
   private readonly byReason = new Map<ImportRefusalReason, ReasonGroup>();
   total = 0;
+  /** The first `LISTED_LINES` refused lines, in file order (rows are checked in order). */
+  readonly lines: RefusedLine[] = [];
 
   add(reason: ImportRefusalReason, ref: CellRef): void {
     this.total++;
+    const last = this.lines.at(-1);
+    if (last?.line === ref.line) last.problems.push({ reason, ref });
+    else if (this.lines.length < LISTED_LINES) this.lines.push({ line: ref.line, problems: [{ reason, ref }] });
     let g = this.byReason.get(reason);
     if (!g) this.byReason.set(reason, (g = { reason, count: 0, first: [] }));
     g.count++;
@@ -111,6 +125,8 @@ export interface ImportReport {
   /** Rows refused, each counted once; a row with two problems is listed under both reasons. */
   refused: number;
   reasons: ReasonGroup[];
+  /** The first refused lines with their problems (up to `LISTED_LINES`); `refused` counts them all. */
+  refusedLines: RefusedLine[];
   /** Required columns the header lacks (then no row is read). */
   missingColumns: string[];
   /** The file could not be read at all (encoding), with the line where it failed. */
@@ -120,6 +136,11 @@ export interface ImportReport {
   /** A targets import's counts (all 0 when nothing was committed); absent for the other kinds. */
   targets?: TargetCounts;
   committed: boolean;
+}
+
+function reasonText(t: Catalogue, reason: ImportRefusalReason): string {
+  if (reason === CONTROL_REFUSAL) return t.importReasonControl();
+  return isTargetReason(reason) ? t.importTargetReason({ reason }) : t.importReason({ reason });
 }
 
 /** The report as text lines, in a locale. */
@@ -140,12 +161,7 @@ export function formatImportReport(r: ImportReport, t: Catalogue): string {
     for (const g of r.reasons) {
       lines.push(
         t.importReasonLine({
-          reason:
-            g.reason === CONTROL_REFUSAL
-              ? t.importReasonControl()
-              : isTargetReason(g.reason)
-                ? t.importTargetReason({ reason: g.reason })
-                : t.importReason({ reason: g.reason }),
+          reason: reasonText(t, g.reason),
           count: g.count,
           where: t.list({
             items: g.first.map((f) =>
@@ -154,6 +170,20 @@ export function formatImportReport(r: ImportReport, t: Catalogue): string {
           }),
         }),
       );
+    }
+    // Every refused line (up to LISTED_LINES), so the file can be corrected in one pass.
+    if (r.refusedLines.length) {
+      lines.push(t.importRefusedHeader());
+      for (const l of r.refusedLines) {
+        const problems = l.problems.map((p) =>
+          t.importRefusedProblem({
+            column: p.ref.header === undefined ? p.ref.column : t.importColumnRef({ letter: p.ref.column, header: p.ref.header }),
+            reason: reasonText(t, p.reason),
+          }),
+        );
+        lines.push(t.importRefusedLine({ line: l.line, problems: t.importProblemList({ items: problems }) }));
+      }
+      if (r.refused > r.refusedLines.length) lines.push(t.importMoreRefused({ more: r.refused - r.refusedLines.length }));
     }
     if (r.casesClosed) lines.push(t.importCasesClosed({ count: r.casesClosed }));
   }

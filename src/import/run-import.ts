@@ -27,10 +27,16 @@ export interface ImportOptions {
    * megabytes, say an unclosed quote) fails the import, with nothing written.
    */
   readerHeapMb?: number;
+  /**
+   * Last thing before the import commits, only when it is taken (the file
+   * had no refusal): what must exist only with the data, such as a newly
+   * generated ID-hashing key. Throwing rolls the import back.
+   */
+  beforeCommit?(): void;
 }
 
 /** What running any import needs (a targets import hashes nothing and has no business date). */
-export type RunImportOptions = Pick<ImportOptions, 'db' | 'onProgress' | 'batchSize' | 'readerHeapMb'>;
+export type RunImportOptions = Pick<ImportOptions, 'db' | 'onProgress' | 'batchSize' | 'readerHeapMb' | 'beforeCommit'>;
 
 /** What an import kind does with its checked rows, in the importing thread. */
 export interface ImportWriter {
@@ -61,6 +67,7 @@ export async function runImport(path: string, task: CheckTask, writer: ImportWri
     written: 0,
     refused: 0,
     reasons: [],
+    refusedLines: [],
     missingColumns: [],
     unreadableAt: null,
     casesClosed: 0,
@@ -86,6 +93,7 @@ export async function runImport(path: string, task: CheckTask, writer: ImportWri
       if (writer.merge) report.written += await writer.merge(trx);
       report.casesClosed = await writer.finish(trx);
       report.taken = s.accepted;
+      options.beforeCommit?.();
     });
     report.committed = true;
   } catch (e) {
@@ -104,6 +112,7 @@ export async function runImport(path: string, task: CheckTask, writer: ImportWri
     report.rowsRead = s.rowsRead;
     report.refused = s.refused;
     report.reasons = s.reasons;
+    report.refusedLines = s.refusedLines;
     report.missingColumns = s.missingColumns;
     report.unreadableAt = s.unreadableAt;
   }

@@ -11,7 +11,7 @@ import type { Catalogue } from '../i18n/index.ts';
 import type { Logger } from '../core/logger.ts';
 import { businessDate } from '../domain/calendar.ts';
 import { lockJob } from '../db/job-lock.ts';
-import { hasContributions } from '../store/lapse-people.ts';
+import { LAST_REMINDER, LAST_SCAN, scanMonthProblem } from './scan-month.ts';
 import { addMonths } from '../domain/months.ts';
 import { isReminderTime, monthlyScanInstant, reminderDue } from '../domain/workdays.ts';
 import { getSetting, putSetting } from '../store/settings.ts';
@@ -42,9 +42,7 @@ export interface LapseScheduleDeps {
   reminderIntervalDays?: number;
 }
 
-/** The settings the schedule keeps its progress in (the health report reads them too). */
-export const LAST_SCAN = 'lapse.last_scan_month';
-export const LAST_REMINDER = 'lapse.last_reminder_at';
+export { LAST_REMINDER, LAST_SCAN } from './scan-month.ts';
 
 /** Runs whatever is due now; returns what it did. */
 export async function lapseTick(deps: LapseScheduleDeps): Promise<{ scanned: string | null; reminded: boolean }> {
@@ -54,9 +52,12 @@ export async function lapseTick(deps: LapseScheduleDeps): Promise<{ scanned: str
     await lockJob(tx, 'lapse');
     const lastScan = (await getSetting(tx, LAST_SCAN)) ?? null;
     const month = monthlyScanDue(now, deps.timeZone, lastScan);
-    // Before the first contributions import there is nothing to screen: the
-    // month stays due, so the first import is screened at the next tick.
-    if (month && (await hasContributions(tx))) {
+    // A month whose contributions are not imported yet (none at all, or not
+    // that month's) stays due rather than counting everyone as lapsed: it is
+    // screened at the first tick after its file is imported.
+    const waiting = month ? await scanMonthProblem(tx, { month, now, timeZone: deps.timeZone }) : null;
+    if (month && waiting) deps.log.debug('lapse scan waits', { month, for: waiting.kind });
+    if (month && !waiting) {
       const r = await scanAndRemind(tx, { month, now, t: deps.t, key: `scan:${month}` });
       await putSetting(tx, LAST_SCAN, month);
       await putSetting(tx, LAST_REMINDER, now.toISOString());

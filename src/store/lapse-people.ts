@@ -5,6 +5,7 @@
  */
 import { sql, type CompiledQuery, type Kysely } from 'kysely';
 import type { ContributorKind, Database } from '../db/schema.ts';
+import { getSetting, putSetting } from './settings.ts';
 
 /**
  * A roster row ready to stage, as the flat values an import binds (the ID
@@ -268,4 +269,32 @@ export async function findCadre(db: Kysely<Database>, text: string): Promise<num
 /** Whether any contribution was imported yet: with none, there is nothing to screen. */
 export async function hasContributions(db: Kysely<Database>): Promise<boolean> {
   return (await db.selectFrom('lapse_contribution').select('person_id').limit(1).executeTakeFirst()) !== undefined;
+}
+
+/** The setting that lists the months contributions were imported for (a JSON array, sorted). */
+export const CONTRIBUTION_MONTHS = 'lapse.contribution_months';
+
+/**
+ * The months any contribution was imported for, oldest first. Kept in a
+ * setting by the contributions import, because reading them off the
+ * contributions (millions of rows, no index on the month) would scan the
+ * table; a database imported before the setting existed fills it once here.
+ */
+export async function contributionMonths(db: Kysely<Database>): Promise<string[]> {
+  const kept = await getSetting(db, CONTRIBUTION_MONTHS);
+  if (kept !== undefined) return JSON.parse(kept) as string[];
+  const rows = await db.selectFrom('lapse_contribution').select('month').distinct().execute();
+  const months = rows.map((r) => r.month).sort();
+  if (months.length) await putSetting(db, CONTRIBUTION_MONTHS, JSON.stringify(months));
+  return months;
+}
+
+/**
+ * Adds the months of an import to those on record; call in the import's
+ * transaction. `first`: nothing was imported before this file, so its months
+ * are all there is (no need to read them back).
+ */
+export async function recordContributionMonths(db: Kysely<Database>, months: Iterable<string>, first: boolean): Promise<void> {
+  const all = new Set([...(first ? [] : await contributionMonths(db)), ...months]);
+  await putSetting(db, CONTRIBUTION_MONTHS, JSON.stringify([...all].sort()));
 }

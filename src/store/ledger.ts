@@ -169,6 +169,27 @@ export async function reversalOf(db: Kysely<Database>, id: number): Promise<Ledg
   return db.selectFrom('ledger_entry').selectAll().where('reverses_id', '=', id).executeTakeFirst();
 }
 
+/**
+ * The author's latest payment in an area's subtree (any area when null),
+ * reversed or not, with the id of its reversal when it has one.
+ */
+export async function latestPaymentBy(
+  db: Kysely<Database>,
+  input: { memberId: number; campaignId: number; areaPath: string | null },
+): Promise<(LedgerEntry & { reversed_by: number | null }) | undefined> {
+  let q = db
+    .selectFrom('ledger_entry as e')
+    .innerJoin('area as a', 'a.id', 'e.area_id')
+    .leftJoin('ledger_entry as r', 'r.reverses_id', 'e.id')
+    .selectAll('e')
+    .select('r.id as reversed_by')
+    .where('e.member_id', '=', input.memberId)
+    .where('e.campaign_id', '=', input.campaignId)
+    .where('e.kind', '=', 'payment');
+  if (input.areaPath) q = q.where('a.path', 'like', `${input.areaPath}%`);
+  return q.orderBy('e.id', 'desc').limit(1).executeTakeFirst();
+}
+
 /** The author's latest payment not yet reversed, in an area's subtree (any area when null). */
 export async function latestOpenPaymentBy(
   db: Kysely<Database>,

@@ -83,7 +83,7 @@ describe('admin and query commands in the console', () => {
     expect(out).toContain('甲镇下已有“一村”');
     expect(out).toContain('名称不能为空，也不能以数字或 # 开头');
     expect(out).toContain('已把二村的任务数设为 40人（原为 —）');
-    expect(out).toContain('“abc”不是正整数');
+    expect(out).toContain('任务数“abc”不对：请写任务人数');
     expect(out).toContain('缺少原因');
     expect(out).toContain('已作废 #1（冲正记录 #3，原因：重复登记）：一村 -10人，-4,000元。');
     expect(out).toMatch(/甲镇：已缴 5\/100人，完成率 5\.00%，今日新增 \+5人，累计收缴 1,500元，在本区排第 1\/1 名。/);

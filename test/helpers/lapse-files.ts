@@ -71,15 +71,19 @@ export function rosterRows(n: number, townships: string[], cadre = ''): Rows {
 /**
  * Imports one employee of `township` (which must exist) who last paid in
  * `lastPaid`: the least a lapse scan needs to have something to screen.
+ * With `through`, the contributions file also covers that month (someone
+ * not on the roster paid it), as a month must be imported to be screened.
  */
 export async function importOneContributor(
   app: { dir: string; database: { db: Kysely<Database> } },
-  input: { township: string; lastPaid: string; now: Date },
+  input: { township: string; lastPaid: string; now: Date; through?: string },
 ): Promise<void> {
   const roster = join(app.dir, 'one-roster.csv');
   const contributions = join(app.dir, 'one-contributions.csv');
   writeCsv(roster, [ROSTER_HEADER, ['张三', testId(1), input.township, '单位', '', '', '']]);
-  writeCsv(contributions, [CONTRIBUTION_HEADER, [testId(1), input.lastPaid, '500']]);
+  const rows: Rows = [CONTRIBUTION_HEADER, [testId(1), input.lastPaid, '500']];
+  if (input.through) rows.push([testId(999), input.through, '500']);
+  writeCsv(contributions, rows);
   const options = { db: app.database.db, hasher: piiHasher('test-key'), now: input.now, today: input.now.toISOString().slice(0, 10) };
   await importRoster(roster, options);
   await importContributions(contributions, options);

@@ -25,7 +25,7 @@ describe('the lapse schedule in the background', () => {
   it('screens the previous month on the first working day from the 5th, 09:00 Shanghai, and only once', async () => {
     app = await openTestApp({ now: new Date('2026-12-07T00:00:00Z') });
     await app.say('admin', 'c', 'township add 城南街道');
-    await importOneContributor(app, { township: '城南街道', lastPaid: '2026-09', now: new Date('2026-11-23T02:00:00Z') });
+    await importOneContributor(app, { township: '城南街道', lastPaid: '2026-09', through: '2026-11', now: new Date('2026-11-23T02:00:00Z') });
     // 5 December 2026 is a Saturday: the scan moves to Monday 7 December, 09:00 (01:00 UTC).
     vi.useFakeTimers({ now: new Date('2026-12-05T00:55:00Z'), toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
     // The outbox worker idles: polling every 250 ms over hours of fake time would only slow the test.

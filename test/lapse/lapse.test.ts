@@ -189,6 +189,10 @@ describe('lapse scan, reminders and follow-up', () => {
     // November: every open case one month older, nothing duplicated; 李四 (paid September,
     // not October) and 赵敏 (paid October, not November) are new lapses
     app.setNow(new Date('2026-12-07T01:30:00Z'));
+    // not before November's contributions are imported: everyone would look lapsed
+    expect((await say(app, 'admin', 'leaders', 'lapse scan')).text).toContain('2026-11 的缴费记录还没有导入');
+    writeCsv(join(app.dir, 'nov.csv'), [CONTRIBUTION_HEADER, [testId(5), '2026-11', '500']]); // 钱七 starts paying
+    expect((await importContributions(join(app.dir, 'nov.csv'), opts(app))).committed).toBe(true);
     const nov = await say(app, 'admin', 'leaders', 'lapse scan');
     expect(nov.text).toContain('2026-11 断缴筛查完成：新增 2 件，更新 3 件');
     expect((await cases(app)).map((c) => [c.id, c.name, c.months_lapsed, c.stage, c.status, c.close_reason])).toEqual([

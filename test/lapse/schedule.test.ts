@@ -39,7 +39,8 @@ describe('lapseTick', () => {
     await app.say('admin', 'c', 'township add 城南街道');
     await app.say('admin', '城南', 'bind 城南街道');
     writeCsv(join(app.dir, 'r.csv'), [ROSTER_HEADER, ['张三', testId(1), '城南街道', '单位', '', '', '']]);
-    writeCsv(join(app.dir, 'c.csv'), [CONTRIBUTION_HEADER, [testId(1), '2026-09', '500']]);
+    // someone off the roster paid November: the month is imported, so it can be screened
+    writeCsv(join(app.dir, 'c.csv'), [CONTRIBUTION_HEADER, [testId(1), '2026-09', '500'], [testId(9), '2026-11', '500']]);
     const o = { db: app.database.db, hasher: piiHasher('k'), now: new Date('2026-11-23T02:00:00Z'), today: '2026-11-23' };
     await importRoster(join(app.dir, 'r.csv'), o);
     await importContributions(join(app.dir, 'c.csv'), o);
@@ -67,7 +68,7 @@ describe('lapseTick', () => {
       await app.say('admin', 'c', 'township add 城南街道');
       await app.say('admin', '城南', 'bind 城南街道');
       writeCsv(join(app.dir, 'r.csv'), [ROSTER_HEADER, ['张三', testId(1), '城南街道', '单位', '', '', ''], ['李四', testId(2), '城南街道', '单位', '', '', '']]);
-      writeCsv(join(app.dir, 'c.csv'), [CONTRIBUTION_HEADER, [testId(1), '2026-09', '500'], [testId(2), '2026-08', '500']]);
+      writeCsv(join(app.dir, 'c.csv'), [CONTRIBUTION_HEADER, [testId(1), '2026-09', '500'], [testId(2), '2026-08', '500'], [testId(9), '2026-11', '500']]);
       const o = { db: app.database.db, hasher: piiHasher('k'), now: new Date('2026-11-23T02:00:00Z'), today: '2026-11-23' };
       await importRoster(join(app.dir, 'r.csv'), o);
       await importContributions(join(app.dir, 'c.csv'), o);
@@ -92,7 +93,7 @@ describe('lapseTick', () => {
   it('is wired to node-schedule every 10 minutes, and catches up at once at start', async () => {
     app = await openTestApp();
     await app.say('admin', 'c', 'township add 城南街道');
-    await importOneContributor(app, { township: '城南街道', lastPaid: '2026-09', now: new Date('2026-11-23T02:00:00Z') });
+    await importOneContributor(app, { township: '城南街道', lastPaid: '2026-09', through: '2026-11', now: new Date('2026-11-23T02:00:00Z') });
     const rules: string[] = [];
     const fake = { scheduleJob: (rule: string) => (rules.push(rule), { cancel: () => true }) };
     // Monday 21 December, 10:00: the scan of November was due on the 7th, missed while the bot was down.
@@ -109,13 +110,31 @@ describe('lapseTick', () => {
     real.cancel();
   });
 
+  it("waits for the due month's contributions instead of counting everyone as lapsed, then screens it at the next tick", async () => {
+    app = await openTestApp();
+    await app.say('admin', 'c', 'township add 城南街道');
+    await app.say('admin', '城南', 'bind 城南街道');
+    // contributions up to October only: November, due on 7 December, is not imported
+    await importOneContributor(app, { township: '城南街道', lastPaid: '2026-09', through: '2026-10', now: new Date('2026-11-23T02:00:00Z') });
+    let now = new Date('2026-12-07T01:00:00Z');
+    const deps = { db: app.database.db, timeZone: Z, t: catalogue('zh-CN'), log: app.log, now: () => now };
+    expect(await lapseTick(deps)).toEqual({ scanned: null, reminded: false });
+    expect(await app.database.db.selectFrom('lapse_case').select('id').execute()).toHaveLength(0);
+    expect(await app.database.db.selectFrom('outbox').select('id').execute()).toHaveLength(0);
+    writeCsv(join(app.dir, 'nov.csv'), [CONTRIBUTION_HEADER, [testId(999), '2026-11', '500']]);
+    await importContributions(join(app.dir, 'nov.csv'), { db: app.database.db, hasher: piiHasher('test-key'), now, today: '2026-12-07' });
+    now = new Date('2026-12-07T01:10:00Z');
+    expect(await lapseTick(deps)).toEqual({ scanned: '2026-11', reminded: true });
+    expect(await app.database.db.selectFrom('lapse_case').select('id').execute()).toHaveLength(1);
+  });
+
   it('screens nothing before the first contributions import, then the first import at the next tick', async () => {
     app = await openTestApp();
     const deps = { db: app.database.db, timeZone: Z, t: catalogue('zh-CN'), log: app.log, now: () => new Date('2026-12-21T02:00:00Z') };
     expect(await lapseTick(deps)).toEqual({ scanned: null, reminded: false });
     expect(await getSetting(app.database.db, 'lapse.last_scan_month')).toBeUndefined();
     await app.say('admin', 'c', 'township add 城南街道');
-    await importOneContributor(app, { township: '城南街道', lastPaid: '2026-09', now: new Date('2026-12-21T02:00:00Z') });
+    await importOneContributor(app, { township: '城南街道', lastPaid: '2026-09', through: '2026-11', now: new Date('2026-12-21T02:00:00Z') });
     expect(await lapseTick(deps)).toEqual({ scanned: '2026-11', reminded: true });
   });
 });

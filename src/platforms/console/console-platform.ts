@@ -71,9 +71,10 @@ export function createConsolePlatform(options: ConsoleOptions): ConsolePlatform 
 
   function saveImage(reply: Reply): string | undefined {
     if (!reply.image) return undefined;
-    mkdirSync(options.imageDir, { recursive: true });
+    // Owner only, like every file the bot writes.
+    mkdirSync(options.imageDir, { recursive: true, mode: 0o700 });
     const path = resolve(join(options.imageDir, reply.image.filename));
-    writeFileSync(path, reply.image.png);
+    writeFileSync(path, reply.image.png, { mode: 0o600 });
     return path;
   }
 
