@@ -8,6 +8,7 @@ import * as outbox from './2026-11-23-002-outbox.ts';
 import * as board from './2026-11-23-003-board.ts';
 import * as lapse from './2026-11-23-004-lapse.ts';
 import * as outboxChannel from './2026-11-23-005-outbox-channel.ts';
+import * as personalDataAtRest from './2026-12-01-007-personal-data-at-rest.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-23-001-core': core,
@@ -15,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23-003-board': board,
   '2026-11-23-004-lapse': lapse,
   '2026-11-23-005-outbox-channel': outboxChannel,
+  '2026-12-01-007-personal-data-at-rest': personalDataAtRest,
 };

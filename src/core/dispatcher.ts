@@ -22,6 +22,7 @@ import { tokenize } from './tokens.ts';
 import type { Logger } from './logger.ts';
 import { createGroupCommit } from '../db/group-commit.ts';
 import { redactReply } from './redact-reply.ts';
+import { redact } from '../domain/mask.ts';
 
 /** A chat message as every platform adapter hands it over. */
 export interface InboundMessage {
@@ -79,13 +80,21 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   const localeFor = (message: Pick<InboundMessage, 'userLocale'>, actor?: Actor): Locale =>
     toLocale(actor?.locale) ?? toLocale(message.userLocale) ?? deps.defaultLocale;
 
-  // Every reply leaves through redaction: no unmasked ID or phone number reaches a channel.
-  const handle = async (message: InboundMessage): Promise<Reply> => redactReply(await handleRaw(message));
+  // Every reply leaves through redaction: no unmasked ID or phone number
+  // reaches a channel. What the user typed was masked too before anything
+  // kept it (the stores redact notes, reasons and audit details), and the
+  // reply says so once, here, whichever command it was.
+  const handle = async (message: InboundMessage): Promise<Reply> => {
+    const said = { t: catalogue(localeFor(message)) };
+    const reply = redactReply(await handleRaw(message, said));
+    if (redact(message.text) === message.text) return reply;
+    return { ...reply, text: `${reply.text}\n${said.t.personalNumbersMasked()}` };
+  };
 
-  async function handleRaw(message: InboundMessage): Promise<Reply> {
+  async function handleRaw(message: InboundMessage, said: { t: Catalogue }): Promise<Reply> {
     const now = deps.now();
     const sourceKey = message.messageId ? `${message.platform}:${message.messageId}` : null;
-    let t = catalogue(localeFor(message));
+    let t = said.t;
     // The usage line of the command once it is known, built only for a
     // refusal that asks for it (not on every message: this is the pay path).
     let usageOf: (() => string) | null = null;
@@ -93,6 +102,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       const { actor, binding, campaign } = await setup.load(message);
       const locale = localeFor(message, actor);
       t = catalogue(locale);
+      said.t = t;
       const tokens = tokenize(message.text);
       if (tokens.length === 0) return { status: 'refused', text: t.emptyCommand() };
       const selected = selectCommand(deps.commands, tokens);

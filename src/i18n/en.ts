@@ -201,4 +201,6 @@ export const en: Catalogue = {
   boardUnassigned: (p) => `Besides, ${persons(p.enrolled)} (${p.today} today) were logged for ${p.area} itself, under none of the areas above.`,
   childKindColumn: (p) => ({ city: 'City', district: 'District', township: 'Township', village: 'Village' })[p.kind],
   consoleHealth: (p) => `(health check: http://127.0.0.1:${p.port}/healthz)`,
+  // --- personal data at rest ---
+  personalNumbersMasked: () => `(The ID, phone or bank card number in your message was masked: only the masked form is kept and shown. Please do not send full numbers in chat.)`,
 };

@@ -234,6 +234,8 @@ export const zhCN = {
   childKindColumn: (p: { kind: 'city' | 'district' | 'township' | 'village' }) =>
     ({ city: '市', district: '区（县）', township: '乡镇（街道）', village: '村（社区）' })[p.kind],
   consoleHealth: (p: { port: number }) => `（健康检查：http://127.0.0.1:${p.port}/healthz）`,
+  // --- personal data at rest ---
+  personalNumbersMasked: () => `（消息里的身份证号、电话或银行卡号已脱敏，只保存和显示脱敏后的形式；请不要在聊天中发送完整号码。）`,
 };
 
 /** The shape every catalogue has: the keys and parameters of the reference. */

@@ -45,6 +45,8 @@ export async function openTestApp(
   const config = loadConfig({
     DATABASE_URL: databaseUrl,
     ENROLLBOT_DEMO: opts.demo ? '1' : '0',
+    // Apps of one folder share one key, kept apart from the database file.
+    ENROLLBOT_KEY_DIR: join(dir, 'keys'),
     ...opts.env,
   });
   const log = memoryLogger();

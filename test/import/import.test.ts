@@ -6,6 +6,7 @@ import { badCheckDigit, CONTRIBUTION_HEADER, csvText, ROSTER_HEADER, rosterRows,
 import { importRoster } from '../../src/import/import-roster.ts';
 import { importContributions } from '../../src/import/import-contributions.ts';
 import { piiHasher } from '../../src/domain/pii-hash.ts';
+import { deriveSealKeys, piiSealer } from '../../src/domain/pii-seal.ts';
 import { cliImport } from '../../src/import/cli-import.ts';
 import { ImportStopped } from '../../src/import/check-thread.ts';
 import { loadConfig } from '../../src/config.ts';
@@ -30,7 +31,7 @@ async function appWithTownships(): Promise<TestApp> {
 }
 
 function options(app: TestApp) {
-  return { db: app.database.db, hasher: piiHasher('test-key'), now: NOW, today: '2026-11-23', batchSize: 7 };
+  return { db: app.database.db, hasher: piiHasher('test-key'), sealer: piiSealer(deriveSealKeys('test-key')), now: NOW, today: '2026-11-23', batchSize: 7 };
 }
 
 async function people(app: TestApp) {

@@ -12,6 +12,7 @@ import { importRoster } from '../../src/import/import-roster.ts';
 import { importContributions } from '../../src/import/import-contributions.ts';
 import { formatImportReport } from '../../src/import/report.ts';
 import { piiHasher } from '../../src/domain/pii-hash.ts';
+import { deriveSealKeys, piiSealer } from '../../src/domain/pii-seal.ts';
 import { addMonths } from '../../src/domain/months.ts';
 import { screenLapses, stageOf } from '../../src/lapse/screen.ts';
 import { enqueueLapseReminders } from '../../src/lapse/reminders.ts';
@@ -90,7 +91,7 @@ async function setup(): Promise<TestApp> {
 }
 
 function opts(app: TestApp, now = NOW) {
-  return { db: app.database.db, hasher: piiHasher('k'), now, today: '2026-11-23' };
+  return { db: app.database.db, hasher: piiHasher('k'), sealer: piiSealer(deriveSealKeys('k')), now, today: '2026-11-23' };
 }
 
 async function cases(app: TestApp) {

@@ -7,6 +7,7 @@ import { CONTRIBUTION_HEADER, importOneContributor, ROSTER_HEADER, testId, write
 import { importRoster } from '../../src/import/import-roster.ts';
 import { importContributions } from '../../src/import/import-contributions.ts';
 import { piiHasher } from '../../src/domain/pii-hash.ts';
+import { deriveSealKeys, piiSealer } from '../../src/domain/pii-seal.ts';
 import { lapseTick, monthlyScanDue, scheduleLapse } from '../../src/lapse/schedule.ts';
 import { catalogue } from '../../src/i18n/index.ts';
 import { getSetting } from '../../src/store/settings.ts';
@@ -40,7 +41,7 @@ describe('lapseTick', () => {
     await app.say('admin', '城南', 'bind 城南街道');
     writeCsv(join(app.dir, 'r.csv'), [ROSTER_HEADER, ['张三', testId(1), '城南街道', '单位', '', '', '']]);
     writeCsv(join(app.dir, 'c.csv'), [CONTRIBUTION_HEADER, [testId(1), '2026-09', '500']]);
-    const o = { db: app.database.db, hasher: piiHasher('k'), now: new Date('2026-11-23T02:00:00Z'), today: '2026-11-23' };
+    const o = { db: app.database.db, hasher: piiHasher('k'), sealer: piiSealer(deriveSealKeys('k')), now: new Date('2026-11-23T02:00:00Z'), today: '2026-11-23' };
     await importRoster(join(app.dir, 'r.csv'), o);
     await importContributions(join(app.dir, 'c.csv'), o);
 
@@ -68,7 +69,7 @@ describe('lapseTick', () => {
       await app.say('admin', '城南', 'bind 城南街道');
       writeCsv(join(app.dir, 'r.csv'), [ROSTER_HEADER, ['张三', testId(1), '城南街道', '单位', '', '', ''], ['李四', testId(2), '城南街道', '单位', '', '', '']]);
       writeCsv(join(app.dir, 'c.csv'), [CONTRIBUTION_HEADER, [testId(1), '2026-09', '500'], [testId(2), '2026-08', '500']]);
-      const o = { db: app.database.db, hasher: piiHasher('k'), now: new Date('2026-11-23T02:00:00Z'), today: '2026-11-23' };
+      const o = { db: app.database.db, hasher: piiHasher('k'), sealer: piiSealer(deriveSealKeys('k')), now: new Date('2026-11-23T02:00:00Z'), today: '2026-11-23' };
       await importRoster(join(app.dir, 'r.csv'), o);
       await importContributions(join(app.dir, 'c.csv'), o);
       const at = () => new Date('2026-12-07T01:00:00Z');

@@ -5,7 +5,8 @@
  */
 import { createInterface } from 'node:readline';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
+import { createPrivateFile, ensurePrivateDir } from '../../ops/private-files.ts';
 import { join, resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import type { Dispatcher, InboundMessage } from '../../core/dispatcher.ts';
@@ -68,8 +69,10 @@ export function createConsolePlatform(options: ConsoleOptions): ConsolePlatform 
 
   function saveImage(reply: Reply): string | undefined {
     if (!reply.image) return undefined;
-    mkdirSync(options.imageDir, { recursive: true });
+    // Charts are the bot's files like the database: owner-only.
+    ensurePrivateDir(options.imageDir);
     const path = resolve(join(options.imageDir, reply.image.filename));
+    createPrivateFile(path);
     writeFileSync(path, reply.image.png);
     return path;
   }
