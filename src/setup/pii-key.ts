@@ -172,7 +172,8 @@ export async function openPiiKey(input: OpenPiiKeyInput): Promise<PiiKeys> {
     rmSync(file, { force: true });
     return openPiiKey(input);
   }
-  log.warn('ENROLLBOT_PII_KEY is not set: generated the personal-data key; back it up apart from the database (backups do not hold it)', {
+  // Info, not warn: every new database makes one (the console's demo too); the README says to back it up.
+  log.info('ENROLLBOT_PII_KEY is not set: generated the personal-data key; back it up apart from the database (backups do not hold it)', {
     file,
     fingerprint: keys.fingerprint,
   });

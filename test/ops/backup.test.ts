@@ -25,7 +25,8 @@ async function openCopy(file: string, from: TestApp): Promise<TestApp> {
   dirs.push(dir);
   mkdirSync(dir, { recursive: true });
   copyFileSync(file, join(dir, 'enrollbot.db'));
-  const app = await openTestApp({ dir, env: { ENROLLBOT_KEY_DIR: join(from.dir, 'keys') } });
+  void from; // the worker's key folder holds its key
+  const app = await openTestApp({ dir });
   apps.push(app);
   return app;
 }
@@ -109,12 +110,13 @@ if (testDialect === 'sqlite') {
       const dir = await makeDir();
       dirs.push(dir);
       copyFileSync(backup.file, join(dir, 'enrollbot.db'));
-      await expect(openTestApp({ dir })).rejects.toThrow(new RegExp(`fingerprint ${app.pii.fingerprint}.*pii-${app.pii.fingerprint}\\.key`));
+      const keys = join(dir, 'keys');
+      await expect(openTestApp({ dir, env: { ENROLLBOT_KEY_DIR: keys } })).rejects.toThrow(new RegExp(`fingerprint ${app.pii.fingerprint}.*pii-${app.pii.fingerprint}\\.key`));
       // With the key file put back into the key folder, the same people are recognised.
-      mkdirSync(join(dir, 'keys'), { recursive: true });
+      mkdirSync(keys, { recursive: true });
       const keyFile = `pii-${app.pii.fingerprint}.key`;
-      copyFileSync(join(app.dir, 'keys', keyFile), join(dir, 'keys', keyFile));
-      const restored = await openTestApp({ dir });
+      copyFileSync(join(process.env.ENROLLBOT_KEY_DIR!, keyFile), join(keys, keyFile));
+      const restored = await openTestApp({ dir, env: { ENROLLBOT_KEY_DIR: keys } });
       apps.push(restored);
       const again = await importRoster(roster, options(restored));
       const people = await restored.database.db.selectFrom('lapse_person').select('id').execute();

@@ -12,7 +12,8 @@ const ROOT = join(import.meta.dirname, '../..');
 function cli(args: string[], env: Record<string, string>): Promise<{ code: number | null; out: string; err: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', TZ: 'UTC', ...env },
+    // HOME too: a key the process generates goes to the test's temp home, never the real one.
+    env: { PATH: process.env.PATH ?? '', TZ: 'UTC', HOME: process.env.HOME!, ENROLLBOT_KEY_DIR: process.env.ENROLLBOT_KEY_DIR!, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -52,7 +53,7 @@ describe('operations CLI', () => {
   it('imports a roster in a real process, its reading thread included', async () => {
     const file = join(dir, 'roster.csv');
     writeCsv(file, rosterRows(40, ['甲镇']));
-    const env = { DATABASE_URL: app.databaseUrl, ENROLLBOT_PII_KEY: 'k'.repeat(64), LOG_LEVEL: 'silent' };
+    const env = { DATABASE_URL: app.databaseUrl, LOG_LEVEL: 'silent' };
     const r = await cli(['import', 'roster', file], env);
     expect(r).toMatchObject({ code: 0, err: '' });
     expect(r.out).toContain('读取 40 行，接收 40 行（新增或变更 40 行），拒收 0 行。');
