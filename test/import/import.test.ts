@@ -10,7 +10,7 @@ import { deriveSealKeys, parseContact, piiSealer } from '../../src/domain/pii-se
 import { cliImport } from '../../src/import/cli-import.ts';
 import { ImportStopped } from '../../src/import/check-thread.ts';
 import { loadConfig } from '../../src/config.ts';
-import { testDatabaseUrl, testDialect } from '../helpers/database.ts';
+import { testDatabaseUrl } from '../helpers/database.ts';
 import { memoryLogger } from '../../src/core/logger.ts';
 import { formatImportReport } from '../../src/import/report.ts';
 import { catalogue } from '../../src/i18n/index.ts';
