@@ -10,6 +10,7 @@ import Sqlite from 'better-sqlite3';
 import { openDatabase, SQLITE_PRAGMAS } from '../src/db/database.ts';
 import { migrateToLatestOrThrow } from '../src/db/migrate.ts';
 import { piiHasher } from '../src/domain/pii-hash.ts';
+import { deriveSealKeys, piiSealer } from '../src/domain/pii-seal.ts';
 import { importRoster } from '../src/import/import-roster.ts';
 
 const [mode, a, b] = process.argv.slice(2);
@@ -32,7 +33,7 @@ if (mode === 'read') {
   const t0 = performance.now();
   const report = await importRoster(b!, {
     db: handle.db,
-    hasher: piiHasher('bench-key'),
+    hasher: piiHasher('bench-key'), sealer: piiSealer(deriveSealKeys('bench-key')),
     now: new Date(),
     today: '2026-11-23',
   });

@@ -9,6 +9,7 @@ import * as board from './2026-11-23-003-board.ts';
 import * as lapse from './2026-11-23-004-lapse.ts';
 import * as outboxChannel from './2026-11-23-005-outbox-channel.ts';
 import * as campaignFloor from './2026-12-01-006-campaign-floor.ts';
+import * as personalDataAtRest from './2026-12-01-007-personal-data-at-rest.ts';
 import * as grantOrigin from './2026-12-01-008-grant-origin.ts';
 
 export const migrations: Record<string, Migration> = {
@@ -18,5 +19,6 @@ export const migrations: Record<string, Migration> = {
   '2026-11-23-004-lapse': lapse,
   '2026-11-23-005-outbox-channel': outboxChannel,
   '2026-12-01-006-campaign-floor': campaignFloor,
+  '2026-12-01-007-personal-data-at-rest': personalDataAtRest,
   '2026-12-01-008-grant-origin': grantOrigin,
 };

@@ -13,11 +13,16 @@ import { createDispatcher, type Dispatcher } from './core/dispatcher.ts';
 import { validateCommands } from './core/registry.ts';
 import { commands } from '../commands/index.ts';
 import type { Logger } from './core/logger.ts';
+import { openPiiKey, type PiiKeys } from './setup/pii-key.ts';
+import { protectStoredData } from './setup/protect-at-rest.ts';
+import { nightlyBackupDir } from './ops/nightly-backup.ts';
 
 export interface App {
   database: DatabaseHandle;
   dispatcher: Dispatcher;
   demo: boolean;
+  /** The personal-data key (checked against the database's fingerprint) and what is derived from it. */
+  pii: PiiKeys;
   close(): Promise<void>;
 }
 
@@ -52,6 +57,17 @@ export async function openApp(options: AppOptions): Promise<App> {
       await seedDemoDistrict(database.db, now());
       log.info('new database seeded with the demo district', { database: database.file ?? 'postgres' });
     }
+    // The key before anything else touches personal data: a database started
+    // with another key than its own stops here, changed in nothing.
+    const pii = await openPiiKey({
+      db: database.db,
+      configured: config.piiKey,
+      keyDir: config.keyDir,
+      databaseFile: database.file,
+      forbiddenDirs: database.file ? [nightlyBackupDir(config.backup.dir, database.file)] : [],
+      log,
+    });
+    await protectStoredData(database.db, { sealer: pii.sealer, sqlite: database.dialect === 'sqlite', log });
     const demo = (await getSetting(database.db, 'demo')) === '1';
     const dispatcher = createDispatcher({
       db: database.db,
@@ -61,7 +77,7 @@ export async function openApp(options: AppOptions): Promise<App> {
       settings: { demo },
       log,
     });
-    return { database, dispatcher, demo, close: () => database.close() };
+    return { database, dispatcher, demo, pii, close: () => database.close() };
   } catch (e) {
     await database.close();
     throw e;

@@ -13,6 +13,7 @@ import { startBoardScheduler, type BoardScheduler } from './board/scheduler.ts';
 import schedule from 'node-schedule';
 import { scheduleLapse } from './lapse/schedule.ts';
 import { nightlyBackupDir, runNightlyBackup } from './ops/nightly-backup.ts';
+import { pruneHandled } from './store/inbound.ts';
 
 export interface Background {
   worker: OutboxWorker;
@@ -62,6 +63,7 @@ export async function startBackground(opts: BackgroundOptions): Promise<Backgrou
   // every ten minutes that does whatever is due, so a restart never loses a run.
   const lapse = scheduleLapse(schedule, { db: app.database.db, timeZone: config.timeZone, t: catalogue(config.locale), log, now: opts.now });
   const backup = scheduleNightlyBackup(opts);
+  const retention = scheduleRetention(opts);
   worker.start();
   return {
     worker,
@@ -69,6 +71,7 @@ export async function startBackground(opts: BackgroundOptions): Promise<Backgrou
     async stop(stopOpts = {}) {
       lapse.cancel();
       backup?.cancel();
+      await retention.stop();
       await lapse.idle();
       await scheduler.stop();
       await worker.stop(stopOpts);
@@ -89,4 +92,34 @@ function scheduleNightlyBackup({ app, config, log }: BackgroundOptions): { cance
     );
   });
   return { cancel: () => void job?.cancel() };
+}
+
+/** How often stored replies past the dedupe window are deleted. */
+const RETENTION_EVERY_MS = 3_600_000;
+
+/**
+ * Stored replies are kept only for the dedupe window (`ENROLLBOT_DEDUPE_DAYS`):
+ * past it a platform no longer retries a message, and the reply is personal
+ * data kept for nothing. Pruned at start, then hourly.
+ */
+function scheduleRetention({ app, config, log, now }: BackgroundOptions): { stop(): Promise<void> } {
+  const clock = now ?? (() => new Date());
+  let running: Promise<void> = Promise.resolve();
+  const prune = () => {
+    running = pruneHandled(app.database.db, new Date(clock().getTime() - config.dedupeDays * 86_400_000)).then(
+      (n) => {
+        if (n > 0) log.info('stored replies past the dedupe window deleted', { rows: n, days: config.dedupeDays });
+      },
+      (e: unknown) => log.error('pruning stored replies failed', { err: e instanceof Error ? e.message : String(e) }),
+    );
+  };
+  prune();
+  const timer = setInterval(prune, RETENTION_EVERY_MS);
+  timer.unref();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
 }

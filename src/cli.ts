@@ -83,8 +83,11 @@ async function main(all: string[]): Promise<number> {
     const { backupDatabase } = await import('./ops/backup.ts');
     const r = await backupDatabase(config.databaseUrl, file);
     process.stdout.write(`backup written: ${r.file} (${Math.round(r.bytes / 1024).toLocaleString('en')} KB, integrity ok)\n`);
-    if (r.keyFile) process.stdout.write(`ID-hashing key copied: ${r.keyFile} (restore it beside the database, or imported people no longer match)\n`);
-    else if (config.piiKey) process.stdout.write('the ID-hashing key is ENROLLBOT_PII_KEY: keep it with this backup\n');
+    // The key is never in a backup: say which one the copy needs, and where it is kept.
+    if (r.keyFingerprint) {
+      const where = config.piiKey ? 'ENROLLBOT_PII_KEY' : `${config.keyDir}/pii-${r.keyFingerprint}.key`;
+      process.stdout.write(`the backup does not hold the personal-data key: it needs the key of fingerprint ${r.keyFingerprint} (${where}); keep that key backed up apart from the backups\n`);
+    }
     return 0;
   }
   if (sub === 'export') {

@@ -8,6 +8,7 @@ import { EnrollbotError } from './core/errors.ts';
 import { isValidTimeZone } from './domain/calendar.ts';
 import { toLocale, type Locale } from './i18n/index.ts';
 import type { LogFormat, LogLevel } from './core/logger.ts';
+import { defaultKeyDir, PII_KEY_MIN_LENGTH } from './setup/pii-key.ts';
 
 export interface BoardTime {
   hour: number;
@@ -34,6 +35,7 @@ export interface Config {
   /** The nightly SQLite backup: when (campaign zone), how many to keep, where (default: `backups/` beside the database). */
   backup: { at: BoardTime; keep: number; dir: string | null };
   admins: { platform: string; externalId: string }[];
+  /** `ENROLLBOT_PII_KEY`: the personal-data key, at least 32 characters; null to use a generated one in `keyDir`. */
   piiKey: string | null;
   /**
    * `ENROLLBOT_DATA_DIR`: where files the bot writes besides the database go
@@ -41,6 +43,13 @@ export interface Config {
    * PostgreSQL `~/.local/share/enrollbot` (see `dataFolder`).
    */
   dataDir: string | null;
+  /** `ENROLLBOT_KEY_DIR`: where a generated personal-data key is kept (default `~/.config/enrollbot`), never beside the database. */
+  keyDir: string;
+  /**
+   * `ENROLLBOT_DEDUPE_DAYS`: how long the reply to a handled message is kept
+   * to answer a platform's retry of it; older ones are deleted.
+   */
+  dedupeDays: number;
   logLevel: LogLevel;
   /** `LOG_FORMAT` when set; null: the program's default (JSON for the bot, text for the CLI). */
   logFormat: LogFormat | null;
@@ -123,6 +132,15 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   }
   const areaKind = get('ENROLLBOT_AREA_KIND') ?? 'district';
   if (areaKind !== 'district' && areaKind !== 'city') problems.push('ENROLLBOT_AREA_KIND must be district or city');
+  const piiKey = get('ENROLLBOT_PII_KEY') ?? null;
+  if (piiKey !== null && piiKey.length < PII_KEY_MIN_LENGTH) {
+    problems.push(`ENROLLBOT_PII_KEY must be at least ${PII_KEY_MIN_LENGTH} characters (e.g. the output of: openssl rand -hex 32); unset, a key is generated in ENROLLBOT_KEY_DIR`);
+  }
+  const dedupeRaw = get('ENROLLBOT_DEDUPE_DAYS') ?? '7';
+  const dedupeDays = Number(dedupeRaw);
+  if (!/^\d+$/.test(dedupeRaw) || dedupeDays < 1 || dedupeDays > 90) {
+    problems.push(`ENROLLBOT_DEDUPE_DAYS "${dedupeRaw}" must be a number of days from 1 to 90`);
+  }
   const logLevel = (get('LOG_LEVEL') ?? 'info') as LogLevel;
   if (!['debug', 'info', 'warn', 'error', 'silent'].includes(logLevel)) problems.push('LOG_LEVEL must be debug, info, warn, error or silent');
   const logFormatRaw = get('LOG_FORMAT');
@@ -165,7 +183,9 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     outboxLeaseMs: leaseSeconds * 1000,
     backup: { at: backupAt?.[0] ?? { hour: 2, minute: 30 }, keep: backupKeep, dir: get('ENROLLBOT_BACKUP_DIR') ?? null },
     admins,
-    piiKey: get('ENROLLBOT_PII_KEY') ?? null,
+    piiKey,
+    keyDir: get('ENROLLBOT_KEY_DIR') ?? defaultKeyDir(),
+    dedupeDays,
     dataDir: get('ENROLLBOT_DATA_DIR') ?? null,
     logLevel,
     logFormat: (logFormatRaw as LogFormat | undefined) ?? null,

@@ -61,7 +61,7 @@ async function setUp(): Promise<{ arrivals: Map<FakeCall, number> }> {
   fake.onCall((call) => arrivals.set(call, Date.now()));
   const year = new Date().getUTCFullYear();
   // Set up ten minutes ago: the board time two minutes ago was missed by a bot that was down.
-  const setup = await openTestApp({ dir, now: new Date(Date.now() - 10 * 60_000) });
+  const setup = await openTestApp({ dir, now: new Date(Date.now() - 10 * 60_000), env: { ENROLLBOT_PII_KEY: REPLICA_KEY } });
   try {
     for (const line of [`campaign deadline ${year + 1}-12-31`, `campaign start ${year - 1}-01-01`, ...TOWNSHIPS.map((t) => `township add ${t} target 1000`)]) {
       expect((await setup.say('admin', 'console', line)).status, line).toBe('ok');
@@ -85,12 +85,15 @@ function botEnv(extra: Record<string, string> = {}): Record<string, string> {
     SLACK_SIGNING_SECRET: 'replica-test-secret',
     SLACK_API_URL: fake!.apiUrl,
     PORT: '0',
-    ENROLLBOT_PII_KEY: 'replica-test-pii-key',
+    // Replicas share one key, as deployed: the setup below opened the database with it.
+    ENROLLBOT_PII_KEY: REPLICA_KEY,
     ENROLLBOT_BOARD_AT: shanghaiTimeAgo(2),
     ENROLLBOT_BACKUP_KEEP: '0',
     ...extra,
   };
 }
+
+const REPLICA_KEY = 'replica-test-pii-key-of-32-chars-or-more';
 
 async function startReplica(env: Record<string, string>): Promise<BotProcess> {
   const bot = await startBot({ env, readyWhen: SLACK_LISTENING });

@@ -23,6 +23,7 @@ import type { Logger } from './logger.ts';
 import { createGroupCommit } from '../db/group-commit.ts';
 import { redactReply } from './redact-reply.ts';
 import { hasControlCharacter, withoutControlCharacters } from '../domain/control-characters.ts';
+import { redact } from '../domain/mask.ts';
 
 /** A chat message as every platform adapter hands it over. */
 export interface InboundMessage {
@@ -97,15 +98,23 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   const localeFor = (message: Pick<InboundMessage, 'userLocale'>, actor?: Actor): Locale =>
     toLocale(actor?.locale) ?? toLocale(message.userLocale) ?? deps.defaultLocale;
 
-  // Every reply leaves through redaction: no unmasked ID or phone number reaches a channel.
-  // A platform's display name is stored as the member's name: never with a control character in it.
-  const handle = async (message: InboundMessage): Promise<Reply> =>
-    redactReply(await handleRaw(hasControlCharacter(message.userName) ? { ...message, userName: withoutControlCharacters(message.userName) } : message));
+  // Every reply leaves through redaction: no unmasked ID or phone number
+  // reaches a channel. What the user typed was masked too before anything
+  // kept it (the stores redact notes, reasons and audit details), and the
+  // reply says so once, here, whichever command it was. A platform's display
+  // name is stored as the member's name: never with a control character in it.
+  const handle = async (message: InboundMessage): Promise<Reply> => {
+    const said = { t: catalogue(localeFor(message)) };
+    const clean = hasControlCharacter(message.userName) ? { ...message, userName: withoutControlCharacters(message.userName) } : message;
+    const reply = redactReply(await handleRaw(clean, said));
+    if (redact(message.text) === message.text) return reply;
+    return { ...reply, text: `${reply.text}\n${said.t.personalNumbersMasked()}` };
+  };
 
-  async function handleRaw(message: InboundMessage): Promise<Reply> {
+  async function handleRaw(message: InboundMessage, said: { t: Catalogue }): Promise<Reply> {
     const now = deps.now();
     const sourceKey = message.messageId ? `${message.platform}:${message.messageId}` : null;
-    let t = catalogue(localeFor(message));
+    let t = said.t;
     // The usage line of the command once it is known, built only for a
     // refusal that asks for it (not on every message: this is the pay path).
     let usageOf: (() => string) | null = null;
@@ -113,6 +122,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       const { actor, binding, campaign, areaNames } = await setup.load(message);
       const locale = localeFor(message, actor);
       t = catalogue(locale);
+      said.t = t;
       // A NUL or another control character has no place in a command; in a
       // name it would be stored, shown and exported as an invisible difference.
       if (hasControlCharacter(message.text)) return { status: 'refused', text: t.controlCharacterInMessage() };

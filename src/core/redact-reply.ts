@@ -10,7 +10,7 @@ export function redactReply(reply: Reply): Reply {
   if (reply.table) {
     out.table = {
       columns: reply.table.columns.map((c) => ({ ...c, header: redact(c.header) })),
-      rows: reply.table.rows.map((r) => r.map(redact)),
+      rows: reply.table.rows.map((r) => r.map((cell) => redact(cell))),
     };
   }
   if (reply.actions) out.actions = reply.actions.map((a) => ({ ...a, label: redact(a.label), command: redact(a.command) }));

@@ -2,13 +2,13 @@
  * Opening the database named by `DATABASE_URL`. SQLite is the default; the
  * connection is tuned so that a confirmed entry survives a power cut.
  */
-import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
 import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase as KyselySqliteDatabase } from 'kysely';
 import type { Database } from './schema.ts';
 import { EnrollbotError } from '../core/errors.ts';
+import { createPrivateFile, ensurePrivateDir, makePrivate } from '../ops/private-files.ts';
 
 /** An open database and how to close it. */
 export interface DatabaseHandle {
@@ -125,7 +125,12 @@ function openPostgres(url: string): DatabaseHandle {
 export async function openDatabase(url: string): Promise<DatabaseHandle> {
   if (isPostgresUrl(url)) return openPostgres(url);
   const file = sqlitePath(url);
-  mkdirSync(dirname(file), { recursive: true });
+  ensurePrivateDir(dirname(file));
+  // Owner-only before SQLite writes a page; SQLite gives its WAL and shared
+  // memory files the database file's mode. A file an older version made
+  // readable to others is tightened here too, with its WAL.
+  createPrivateFile(file, { keep: true });
+  makePrivate(file, `${file}-wal`, `${file}-shm`, `${file}-journal`);
   const sqlite = new SqliteDatabase(file);
   for (const pragma of SQLITE_PRAGMAS) sqlite.pragma(pragma);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });

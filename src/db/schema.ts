@@ -204,8 +204,14 @@ export interface LapsePersonTable {
   id: Generated<number>;
   id_hash: string;
   id_masked: string;
+  /** Older versions' clear name and phone: sealed into `contact` and emptied at start; always null since. */
   name: string | null;
   phone: string | null;
+  /** Name and phone sealed together (`domain/pii-seal.ts`); null for a person not on the roster. */
+  contact: string | null;
+  /** What is shown: `张*三`, `138****5678`. */
+  name_masked: string | null;
+  phone_masked: string | null;
   area_id: number | null;
   kind: ContributorKind | null;
   employer: string | null;

@@ -285,4 +285,6 @@ export const en: Catalogue = {
   importRefusedProblem: (p) => `column ${p.column}: ${p.reason}`,
   importProblemList: (p) => p.items.join('; '),
   importMoreRefused: (p) => `  … and ${num(p.more)} more refused lines, not listed one by one.`,
+  // --- personal data at rest ---
+  personalNumbersMasked: () => `(The ID, phone or bank card number in your message was masked: only the masked form is kept and shown. Please do not send full numbers in chat.)`,
 };

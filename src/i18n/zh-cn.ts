@@ -323,6 +323,8 @@ export const zhCN = {
   importRefusedProblem: (p: { column: string; reason: string }) => `${p.column}列 ${p.reason}`,
   importProblemList: (p: { items: readonly string[] }) => p.items.join('；'),
   importMoreRefused: (p: { more: number }) => `  ……另有 ${num(p.more)} 行拒收，未逐行列出。`,
+  // --- personal data at rest ---
+  personalNumbersMasked: () => `（消息里的身份证号、电话或银行卡号已脱敏，只保存和显示脱敏后的形式；请不要在聊天中发送完整号码。）`,
 };
 
 /** The shape every catalogue has: the keys and parameters of the reference. */

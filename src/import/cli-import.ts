@@ -6,11 +6,12 @@ import type { Config } from '../config.ts';
 import { isPostgresUrl, openDatabase, sqlitePath } from '../db/database.ts';
 import { migrateToLatestOrThrow } from '../db/migrate.ts';
 import { businessDate } from '../domain/calendar.ts';
-import { piiHasher } from '../domain/pii-hash.ts';
 import type { Logger } from '../core/logger.ts';
 import { catalogue, type Catalogue } from '../i18n/index.ts';
 import { ensureBaseline } from '../setup/baseline.ts';
-import { piiKeyForImport } from '../setup/pii-key.ts';
+import { openPiiKey } from '../setup/pii-key.ts';
+import { protectStoredData } from '../setup/protect-at-rest.ts';
+import { nightlyBackupDir } from '../ops/nightly-backup.ts';
 import { ImportStopped } from './check-thread.ts';
 import { importContributions } from './import-contributions.ts';
 import { importRoster } from './import-roster.ts';
@@ -101,9 +102,17 @@ export async function cliImport(args: string[], config: Config, log: Logger, io:
         report = await importTargets(file, { db: handle.db, now, onProgress, source: `import targets ${basename(file)}` });
       } else {
         // Only these hash ID numbers: a targets import needs no key (nor creates one).
-        // A new key is written only with the import it hashed: a refused file leaves nothing behind.
-        const { key, save } = piiKeyForImport({ configured: config.piiKey, databaseFile: handle.file, log });
-        const options = { db: handle.db, hasher: piiHasher(key), now, today: businessDate(now, config.timeZone), onProgress, beforeCommit: save ?? undefined };
+        // The database's own key, or none: a copy with another key is refused before a row is read.
+        const pii = await openPiiKey({
+          db: handle.db,
+          configured: config.piiKey,
+          keyDir: config.keyDir,
+          databaseFile: handle.file,
+          forbiddenDirs: handle.file ? [nightlyBackupDir(config.backup.dir, handle.file)] : [],
+          log,
+        });
+        await protectStoredData(handle.db, { sealer: pii.sealer, sqlite: handle.dialect === 'sqlite', log });
+        const options = { db: handle.db, hasher: pii.hasher, sealer: pii.sealer, now, today: businessDate(now, config.timeZone), onProgress };
         report = what === 'roster' ? await importRoster(file, options) : await importContributions(file, options);
       }
     } catch (e) {

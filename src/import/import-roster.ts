@@ -3,11 +3,14 @@ import { statSync } from 'node:fs';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { closeCasesWithContributions } from '../store/lapse-cases.ts';
+import { contactText } from '../domain/pii-seal.ts';
+import { redact } from '../domain/mask.ts';
 import {
   createRosterStage,
   findCadre,
   mergeRosterStage,
   ROSTER_STAGE_PARTS,
+  ROSTER_STAGE_WIDTH,
   rosterStagePart,
   stageRoster,
   townshipsByName,
@@ -17,10 +20,11 @@ import { ROSTER_ROW_WIDTH } from './roster-check.ts';
 import { runImport, type ImportOptions } from './run-import.ts';
 import { tableFormat } from './table-source.ts';
 
-// Where a row's ID (then its hash), cadre text and the cadre's member id sit among its values (`RosterStageValues`).
-const ID_HASH = 0;
-const CADRE_MEMBER = 7;
-const CADRE_TEXT = 8;
+// Where a checked row's values sit (`RosterRowValues`).
+const ID = 0;
+const NAME = 2;
+const PHONE = 3;
+const CADRE_TEXT = 10;
 
 /** Row counts a part's last rows are staged in: few statement shapes, few statements. */
 const TAIL_CHUNKS = [100, 10, 1];
@@ -28,8 +32,9 @@ const TAIL_CHUNKS = [100, 10, 1];
 export async function importRoster(path: string, options: ImportOptions): Promise<ImportReport> {
   const townships = await townshipsByName(options.db);
   const batchSize = options.batchSize ?? 500;
-  const cadres = new Map<string, number | null>();
+  const cadres = new Map<string, { member: number | null; shown: string }>();
   const hasher = options.hasher;
+  const sealer = options.sealer;
   // Rows waiting for their staging part to fill a batch.
   const pending: unknown[][] = Array.from({ length: ROSTER_STAGE_PARTS }, () => []);
   return runImport(
@@ -45,18 +50,27 @@ export async function importRoster(path: string, options: ImportOptions): Promis
     {
       begin: (db) => createRosterStage(db),
       async write(db: Kysely<Database>, values: unknown[], rows: number) {
-        for (let i = 0; i < rows * ROSTER_ROW_WIDTH; i += ROSTER_ROW_WIDTH) {
-          values[i + ID_HASH] = hasher.hashId(values[i + ID_HASH] as string);
+        // The batch's IDs hashed, then its names and phones sealed in one go (one call into the cipher).
+        const hashes: string[] = new Array<string>(rows);
+        const items: { value: string; person: string }[] = new Array<{ value: string; person: string }>(rows);
+        for (let r = 0, i = 0; r < rows; r++, i += ROSTER_ROW_WIDTH) {
+          hashes[r] = hasher.hashId(values[i + ID] as string);
+          items[r] = { value: contactText(values[i + NAME] as string, values[i + PHONE] as string | null), person: hashes[r]! };
+        }
+        const sealed = sealer.sealMany(items, 'contact');
+        for (let r = 0, i = 0; r < rows; r++, i += ROSTER_ROW_WIDTH) {
           const text = values[i + CADRE_TEXT] as string | null;
+          let cadre: { member: number | null; shown: string } | undefined;
           if (text) {
-            let m = cadres.get(text);
-            if (m === undefined) cadres.set(text, (m = await findCadre(db, text)));
-            values[i + CADRE_MEMBER] = m;
+            cadre = cadres.get(text);
+            // Matched as written (a platform id is no personal data), kept masked (a phone typed as the cadre is).
+            if (cadre === undefined) cadres.set(text, (cadre = { member: await findCadre(db, text), shown: redact(text) }));
           }
-          const part = rosterStagePart(values[i + ID_HASH] as string);
+          const part = rosterStagePart(hashes[r]!);
           const into = pending[part]!;
-          for (let j = i; j < i + ROSTER_ROW_WIDTH; j++) into.push(values[j]);
-          if (into.length === batchSize * ROSTER_ROW_WIDTH) {
+          // `RosterStageValues`, in order.
+          into.push(hashes[r], values[i + 1], sealed[r], values[i + 4], values[i + 5], values[i + 6], values[i + 7], values[i + 8], cadre?.member ?? null, cadre?.shown ?? null);
+          if (into.length === batchSize * ROSTER_STAGE_WIDTH) {
             await stageRoster(db, part, into, batchSize);
             pending[part] = [];
           }
@@ -68,8 +82,8 @@ export async function importRoster(path: string, options: ImportOptions): Promis
           const rest = pending[part]!;
           let at = 0;
           for (const chunk of TAIL_CHUNKS) {
-            for (; rest.length - at >= chunk * ROSTER_ROW_WIDTH; at += chunk * ROSTER_ROW_WIDTH) {
-              await stageRoster(db, part, rest.slice(at, at + chunk * ROSTER_ROW_WIDTH), chunk);
+            for (; rest.length - at >= chunk * ROSTER_STAGE_WIDTH; at += chunk * ROSTER_STAGE_WIDTH) {
+              await stageRoster(db, part, rest.slice(at, at + chunk * ROSTER_STAGE_WIDTH), chunk);
             }
           }
           pending[part] = [];

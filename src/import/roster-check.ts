@@ -1,7 +1,7 @@
 /** Checking roster rows (and the ID cells every import has): pure, so it runs in the import's checking thread. */
 import type { ContributorKind } from '../db/schema.ts';
 import { parseIdNumber, type IdNumberProblem } from '../domain/id-number.ts';
-import { maskIdNumber } from '../domain/mask.ts';
+import { maskIdNumber, maskName, maskPhone, redact } from '../domain/mask.ts';
 import { cellText, type RowChecker, type RowView } from './check-table.ts';
 import { ROSTER_COLUMNS, type RosterColumn } from './columns.ts';
 import { IdNumberSet } from './id-set.ts';
@@ -66,14 +66,33 @@ export interface RosterCheckContext {
   fileBytes: number;
 }
 
-/** Values per accepted roster row: the staging table's columns, in order. */
-export const ROSTER_ROW_WIDTH = 9;
+/**
+ * Values per accepted roster row (`RosterRowValues`): the ID, its masked
+ * form, name and phone in clear (the importing thread seals them and drops
+ * the clear ones), their masked forms, township, kind, employer (redacted:
+ * free text), the cadre's member id (left null) and the cadre cell.
+ */
+export const ROSTER_ROW_WIDTH = 11;
+
+/** An accepted roster row as the checking thread posts it. */
+export type RosterRowValues = [
+  id: string,
+  idMasked: string,
+  name: string,
+  phone: string | null,
+  nameMasked: string,
+  phoneMasked: string | null,
+  areaId: number,
+  kind: ContributorKind,
+  employer: string | null,
+  cadreMemberId: null,
+  cadreText: string | null,
+];
 
 /**
- * The roster's checks. An accepted row adds its `RosterStageValues`, except
- * that the ID number stands where its hash goes and the cadre's member id is
- * left null: the importing thread hashes the ID (a third of the work here,
- * which leaves the two threads about as busy) and looks cadres up.
+ * The roster's checks. An accepted row adds its `RosterRowValues`: the
+ * importing thread hashes the ID, seals name and phone (a third of the work
+ * here, which leaves the two threads about as busy) and looks cadres up.
  */
 export function rosterChecker(ctx: RosterCheckContext): RowChecker<RosterColumn> {
   const townships = new Map(ctx.townships);
@@ -107,14 +126,17 @@ export function rosterChecker(ctx: RosterCheckContext): RowChecker<RosterColumn>
       if (hasControlCharacter(cadre)) tally.add(CONTROL_REFUSAL, row.ref('cadre'));
       if (tally.total !== before || !id.ok) return false;
       // The staging table's columns in order (`RosterStageValues`), pushed one by one: no array per row.
+      // Free-text cells may hold an ID or a phone typed by someone: kept masked.
       out.push(
         id.id,
         maskIdNumber(id.id),
         name,
         phone || null,
+        maskName(name),
+        phone ? maskPhone(phone) : null,
         areaId!,
         kind!,
-        employer || null,
+        employer ? redact(employer) : null,
         null,
         cadre || null,
       );

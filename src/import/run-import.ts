@@ -7,6 +7,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { PiiHasher } from '../domain/pii-hash.ts';
+import type { PiiSealer } from '../domain/pii-seal.ts';
 import { CheckThread, type CheckTask } from './check-thread.ts';
 import type { CheckSummary } from './check-table.ts';
 import type { ImportReport } from './report.ts';
@@ -15,6 +16,8 @@ import type { TableProgress } from './table-source.ts';
 export interface ImportOptions {
   db: Kysely<Database>;
   hasher: PiiHasher;
+  /** Seals roster names and phones (a contributions import seals nothing). */
+  sealer: PiiSealer;
   now: Date;
   /** The business date (birth dates after it are refused). */
   today: string;

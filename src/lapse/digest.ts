@@ -5,7 +5,6 @@
  */
 import type { Reply, ReplyAction } from '../core/reply.ts';
 import type { Catalogue } from '../i18n/index.ts';
-import { maskName, maskPhone } from '../domain/mask.ts';
 import type { AreaStageCounts, OpenCaseRow } from '../store/lapse-cases.ts';
 
 export type StageCounts = Record<1 | 2 | 3 | 4, number>;
@@ -30,9 +29,9 @@ export function caseTable(t: Catalogue, rows: OpenCaseRow[]): Reply['table'] {
     columns: headers.map((header, i) => ({ header, align: i === 4 ? 'right' : 'left' })),
     rows: rows.map((r) => [
       caseRef(r.id),
-      r.name ? maskName(r.name) : '—',
+      r.name ?? '—',
       r.idMasked,
-      r.phone ? maskPhone(r.phone) : '—',
+      r.phone ?? '—',
       t.lapseMonths({ months: r.monthsLapsed }),
       r.firstMissingMonth,
       t.lapseStageName({ stage: r.stage }),

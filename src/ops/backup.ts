@@ -4,15 +4,18 @@
  * writes between two steps the copy starts over, so after the first step the
  * rest is copied in one step: one read transaction, a single snapshot (in WAL
  * mode readers do not block the bot's writers, nor the other way round).
- * The generated ID-hashing key beside the database is copied beside the
- * backup, named for it, so the pair restores together.
+ * The copy is owner-only (0600) from its first byte. The personal-data key
+ * is never copied: it lives apart from the data (see `setup/pii-key.ts`), so
+ * a stolen backup gives back neither IDs nor names; the backup names the
+ * key's fingerprint so the right key can be found at restore.
  */
-import { copyFileSync, existsSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { EnrollbotError } from '../core/errors.ts';
 import { isPostgresUrl, sqlitePath, SQLITE_PRAGMAS } from '../db/database.ts';
-import { piiKeyFile } from '../setup/pii-key.ts';
+import { createPrivateFile, makePrivate } from './private-files.ts';
+import { PII_KEY_FINGERPRINT } from '../setup/pii-key.ts';
 
 /** What a backup wrote. */
 export interface BackupResult {
@@ -20,11 +23,10 @@ export interface BackupResult {
   bytes: number;
   pages: number;
   /**
-   * The copy of the database's generated ID-hashing key, beside the backup
-   * under the name a restored database looks for; null when the database has
-   * none (no import yet, or the key comes from ENROLLBOT_PII_KEY).
+   * The fingerprint of the personal-data key the copy needs (null for a
+   * database no version with keys has opened yet). The key is not in the backup.
    */
-  keyFile: string | null;
+  keyFingerprint: string | null;
 }
 
 /** The refusal for PostgreSQL: its own tools do this better. Never echoes the URL (it holds the password). */
@@ -42,25 +44,28 @@ export async function backupDatabase(databaseUrl: string, target: string): Promi
   if (!existsSync(dirname(target))) throw new EnrollbotError('config_invalid', `the folder ${dirname(target)} does not exist`);
   const partial = `${target}.partial`;
   rmSync(partial, { force: true });
+  // Empty and 0600 before the first page is copied; SQLite keeps the mode.
+  createPrivateFile(partial);
   const db = new SqliteDatabase(source, { fileMustExist: true });
   try {
     for (const pragma of SQLITE_PRAGMAS) db.pragma(pragma);
     const done = await db.backup(partial, { progress: () => 0x7fffffff });
     const copy = new SqliteDatabase(partial);
+    let keyFingerprint: string | null = null;
     try {
       const check = copy.pragma('integrity_check', { simple: true });
       if (check !== 'ok') throw new EnrollbotError('internal', `the backup failed its integrity check: ${String(check)}`);
       // One self-contained file: fold the copy's WAL in and leave it in rollback-journal mode.
       copy.pragma('journal_mode = DELETE');
+      const hasSettings = copy.prepare(`select 1 from sqlite_master where type = 'table' and name = 'setting'`).get() !== undefined;
+      const row = hasSettings ? (copy.prepare('select value from setting where key = ?').get(PII_KEY_FINGERPRINT) as { value: string } | undefined) : undefined;
+      keyFingerprint = row?.value ?? null;
     } finally {
       copy.close();
     }
-    // Without its key, a restored database no longer matches imported people.
-    const key = piiKeyFile(source);
-    const keyFile = existsSync(key) ? piiKeyFile(target) : null;
-    if (keyFile) copyFileSync(key, keyFile);
+    makePrivate(partial);
     renameSync(partial, target);
-    return { file: target, bytes: statSync(target).size, pages: done.totalPages, keyFile };
+    return { file: target, bytes: statSync(target).size, pages: done.totalPages, keyFingerprint };
   } catch (e) {
     rmSync(partial, { force: true });
     rmSync(`${partial}-wal`, { force: true });

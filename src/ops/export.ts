@@ -8,6 +8,8 @@
  * ten-million-row ledger needs no more memory than a small one.
  */
 import { createWriteStream, renameSync, rmSync } from 'node:fs';
+import { createPrivateFile, makePrivate } from './private-files.ts';
+import { redact } from '../domain/mask.ts';
 import { once } from 'node:events';
 import ExcelJS from 'exceljs';
 import type { Kysely } from 'kysely';
@@ -81,8 +83,10 @@ async function writeTable(file: string, format: ExportFormat, sheet: string, col
   const partial = `${file}.partial`;
   let count = 0;
   try {
+    // Owner-only from the first byte (an export holds who logged what, and notes).
+    createPrivateFile(partial);
     if (format === 'csv') {
-      const out = createWriteStream(partial, { encoding: 'utf8' });
+      const out = createWriteStream(partial, { encoding: 'utf8', mode: 0o600 });
       const write = async (line: string) => {
         if (!out.write(line)) await once(out, 'drain');
       };
@@ -112,6 +116,7 @@ async function writeTable(file: string, format: ExportFormat, sheet: string, col
       ws.commit();
       await book.commit();
     }
+    makePrivate(partial);
     renameSync(partial, file);
     return count;
   } catch (e) {
@@ -172,9 +177,10 @@ async function* ledgerRows(db: Kysely<Database>, campaign: Campaign): AsyncItera
         { fen: Number(e.amount_fen) },
         e.reverses_id === null ? '' : `#${e.reverses_id}`,
         // `undo` stores its reason as the command's name; the sheet says it as the chat does.
-        e.reason === UNDO_REASON ? zhCN.ledgerUndoReason() : (e.reason ?? ''),
-        e.note ?? '',
-        e.member,
+        // Free text is masked again on the way out: rows an older version stored are covered too.
+        e.reason === UNDO_REASON ? zhCN.ledgerUndoReason() : redact(e.reason ?? ''),
+        redact(e.note ?? ''),
+        redact(e.member),
         e.platform,
         e.channel_id,
         e.business_date,

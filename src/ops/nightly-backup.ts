@@ -5,12 +5,12 @@
  * the same day, another process) is left alone, so it runs at most once a day.
  * PostgreSQL is backed up with its own tools (docs/postgres.md).
  */
-import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { businessDate } from '../domain/calendar.ts';
 import { backupDatabase } from './backup.ts';
-import { piiKeyFile } from '../setup/pii-key.ts';
+import { ensurePrivateDir } from './private-files.ts';
 
 const NAME = /^enrollbot-(\d{4}-\d{2}-\d{2})\.db$/;
 
@@ -24,7 +24,8 @@ export interface NightlyBackupInput {
 
 /** Takes today's copy unless it exists, then deletes all but the newest `keep`. */
 export async function runNightlyBackup(input: NightlyBackupInput): Promise<{ file: string; created: boolean; removed: string[] }> {
-  mkdirSync(input.dir, { recursive: true });
+  // The backups folder is the bot's own: owner-only, even if it existed before.
+  ensurePrivateDir(input.dir, { own: true });
   const file = join(input.dir, `enrollbot-${businessDate(input.now, input.timeZone)}.db`);
   const created = !existsSync(file);
   if (created) await backupDatabase(input.databaseUrl, file);
@@ -35,7 +36,8 @@ export async function runNightlyBackup(input: NightlyBackupInput): Promise<{ fil
   const removed = copies.slice(Math.max(1, input.keep));
   for (const f of removed) {
     rmSync(join(input.dir, f), { force: true });
-    rmSync(piiKeyFile(join(input.dir, f)), { force: true });
+    // Older versions put a copy of the key beside each backup: it goes with its copy.
+    rmSync(join(input.dir, f.replace(/\.db$/, '.pii-key')), { force: true });
   }
   return { file, created, removed };
 }

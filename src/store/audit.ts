@@ -2,6 +2,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { prepared } from '../db/prepared.ts';
+import { redactFields } from '../domain/mask.ts';
 
 export interface AuditInput {
   at: Date;
@@ -28,5 +29,5 @@ const insertAudit = prepared(
 );
 
 export async function appendAudit(db: Kysely<Database>, input: AuditInput): Promise<void> {
-  await insertAudit(db, { ...input, at: input.at.toISOString(), detail: JSON.stringify(input.detail) });
+  await insertAudit(db, { ...input, at: input.at.toISOString(), detail: JSON.stringify(redactFields(input.detail)) });
 }

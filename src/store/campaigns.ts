@@ -1,4 +1,5 @@
 /** Campaigns: one is current; its dates, premium and zone govern everything. */
+import { redact } from '../domain/mask.ts';
 import type { Kysely, Updateable } from 'kysely';
 import type { Campaign, CampaignTable, Database } from '../db/schema.ts';
 
@@ -20,7 +21,7 @@ export async function createCampaign(
   const row = await db
     .insertInto('campaign')
     .values({
-      name: input.name,
+      name: redact(input.name),
       start_date: input.start,
       deadline: input.deadline,
       premium_fen: input.premiumFen,
@@ -38,5 +39,7 @@ export async function updateCampaign(
   id: number,
   changes: Updateable<CampaignTable>,
 ): Promise<void> {
-  await db.updateTable('campaign').set(changes).where('id', '=', id).execute();
+  // The name is free text typed in chat: kept masked like every other.
+  const set = changes.name === undefined ? changes : { ...changes, name: redact(changes.name) };
+  await db.updateTable('campaign').set(set).where('id', '=', id).execute();
 }

@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { Reply } from '../core/reply.ts';
 import { prepared } from '../db/prepared.ts';
+import { redactReply } from '../core/redact-reply.ts';
 
 const selectHandled = prepared((db: Kysely<Database>, p: { key: string }) =>
   db.selectFrom('inbound_message').select('reply').where('source_key', '=', p.key),
@@ -20,6 +21,25 @@ export async function findHandled(db: Kysely<Database>, sourceKey: string): Prom
   return row ? (JSON.parse(row.reply) as Reply) : undefined;
 }
 
+/** Stores the reply a message got, masked as it was sent; kept for the dedupe window only (`pruneHandled`). */
 export async function markHandled(db: Kysely<Database>, sourceKey: string, reply: Reply, now: Date): Promise<void> {
-  await insertHandled(db, { key: sourceKey, reply: JSON.stringify(reply), at: now.toISOString() });
+  await insertHandled(db, { key: sourceKey, reply: JSON.stringify(redactReply(reply)), at: now.toISOString() });
+}
+
+/**
+ * Forgets the replies of messages handled before `before`: past the dedupe
+ * window a platform no longer retries, and a stored reply is personal data
+ * kept for no purpose. Deletes in slices so a large backlog never holds the
+ * write lock long; returns how many went.
+ */
+export async function pruneHandled(db: Kysely<Database>, before: Date, slice = 5_000): Promise<number> {
+  const at = before.toISOString();
+  let total = 0;
+  for (;;) {
+    const keys = db.selectFrom('inbound_message').select('source_key').where('created_at', '<', at).limit(slice);
+    const r = await db.deleteFrom('inbound_message').where('source_key', 'in', keys).executeTakeFirst();
+    const n = Number(r.numDeletedRows ?? 0n);
+    total += n;
+    if (n < slice) return total;
+  }
 }

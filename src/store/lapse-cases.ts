@@ -4,6 +4,7 @@
  * contribution for the missing months arrives, worked through follow-ups.
  */
 import type { Kysely } from 'kysely';
+import { redact } from '../domain/mask.ts';
 import type { Database } from '../db/schema.ts';
 
 /** Closes open cases whose person now has a contribution in or after the first missing month. */
@@ -124,7 +125,7 @@ export async function openNewCases(db: Kysely<Database>, g: LapseGroup, now: Dat
   return Number(result.numInsertedOrUpdatedRows ?? 0n);
 }
 
-/** An open case as reminders and lists show it (personal data still to be masked). */
+/** An open case as reminders and lists show it: name and phone are their masked forms (the clear ones are sealed). */
 export interface OpenCaseRow {
   id: number;
   areaId: number;
@@ -184,9 +185,9 @@ export async function openCases(db: Kysely<Database>, f: CaseFilter, limit: numb
       'c.months_lapsed',
       'c.first_missing_month',
       'c.last_paid_month',
-      'p.name',
+      'p.name_masked as name',
       'p.id_masked',
-      'p.phone',
+      'p.phone_masked as phone',
       eb.fn.coalesce('m.name', 'p.cadre_text').as('cadre'),
       'p.cadre_member_id',
       'c.last_followup_at',
@@ -276,7 +277,7 @@ export async function getCase(db: Kysely<Database>, id: number) {
     .selectFrom('lapse_case as c')
     .innerJoin('lapse_person as p', 'p.id', 'c.person_id')
     .innerJoin('area as a', 'a.id', 'c.area_id')
-    .select(['c.id', 'c.status', 'c.scan_month', 'c.stage', 'c.months_lapsed', 'a.name as area_name', 'a.path as area_path', 'p.name'])
+    .select(['c.id', 'c.status', 'c.scan_month', 'c.stage', 'c.months_lapsed', 'a.name as area_name', 'a.path as area_path', 'p.name_masked as name'])
     .where('c.id', '=', id)
     .executeTakeFirst();
 }
@@ -303,7 +304,8 @@ export async function recordFollowup(
     .values({
       case_id: input.caseId,
       outcome: input.outcome,
-      note: input.note,
+      // Free text from chat: kept masked, whoever calls.
+      note: input.note === null ? null : redact(input.note),
       member_id: input.memberId,
       platform: input.platform,
       channel_id: input.channelId,

@@ -9,19 +9,24 @@ import { getSetting, putSetting } from './settings.ts';
 
 /**
  * A roster row ready to stage, as the flat values an import binds (the ID
- * only as hash and masked form): the staging table's columns in order.
+ * only as hash and masked form, name and phone only sealed and masked): the
+ * staging table's columns in order.
  */
 export type RosterStageValues = [
   idHash: string,
   idMasked: string,
-  name: string,
-  phone: string | null,
+  contact: string,
+  nameMasked: string,
+  phoneMasked: string | null,
   areaId: number,
   kind: ContributorKind,
   employer: string | null,
   cadreMemberId: number | null,
   cadreText: string | null,
 ];
+
+/** Values per staged roster row. */
+export const ROSTER_STAGE_WIDTH = 10;
 
 /** One month's contribution of a person. */
 export interface ContributionRow {
@@ -70,8 +75,9 @@ function template(db: Kysely<Database>, key: string, build: () => CompiledQuery,
 interface RosterStageTable {
   id_hash: string;
   id_masked: string;
-  name: string;
-  phone: string | null;
+  contact: string;
+  name_masked: string;
+  phone_masked: string | null;
   area_id: number;
   kind: ContributorKind;
   employer: string | null;
@@ -81,7 +87,7 @@ interface RosterStageTable {
 
 type StageTables = Record<`lapse_roster_stage_${number}`, RosterStageTable>;
 
-const STAGE_COLUMNS = 9;
+const STAGE_COLUMNS = ROSTER_STAGE_WIDTH;
 
 /** How many staging tables a roster import fills. */
 export const ROSTER_STAGE_PARTS = 16;
@@ -111,8 +117,9 @@ export async function createRosterStage(db: Kysely<Database>): Promise<void> {
       .temporary()
       .addColumn('id_hash', 'text', (c) => c.notNull())
       .addColumn('id_masked', 'text', (c) => c.notNull())
-      .addColumn('name', 'text', (c) => c.notNull())
-      .addColumn('phone', 'text')
+      .addColumn('contact', 'text', (c) => c.notNull())
+      .addColumn('name_masked', 'text', (c) => c.notNull())
+      .addColumn('phone_masked', 'text')
       .addColumn('area_id', 'integer', (c) => c.notNull())
       .addColumn('kind', 'text', (c) => c.notNull())
       .addColumn('employer', 'text')
@@ -130,7 +137,7 @@ export async function createRosterStage(db: Kysely<Database>): Promise<void> {
 export async function stageRoster(db: Kysely<Database>, part: number, values: unknown[], rows: number): Promise<void> {
   if (values.length !== rows * STAGE_COLUMNS) throw new Error(`stageRoster: ${values.length} values for ${rows} rows`);
   const stage = db.withTables<StageTables>();
-  const dummy: RosterStageTable = { id_hash: '', id_masked: '', name: '', phone: '', area_id: 0, kind: 'employer', employer: '', cadre_member_id: 0, cadre_text: '' };
+  const dummy: RosterStageTable = { id_hash: '', id_masked: '', contact: '', name_masked: '', phone_masked: '', area_id: 0, kind: 'employer', employer: '', cadre_member_id: 0, cadre_text: '' };
   const q = template(
     db,
     `roster-stage:${part}:${rows}`,
@@ -152,11 +159,11 @@ export async function mergeRosterStage(db: Kysely<Database>, now: Date): Promise
   for (let part = 0; part < ROSTER_STAGE_PARTS; part++) {
     const result = await stage
       .insertInto('lapse_person')
-      .columns(['id_hash', 'id_masked', 'name', 'phone', 'area_id', 'kind', 'employer', 'cadre_member_id', 'cadre_text', 'created_at', 'updated_at'])
+      .columns(['id_hash', 'id_masked', 'contact', 'name_masked', 'phone_masked', 'area_id', 'kind', 'employer', 'cadre_member_id', 'cadre_text', 'created_at', 'updated_at'])
       .expression((eb) =>
         eb
           .selectFrom(stageTable(part))
-          .select(['id_hash', 'id_masked', 'name', 'phone', 'area_id', 'kind', 'employer', 'cadre_member_id', 'cadre_text'])
+          .select(['id_hash', 'id_masked', 'contact', 'name_masked', 'phone_masked', 'area_id', 'kind', 'employer', 'cadre_member_id', 'cadre_text'])
           .select([sql.val(at).as('created_at'), sql.val(at).as('updated_at')])
           // SQLite: a WHERE before an upsert's ON CONFLICT keeps it from being read as a join's ON.
           .where(sql<boolean>`true`)
@@ -166,8 +173,9 @@ export async function mergeRosterStage(db: Kysely<Database>, now: Date): Promise
         oc
           .column('id_hash')
           .doUpdateSet((eb) => ({
-            name: eb.ref('excluded.name'),
-            phone: eb.ref('excluded.phone'),
+            contact: eb.ref('excluded.contact'),
+            name_masked: eb.ref('excluded.name_masked'),
+            phone_masked: eb.ref('excluded.phone_masked'),
             area_id: eb.ref('excluded.area_id'),
             kind: eb.ref('excluded.kind'),
             employer: eb.ref('excluded.employer'),
@@ -178,8 +186,8 @@ export async function mergeRosterStage(db: Kysely<Database>, now: Date): Promise
           // Only a real change is written: re-importing a file changes nothing.
           .where((eb) =>
             eb.or([
-              eb('lapse_person.name', 'is distinct from', eb.ref('excluded.name')),
-              eb('lapse_person.phone', 'is distinct from', eb.ref('excluded.phone')),
+              // Sealing is deterministic per person and value: an unchanged name and phone seal alike.
+              eb('lapse_person.contact', 'is distinct from', eb.ref('excluded.contact')),
               eb('lapse_person.area_id', 'is distinct from', eb.ref('excluded.area_id')),
               eb('lapse_person.kind', 'is distinct from', eb.ref('excluded.kind')),
               eb('lapse_person.employer', 'is distinct from', eb.ref('excluded.employer')),

@@ -8,6 +8,7 @@ import { PostgresAdapter, type Kysely } from 'kysely';
 import type { Database, EntryKind, LedgerEntry } from '../db/schema.ts';
 import { pathIds } from '../domain/permissions.ts';
 import { prepared } from '../db/prepared.ts';
+import { redact } from '../domain/mask.ts';
 
 /** A new ledger entry; `areaPath` decides which totals move. */
 export interface EntryInput {
@@ -45,8 +46,9 @@ export async function appendEntry(db: Kysely<Database>, e: EntryInput): Promise<
       people: e.people,
       amountFen: e.amountFen,
       reversesId: e.reversesId ?? null,
-      reason: e.reason ?? null,
-      note: e.note ?? null,
+      // Free text from chat: an ID or phone typed into it is kept masked, never as typed.
+      reason: e.reason == null ? null : redact(e.reason),
+      note: e.note == null ? null : redact(e.note),
       memberId: e.memberId,
       platform: e.platform,
       channelId: e.channelId,
@@ -230,8 +232,8 @@ export async function appendEntriesInBulk(db: Kysely<Database>, entries: readonl
           people: e.people,
           amount_fen: e.amountFen,
           reverses_id: e.reversesId ?? null,
-          reason: e.reason ?? null,
-          note: e.note ?? null,
+          reason: e.reason == null ? null : redact(e.reason),
+          note: e.note == null ? null : redact(e.note),
           member_id: e.memberId,
           platform: e.platform,
           channel_id: e.channelId,

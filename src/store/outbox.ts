@@ -7,6 +7,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { storableReply, type Reply } from '../core/reply.ts';
 import { redactReply } from '../core/redact-reply.ts';
+import { redact } from '../domain/mask.ts';
 
 export interface OutboxPost {
   platform: string;
@@ -156,7 +157,7 @@ export async function recordOutcomes(db: Kysely<Database>, by: string, outcomes:
       const q = tx.updateTable('outbox');
       const set = o.delivered
         ? q.set({ delivered_at: o.at.toISOString(), claimed_by: null, claimed_until: null, last_error: null })
-        : q.set({ next_attempt_at: o.nextAttemptAt.toISOString(), claimed_by: null, claimed_until: null, last_error: o.error.slice(0, 500) });
+        : q.set({ next_attempt_at: o.nextAttemptAt.toISOString(), claimed_by: null, claimed_until: null, last_error: redact(o.error).slice(0, 500) });
       await set.where('id', '=', o.id).where('claimed_by', '=', by).where('delivered_at', 'is', null).execute();
       await tx
         .updateTable('outbox_channel')

@@ -9,6 +9,7 @@ import { openTestApp, runConsoleScript, type TestApp } from '../helpers/app.ts';
 import { CONTRIBUTION_HEADER, ROSTER_HEADER, testId, writeCsv, type Rows } from '../helpers/lapse-files.ts';
 import { importRoster } from '../../src/import/import-roster.ts';
 import { importContributions } from '../../src/import/import-contributions.ts';
+import { deriveSealKeys, piiSealer } from '../../src/domain/pii-seal.ts';
 import { piiHasher } from '../../src/domain/pii-hash.ts';
 
 let apps: TestApp[] = [];
@@ -149,7 +150,7 @@ describe('thousands separators', () => {
     contributions.push([testId(1001), '2026-10', '500']);
     writeCsv(join(app.dir, 'r.csv'), roster);
     writeCsv(join(app.dir, 'c.csv'), contributions);
-    const o = { db: app.database.db, hasher: piiHasher('k'), now: new Date('2026-11-23T02:00:00Z'), today: '2026-11-23' };
+    const o = { db: app.database.db, hasher: piiHasher('k'), sealer: piiSealer(deriveSealKeys('k')), now: new Date('2026-11-23T02:00:00Z'), today: '2026-11-23' };
     await importRoster(join(app.dir, 'r.csv'), o);
     await importContributions(join(app.dir, 'c.csv'), o);
     expect((await app.say('admin', 'c', 'lapse scan 2026-10')).text).toContain('新增 1,000 件，更新 0 件，因补缴结案 0 件，现有未结 1,000 件');

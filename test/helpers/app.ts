@@ -45,6 +45,8 @@ export async function openTestApp(
   const config = loadConfig({
     DATABASE_URL: databaseUrl,
     ENROLLBOT_DEMO: opts.demo ? '1' : '0',
+    // The test worker's key folder (test/setup.ts), apart from every database: keys are named by fingerprint, so apps share it.
+    ENROLLBOT_KEY_DIR: process.env.ENROLLBOT_KEY_DIR!,
     ...opts.env,
   });
   const log = memoryLogger();

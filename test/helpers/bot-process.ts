@@ -77,7 +77,7 @@ function parseLog(line: string): Record<string, unknown> | null {
 export async function startBot(options: BotProcessOptions = {}): Promise<BotProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', options.script ?? 'src/main.ts', ...(options.args ?? [])], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', TZ: 'UTC', ENROLLBOT_DEMO: '0', LOG_LEVEL: 'info', ...options.env },
+    env: { PATH: process.env.PATH ?? '', TZ: 'UTC', HOME: process.env.HOME!, ENROLLBOT_KEY_DIR: process.env.ENROLLBOT_KEY_DIR!, ENROLLBOT_DEMO: '0', LOG_LEVEL: 'info', ...options.env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   const stdout: string[] = [];

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import { idCheckDigit } from '../../src/domain/id-number.ts';
 import { piiHasher } from '../../src/domain/pii-hash.ts';
+import { deriveSealKeys, piiSealer } from '../../src/domain/pii-seal.ts';
 import { importRoster } from '../../src/import/import-roster.ts';
 import { importContributions } from '../../src/import/import-contributions.ts';
 import type { Database } from '../../src/db/schema.ts';
@@ -84,7 +85,7 @@ export async function importOneContributor(
   const rows: Rows = [CONTRIBUTION_HEADER, [testId(1), input.lastPaid, '500']];
   if (input.through) rows.push([testId(999), input.through, '500']);
   writeCsv(contributions, rows);
-  const options = { db: app.database.db, hasher: piiHasher('test-key'), now: input.now, today: input.now.toISOString().slice(0, 10) };
+  const options = { db: app.database.db, hasher: piiHasher('test-key'), sealer: piiSealer(deriveSealKeys('test-key')), now: input.now, today: input.now.toISOString().slice(0, 10) };
   await importRoster(roster, options);
   await importContributions(contributions, options);
 }

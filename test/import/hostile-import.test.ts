@@ -17,6 +17,7 @@ import { importTargets } from '../../src/import/import-targets.ts';
 import { ImportStopped, READER_HEAP_MB } from '../../src/import/check-thread.ts';
 import { checkXlsxLimits, XLSX_MAX_SHARED_STRINGS, XlsxTooLarge } from '../../src/import/xlsx-guard.ts';
 import { formatImportReport } from '../../src/import/report.ts';
+import { deriveSealKeys, piiSealer } from '../../src/domain/pii-seal.ts';
 import { piiHasher } from '../../src/domain/pii-hash.ts';
 import { catalogue } from '../../src/i18n/index.ts';
 import { loadConfig } from '../../src/config.ts';
@@ -51,7 +52,7 @@ describe('an XLSX zip bomb', () => {
     await writeSharedStringsWorkbook(file, { header: ROSTER_HEADER, rows: [], extraStrings: 26_000_000 });
     expect(statSync(file).size).toBeLessThan(2 * 1024 * 1024);
 
-    const config = loadConfig({ DATABASE_URL: a.databaseUrl, ENROLLBOT_DEMO: '0', ENROLLBOT_PII_KEY: 'a-test-key-that-is-at-least-32-characters-long' });
+    const config = loadConfig({ DATABASE_URL: a.databaseUrl, ENROLLBOT_DEMO: '0', ENROLLBOT_KEY_DIR: process.env.ENROLLBOT_KEY_DIR! }); // the database's own key
     const log = memoryLogger();
     const r = io();
     const before = process.memoryUsage().rss;
@@ -102,7 +103,7 @@ describe("the reading thread's heap", () => {
     const file = join(a.dir, 'heavy.xlsx');
     // 600,000 distinct strings: far under the shared-strings limit, far over a 24 MB heap.
     await writeSharedStringsWorkbook(file, { header: ROSTER_HEADER, rows: [], extraStrings: 600_000, extraString: (n) => `某某有限公司第${n}分公司`.padEnd(40, '厂') });
-    const options = { db: a.database.db, hasher: piiHasher('test-key'), now: NOW, today: '2026-11-23', readerHeapMb: 24 };
+    const options = { db: a.database.db, hasher: piiHasher('test-key'), sealer: piiSealer(deriveSealKeys('test-key')), now: NOW, today: '2026-11-23', readerHeapMb: 24 };
     const stopped = await importRoster(file, options).catch((e: unknown) => e);
     expect(stopped).toBeInstanceOf(ImportStopped);
     expect((stopped as ImportStopped).reason).toEqual({ kind: 'reader_memory', heapMb: 24 });
@@ -120,7 +121,7 @@ describe('NUL bytes in names', () => {
     rows[5]![6] = '刘\u0000网格';
     const file = join(a.dir, 'nul.csv');
     writeCsv(file, rows);
-    const report = await importRoster(file, { db: a.database.db, hasher: piiHasher('test-key'), now: NOW, today: '2026-11-23' });
+    const report = await importRoster(file, { db: a.database.db, hasher: piiHasher('test-key'), sealer: piiSealer(deriveSealKeys('test-key')), now: NOW, today: '2026-11-23' });
     expect(report).toMatchObject({ committed: false, taken: 0, refused: 3 });
     expect(report.reasons).toEqual([
       {

@@ -1,15 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openTestApp, type TestApp } from '../helpers/app.ts';
 import { badCheckDigit, CONTRIBUTION_HEADER, csvText, ROSTER_HEADER, rosterRows, testId, writeCsv, writeXlsx, type Rows } from '../helpers/lapse-files.ts';
 import { importRoster } from '../../src/import/import-roster.ts';
 import { importContributions } from '../../src/import/import-contributions.ts';
 import { piiHasher } from '../../src/domain/pii-hash.ts';
+import { deriveSealKeys, parseContact, piiSealer } from '../../src/domain/pii-seal.ts';
 import { cliImport } from '../../src/import/cli-import.ts';
 import { ImportStopped } from '../../src/import/check-thread.ts';
 import { loadConfig } from '../../src/config.ts';
-import { testDatabaseUrl, testDialect } from '../helpers/database.ts';
+import { testDatabaseUrl } from '../helpers/database.ts';
 import { memoryLogger } from '../../src/core/logger.ts';
 import { formatImportReport } from '../../src/import/report.ts';
 import { catalogue } from '../../src/i18n/index.ts';
@@ -30,13 +31,13 @@ async function appWithTownships(): Promise<TestApp> {
 }
 
 function options(app: TestApp) {
-  return { db: app.database.db, hasher: piiHasher('test-key'), now: NOW, today: '2026-11-23', batchSize: 7 };
+  return { db: app.database.db, hasher: piiHasher('test-key'), sealer: piiSealer(deriveSealKeys('test-key')), now: NOW, today: '2026-11-23', batchSize: 7 };
 }
 
 async function people(app: TestApp) {
   return app.database.db
     .selectFrom('lapse_person')
-    .select(['id_hash', 'id_masked', 'name', 'phone', 'area_id', 'kind', 'employer', 'cadre_member_id', 'cadre_text', 'last_paid_month', 'updated_at'])
+    .select(['id_hash', 'id_masked', 'contact', 'name_masked', 'phone_masked', 'area_id', 'kind', 'employer', 'cadre_member_id', 'cadre_text', 'last_paid_month', 'updated_at'])
     .orderBy('id_hash')
     .execute();
 }
@@ -66,10 +67,13 @@ describe('roster import', () => {
     }
     expect(results[0]).toHaveLength(23);
     for (const r of results.slice(1)) expect(r).toEqual(results[0]);
-    const first = results[0]!.find((p) => p.name === '张三丰' && p.cadre_text === '刘网格')!;
+    // Names and phones only sealed and masked; the sealed contact opens back with the key.
+    const opened = (c: string | null) => parseContact(options(apps[0]!).sealer.open(c!, 'contact'));
+    const first = results[0]!.find((p) => opened(p.contact).name === '张三丰' && p.cadre_text === '刘网格')!;
     expect(first.id_masked).toBe('430602********0008'.slice(0, 14) + testId(0).slice(14));
     expect(first.cadre_member_id).not.toBeNull();
-    expect(first.phone).toBe('13800000000');
+    expect(opened(first.contact).phone).toBe('13800000000');
+    expect([first.name_masked, first.phone_masked]).toEqual(['张*丰', '138****0000']);
     expect(results[0]!.find((p) => p.employer?.includes('第1车间'))!.employer).toBe('岳阳市某某有限公司, 第1车间');
   });
 
@@ -246,8 +250,9 @@ describe('contributions import', () => {
     writeCsv(file, rows, 'gbk');
     const report = await importContributions(file, options(app));
     expect(report).toMatchObject({ rowsRead: 4, taken: 4, written: 4, committed: true });
-    const months = await app.database.db.selectFrom('lapse_person').select(['name', 'last_paid_month', 'area_id']).orderBy('id').execute();
-    expect(months.map((m) => [m.name, m.last_paid_month])).toEqual([
+    const months = await app.database.db.selectFrom('lapse_person').select(['contact', 'last_paid_month', 'area_id']).orderBy('id').execute();
+    const nameOf = (c: string | null) => (c === null ? null : parseContact(options(app).sealer.open(c, 'contact')).name);
+    expect(months.map((m) => [nameOf(m.contact), m.last_paid_month])).toEqual([
       ['张三丰', '2025-11'],
       ['李四', '2025-09'],
       ['王小明', null],
@@ -278,7 +283,7 @@ describe('npm run cli -- import', () => {
     await writeXlsx(whole, rosterRows(3000, ['城南街道']));
     const bytes = readFileSync(whole);
     const url = await testDatabaseUrl(app.dir);
-    const config = loadConfig({ DATABASE_URL: url, ENROLLBOT_DEMO: '0', ENROLLBOT_PII_KEY: 'k'.repeat(64) });
+    const config = loadConfig({ DATABASE_URL: url, ENROLLBOT_DEMO: '0', ENROLLBOT_KEY_DIR: process.env.ENROLLBOT_KEY_DIR! });
     // Cut at several places: exceljs fails on some and just stops on others; both must end the same way.
     for (const cut of [0.3, 0.7]) {
       const file = join(app.dir, `cut-${cut}.xlsx`);
@@ -297,7 +302,7 @@ describe('npm run cli -- import', () => {
     const app = await appWithTownships();
     const file = join(app.dir, 'roster.csv');
     writeCsv(file, rosterRows(50, ['城南街道']));
-    const config = loadConfig({ DATABASE_URL: await testDatabaseUrl(app.dir), ENROLLBOT_DEMO: '0', ENROLLBOT_PII_KEY: 'k'.repeat(64) });
+    const config = loadConfig({ DATABASE_URL: await testDatabaseUrl(app.dir), ENROLLBOT_DEMO: '0', ENROLLBOT_KEY_DIR: process.env.ENROLLBOT_KEY_DIR! });
     let bar = '';
     let out = '';
     const io = { out: { write: (s: string) => (out += s) }, progress: { write: (s: string) => (bar += s), isTTY: true }, now: () => NOW };
@@ -307,40 +312,27 @@ describe('npm run cli -- import', () => {
     expect(out).toContain('读取 50 行，接收 50 行');
   });
 
-  it(
-    testDialect === 'sqlite'
-      ? 'generates the PII key beside the database once, says so, and prints a report'
-      : 'asks for ENROLLBOT_PII_KEY on PostgreSQL (replicas must share one key), then imports',
-    async () => {
-      const app = await appWithTownships();
-      const file = join(app.dir, 'roster.csv');
-      writeCsv(file, rosterRows(5, ['城南街道']));
-      const url = await testDatabaseUrl(app.dir);
-      const log = memoryLogger();
-      let out = '';
-      const io = { out: { write: (s: string) => (out += s) }, progress: { write: () => true, isTTY: false }, now: () => NOW };
-      if (testDialect === 'postgres') {
-        // No key file can sit "beside" a PostgreSQL database: the import refuses before reading anything.
-        await expect(cliImport(['roster', file], loadConfig({ DATABASE_URL: url, ENROLLBOT_DEMO: '0' }), log, io)).rejects.toThrow(
-          'ENROLLBOT_PII_KEY must be set',
-        );
-        const withKey = loadConfig({ DATABASE_URL: url, ENROLLBOT_DEMO: '0', ENROLLBOT_PII_KEY: 'k'.repeat(64) });
-        expect((await cliImport(['roster', file], withKey, log, io)).code).toBe(0);
-        expect(out).toContain('花名册（csv, utf-8）：读取 5 行，接收 5 行（新增或变更 5 行），拒收 0 行。');
-        return;
-      }
-      const config = loadConfig({ DATABASE_URL: url, ENROLLBOT_DEMO: '0' });
-      const r = await cliImport(['roster', file], config, log, io);
-      expect(r.code).toBe(0);
-      expect(out).toContain('花名册（csv, utf-8）：读取 5 行，接收 5 行（新增或变更 5 行），拒收 0 行。');
-      const keyFile = join(app.dir, 'enrollbot.pii-key');
-      expect(existsSync(keyFile)).toBe(true);
-      expect(log.lines.join('')).toContain('generated a key');
-      const key = readFileSync(keyFile, 'utf8');
-      const r2 = await cliImport(['roster', file], config, memoryLogger(), io);
-      expect(r2.report).toMatchObject({ written: 0 });
-      expect(readFileSync(keyFile, 'utf8')).toBe(key);
-      expect((await cliImport(['roster'], config, log, io)).code).toBe(2);
-    },
-  );
+  it('imports with the key of the database from the key folder (none beside the database), and refuses another key', async () => {
+    const app = await appWithTownships();
+    const file = join(app.dir, 'roster.csv');
+    writeCsv(file, rosterRows(5, ['城南街道']));
+    const url = await testDatabaseUrl(app.dir);
+    const log = memoryLogger();
+    let out = '';
+    const io = { out: { write: (s: string) => (out += s) }, progress: { write: () => true, isTTY: false }, now: () => NOW };
+    const config = loadConfig({ DATABASE_URL: url, ENROLLBOT_DEMO: '0', ENROLLBOT_KEY_DIR: process.env.ENROLLBOT_KEY_DIR! });
+    const r = await cliImport(['roster', file], config, log, io);
+    expect(r.code).toBe(0);
+    expect(out).toContain('花名册（csv, utf-8）：读取 5 行，接收 5 行（新增或变更 5 行），拒收 0 行。');
+    expect(readdirSync(app.dir).filter((f) => f.endsWith('key'))).toEqual([]);
+    expect(readdirSync(process.env.ENROLLBOT_KEY_DIR!)).toContain(`pii-${app.pii.fingerprint}.key`);
+    const r2 = await cliImport(['roster', file], config, memoryLogger(), io);
+    expect(r2.report).toMatchObject({ written: 0 });
+    // Another key (set, or a key folder without this database's key): refused before a row is read.
+    const other = loadConfig({ DATABASE_URL: url, ENROLLBOT_DEMO: '0', ENROLLBOT_PII_KEY: 'k'.repeat(64) });
+    await expect(cliImport(['roster', file], other, log, io)).rejects.toThrow(`fingerprint ${app.pii.fingerprint}`);
+    const elsewhere = loadConfig({ DATABASE_URL: url, ENROLLBOT_DEMO: '0', ENROLLBOT_KEY_DIR: join(app.dir, 'no-keys') });
+    await expect(cliImport(['roster', file], elsewhere, log, io)).rejects.toThrow(`pii-${app.pii.fingerprint}.key is not there`);
+    expect((await cliImport(['roster'], config, log, io)).code).toBe(2);
+  });
 });

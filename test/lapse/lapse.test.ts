@@ -12,6 +12,7 @@ import { importRoster } from '../../src/import/import-roster.ts';
 import { importContributions } from '../../src/import/import-contributions.ts';
 import { formatImportReport } from '../../src/import/report.ts';
 import { piiHasher } from '../../src/domain/pii-hash.ts';
+import { deriveSealKeys, parseContact, piiSealer } from '../../src/domain/pii-seal.ts';
 import { addMonths } from '../../src/domain/months.ts';
 import { screenLapses, stageOf } from '../../src/lapse/screen.ts';
 import { enqueueLapseReminders } from '../../src/lapse/reminders.ts';
@@ -90,16 +91,19 @@ async function setup(): Promise<TestApp> {
 }
 
 function opts(app: TestApp, now = NOW) {
-  return { db: app.database.db, hasher: piiHasher('k'), now, today: '2026-11-23' };
+  return { db: app.database.db, hasher: piiHasher('k'), sealer: piiSealer(deriveSealKeys('k')), now, today: '2026-11-23' };
 }
 
 async function cases(app: TestApp) {
-  return app.database.db
+  const rows = await app.database.db
     .selectFrom('lapse_case as c')
     .innerJoin('lapse_person as p', 'p.id', 'c.person_id')
-    .select(['c.id', 'p.name', 'c.months_lapsed', 'c.stage', 'c.first_missing_month', 'c.status', 'c.scan_month', 'c.close_reason', 'c.paused_until'])
+    .select(['c.id', 'p.contact', 'c.months_lapsed', 'c.stage', 'c.first_missing_month', 'c.status', 'c.scan_month', 'c.close_reason', 'c.paused_until'])
     .orderBy('c.id')
     .execute();
+  // Names are sealed at rest: opened here with the test's key.
+  const sealer = opts(app).sealer;
+  return rows.map(({ contact, ...r }) => ({ ...r, name: contact === null ? null : parseContact(sealer.open(contact, 'contact')).name }));
 }
 
 async function outbox(app: TestApp) {
@@ -204,7 +208,10 @@ describe('lapse scan, reminders and follow-up', () => {
       [6, '赵敏', 1, 1, 'open', null],
     ]);
     // 'moved' closes a case
-    expect((await say(app, '王芳', '城南', `lapse done L1 迁出 新电话13912345678 证件${testId(4)}`)).text).toBe('已记录 L1（欧**娜）跟进：迁出。已结案。');
+    expect((await say(app, '王芳', '城南', `lapse done L1 迁出 新电话13912345678 证件${testId(4)}`)).text).toBe(
+      // The note held a phone and an ID: stored masked, and the reply says so.
+      '已记录 L1（欧**娜）跟进：迁出。已结案。\n（消息里的身份证号、电话或银行卡号已脱敏，只保存和显示脱敏后的形式；请不要在聊天中发送完整号码。）',
+    );
     const stored = await app.database.db.selectFrom('lapse_followup').select('note').where('case_id', '=', 1).executeTakeFirstOrThrow();
     expect(stored.note).toBe(`新电话139****5678 证件430602********${testId(4).slice(14)}`);
     expect((await say(app, '王芳', '城南', 'lapse done L1 paid')).text).toBe('断缴 L1 已结案，无需再跟进。');

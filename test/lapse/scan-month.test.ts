@@ -9,6 +9,7 @@ import { openTestApp, runConsoleScript, type TestApp } from '../helpers/app.ts';
 import { CONTRIBUTION_HEADER, ROSTER_HEADER, testId, writeCsv, type Rows } from '../helpers/lapse-files.ts';
 import { importRoster } from '../../src/import/import-roster.ts';
 import { importContributions } from '../../src/import/import-contributions.ts';
+import { deriveSealKeys, piiSealer } from '../../src/domain/pii-seal.ts';
 import { piiHasher } from '../../src/domain/pii-hash.ts';
 import { lapseTick } from '../../src/lapse/schedule.ts';
 import { catalogue } from '../../src/i18n/index.ts';
@@ -35,7 +36,7 @@ async function setup(lastPaid: string[], env: Record<string, string> = {}): Prom
   });
   writeCsv(join(a.dir, 'r.csv'), roster);
   writeCsv(join(a.dir, 'c.csv'), contributions);
-  const o = { db: a.database.db, hasher: piiHasher('k'), now: NOW, today: '2026-11-23' };
+  const o = { db: a.database.db, hasher: piiHasher('k'), sealer: piiSealer(deriveSealKeys('k')), now: NOW, today: '2026-11-23' };
   expect((await importRoster(join(a.dir, 'r.csv'), o)).committed).toBe(true);
   if (contributions.length > 1) expect((await importContributions(join(a.dir, 'c.csv'), o)).committed).toBe(true);
   return a;

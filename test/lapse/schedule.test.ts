@@ -7,6 +7,7 @@ import { CONTRIBUTION_HEADER, importOneContributor, ROSTER_HEADER, testId, write
 import { importRoster } from '../../src/import/import-roster.ts';
 import { importContributions } from '../../src/import/import-contributions.ts';
 import { piiHasher } from '../../src/domain/pii-hash.ts';
+import { deriveSealKeys, piiSealer } from '../../src/domain/pii-seal.ts';
 import { lapseTick, monthlyScanDue, scheduleLapse } from '../../src/lapse/schedule.ts';
 import { catalogue } from '../../src/i18n/index.ts';
 import { getSetting } from '../../src/store/settings.ts';
@@ -41,7 +42,7 @@ describe('lapseTick', () => {
     writeCsv(join(app.dir, 'r.csv'), [ROSTER_HEADER, ['张三', testId(1), '城南街道', '单位', '', '', '']]);
     // someone off the roster paid November: the month is imported, so it can be screened
     writeCsv(join(app.dir, 'c.csv'), [CONTRIBUTION_HEADER, [testId(1), '2026-09', '500'], [testId(9), '2026-11', '500']]);
-    const o = { db: app.database.db, hasher: piiHasher('k'), now: new Date('2026-11-23T02:00:00Z'), today: '2026-11-23' };
+    const o = { db: app.database.db, hasher: piiHasher('k'), sealer: piiSealer(deriveSealKeys('k')), now: new Date('2026-11-23T02:00:00Z'), today: '2026-11-23' };
     await importRoster(join(app.dir, 'r.csv'), o);
     await importContributions(join(app.dir, 'c.csv'), o);
 
@@ -69,7 +70,7 @@ describe('lapseTick', () => {
       await app.say('admin', '城南', 'bind 城南街道');
       writeCsv(join(app.dir, 'r.csv'), [ROSTER_HEADER, ['张三', testId(1), '城南街道', '单位', '', '', ''], ['李四', testId(2), '城南街道', '单位', '', '', '']]);
       writeCsv(join(app.dir, 'c.csv'), [CONTRIBUTION_HEADER, [testId(1), '2026-09', '500'], [testId(2), '2026-08', '500'], [testId(9), '2026-11', '500']]);
-      const o = { db: app.database.db, hasher: piiHasher('k'), now: new Date('2026-11-23T02:00:00Z'), today: '2026-11-23' };
+      const o = { db: app.database.db, hasher: piiHasher('k'), sealer: piiSealer(deriveSealKeys('k')), now: new Date('2026-11-23T02:00:00Z'), today: '2026-11-23' };
       await importRoster(join(app.dir, 'r.csv'), o);
       await importContributions(join(app.dir, 'c.csv'), o);
       const at = () => new Date('2026-12-07T01:00:00Z');
@@ -122,7 +123,7 @@ describe('lapseTick', () => {
     expect(await app.database.db.selectFrom('lapse_case').select('id').execute()).toHaveLength(0);
     expect(await app.database.db.selectFrom('outbox').select('id').execute()).toHaveLength(0);
     writeCsv(join(app.dir, 'nov.csv'), [CONTRIBUTION_HEADER, [testId(999), '2026-11', '500']]);
-    await importContributions(join(app.dir, 'nov.csv'), { db: app.database.db, hasher: piiHasher('test-key'), now, today: '2026-12-07' });
+    await importContributions(join(app.dir, 'nov.csv'), { db: app.database.db, hasher: piiHasher('test-key'), sealer: piiSealer(deriveSealKeys('test-key')), now, today: '2026-12-07' });
     now = new Date('2026-12-07T01:10:00Z');
     expect(await lapseTick(deps)).toEqual({ scanned: '2026-11', reminded: true });
     expect(await app.database.db.selectFrom('lapse_case').select('id').execute()).toHaveLength(1);

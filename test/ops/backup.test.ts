@@ -4,16 +4,13 @@
  * refusal that points at pg_dump instead.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeDir, openTestApp, type TestApp } from '../helpers/app.ts';
 import { testDialect } from '../helpers/database.ts';
 import { backupDatabase } from '../../src/ops/backup.ts';
 import { ROSTER_HEADER, testId, writeCsv } from '../helpers/lapse-files.ts';
 import { importRoster } from '../../src/import/import-roster.ts';
-import { piiHasher } from '../../src/domain/pii-hash.ts';
-import { loadPiiKey, piiKeyFile } from '../../src/setup/pii-key.ts';
-import { sqlitePath } from '../../src/db/database.ts';
 
 const apps: TestApp[] = [];
 const dirs: string[] = [];
@@ -22,12 +19,13 @@ afterEach(async () => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-/** Opens a backup file as the database of a fresh app. */
-async function openCopy(file: string): Promise<TestApp> {
+/** Opens a backup file as the database of a fresh app, with the key of the app it was taken from. */
+async function openCopy(file: string, from: TestApp): Promise<TestApp> {
   const dir = await makeDir();
   dirs.push(dir);
   mkdirSync(dir, { recursive: true });
   copyFileSync(file, join(dir, 'enrollbot.db'));
+  void from; // the worker's key folder holds its key
   const app = await openTestApp({ dir });
   apps.push(app);
   return app;
@@ -67,7 +65,7 @@ if (testDialect === 'sqlite') {
       expect(existsSync(join(out, 'during.db.partial'))).toBe(false);
 
       // A snapshot: a gapless prefix of the ledger, with totals that agree with it.
-      const copy = await openCopy(join(out, 'during.db'));
+      const copy = await openCopy(join(out, 'during.db'), app);
       const ids = await ledgerIds(copy);
       expect(ids.length).toBeGreaterThanOrEqual(40);
       expect(ids).toEqual(Array.from({ length: ids.length }, (_, i) => i + 1));
@@ -80,7 +78,7 @@ if (testDialect === 'sqlite') {
 
       // Once the writes stop, a backup restores to exactly the same board.
       const after = await backupDatabase(app.databaseUrl, join(out, 'after.db'));
-      const restored = await openCopy(after.file);
+      const restored = await openCopy(after.file, app);
       expect(await ledgerIds(restored)).toEqual(await ledgerIds(app));
       const original = await app.say('admin', 'c', 'board');
       const again = await restored.say('admin', 'c', 'board');
@@ -91,7 +89,7 @@ if (testDialect === 'sqlite') {
       await expect(backupDatabase(app.databaseUrl, after.file)).rejects.toThrow(/exists already/);
     });
 
-    it('copies the generated ID-hashing key beside the backup, so the restored pair still matches imported people', async () => {
+    it('holds no key, names the one it needs, and restores with that key from the key folder (and refuses without it)', async () => {
       const app = await openTestApp();
       apps.push(app);
       const out = await makeDir();
@@ -99,26 +97,32 @@ if (testDialect === 'sqlite') {
       await app.say('admin', 'c', 'township add 城南街道');
       const roster = join(out, 'roster.csv');
       writeCsv(roster, [ROSTER_HEADER, ['张三', testId(1), '城南街道', '单位', '', '', ''], ['李四', testId(2), '城南街道', '单位', '', '', '']]);
-      const hasherFor = (databaseFile: string) => piiHasher(loadPiiKey({ configured: null, databaseFile, log: app.log }));
-      const file = sqlitePath(app.databaseUrl);
-      const first = await importRoster(roster, { db: app.database.db, hasher: hasherFor(file), now: new Date(), today: '2026-11-23' });
+      const options = (a: typeof app) => ({ db: a.database.db, hasher: a.pii.hasher, sealer: a.pii.sealer, now: new Date(), today: '2026-11-23' });
+      const first = await importRoster(roster, options(app));
       expect(first.taken).toBe(2);
 
       const backup = await backupDatabase(app.databaseUrl, join(out, 'copy.db'));
-      expect(backup.keyFile).toBe(join(out, 'copy.pii-key'));
-      expect(readFileSync(backup.keyFile!, 'utf8')).toBe(readFileSync(piiKeyFile(file), 'utf8'));
+      expect(backup.keyFingerprint).toBe(app.pii.fingerprint);
+      // Nothing beside the copy but the copy: no key file.
+      expect(readdirSync(out).sort()).toEqual(['copy.db', 'roster.csv']);
 
-      // Restored as data/enrollbot.db with its key as data/enrollbot.pii-key: the same people are recognised.
+      // Restored elsewhere, without its key: refused, changed in nothing, saying which key to bring back.
       const dir = await makeDir();
       dirs.push(dir);
       copyFileSync(backup.file, join(dir, 'enrollbot.db'));
-      copyFileSync(backup.keyFile!, join(dir, 'enrollbot.pii-key'));
-      const restored = await openTestApp({ dir });
+      const keys = join(dir, 'keys');
+      await expect(openTestApp({ dir, env: { ENROLLBOT_KEY_DIR: keys } })).rejects.toThrow(new RegExp(`fingerprint ${app.pii.fingerprint}.*pii-${app.pii.fingerprint}\\.key`));
+      // With the key file put back into the key folder, the same people are recognised.
+      mkdirSync(keys, { recursive: true });
+      const keyFile = `pii-${app.pii.fingerprint}.key`;
+      copyFileSync(join(process.env.ENROLLBOT_KEY_DIR!, keyFile), join(keys, keyFile));
+      const restored = await openTestApp({ dir, env: { ENROLLBOT_KEY_DIR: keys } });
       apps.push(restored);
-      const again = await importRoster(roster, { db: restored.database.db, hasher: hasherFor(join(dir, 'enrollbot.db')), now: new Date(), today: '2026-11-23' });
+      const again = await importRoster(roster, options(restored));
       const people = await restored.database.db.selectFrom('lapse_person').select('id').execute();
       expect(people).toHaveLength(2);
       expect(again.taken).toBe(2);
+      expect(again.written).toBe(0);
     });
   });
 } else {

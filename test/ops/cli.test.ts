@@ -7,15 +7,14 @@ import { makeDir, openTestApp, type TestApp } from '../helpers/app.ts';
 import { testDialect } from '../helpers/database.ts';
 import { badCheckDigit, rosterRows, writeCsv } from '../helpers/lapse-files.ts';
 import { startBot } from '../helpers/bot-process.ts';
-import { piiKeyFile } from '../../src/setup/pii-key.ts';
-import { sqlitePath } from '../../src/db/database.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 
 function cli(args: string[], env: Record<string, string>, script = 'src/cli.ts'): Promise<{ code: number | null; out: string; err: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', TZ: 'UTC', ...env },
+    // HOME too: a key the process generates goes to the test's temp home, never the real one.
+    env: { PATH: process.env.PATH ?? '', TZ: 'UTC', HOME: process.env.HOME!, ENROLLBOT_KEY_DIR: process.env.ENROLLBOT_KEY_DIR!, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -55,7 +54,7 @@ describe('operations CLI', () => {
   it('imports a roster in a real process, its reading thread included', async () => {
     const file = join(dir, 'roster.csv');
     writeCsv(file, rosterRows(40, ['甲镇']));
-    const env = { DATABASE_URL: app.databaseUrl, ENROLLBOT_PII_KEY: 'k'.repeat(64), LOG_LEVEL: 'silent' };
+    const env = { DATABASE_URL: app.databaseUrl, LOG_LEVEL: 'silent' };
     const r = await cli(['import', 'roster', file], env);
     expect(r).toMatchObject({ code: 0, err: '' });
     expect(r.out).toContain('读取 40 行，接收 40 行（新增或变更 40 行），拒收 0 行。');
@@ -159,7 +158,7 @@ describe('the command line as a person meets it', () => {
   it('prints human log lines on an import, JSON lines only when asked', async () => {
     const file = join(dir, 'roster-ok.csv');
     writeCsv(file, rosterRows(3, ['甲镇']));
-    const env = { DATABASE_URL: app.databaseUrl, ENROLLBOT_PII_KEY: 'k'.repeat(64) };
+    const env = { DATABASE_URL: app.databaseUrl }; // the database's own key, from the test's key folder
     const human = await cli(['import', 'roster', file], env);
     expect(human.code).toBe(0);
     expect(human.err).toMatch(/^info: import finished \(kind: roster, rows: 3, taken: 3, refused: 0, committed: true\)\n$/);
@@ -177,9 +176,9 @@ describe('the command line as a person meets it', () => {
     rows[7]![2] = '乙镇'; // line 8: two problems, listed on one line
     const file = join(dir, 'roster-bad.csv');
     writeCsv(file, rows);
-    // no key configured: a refused import must not leave a generated key behind either (PostgreSQL needs one set)
+    // No key configured: the database's own key is found in the key folder, and a refused import adds none.
     const env: Record<string, string> = { DATABASE_URL: app.databaseUrl };
-    if (testDialect === 'postgres') env.ENROLLBOT_PII_KEY = 'k'.repeat(64);
+    const keysBefore = readdirSync(process.env.ENROLLBOT_KEY_DIR!).sort();
     const before = await everyTable(app);
     const r = await cli(['import', 'roster', file], env);
     expect(r.code).toBe(1);
@@ -191,7 +190,7 @@ describe('the command line as a person meets it', () => {
     expect(r.out).toContain('  ……另有 30 行拒收，未逐行列出。');
     expect(r.out).toContain('整份未导入');
     expect(await everyTable(app)).toEqual(before);
-    if (testDialect === 'sqlite') expect(existsSync(piiKeyFile(sqlitePath(app.databaseUrl)))).toBe(false);
+    expect(readdirSync(process.env.ENROLLBOT_KEY_DIR!).sort()).toEqual(keysBefore);
   });
 });
 

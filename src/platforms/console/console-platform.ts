@@ -5,7 +5,8 @@
  */
 import { createInterface } from 'node:readline';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
+import { createPrivateFile, ensurePrivateDir } from '../../ops/private-files.ts';
 import { join, resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import type { Dispatcher, InboundMessage } from '../../core/dispatcher.ts';
@@ -71,10 +72,11 @@ export function createConsolePlatform(options: ConsoleOptions): ConsolePlatform 
 
   function saveImage(reply: Reply): string | undefined {
     if (!reply.image) return undefined;
-    // Owner only, like every file the bot writes.
-    mkdirSync(options.imageDir, { recursive: true, mode: 0o700 });
+    // Charts are the bot's files like the database: owner-only.
+    ensurePrivateDir(options.imageDir);
     const path = resolve(join(options.imageDir, reply.image.filename));
-    writeFileSync(path, reply.image.png, { mode: 0o600 });
+    createPrivateFile(path);
+    writeFileSync(path, reply.image.png);
     return path;
   }
 

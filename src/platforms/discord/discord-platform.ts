@@ -212,6 +212,9 @@ export function createDiscordPlatform(options: DiscordPlatformOptions): Platform
   client.on(Events.InteractionCreate, guard('interaction', onInteraction));
   client.on(Events.MessageCreate, guard('message', onMessage));
   client.on(Events.Error, (e) => log.error('discord: client error', { err: e.message }));
+  // discord.js's own chatter, at debug: through our logger, so masked like every line.
+  client.on(Events.Debug, (m) => log.debug('discord', { detail: m }));
+  client.on(Events.Warn, (m) => log.warn('discord', { detail: m }));
   client.on(Events.ShardDisconnect, (event, shard) => log.warn('discord: gateway closed', { code: event.code, shard }));
 
   /** Between `start` and `stop` the gateway is ours to watch; outside it, nothing is connected. */

@@ -15,7 +15,7 @@ const ROOT = join(import.meta.dirname, '../../..');
 function run(script: string, args: string[], env: Record<string, string>): { child: ChildProcess; done: Promise<{ code: number | null; out: string; err: string }> } {
   const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', TZ: 'UTC', ...env },
+    env: { PATH: process.env.PATH ?? '', TZ: 'UTC', HOME: process.env.HOME!, ENROLLBOT_KEY_DIR: process.env.ENROLLBOT_KEY_DIR!, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
