@@ -13,9 +13,8 @@ import { createDispatcher, type Dispatcher } from './core/dispatcher.ts';
 import { validateCommands } from './core/registry.ts';
 import { commands } from '../commands/index.ts';
 import type { Logger } from './core/logger.ts';
-import { openPiiKey, type PiiKeys } from './setup/pii-key.ts';
-import { protectStoredData } from './setup/protect-at-rest.ts';
-import { nightlyBackupDir } from './ops/nightly-backup.ts';
+import type { PiiKeys } from './setup/pii-key.ts';
+import { openPersonalData } from './setup/personal-data.ts';
 
 export interface App {
   database: DatabaseHandle;
@@ -59,15 +58,7 @@ export async function openApp(options: AppOptions): Promise<App> {
     }
     // The key before anything else touches personal data: a database started
     // with another key than its own stops here, changed in nothing.
-    const pii = await openPiiKey({
-      db: database.db,
-      configured: config.piiKey,
-      keyDir: config.keyDir,
-      databaseFile: database.file,
-      forbiddenDirs: database.file ? [nightlyBackupDir(config.backup.dir, database.file)] : [],
-      log,
-    });
-    await protectStoredData(database.db, { sealer: pii.sealer, sqlite: database.dialect === 'sqlite', log });
+    const pii = await openPersonalData({ db: database.db, file: database.file, dialect: database.dialect, config, log });
     const demo = (await getSetting(database.db, 'demo')) === '1';
     const dispatcher = createDispatcher({
       db: database.db,

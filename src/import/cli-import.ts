@@ -9,9 +9,7 @@ import { businessDate } from '../domain/calendar.ts';
 import type { Logger } from '../core/logger.ts';
 import { catalogue, type Catalogue } from '../i18n/index.ts';
 import { ensureBaseline } from '../setup/baseline.ts';
-import { openPiiKey } from '../setup/pii-key.ts';
-import { protectStoredData } from '../setup/protect-at-rest.ts';
-import { nightlyBackupDir } from '../ops/nightly-backup.ts';
+import { openPersonalData } from '../setup/personal-data.ts';
 import { ImportStopped } from './check-thread.ts';
 import { importContributions } from './import-contributions.ts';
 import { importRoster } from './import-roster.ts';
@@ -103,15 +101,7 @@ export async function cliImport(args: string[], config: Config, log: Logger, io:
       } else {
         // Only these hash ID numbers: a targets import needs no key (nor creates one).
         // The database's own key, or none: a copy with another key is refused before a row is read.
-        const pii = await openPiiKey({
-          db: handle.db,
-          configured: config.piiKey,
-          keyDir: config.keyDir,
-          databaseFile: handle.file,
-          forbiddenDirs: handle.file ? [nightlyBackupDir(config.backup.dir, handle.file)] : [],
-          log,
-        });
-        await protectStoredData(handle.db, { sealer: pii.sealer, sqlite: handle.dialect === 'sqlite', log });
+        const pii = await openPersonalData({ db: handle.db, file: handle.file, dialect: handle.dialect, config, log });
         const options = { db: handle.db, hasher: pii.hasher, sealer: pii.sealer, now, today: businessDate(now, config.timeZone), onProgress };
         report = what === 'roster' ? await importRoster(file, options) : await importContributions(file, options);
       }
