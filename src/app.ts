@@ -13,11 +13,19 @@ import { createDispatcher, type Dispatcher } from './core/dispatcher.ts';
 import { validateCommands } from './core/registry.ts';
 import { commands } from '../commands/index.ts';
 import type { Logger } from './core/logger.ts';
+import { loadPiiKey } from './setup/pii-key.ts';
+import { deriveKey } from './domain/secret-box.ts';
 
 export interface App {
   database: DatabaseHandle;
   dispatcher: Dispatcher;
   demo: boolean;
+  /**
+   * The key group robots' URLs and secrets are sealed with: derived from the
+   * PII secret, loaded on first use (a deployment without robots never
+   * needs it); throws `config_invalid` when there is no secret.
+   */
+  robotKey(): Uint8Array;
   close(): Promise<void>;
 }
 
@@ -53,15 +61,18 @@ export async function openApp(options: AppOptions): Promise<App> {
       log.info('new database seeded with the demo district', { database: database.file ?? 'postgres' });
     }
     const demo = (await getSetting(database.db, 'demo')) === '1';
+    let sealingKey: Uint8Array | undefined;
+    const robotKey = () =>
+      (sealingKey ??= deriveKey(loadPiiKey({ configured: config.piiKey, databaseFile: database.file, log }), 'enrollbot robot secrets v1'));
     const dispatcher = createDispatcher({
       db: database.db,
       now,
       commands,
       defaultLocale: config.locale,
-      settings: { demo },
+      settings: { demo, robotKey },
       log,
     });
-    return { database, dispatcher, demo, close: () => database.close() };
+    return { database, dispatcher, demo, robotKey, close: () => database.close() };
   } catch (e) {
     await database.close();
     throw e;

@@ -18,7 +18,9 @@ const USAGE = `usage: npm run cli -- <subcommand>
   backup <file>           copy the SQLite database to a new file, safely while the bot runs
   export ledger <file>    the current campaign's ledger as .csv or .xlsx
   export board <file>     the board of the whole area now, as .csv or .xlsx
-  discord deploy          register /enroll with Discord (in DISCORD_GUILD_ID if set, else globally)`;
+  discord deploy          register /enroll with Discord (in DISCORD_GUILD_ID if set, else globally)
+  robot add|list|remove|test …
+                          group robots (WeCom, DingTalk, Feishu), as the chat command robot`;
 
 /** Opens an existing database for reading (an export never creates one). */
 async function openExisting(url: string) {
@@ -95,6 +97,10 @@ async function main(argv: string[]): Promise<number> {
         : `registered /${done.names.join(', /')} globally (Discord clients may take a while to show changes)\n`,
     );
     return 0;
+  }
+  if (sub === 'robot') {
+    const { cliRobot } = await import('./robots/cli-robot.ts');
+    return cliRobot(argv.slice(1), config, jsonLogger(config.logLevel), process.stdout);
   }
   if (sub === 'import') {
     const { cliImport } = await import('./import/cli-import.ts');
