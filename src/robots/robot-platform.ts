@@ -7,13 +7,14 @@
  * reads the answer:
  *
  * - a rate-limit answer waits (the app's Retry-After, else one pacing step,
- *   doubling while the robot keeps refusing) and sends again;
+ *   doubling while the robot keeps refusing) and sends again; so does a
+ *   server error or a network failure, holding the robot's later messages
+ *   so that a board's parts never arrive out of order;
  * - an answer that the robot itself is wrong marks it failing (once, across
  *   replicas), tells the leaders' channels above it, and holds its posts
  *   until `robot test` finds it working again: nothing is lost;
  * - DingTalk's used-up quota (90030) waits an hour at a time and tells the
  *   admins once a day;
- * - anything else is retried with the outbox's backoff.
  */
 import type { Kysely } from 'kysely';
 import type { Database, RobotApp } from '../db/schema.ts';
@@ -107,6 +108,12 @@ export function createRobotPlatforms(options: RobotPlatformOptions): PlatformOut
 
   function platform(app: RobotApp): PlatformOutbound {
     const interval = scaled(ROBOT_INTERVAL_MS[app]);
+    /** One pacing step after the first refusal in a row, doubling with each further one. */
+    const backoff = (id: number) => {
+      const n = (streak.get(id) ?? 0) + 1;
+      streak.set(id, n);
+      return Math.min(interval * 2 ** (n - 1), scaled(MAX_RATE_WAIT_MS));
+    };
     return {
       name: robotPlatform(app),
       minIntervalMs: interval,
@@ -126,9 +133,7 @@ export function createRobotPlatforms(options: RobotPlatformOptions): PlatformOut
             streak.delete(robot.id);
             return;
           case 'rate': {
-            const n = (streak.get(robot.id) ?? 0) + 1;
-            streak.set(robot.id, n);
-            const wait = answer.retryAfterMs !== null ? scaled(answer.retryAfterMs) : Math.min(interval * 2 ** (n - 1), scaled(MAX_RATE_WAIT_MS));
+            const wait = answer.retryAfterMs !== null ? scaled(answer.retryAfterMs) : backoff(robot.id);
             throw new RateLimited(wait, `robot ${ref}: ${answer.code}; retry after ${wait} ms`);
           }
           case 'quota':
@@ -137,8 +142,13 @@ export function createRobotPlatforms(options: RobotPlatformOptions): PlatformOut
           case 'broken':
             await failing(robot, answer);
             throw new DestinationFailing(scaled(FAILING_HOLD_MS), `robot ${ref}: ${answer.code}`);
-          case 'retry':
-            throw new Error(`robot ${ref}: ${answer.code}`);
+          case 'retry': {
+            // Waited as a rate limit, which holds the whole robot: its parts
+            // must not overtake one another (a board's 2/3 before its 1/3).
+            const wait = backoff(robot.id);
+            log.warn('group robot delivery failed; will retry', { robot: ref, app, error: answer.code, retryInMs: wait });
+            throw new RateLimited(wait, `robot ${ref}: ${answer.code}; retry after ${wait} ms`);
+          }
         }
       },
     };
