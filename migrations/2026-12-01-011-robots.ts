@@ -30,8 +30,17 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_by', 'integer')
     .execute();
   await db.schema.createIndex('robot_place').on('robot').columns(['kind', 'area_id']).execute();
+  // A chart sent to many robots is stored once (base64 PNG), not in every robot's outbox row.
+  await db.schema
+    .createTable('robot_image')
+    .addColumn('id', 'integer', (c) => idColumn(db, c))
+    .addColumn('digest', 'text', (c) => c.notNull().unique())
+    .addColumn('png', 'text', (c) => c.notNull())
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.dropTable('robot_image').execute();
   await db.schema.dropTable('robot').execute();
 }

@@ -278,6 +278,14 @@ export interface RobotTable {
   created_by: number | null;
 }
 
+/** A chart queued for group robots, stored once however many robots get it. */
+export interface RobotImageTable {
+  id: Generated<number>;
+  digest: string;
+  png: string;
+  created_at: string;
+}
+
 /** Every table enrollbot owns. */
 export interface Database {
   area: AreaTable;
@@ -303,6 +311,7 @@ export interface Database {
   lapse_case: LapseCaseTable;
   lapse_followup: LapseFollowupTable;
   robot: RobotTable;
+  robot_image: RobotImageTable;
 }
 
 export type Area = Selectable<AreaTable>;

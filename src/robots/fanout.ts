@@ -9,6 +9,7 @@ import type { Database } from '../db/schema.ts';
 import { enqueuePost, type OutboxPost } from '../store/outbox.ts';
 import { appOfPlatform } from './apps.ts';
 import { robotParts } from './render.ts';
+import { storeRobotImage, imagePartText } from './store.ts';
 
 /** Queues a post to a channel or a robot; false when everything of it was queued before. */
 export async function enqueueFor(db: Kysely<Database>, post: OutboxPost): Promise<boolean> {
@@ -17,7 +18,9 @@ export async function enqueueFor(db: Kysely<Database>, post: OutboxPost): Promis
   let queued = false;
   const parts = robotParts(app, post.reply);
   for (const [i, part] of parts.entries()) {
-    if (await enqueuePost(db, { ...post, reply: part, dedupeKey: `${post.dedupeKey}:p${i + 1}` })) queued = true;
+    // The chart once in the database, its part a reference: a board to 250 robots must not copy it 250 times.
+    const reply = part.image ? { status: 'ok' as const, text: imagePartText(await storeRobotImage(db, part.image.png, post.now)) } : part;
+    if (await enqueuePost(db, { ...post, reply, dedupeKey: `${post.dedupeKey}:p${i + 1}` })) queued = true;
   }
   return queued;
 }

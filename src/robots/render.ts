@@ -8,9 +8,9 @@
  * markup (and, for WeCom's chart, whose `image` is the picture), so sending
  * it needs no catalogue and no database.
  *
- * - WeCom: `markdown` of at most 4096 bytes (the board's bottom three in
- *   `<font color="warning">`), then the chart as an `image` (at most 2 MB
- *   before base64; scaled down when larger).
+ * - WeCom: the chart as an `image` (at most 2 MB before base64; scaled down
+ *   when larger), then `markdown` of at most 4096 bytes (the board's bottom
+ *   three in `<font color="warning">`).
  * - DingTalk: `markdown` with a title; a custom robot cannot upload an image.
  * - Feishu: an `interactive` card; a request body of at most 20 KB.
  *
@@ -206,7 +206,9 @@ export function robotParts(app: RobotApp, reply: Reply): Reply[] {
     ...(title ? { title: n > 1 ? numbered(i + 1, n) : title } : {}),
     text: textOf(lines),
   }));
-  if (app === 'wecom' && reply.image) parts.push({ status: 'ok', text: '', image: fitImage(reply.image, WECOM_IMAGE_MAX_BYTES) });
+  // The chart first: the group sees the picture, then the figures; and a
+  // board to many robots sends its heaviest message while the text waits for its pacing.
+  if (app === 'wecom' && reply.image) parts.unshift({ status: 'ok', text: '', image: fitImage(reply.image, WECOM_IMAGE_MAX_BYTES) });
   return parts;
 }
 

@@ -26,8 +26,8 @@ import { enqueuePost } from '../store/outbox.ts';
 import { open } from '../domain/secret-box.ts';
 import { businessDate } from '../domain/calendar.ts';
 import { postToRobot, ROBOT_APPS, ROBOT_INTERVAL_MS, robotPlatform, signRequest, type RobotAnswer } from './apps.ts';
-import { robotBody } from './render.ts';
-import { getRobot, leadersChannelsOver, markRobotFailing, parseRobotRef, robotRef, type RobotWithArea } from './store.ts';
+import { robotBody, type RobotBody } from './render.ts';
+import { getRobot, imagePartId, leadersChannelsOver, markRobotFailing, parseRobotRef, robotImage, robotRef, type RobotWithArea } from './store.ts';
 
 /** How long a failing robot's posts are held before the robot is looked at again. */
 export const FAILING_HOLD_MS = 10 * 60_000;
@@ -63,6 +63,8 @@ export function createRobotPlatforms(options: RobotPlatformOptions): PlatformOut
   const now = options.now ?? (() => new Date());
   const scale = options.timeScale ?? 1;
   const scaled = (ms: number) => Math.max(1, Math.round(ms / scale));
+  /** The latest charts' bodies (base64 and md5), by stored image id. */
+  const charts = new Map<number, RobotBody>();
   /** Rate-limit answers in a row, per robot: each one doubles the wait. */
   const streak = new Map<number, number>();
 
@@ -126,7 +128,22 @@ export function createRobotPlatforms(options: RobotPlatformOptions): PlatformOut
         const key = options.key();
         const url = open(key, robot.url_sealed);
         const secret = robot.secret_sealed ? open(key, robot.secret_sealed) : null;
-        const request = signRequest(app, url, secret, robotBody(app, reply), now());
+        let body: RobotBody;
+        const imageId = imagePartId(reply.text);
+        if (imageId !== null) {
+          const cached = charts.get(imageId);
+          if (cached) body = cached;
+          else {
+            const png = await robotImage(db, imageId);
+            // Kept a month: a chart older than that is not worth sending late.
+            if (!png) return log.warn('group robot chart no longer stored; not sent', { robot: ref, image: imageId });
+            body = robotBody(app, { status: 'ok', text: '', image: { png, filename: `chart-${imageId}.png`, alt: '' } });
+            // One board's chart goes to every robot: read and encode it once.
+            if (charts.size >= 4) charts.delete(charts.keys().next().value!);
+            charts.set(imageId, body);
+          }
+        } else body = robotBody(app, reply);
+        const request = signRequest(app, url, secret, body, now());
         const answer = await postToRobot(app, request, { timeoutMs: options.timeoutMs, fetch: options.fetch });
         switch (answer.kind) {
           case 'ok':

@@ -66,9 +66,10 @@ function recorder(): PlatformOutbound & { sent: { channel: string; text: string 
 }
 
 function startWorker(app: TestApp, chat: PlatformOutbound, extra: Partial<Parameters<typeof createOutboxWorker>[0]> = {}, scale = SCALE) {
-  let worker: OutboxWorker | undefined;
-  const robots = createRobotPlatforms({ db: app.database.db, key: app.robotKey, t: catalogue('zh-CN'), log: app.log, timeScale: scale, onQueued: () => worker?.kick() });
-  worker = createOutboxWorker({ db: app.database.db, platforms: [chat, ...robots], log: app.log, pollMs: 20, baseBackoffMs: 20, channelIntervalMs: 20, ...extra });
+  const kick = { now: () => {} };
+  const robots = createRobotPlatforms({ db: app.database.db, key: app.robotKey, t: catalogue('zh-CN'), log: app.log, timeScale: scale, onQueued: () => kick.now() });
+  const worker = createOutboxWorker({ db: app.database.db, platforms: [chat, ...robots], log: app.log, pollMs: 20, baseBackoffMs: 20, channelIntervalMs: 20, ...extra });
+  kick.now = () => worker.kick();
   workers.push(worker);
   worker.start();
   return worker;
@@ -99,12 +100,12 @@ describe('boards to group robots', () => {
     expect(await worker.idle(20_000)).toBe(true);
     expect(await undelivered(app)).toEqual([]);
 
-    // WeCom: the board in markdown parts of at most 4096 bytes, then the chart as an image.
+    // WeCom: the chart as an image, then the board in markdown parts of at most 4096 bytes.
     const wecomText = wecom.delivered.filter((d) => d.body.msgtype === 'markdown');
     const images = wecom.delivered.filter((d) => d.body.msgtype === 'image');
     expect(wecomText.length).toBeGreaterThan(1);
     expect(images).toHaveLength(1);
-    expect(wecom.delivered.at(-1)!.body.msgtype).toBe('image');
+    expect(wecom.delivered[0]!.body.msgtype).toBe('image');
     for (const d of wecomText) expect(Buffer.byteLength(markdownOf(d), 'utf8')).toBeLessThanOrEqual(WECOM_MARKDOWN_MAX_BYTES);
     expect(markdownOf(wecomText[1]!)).toMatch(new RegExp(`^\\*\\*.*\\(2/${wecomText.length}\\)\\*\\*`));
     const lines = wecomText.flatMap((d) => markdownOf(d).split('\n'));
@@ -158,7 +159,8 @@ describe('boards to group robots', () => {
     expect(wecom.refused.map((r) => r.code)).toEqual([45009, 45009, 'HTTP 429', 'HTTP 502']);
     const rows = await app.database.db.selectFrom('outbox').select(['id']).where('platform', '=', 'wecom-robot').orderBy('id').execute();
     expect(wecom.delivered).toHaveLength(rows.length);
-    // Parts in order: the numbered titles, then the image.
+    // Parts in order: the image, then the numbered titles.
+    expect(wecom.delivered[0]!.body.msgtype).toBe('image');
     const titles = wecom.delivered.filter((d) => d.body.msgtype === 'markdown').map((d) => /\((\d+)\/\d+\)\*\*/.exec(markdownOf(d))?.[1]);
     expect(titles).toEqual(titles.map((_, i) => String(i + 1)));
     // Paced: one message per 3 s / SCALE at most.

@@ -71,15 +71,16 @@ describe('robot parts', () => {
     expect(content.content.split('\n')).toEqual(['**城南街道 断缴提醒**', '共 2 人', '<font color="comment">编号 姓名 电话</font>', 'L1 张＊三 138＊＊＊＊5678', 'L2 ＜b＞李四＜/b＞ —']);
   });
 
-  it('sends the chart to WeCom as an image (after the text), scaled under 2 MB when larger; not to the others', () => {
+  it('sends the chart to WeCom as an image (before the text), scaled under 2 MB when larger; not to the others', () => {
     const big = noisyPng(1100, 1000);
     expect(big.length).toBeGreaterThan(WECOM_IMAGE_MAX_BYTES);
     const reply = { ...board(10), image: { png: big, filename: 'b.png', alt: 'chart' } };
     const parts = robotParts('wecom', reply);
-    const image = parts.at(-1)!.image!;
+    expect(parts.slice(1).every((p) => !p.image)).toBe(true);
+    const image = parts[0]!.image!;
     expect(image.png.length).toBeLessThanOrEqual(WECOM_IMAGE_MAX_BYTES);
     expect(pngSize(image.png).width).toBeLessThan(1100);
-    const body = robotBody('wecom', parts.at(-1)!) as { image: { base64: string; md5: string } };
+    const body = robotBody('wecom', parts[0]!) as { image: { base64: string; md5: string } };
     expect(createHash('md5').update(Buffer.from(body.image.base64, 'base64')).digest('hex')).toBe(body.image.md5);
     const small = noisyPng(40, 30);
     expect(fitImage({ png: small, filename: 's.png', alt: '' }, WECOM_IMAGE_MAX_BYTES).png).toBe(small);
