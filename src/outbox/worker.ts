@@ -7,7 +7,8 @@
  * - Failures retry with exponential backoff; a `RateLimited` answer waits the
  *   platform's `retryAfterMs` (for the row and its whole channel).
  * - At most one message per channel per `channelIntervalMs` (1 s by default,
- *   or the platform's own `minIntervalMs`), one at a time per channel, in queue order, across every replica: the
+ *   or the platform's own `minIntervalMs`, counted from its answer), one at
+ *   a time per channel, in queue order, across every replica: the
  *   channel is held in the database while a message is sent to it.
  * - A `DestinationFailing` answer (a robot the app refused) holds the row and
  *   its channel for the time it names instead of retrying it.
@@ -126,7 +127,13 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       const where = { id: row.id, platform: row.platform, channelId: row.channelId };
       try {
         await platform.post(row.channelId, storedReply(row));
-        outcomes.push({ ...where, delivered: true, at: now(), channelFreeAt: new Date(startedAt + interval) });
+        const at = now();
+        // A platform with its own interval (a group robot, whose app counts
+        // arrivals per minute) is paced from its answer, so the next message
+        // cannot arrive early however slow this one was.
+        const free = platform.minIntervalMs !== undefined ? at.getTime() + interval : startedAt + interval;
+        if (platform.minIntervalMs !== undefined) nextAt.set(key, free);
+        outcomes.push({ ...where, delivered: true, at, channelFreeAt: new Date(free) });
       } catch (e) {
         const t = now().getTime();
         if (e instanceof RateLimited) {

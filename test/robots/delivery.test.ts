@@ -163,7 +163,7 @@ describe('boards to group robots', () => {
     expect(wecom.delivered[0]!.body.msgtype).toBe('image');
     const titles = wecom.delivered.filter((d) => d.body.msgtype === 'markdown').map((d) => /\((\d+)\/\d+\)\*\*/.exec(markdownOf(d))?.[1]);
     expect(titles).toEqual(titles.map((_, i) => String(i + 1)));
-    // Paced: one message per 3 s / SCALE at most.
+    // Paced as the app counts, by arrival: one message per 3 s / SCALE at most.
     const at = wecom.delivered.map((d) => d.at);
     for (let i = 1; i < at.length; i++) expect(at[i]! - at[i - 1]!).toBeGreaterThanOrEqual(3000 / SCALE - 2);
   });

@@ -77,10 +77,8 @@ it('replicas share one robot: a killed sender is resumed after its lease, then b
   const titles = feishu.delivered.map((d) => d.body.card.header.title.content as string);
   expect(titles, JSON.stringify(feishu.delivered.map((d) => [d.body.card.header.title.content, d.at]))).toEqual(Array.from({ length: COUNT }, (_, k) => `消息 ${k + 1}`));
   expect(feishu.refused).toEqual([]);
-  // Paced together: the app's windows were kept (it refused nothing), and
-  // the sends started 600 ms apart (arrivals vary by the request's latency).
+  // Paced together, as the app counts (by arrival): 600 ms apart, and the app refused nothing.
   const at = feishu.delivered.map((d) => d.at);
-  for (let k = 1; k < at.length; k++) expect(at[k]! - at[k - 1]!, `gap before message ${k + 1}`).toBeGreaterThanOrEqual(300);
-  expect(at.at(-1)! - at[0]!).toBeGreaterThanOrEqual((COUNT - 1) * 600 - 200);
+  for (let k = 1; k < at.length; k++) expect(at[k]! - at[k - 1]!, `gap before message ${k + 1}`).toBeGreaterThanOrEqual(590);
   for (const bot of [two, three]) expect(bot.logs().filter((l) => l.level === 'error' || l.level === 50)).toEqual([]);
 });
