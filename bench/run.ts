@@ -6,6 +6,7 @@ import { benchPay } from './pay.ts';
 import { benchBoard } from './board.ts';
 import { benchSlack } from './slack.ts';
 import { benchLapse } from './lapse.ts';
+import { benchRobots } from './robots.ts';
 import type { BenchOptions, Figure } from './types.ts';
 
 const opts: BenchOptions = { quick: process.argv.includes('--quick') };
@@ -15,6 +16,7 @@ const suites: [string, (o: BenchOptions) => Promise<Figure[]>][] = [
   ['board', benchBoard],
   ['lapse', benchLapse],
   ['slack', benchSlack],
+  ['robots', benchRobots],
 ];
 
 const rows: Figure[] = [];

@@ -18,5 +18,6 @@ import lapse from './lapse.ts';
 import revoke from './revoke.ts';
 import unbind from './unbind.ts';
 import who from './who.ts';
+import robot from './robot.ts';
 
-export const commands: readonly AnyCommand[] = [pay, undo, voidEntry, board, progress, help, campaign, township, target, bind, unbind, grant, revoke, who, lapse];
+export const commands: readonly AnyCommand[] = [pay, undo, voidEntry, board, progress, help, campaign, township, target, bind, unbind, grant, revoke, who, lapse, robot];

@@ -11,6 +11,7 @@ import * as outboxChannel from './2026-11-23-005-outbox-channel.ts';
 import * as campaignFloor from './2026-12-01-006-campaign-floor.ts';
 import * as personalDataAtRest from './2026-12-01-007-personal-data-at-rest.ts';
 import * as grantOrigin from './2026-12-01-008-grant-origin.ts';
+import * as robots from './2026-12-01-011-robots.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-23-001-core': core,
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-01-006-campaign-floor': campaignFloor,
   '2026-12-01-007-personal-data-at-rest': personalDataAtRest,
   '2026-12-01-008-grant-origin': grantOrigin,
+  '2026-12-01-011-robots': robots,
 };

@@ -22,6 +22,8 @@ export interface App {
   demo: boolean;
   /** The personal-data key (checked against the database's fingerprint) and what is derived from it. */
   pii: PiiKeys;
+  /** The key group robots' URLs and secrets are sealed with, derived from the personal-data key. */
+  robotKey(): Uint8Array;
   close(): Promise<void>;
 }
 
@@ -60,15 +62,16 @@ export async function openApp(options: AppOptions): Promise<App> {
     // with another key than its own stops here, changed in nothing.
     const pii = await openPersonalData({ db: database.db, file: database.file, dialect: database.dialect, config, log });
     const demo = (await getSetting(database.db, 'demo')) === '1';
+    const robotKey = () => pii.robotKey;
     const dispatcher = createDispatcher({
       db: database.db,
       now,
       commands,
       defaultLocale: config.locale,
-      settings: { demo },
+      settings: { demo, robotKey },
       log,
     });
-    return { database, dispatcher, demo, pii, close: () => database.close() };
+    return { database, dispatcher, demo, pii, robotKey, close: () => database.close() };
   } catch (e) {
     await database.close();
     throw e;

@@ -21,6 +21,9 @@ const USAGE = `usage: npm run cli -- <subcommand> [--json]
   export ledger <file>    the current campaign's ledger as .csv or .xlsx
   export board <file>     the board of the whole area now, as .csv or .xlsx
   discord deploy          register /enroll with Discord (in DISCORD_GUILD_ID if set, else globally)
+  robot add|list|remove|test …
+                          group robots (WeCom, DingTalk, Feishu), as the chat command robot
+
 options:
   --json                  log JSON lines on stderr (as LOG_FORMAT=json does) instead of plain text
   --help                  this text
@@ -126,6 +129,10 @@ async function main(all: string[]): Promise<number> {
         : `registered /${done.names.join(', /')} globally (Discord clients may take a while to show changes)\n`,
     );
     return 0;
+  }
+  if (sub === 'robot') {
+    const { cliRobot } = await import('./robots/cli-robot.ts');
+    return cliRobot(argv.slice(1), config, log, process.stdout);
   }
   if (sub === 'import') {
     const { cliImport } = await import('./import/cli-import.ts');

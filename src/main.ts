@@ -22,6 +22,7 @@ import { botHealth } from './ops/health.ts';
 import { HEALTH_PATH, healthRoute, startHealthServer, type HealthServer } from './ops/health-server.ts';
 import { nightlyBackupDir } from './ops/nightly-backup.ts';
 import { catalogue } from './i18n/index.ts';
+import { createRobotPlatforms } from './robots/robot-platform.ts';
 
 /**
  * Resolves with the first SIGINT or SIGTERM. A second one finds no handler
@@ -91,7 +92,17 @@ async function main(argv: string[]): Promise<number> {
         imageDir: join(dataFolder(config, app.database.file), 'charts'),
       })
     : null;
-  const outbound = consolePlatform ? [...platforms, consolePlatform] : platforms;
+  // Group robots are outbound only: always there, since an admin may add one at any time.
+  let kick = () => {};
+  const robots = createRobotPlatforms({
+    db: app.database.db,
+    key: app.robotKey,
+    t: catalogue(config.locale),
+    log,
+    timeZone: config.timeZone,
+    onQueued: () => kick(),
+  });
+  const outbound = [...platforms, ...robots, ...(consolePlatform ? [consolePlatform] : [])];
   const started: Platform[] = [];
   let background: Background | undefined;
   let healthServer: HealthServer | undefined;
@@ -106,6 +117,8 @@ async function main(argv: string[]): Promise<number> {
     // The outbox worker and the board schedule run in the console too, so
     // scheduled and late posts print there with their channel's name.
     background = await startBackground({ app, config, platforms: outbound, log });
+    const worker = background.worker;
+    kick = () => worker.kick();
     for (const platform of platforms) {
       await platform.start();
       started.push(platform);

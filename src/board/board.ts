@@ -207,6 +207,9 @@ export function renderBoard(board: Board, t: Catalogue, demo: boolean, heading?:
         formatWan(r.amountFen),
         ...(compare ? [formatRankChange(r.change, t.boardNewEntry())] : []),
       ]),
+      // On a phone: rank, name, done/target, rate, today.
+      brief: [0, 1, 2, 3, 4],
+      ...(board.rows.length >= 6 ? { highlight: { top: 3, bottom: 3 } } : {}),
     },
     footer: footer.join('\n'),
   };

@@ -1,8 +1,8 @@
 /**
  * Publishing the board: for every area that has a leaders' channel, claim the
  * run, read the figures, store the post with its standings (第N期), and queue
- * one outbox message per leaders' channel of the area, all in the caller's
- * transaction. Shared by the scheduler and `board post`.
+ * one outbox message per leaders' channel of the area (and the group robots
+ * bound for its leaders), all in the caller's transaction. Shared by the scheduler and `board post`.
  */
 import type { Kysely } from 'kysely';
 import type { BoardPostKind, Campaign, Database } from '../db/schema.ts';
@@ -10,7 +10,8 @@ import { leadersChannels } from '../store/bindings.ts';
 import { getArea } from '../store/areas.ts';
 import { claimJob, finishJob } from '../store/job-claims.ts';
 import { storePost } from '../store/board-posts.ts';
-import { enqueuePost } from '../store/outbox.ts';
+import { enqueueFor } from '../robots/fanout.ts';
+import { robotDestinations } from '../robots/store.ts';
 import type { Catalogue } from '../i18n/index.ts';
 import { loadBoard, renderBoard } from './board.ts';
 import { boardChart } from './chart.ts';
@@ -59,6 +60,12 @@ export async function publishBoards(db: Kysely<Database>, input: PublishInput): 
     list.push({ platform: b.platform, channelId: b.channel_id });
     byArea.set(b.area_id, list);
   }
+  // Group robots bound for leaders get the same board, as their app shows it.
+  for (const r of await robotDestinations(db, 'leaders')) {
+    const list = byArea.get(r.id) ?? [];
+    list.push({ platform: r.platform, channelId: r.channel_id });
+    byArea.set(r.id, list);
+  }
   const job = boardJob(input.kind, input.slot);
   const published: PublishedPost[] = [];
   for (const [areaId, channels] of byArea) {
@@ -91,7 +98,7 @@ export async function publishBoards(db: Kysely<Database>, input: PublishInput): 
       reply.image = boardChart(board, input.t, `board-${areaId}-${input.businessDate}-${input.slot.replace(':', '')}-${seq}.png`);
     }
     for (const ch of channels) {
-      await enqueuePost(db, {
+      await enqueueFor(db, {
         platform: ch.platform,
         channelId: ch.channelId,
         reply,

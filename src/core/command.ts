@@ -50,6 +50,12 @@ export interface ChannelContext {
 export interface CommandSettings {
   /** The database holds the demo district (shown in board titles). */
   demo: boolean;
+  /**
+   * The key group robots' URLs and secrets are sealed with, derived from the
+   * PII secret and loaded on first use; throws `config_invalid` when there
+   * is no secret to derive it from. Absent where no robot is managed.
+   */
+  robotKey?: () => Uint8Array;
 }
 
 /** Everything a command may use while it runs. */
@@ -103,8 +109,15 @@ export interface Command<S extends ArgSpecs = ArgSpecs> {
    * Help lists them with the subcommand, not as commands of their own.
    */
   standaloneAliases?: readonly string[];
+  /**
+   * Slow work to do before the write transaction (a robot's test message
+   * over the network), so that it never holds the database's write lock;
+   * read-only, and skipped for a message handled before. What it returns
+   * reaches `run` as `prepared`.
+   */
+  prepare?(ctx: CommandContext, args: ArgValues<S>): Promise<unknown>;
   /** Absent for a pure group (`township`), which only has subcommands. */
-  run?(ctx: CommandContext, args: ArgValues<S>): Promise<Reply>;
+  run?(ctx: CommandContext, args: ArgValues<S>, prepared?: unknown): Promise<Reply>;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -47,6 +47,11 @@ export interface InboundMessage {
   typed?: TypedInvocation;
   /** Turns a mention (or, in the console, a name) into a user. */
   resolveUser(token: string): UserRef | null;
+  /**
+   * Set only by a trusted caller on this machine (`npm run cli -- robot …`):
+   * the command runs as this actor instead of the user the platform names.
+   */
+  actor?: Actor;
 }
 
 /** A command picked by its path of names, with raw values by declared argument name. */
@@ -119,7 +124,9 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     // refusal that asks for it (not on every message: this is the pay path).
     let usageOf: (() => string) | null = null;
     try {
-      const { actor, binding, campaign, areaNames } = await setup.load(message);
+      const loaded = await setup.load(message);
+      const { binding, campaign, areaNames } = loaded;
+      const actor = message.actor ?? loaded.actor;
       const locale = localeFor(message, actor);
       t = catalogue(locale);
       said.t = t;
@@ -162,9 +169,14 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         sourceKey,
       };
       const run = command.run;
-      if (!command.writes) {
-        const ctx: CommandContext = { ...base, db, audit: () => Promise.reject(new Error(`${command.name} is read-only`)) };
-        return await run(ctx, args);
+      const readOnly: CommandContext = { ...base, db, audit: () => Promise.reject(new Error(`${command.name} is read-only`)) };
+      if (!command.writes) return await run(readOnly, args);
+      let prepared: unknown;
+      if (command.prepare) {
+        // Its slow work (a network call) must not be done again for a replay.
+        const earlier = sourceKey ? await findHandled(db, sourceKey) : undefined;
+        if (earlier) return { ...earlier, duplicate: true };
+        prepared = await command.prepare(readOnly, args);
       }
       // Deduplication is optimistic: a replayed message collides with the
       // unique key of its first handling (the ledger's source key or the
@@ -186,7 +198,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
                 detail,
               }),
           };
-          const result = await run(ctx, args);
+          const result = await run(ctx, args, prepared);
           if (!command.keepsSetup) await bumpSetupVersion(tx);
           if (sourceKey) await markHandled(tx, sourceKey, storableReply(result), now);
           return result;

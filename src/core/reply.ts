@@ -10,6 +10,13 @@ export type Align = 'left' | 'right';
 export interface ReplyTable {
   columns: { header: string; align: Align }[];
   rows: string[][];
+  /**
+   * The columns a narrow screen (a phone, a group robot's message) shows, one
+   * row a line, in this order; every column when absent.
+   */
+  brief?: number[];
+  /** A ranking's first and last rows to call out (the top and bottom three). */
+  highlight?: { top: number; bottom: number };
 }
 
 /** An image attached to a reply (the board's chart). */

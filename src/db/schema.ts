@@ -261,6 +261,37 @@ export interface LapseFollowupTable {
   at: string;
 }
 
+/** A group robot's app. */
+export type RobotApp = 'wecom' | 'dingtalk' | 'feishu';
+
+/** `ok`, or `failing` when its app said the robot itself is wrong (bad key, signature, removed). */
+export type RobotStatus = 'ok' | 'failing';
+
+/** A push-only group robot bound to a place like a channel (`R<id>`); its URL and secret sealed. */
+export interface RobotTable {
+  id: Generated<number>;
+  app: RobotApp;
+  url_sealed: string;
+  url_digest: string;
+  url_hint: string;
+  secret_sealed: string | null;
+  kind: BindingKind;
+  area_id: number;
+  status: Generated<RobotStatus>;
+  problem: string | null;
+  failing_since: string | null;
+  created_at: string;
+  created_by: number | null;
+}
+
+/** A chart queued for group robots, stored once however many robots get it. */
+export interface RobotImageTable {
+  id: Generated<number>;
+  digest: string;
+  png: string;
+  created_at: string;
+}
+
 /** Every table enrollbot owns. */
 export interface Database {
   area: AreaTable;
@@ -285,6 +316,8 @@ export interface Database {
   lapse_contribution: LapseContributionTable;
   lapse_case: LapseCaseTable;
   lapse_followup: LapseFollowupTable;
+  robot: RobotTable;
+  robot_image: RobotImageTable;
 }
 
 export type Area = Selectable<AreaTable>;
@@ -294,3 +327,4 @@ export type ChannelBinding = Selectable<ChannelBindingTable>;
 export type LedgerEntry = Selectable<LedgerEntryTable>;
 export type NewLedgerEntry = Insertable<LedgerEntryTable>;
 export type BoardPost = Selectable<BoardPostTable>;
+export type Robot = Selectable<RobotTable>;

@@ -287,4 +287,41 @@ export const en: Catalogue = {
   importMoreRefused: (p) => `  … and ${num(p.more)} more refused lines, not listed one by one.`,
   // --- personal data at rest ---
   personalNumbersMasked: () => `(The ID, phone or bank card number in your message was masked: only the masked form is kept and shown. Please do not send full numbers in chat.)`,
+  // --- group robots ---
+  robotAppName: (p) => ({ wecom: 'WeCom', dingtalk: 'DingTalk', feishu: 'Feishu' })[p.app],
+  robotPlace: (p) => (p.kind === 'leaders' ? `the leaders' group of ${p.area}` : `the work group of ${p.area}`),
+  robotProblem: (p) =>
+    ({
+      key: 'the key or access_token in the URL is wrong (or the robot was deleted)',
+      signature: "the signature is wrong: the signing secret is wrong, or this server's clock is off",
+      keyword: "the message lacks the robot's custom keyword: set its security to signing instead",
+      ip: "this server's IP is not in the robot's IP allowlist: set its security to signing instead",
+      removed: 'the robot was removed from the group or disabled',
+    })[p.problem],
+  robotFailingNotice: (p) =>
+    `Group robot ${p.ref} (${p.app}, ${p.place}) is refused: ${p.problem}. Its messages are paused, not lost; once it is fixed, send robot test ${p.ref} to resume, or robot remove ${p.ref} to delete it.`,
+  robotQuotaNotice: (p) =>
+    `Group robot ${p.ref} (${p.app}, ${p.place}) has used up its quota (DingTalk 90030): messages go out when the quota returns. Upgrade the DingTalk edition or use fewer robots.`,
+  robotTestTitle: () => `enrollbot test message`,
+  robotTestText: (p) => `This group is connected to enrollbot and will get the progress boards and reminders of ${p.place}.`,
+  robotAdded: (p) =>
+    `Added group robot ${p.ref}: ${p.app}, for ${p.place}, ${p.hint}${p.signed ? ', signed' : ''}. A test message is in the group; from now on what ${p.place} gets goes there too.`,
+  robotUnsigned: (p) => `Note: this ${p.app} robot is not signed. Choose signing in the robot's security settings, then robot remove and robot add … secret <secret> again.`,
+  robotTested: (p) => `Test message sent to the group of ${p.ref}.` + (p.released ? ` The robot works again: ${p.released} paused ${p.released === 1 ? 'message goes' : 'messages go'} out now.` : ''),
+  robotRefused: (p) => `${p.app} refused the test message: ${p.problem}.${p.saved ? '' : ' Nothing was saved.'}`,
+  robotBusy: (p) => `${p.app} says too many messages; try again in a minute.${p.saved ? '' : ' Nothing was saved.'}`,
+  robotUnreachable: (p) => `The test message did not go out (${p.detail}): check the URL and this server's network.${p.saved ? '' : ' Nothing was saved.'}`,
+  robotUrlInvalid: () => `That is not a URL: paste the group robot's webhook URL, starting with https://.`,
+  robotNoSecret: (p) => `A ${p.app} group robot has no signing secret; leave out secret.`,
+  robotDuplicate: (p) => `This robot was added before (${p.ref}).`,
+  robotForInvalid: () => `Say where it goes: for leaders (the leaders' group, optionally an area) or for <township>.`,
+  robotRefInvalid: (p) => `"${p.token}" is not a robot: write its number like R3 (see robot list).`,
+  robotUnknown: (p) => `There is no group robot ${p.ref}. Send robot list to see them.`,
+  robotRemoved: (p) => `Removed group robot ${p.ref}.` + (p.cancelled ? ` ${p.cancelled} queued ${p.cancelled === 1 ? 'message was' : 'messages were'} cancelled.` : ''),
+  robotListTitle: () => `Group robots`,
+  robotListColumns: () => ['Robot', 'App', 'For', 'URL', 'Signed', 'Status'],
+  robotListEmpty: () => `No group robots yet. Add one: robot add wecom <webhook-url> for leaders`,
+  robotSignedCell: (p) => (p.signed ? 'yes' : 'no'),
+  robotStatusCell: (p) => (p.failing ? `paused: ${p.problem}` : 'ok'),
+  robotNoKey: () => `There is no encryption key, so a robot's URL cannot be saved: set ENROLLBOT_PII_KEY (at least 32 characters) and restart.`,
 };

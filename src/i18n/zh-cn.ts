@@ -325,6 +325,45 @@ export const zhCN = {
   importMoreRefused: (p: { more: number }) => `  ……另有 ${num(p.more)} 行拒收，未逐行列出。`,
   // --- personal data at rest ---
   personalNumbersMasked: () => `（消息里的身份证号、电话或银行卡号已脱敏，只保存和显示脱敏后的形式；请不要在聊天中发送完整号码。）`,
+  // --- group robots ---
+  robotAppName: (p: { app: 'wecom' | 'dingtalk' | 'feishu' }): string => ({ wecom: '企业微信', dingtalk: '钉钉', feishu: '飞书' })[p.app],
+  robotPlace: (p: { kind: 'leaders' | 'township'; area: string }): string => (p.kind === 'leaders' ? `${p.area}领导群` : `${p.area}工作群`),
+  robotProblem: (p: { problem: 'key' | 'signature' | 'keyword' | 'ip' | 'removed' }): string =>
+    ({
+      key: '地址中的 key 或 access_token 不对（或机器人已被删除）',
+      signature: '签名不对：加签密钥不对，或服务器时钟不准',
+      keyword: '消息不含机器人设置的自定义关键词：请把安全设置改为“加签”',
+      ip: '本服务器的 IP 不在机器人的 IP 白名单中：请把安全设置改为“加签”',
+      removed: '机器人已被移出群或已停用',
+    })[p.problem],
+  robotFailingNotice: (p: { ref: string; app: string; place: string; problem: string }) =>
+    `群机器人 ${p.ref}（${p.app}，${p.place}）被拒收：${p.problem}。发往它的消息已暂停，不会丢失；修好后发送 robot test ${p.ref} 即恢复投递，或用 robot remove ${p.ref} 删除。`,
+  robotQuotaNotice: (p: { ref: string; app: string; place: string }) =>
+    `群机器人 ${p.ref}（${p.app}，${p.place}）的调用次数已用完（钉钉 90030）：消息在额度恢复后送出。可升级钉钉版本，或减少机器人数量。`,
+  robotTestTitle: () => `enrollbot 测试消息`,
+  robotTestText: (p: { place: string }) => `本群已接入 enrollbot，将收到${p.place}的进度通报和提醒。`,
+  robotAdded: (p: { ref: string; app: string; place: string; hint: string; signed: boolean }) =>
+    `已添加群机器人 ${p.ref}：${p.app}，发往${p.place}，${p.hint}${p.signed ? '，已加签' : ''}。测试消息已发到群里；今后${p.place}收到的通报和提醒也会推送到该群。`,
+  robotUnsigned: (p: { app: string }) => `提示：这个${p.app}机器人没有加签。建议在机器人的安全设置中选“加签”，再用 robot remove 和 robot add … secret <密钥> 重新添加。`,
+  robotTested: (p: { ref: string; released: number }) =>
+    `测试消息已发到 ${p.ref} 的群。` + (p.released ? `机器人已恢复，暂停的 ${p.released} 条消息将陆续送出。` : ''),
+  robotRefused: (p: { app: string; problem: string; saved: boolean }) => `${p.app}拒收了测试消息：${p.problem}。${p.saved ? '' : '未保存。'}`,
+  robotBusy: (p: { app: string; saved: boolean }) => `${p.app}说发送太频繁，请过一分钟再试。${p.saved ? '' : '未保存。'}`,
+  robotUnreachable: (p: { detail: string; saved: boolean }) =>
+    `没有发出测试消息（${p.detail}）：请检查地址和本服务器的网络。${p.saved ? '' : '未保存。'}`,
+  robotUrlInvalid: () => `这不是网址：请粘贴群机器人的 webhook 地址，以 https:// 开头。`,
+  robotNoSecret: (p: { app: string }) => `${p.app}群机器人没有加签密钥，不用写 secret。`,
+  robotDuplicate: (p: { ref: string }) => `这个机器人已经添加过（${p.ref}）。`,
+  robotForInvalid: () => `请写明发往哪里：for leaders（领导群，可加地区）或 for <乡镇>。`,
+  robotRefInvalid: (p: { token: string }) => `“${p.token}”不是机器人编号：请写 R3 这样的编号（robot list 可查）。`,
+  robotUnknown: (p: { ref: string }) => `没有群机器人 ${p.ref}。发送 robot list 查看。`,
+  robotRemoved: (p: { ref: string; cancelled: number }) => `已删除群机器人 ${p.ref}。` + (p.cancelled ? `尚未发出的 ${p.cancelled} 条消息已取消。` : ''),
+  robotListTitle: () => `群机器人`,
+  robotListColumns: () => ['编号', '应用', '发往', '地址', '加签', '状态'],
+  robotListEmpty: () => `还没有群机器人。添加：robot add wecom <webhook地址> for leaders`,
+  robotSignedCell: (p: { signed: boolean }): string => (p.signed ? '是' : '否'),
+  robotStatusCell: (p: { failing: boolean; problem: string }): string => (p.failing ? `暂停：${p.problem}` : '正常'),
+  robotNoKey: () => `没有加密密钥，不能保存机器人地址：请设置 ENROLLBOT_PII_KEY（至少 32 个字符）后重启。`,
 };
 
 /** The shape every catalogue has: the keys and parameters of the reference. */

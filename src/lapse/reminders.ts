@@ -1,13 +1,16 @@
 /**
  * Queuing lapse reminders after a scan (and weekly): a digest to each
  * township channel, each assigned cadre's own list sent to them directly,
- * and an escalation to the leaders' channels. Everything goes through the
- * outbox, in the caller's transaction, deduplicated by `key`.
+ * and an escalation to the leaders' channels (group robots bound to the same
+ * places get the same posts). Everything goes through the outbox, in the
+ * caller's transaction, deduplicated by `key`.
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import type { Catalogue } from '../i18n/index.ts';
-import { enqueuePost } from '../store/outbox.ts';
+import type { enqueuePost } from '../store/outbox.ts';
+import { enqueueFor } from '../robots/fanout.ts';
+import { robotDestinations } from '../robots/store.ts';
 import { cadresWithOpenCases, markReminded, openCases, stageCounts, stageCountsByArea } from '../store/lapse-cases.ts';
 import { leaderGrants } from '../store/members.ts';
 import { cadreDigest, escalationDigest, total, townshipDigest } from './digest.ts';
@@ -37,10 +40,11 @@ export async function enqueueLapseReminders(db: Kysely<Database>, input: Reminde
   const { now, t, month } = input;
   let posts = 0;
   const post = async (platform: string, channelId: string, reply: Parameters<typeof enqueuePost>[1]['reply'], what: string) => {
-    if (await enqueuePost(db, { platform, channelId, reply, dedupeKey: `lapse:${input.key}:${what}:${platform}:${channelId}`, now })) posts++;
+    if (await enqueueFor(db, { platform, channelId, reply, dedupeKey: `lapse:${input.key}:${what}:${platform}:${channelId}`, now })) posts++;
   };
 
-  for (const b of await bindingsOfKind(db, 'township')) {
+  // A township's group robots are its own work group: they get its digest like its channel.
+  for (const b of [...(await bindingsOfKind(db, 'township')), ...(await robotDestinations(db, 'township'))]) {
     const filter = { areaId: b.id, activeOnly: true };
     const counts = await stageCounts(db, filter);
     if (total(counts) === 0) continue;
@@ -61,7 +65,7 @@ export async function enqueueLapseReminders(db: Kysely<Database>, input: Reminde
   const days = input.escalateAfterDays ?? ESCALATE_AFTER_DAYS;
   const before = new Date(now.getTime() - days * 86_400_000).toISOString();
   const leaders = await leaderGrants(db);
-  for (const b of await bindingsOfKind(db, 'leaders')) {
+  for (const b of [...(await bindingsOfKind(db, 'leaders')), ...(await robotDestinations(db, 'leaders'))]) {
     const filter = { underPath: b.path, activeOnly: true, escalateUntouchedBefore: before };
     const areas = await stageCountsByArea(db, filter);
     const count = areas.reduce((n, a) => n + total(a.counts), 0);

@@ -18,6 +18,16 @@ import { lastFinishedRun } from '../store/job-claims.ts';
 import { getSetting } from '../store/settings.ts';
 import { newestNightlyBackup } from './nightly-backup.ts';
 import { LAST_REMINDER, LAST_SCAN } from '../lapse/schedule.ts';
+import { failingRobots } from '../robots/store.ts';
+
+/** A group robot its app refused (bad key, signature, keyword, removed): its posts are held until it is fixed. */
+export interface FailingRobot {
+  robot: string;
+  app: string;
+  /** What the app said, e.g. `key: 93000 invalid webhook url`; never the URL or secret. */
+  problem: string;
+  since: string | null;
+}
 
 /** When each piece of scheduled work last ran; null when it never has (or the database did not say). */
 export interface LastRuns {
@@ -46,6 +56,8 @@ export interface HealthSources {
   lastBackup?: () => Promise<Date | null>;
   /** The chat platforms configured (not the console): each must be connected. */
   platforms: readonly { readonly name: string; status(): PlatformStatus }[];
+  /** Group robots their apps refused. */
+  failingRobots?: () => Promise<FailingRobot[]>;
   /** How long the process has run, in milliseconds. */
   uptimeMs(): number;
   log?: Logger;
@@ -59,6 +71,12 @@ export interface HealthReport {
   database: { ok: boolean; ms: number; error?: DatabaseProblem };
   platforms: Record<string, PlatformStatus>;
   lastRuns: LastRuns;
+  /**
+   * Group robots whose posts are held because their app refused them; an
+   * admin fixes them (`robot test`). They do not make the bot unhealthy:
+   * restarting it would not fix a robot.
+   */
+  robots: { failing: FailingRobot[] };
   uptimeSeconds: number;
 }
 
@@ -203,6 +221,13 @@ export async function checkHealth(sources: HealthSources, opts: { timeoutMs?: nu
   const backup = await sources.lastBackup?.();
   if (backup) lastRuns.backup = backup.toISOString();
 
+  let failing: FailingRobot[] = [];
+  if (!error && sources.failingRobots) {
+    const read = sources.failingRobots;
+    const outcome = await within(timeoutMs, () => read()).catch((): typeof TIMED_OUT => TIMED_OUT);
+    if (outcome !== TIMED_OUT) failing = outcome;
+  }
+
   const platforms: Record<string, PlatformStatus> = {};
   for (const p of sources.platforms) {
     const status = p.status();
@@ -216,6 +241,7 @@ export async function checkHealth(sources: HealthSources, opts: { timeoutMs?: nu
     database: { ok: !error, ms, ...(error ? { error } : {}) },
     platforms,
     lastRuns,
+    robots: { failing },
     uptimeSeconds: Math.floor(sources.uptimeMs() / 1000),
   };
 }
@@ -237,6 +263,8 @@ export function botHealth(input: {
     ...databaseHealthSources(input.db),
     ...(backupDir ? { lastBackup: () => newestNightlyBackup(backupDir) } : {}),
     platforms: input.platforms,
+    failingRobots: async () =>
+      (await failingRobots(input.db)).map((r) => ({ robot: `R${r.id}`, app: r.app, problem: r.problem ?? '', since: r.failing_since })),
     uptimeMs: () => process.uptime() * 1000,
     log: input.log,
   };

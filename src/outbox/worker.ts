@@ -6,16 +6,19 @@
  * - A row is marked delivered only after the platform accepted it.
  * - Failures retry with exponential backoff; a `RateLimited` answer waits the
  *   platform's `retryAfterMs` (for the row and its whole channel).
- * - At most one message per channel per `channelIntervalMs` (1 s by default),
- *   one at a time per channel, in queue order, across every replica: the
+ * - At most one message per channel per `channelIntervalMs` (1 s by default,
+ *   or the platform's own `minIntervalMs`, counted from its answer), one at
+ *   a time per channel, in queue order, across every replica: the
  *   channel is held in the database while a message is sent to it.
+ * - A `DestinationFailing` answer (a robot the app refused) holds the row and
+ *   its channel for the time it names instead of retrying it.
  * - After a restart, undelivered rows are picked up again; a row whose
  *   sender died mid-post is retried only when its lease ends.
  */
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import { RateLimited, type PlatformOutbound } from '../platforms/platform.ts';
+import { DestinationFailing, RateLimited, type PlatformOutbound } from '../platforms/platform.ts';
 import { claimOutbox, dueOutbox, nextOutboxAttempt, recordOutcomes, storedReply, type OutboxOutcome, type OutboxRow } from '../store/outbox.ts';
 import type { Logger } from '../core/logger.ts';
 
@@ -67,7 +70,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const { db, log } = options;
   const now = options.now ?? (() => new Date());
   const id = options.workerId ?? `outbox-${randomUUID().slice(0, 8)}`;
-  const interval = options.channelIntervalMs ?? 1000;
+  const defaultInterval = options.channelIntervalMs ?? 1000;
   const leaseMs = options.leaseMs ?? 5 * 60_000;
   const baseBackoff = options.baseBackoffMs ?? 2000;
   const maxBackoff = options.maxBackoffMs ?? 15 * 60_000;
@@ -117,13 +120,20 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   function send(row: { id: number; platform: string; channelId: string; attempts: number; reply: string; image: string | null }) {
     const key = `${row.platform}\u0000${row.channelId}`;
     const platform = platforms.get(row.platform)!;
+    const interval = platform.minIntervalMs ?? defaultInterval;
     const startedAt = now().getTime();
     nextAt.set(key, startedAt + interval);
     const p = (async () => {
       const where = { id: row.id, platform: row.platform, channelId: row.channelId };
       try {
         await platform.post(row.channelId, storedReply(row));
-        outcomes.push({ ...where, delivered: true, at: now(), channelFreeAt: new Date(startedAt + interval) });
+        const at = now();
+        // A platform with its own interval (a group robot, whose app counts
+        // arrivals per minute) is paced from its answer, so the next message
+        // cannot arrive early however slow this one was.
+        const free = platform.minIntervalMs !== undefined ? at.getTime() + interval : startedAt + interval;
+        if (platform.minIntervalMs !== undefined) nextAt.set(key, free);
+        outcomes.push({ ...where, delivered: true, at, channelFreeAt: new Date(free) });
       } catch (e) {
         const t = now().getTime();
         if (e instanceof RateLimited) {
@@ -131,6 +141,12 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
           // The platform refused this one, so the pacing counts from its
           // answer: the channel is free again when the platform says.
           nextAt.set(key, until);
+          outcomes.push({ ...where, delivered: false, nextAttemptAt: new Date(until), error: e.message, channelFreeAt: new Date(until) });
+        } else if (e instanceof DestinationFailing) {
+          // Held in the database only: an admin's fix releases the rows
+          // there, and this worker must not keep its own older hold.
+          const until = t + Math.max(e.holdMs, 0);
+          nextAt.delete(key);
           outcomes.push({ ...where, delivered: false, nextAttemptAt: new Date(until), error: e.message, channelFreeAt: new Date(until) });
         } else {
           const wait = backoffMs(row.attempts, baseBackoff, maxBackoff);

@@ -11,6 +11,12 @@ export interface PlatformOutbound {
   readonly name: string;
   /** Posts a reply to a channel; throws `RateLimited` when the platform says to wait. */
   post(channelId: string, reply: Reply): Promise<void>;
+  /**
+   * The least time between two messages to one channel of this platform
+   * (a WeCom robot takes 20 a minute: 3 s), counted from the answer to the
+   * previous one; the outbox's default (counted from its start) when absent.
+   */
+  readonly minIntervalMs?: number;
 }
 
 /**
@@ -38,6 +44,21 @@ export class RateLimited extends Error {
     super(message);
     this.name = 'RateLimited';
     this.retryAfterMs = retryAfterMs;
+  }
+}
+
+/**
+ * Thrown by `post` when the destination itself is wrong (a group robot whose
+ * key, signature or keyword the app refused, or which was removed): retrying
+ * cannot help, so the outbox holds that channel's posts for `holdMs` instead
+ * of retrying them, and they go out once the destination works again.
+ */
+export class DestinationFailing extends Error {
+  readonly holdMs: number;
+  constructor(holdMs: number, message: string) {
+    super(message);
+    this.name = 'DestinationFailing';
+    this.holdMs = holdMs;
   }
 }
 

@@ -22,6 +22,10 @@ import { EnrollbotError } from '../core/errors.ts';
 import type { Logger } from '../core/logger.ts';
 import { piiHasher, type PiiHasher } from '../domain/pii-hash.ts';
 import { deriveSealKeys, piiSealer, type PiiSealer, type SealKeys } from '../domain/pii-seal.ts';
+import { deriveKey } from '../domain/secret-box.ts';
+
+/** HKDF's info for the robot secrets' key: a key of its own, derived from the same secret. */
+const ROBOT_KEY_INFO = 'enrollbot robot secrets v1';
 import { getSetting } from '../store/settings.ts';
 import { ensurePrivateDir, FILE_MODE, makePrivate } from '../ops/private-files.ts';
 
@@ -39,6 +43,8 @@ export interface PiiKeys {
   sealer: PiiSealer;
   /** For an import's checking thread, which builds a sealer of its own. */
   sealKeys: SealKeys;
+  /** The key group robots' webhook URLs and secrets are sealed with (`domain/secret-box`). */
+  robotKey: Uint8Array;
 }
 
 /** The key's fingerprint: HKDF-SHA256 of the key for this one use, 128 bits in hex. */
@@ -49,7 +55,13 @@ export function piiKeyFingerprint(secret: string): string {
 /** Everything derived from a key. */
 export function piiKeys(secret: string): PiiKeys {
   const sealKeys = deriveSealKeys(secret);
-  return { fingerprint: piiKeyFingerprint(secret), hasher: piiHasher(secret), sealer: piiSealer(sealKeys), sealKeys };
+  return {
+    fingerprint: piiKeyFingerprint(secret),
+    hasher: piiHasher(secret),
+    sealer: piiSealer(sealKeys),
+    sealKeys,
+    robotKey: deriveKey(secret, ROBOT_KEY_INFO),
+  };
 }
 
 /** `ENROLLBOT_KEY_DIR`, else `~/.config/enrollbot`. */
