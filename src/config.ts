@@ -23,7 +23,12 @@ export interface Config {
   /** What the root area is: a district (default) or a city whose children are districts. */
   areaKind: 'district' | 'city';
   locale: Locale;
-  timeZone: string;
+  /**
+   * `ENROLLBOT_TZ` when set: the zone a new database's campaign starts in.
+   * Afterwards the campaign's own zone governs (`campaign zone` changes it);
+   * a different value here is only warned about at start. Null: not set.
+   */
+  timeZone: string | null;
   boardAt: BoardTime[];
   /** At start, a board time that passed within this many hours is posted late, once. */
   boardGraceHours: number;
@@ -60,6 +65,14 @@ export interface Config {
   port: number | null;
   slack: { botToken: string; appToken: string | null; signingSecret: string | null; port: number; apiUrl: string | null } | null;
   discord: { token: string; appId: string; guildId: string | null; apiUrl: string | null } | null;
+}
+
+/** The zone a new campaign starts in when `ENROLLBOT_TZ` is not set. */
+export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
+
+/** The zone a new database's campaign is seeded with: `ENROLLBOT_TZ`, else Asia/Shanghai. */
+export function seedTimeZone(config: Pick<Config, 'timeZone'>): string {
+  return config.timeZone ?? DEFAULT_TIME_ZONE;
 }
 
 /** Parses `HH:MM[,HH:MM]`; null when any part is not a real time of day. */
@@ -103,8 +116,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   const localeRaw = get('ENROLLBOT_LOCALE') ?? 'zh-CN';
   const locale = localeRaw === 'zh-CN' || localeRaw === 'en' ? (localeRaw as Locale) : toLocale(localeRaw);
   if (!locale) problems.push(`ENROLLBOT_LOCALE must be zh-CN or en (got "${localeRaw}")`);
-  const timeZone = get('ENROLLBOT_TZ') ?? 'Asia/Shanghai';
-  if (!isValidTimeZone(timeZone)) problems.push(`ENROLLBOT_TZ "${timeZone}" is not a time zone (e.g. Asia/Shanghai)`);
+  const timeZone = get('ENROLLBOT_TZ') ?? null;
+  if (timeZone !== null && !isValidTimeZone(timeZone)) problems.push(`ENROLLBOT_TZ "${timeZone}" is not a time zone (e.g. Asia/Shanghai)`);
   const boardAtRaw = get('ENROLLBOT_BOARD_AT') ?? '18:00';
   const boardAt = parseBoardTimes(boardAtRaw);
   if (!boardAt) problems.push(`ENROLLBOT_BOARD_AT "${boardAtRaw}" must be HH:MM or HH:MM,HH:MM (24-hour)`);

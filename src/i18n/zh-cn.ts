@@ -117,8 +117,8 @@ export const zhCN = {
   campaignShow: (p: { name: string; start: string; deadline: string; premium: string; zone: string; daysLeft: number }) =>
     `当前征缴：${p.name}\n征缴期：${p.start} 至 ${p.deadline}（${p.daysLeft > 0 ? `剩余 ${num(p.daysLeft)} 天` : '已截止'}）\n标准保费：${p.premium}元/人\n时区：${p.zone}`,
   campaignUpdated: (p: { field: string; value: string }) => `已把${p.field}改为 ${p.value}。`,
-  campaignField: (p: { field: 'name' | 'start' | 'deadline' | 'premium' | 'floor' }) =>
-    ({ name: '征缴名称', start: '开始日期', deadline: '截止日期', premium: '标准保费', floor: '每人最低金额' })[p.field],
+  campaignField: (p: { field: 'name' | 'start' | 'deadline' | 'premium' | 'floor' | 'zone' }) =>
+    ({ name: '征缴名称', start: '开始日期', deadline: '截止日期', premium: '标准保费', floor: '每人最低金额', zone: '时区' })[p.field],
   campaignDatesOrder: (p: { start: string; deadline: string }) => `开始日期 ${p.start} 不能晚于截止日期 ${p.deadline}。`,
   premiumZero: () => `标准保费必须大于 0：请写每人保费（元），如 campaign premium 400。`,
   nameInvalid: () => `名称不能为空。`,
@@ -325,6 +325,11 @@ export const zhCN = {
   importMoreRefused: (p: { more: number }) => `  ……另有 ${num(p.more)} 行拒收，未逐行列出。`,
   // --- personal data at rest ---
   personalNumbersMasked: () => `（消息里的身份证号、电话或银行卡号已脱敏，只保存和显示脱敏后的形式；请不要在聊天中发送完整号码。）`,
+  // --- one time zone ---
+  campaignZoneInvalid: (p: { token: string }) =>
+    `“${p.token}”不是时区名称，未做改动。请写 IANA 时区名称，如 campaign zone Asia/Shanghai（北京时间）或 campaign zone Asia/Urumqi。`,
+  campaignZoneMoved: (p: { zone: string; today: string }) =>
+    `按${p.zone}，今天是 ${p.today}。每日通报、断缴筛查和夜间备份都改按这个时区的时间进行（各个实例在一分钟内跟上）。`,
 };
 
 /** The shape every catalogue has: the keys and parameters of the reference. */
