@@ -18,6 +18,8 @@ import { pruneHandled } from './store/inbound.ts';
 export interface Background {
   worker: OutboxWorker;
   scheduler: BoardScheduler;
+  /** When the nightly backup runs next (null: none, on PostgreSQL or with ENROLLBOT_BACKUP_KEEP=0). */
+  nextBackup(): Date | null;
   /** Stops the schedule, then the worker (delivering what is due first with `drain`). */
   stop(opts?: { drain?: boolean; timeoutMs?: number }): Promise<void>;
 }
@@ -74,6 +76,7 @@ export async function startBackground(opts: BackgroundOptions): Promise<Backgrou
   return {
     worker,
     scheduler,
+    nextBackup: () => backup?.next() ?? null,
     async stop(stopOpts = {}) {
       lapse.cancel();
       backup?.cancel();
@@ -88,6 +91,7 @@ export async function startBackground(opts: BackgroundOptions): Promise<Backgrou
 interface NightlyBackupSchedule {
   /** Reschedules the backup at the same time of day in another zone. */
   moveTo(zone: string): void;
+  next(): Date | null;
   cancel(): void;
 }
 
@@ -111,6 +115,10 @@ function scheduleNightlyBackup({ app, config, log }: BackgroundOptions, zone: st
     moveTo(tz) {
       job?.cancel();
       job = scheduleIn(tz);
+    },
+    next: () => {
+      const at = job?.nextInvocation();
+      return at ? new Date(at.getTime()) : null;
     },
     cancel: () => void job?.cancel(),
   };

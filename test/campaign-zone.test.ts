@@ -14,13 +14,17 @@ import { lapseTick } from '../src/lapse/schedule.ts';
 import { catalogue } from '../src/i18n/index.ts';
 import { zonedParts } from '../src/domain/calendar.ts';
 import { loadConfig } from '../src/config.ts';
+import { startBackground, type Background } from '../src/background.ts';
 
 const opened: TestApp[] = [];
 let scheduler: BoardScheduler | undefined;
+let background: Background | undefined;
 let dir: string | undefined;
 afterEach(async () => {
   await scheduler?.stop();
   scheduler = undefined;
+  await background?.stop();
+  background = undefined;
   for (const a of opened.splice(0).reverse()) await a.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
   dir = undefined;
@@ -110,6 +114,20 @@ describe('the schedules follow the campaign zone', () => {
     const day = 86_400_000;
     expect((((after.getTime() - before.getTime()) % day) + day) % day).toBe(13 * 3_600_000);
     expect(here.log.lines.some((l) => l.includes("board schedule moved to the campaign's time zone"))).toBe(true);
+  });
+
+  it('the nightly backup moves with the zone, at the same time of day', async () => {
+    const app = await open();
+    background = await startBackground({ app, config: loadConfig({ ENROLLBOT_DEMO: '0' }), platforms: [], log: app.log, pollMs: 3_600_000, zoneCheckMs: 20 });
+    const before = background.nextBackup();
+    expect(before && zonedParts(before, 'Asia/Shanghai')).toMatchObject({ hour: 2, minute: 30 });
+    expect((await app.say('admin', 'console', 'campaign zone Europe/London')).status).toBe('ok');
+    await until(
+      () => background!.scheduler.timeZone === 'Europe/London',
+      () => `the schedule runs in ${background!.scheduler.timeZone}`,
+    );
+    const after = background.nextBackup();
+    expect(after && zonedParts(after, 'Europe/London')).toMatchObject({ hour: 2, minute: 30 });
   });
 
   it('the monthly lapse scan keeps to the campaign zone, not the server', async () => {
