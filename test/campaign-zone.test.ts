@@ -119,6 +119,8 @@ describe('the schedules follow the campaign zone', () => {
   it('the nightly backup moves with the zone, at the same time of day', async () => {
     const app = await open();
     background = await startBackground({ app, config: loadConfig({ ENROLLBOT_DEMO: '0' }), platforms: [], log: app.log, pollMs: 3_600_000, zoneCheckMs: 20 });
+    // PostgreSQL is backed up with its own tools: no nightly copy to move.
+    if (!app.database.file) return expect(background.nextBackup()).toBeNull();
     const before = background.nextBackup();
     expect(before && zonedParts(before, 'Asia/Shanghai')).toMatchObject({ hour: 2, minute: 30 });
     expect((await app.say('admin', 'console', 'campaign zone Europe/London')).status).toBe('ok');
