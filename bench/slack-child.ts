@@ -14,9 +14,10 @@ import { loadConfig } from '../src/config.ts';
 import { openApp } from '../src/app.ts';
 import { jsonLogger } from '../src/core/logger.ts';
 import { createSlackPlatform } from '../src/platforms/slack/slack-platform.ts';
+import { createSlackApp } from '../src/platforms/slack/slack-app.ts';
 
-const [apiUrl, signingSecret] = process.argv.slice(2);
-if (!apiUrl || !signingSecret) throw new Error('usage: slack-child <apiUrl> <signingSecret>');
+const [apiUrl, signingSecret, door = 'front-door'] = process.argv.slice(2);
+if (!apiUrl || !signingSecret) throw new Error('usage: slack-child <apiUrl> <signingSecret> [front-door|bolt]');
 
 const dir = mkdtempSync(join(tmpdir(), 'enrollbot-bench-slack-'));
 const log = jsonLogger('warn');
@@ -38,13 +39,21 @@ await say('UADMIN', 'township add 城南街道 target 100000', 'setup-1');
 await say('UADMIN', 'bind 城南街道', 'setup-2');
 await say('UADMIN', 'grant <@UCOORD> coordinator 城南街道', 'setup-3');
 
-const slack = createSlackPlatform({
-  slack: { botToken: 'xoxb-bench', appToken: null, signingSecret, port: 0, apiUrl },
-  dispatcher: app.dispatcher,
-  log,
-  host: '127.0.0.1',
-});
-await slack.start();
+const slackOptions = { slack: { botToken: 'xoxb-bench', appToken: null, signingSecret, port: 0, apiUrl }, dispatcher: app.dispatcher, log, host: '127.0.0.1' };
+// `bolt`: Bolt's own HTTPReceiver with the same handlers, to weigh the front door against it.
+const slack =
+  door === 'bolt'
+    ? await (async () => {
+        const bolt = createSlackApp({ ...slackOptions, boltHttpReceiver: true });
+        await bolt.app.init();
+        const server = (await bolt.app.start({ port: 0, host: '127.0.0.1' })) as import('node:http').Server;
+        return { port: (server.address() as AddressInfo).port, stop: () => bolt.app.stop() };
+      })()
+    : await (async () => {
+        const platform = createSlackPlatform(slackOptions);
+        await platform.start();
+        return platform;
+      })();
 const bare = createServer((req, res) => {
   req.resume();
   req.on('end', () => res.writeHead(200).end());

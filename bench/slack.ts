@@ -96,13 +96,13 @@ function startChild(script: string, args: string[]) {
   };
 }
 
-export async function benchSlack(opts: { quick: boolean }): Promise<SlackFigure[]> {
+export async function benchSlack(opts: { quick: boolean; door?: 'front-door' | 'bolt' }): Promise<SlackFigure[]> {
   const rounds = opts.quick ? 5 : 30;
   const fakeChild = startChild('./slack-fake-child.ts', []);
   let appChild: ReturnType<typeof startChild> | null = null;
   try {
     const fake = (await fakeChild.ready) as { apiUrl: string; url: string };
-    appChild = startChild('./slack-child.ts', [fake.apiUrl, SECRET]);
+    appChild = startChild('./slack-child.ts', [fake.apiUrl, SECRET, opts.door ?? 'front-door']);
     const { slackPort, barePort } = (await appChild.ready) as { slackPort: number; barePort: number };
     const answered = async () => Number(await (await fetch(`${fake.url}/_count/response`)).text());
 
@@ -155,7 +155,7 @@ export async function benchSlack(opts: { quick: boolean }): Promise<SlackFigure[
     const ref50 = percentile(bareTimes, 0.5);
     return [
       {
-        name: `Slack HTTP: acknowledge a signed /enroll pay (${CONCURRENCY} concurrent, ${slackTimes.length} requests)`,
+        name: `Slack HTTP${opts.door === 'bolt' ? " (Bolt's HTTPReceiver)" : ''}: acknowledge a signed /enroll pay (${CONCURRENCY} concurrent, ${slackTimes.length} requests)`,
         value: `p99 ${p99.toFixed(1)} ms (p50 ${p50.toFixed(1)} ms)`,
         reference: `bare node:http answering 200: p99 ${ref99.toFixed(1)} ms (p50 ${ref50.toFixed(1)} ms)`,
         target: `p99 ≤ ${TARGET_P99_MS} ms`,
@@ -170,7 +170,7 @@ export async function benchSlack(opts: { quick: boolean }): Promise<SlackFigure[
 
 // `npx tsx bench/slack.ts [--quick]`: this figure alone, printed as `npm run bench` prints it.
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const rows = await benchSlack({ quick: process.argv.includes('--quick') });
+  const rows = await benchSlack({ quick: process.argv.includes('--quick'), door: process.argv.includes('--bolt') ? 'bolt' : 'front-door' });
   for (const r of rows) {
     process.stdout.write(`${r.pass ? 'PASS' : 'FAIL'}  ${r.name}\n      ${r.value}\n      reference: ${r.reference}${r.target ? `\n      target: ${r.target}` : ''}\n`);
   }

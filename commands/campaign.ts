@@ -1,24 +1,29 @@
-/** `campaign` (show) and `campaign name|start|deadline|premium|floor …`: the current campaign. */
+/** `campaign` (show) and `campaign name|start|deadline|premium|floor|zone …`: the current campaign. */
 import { arg, type ArgSpec } from '../src/core/args.ts';
 import { defineCommand, type CommandContext } from '../src/core/command.ts';
 import { Refusal } from '../src/core/refusal.ts';
 import { ok } from '../src/core/reply.ts';
 import { normalize } from '../src/core/tokens.ts';
-import { daysLeft } from '../src/domain/calendar.ts';
+import { businessDate, canonicalTimeZone, daysLeft } from '../src/domain/calendar.ts';
 import { formatYuanNumber, personFloorFen } from '../src/domain/money.ts';
 import { updateCampaign } from '../src/store/campaigns.ts';
 import type { CampaignTable } from '../src/db/schema.ts';
 import type { Updateable } from 'kysely';
 import type { Localized } from '../src/i18n/index.ts';
 
-type Field = 'name' | 'start' | 'deadline' | 'premium' | 'floor';
+type Field = 'name' | 'start' | 'deadline' | 'premium' | 'floor' | 'zone';
 
 /** What a `campaign <field>` change comes to: the columns, the value as audited, and as shown to the user. */
 interface Change {
   changes: Updateable<CampaignTable>;
   audited: string;
   shown: string;
+  /** A line after the confirmation, saying what the change moves. */
+  note?: (ctx: CommandContext) => string;
 }
+
+/** The column each field is kept in, for the audit's previous value. */
+const COLUMN = { name: 'name', start: 'start_date', deadline: 'deadline', premium: 'premium_fen', floor: 'floor_fen', zone: 'time_zone' } as const;
 
 /** Whether every column a change sets already holds that value. */
 function unchanged(campaign: CommandContext['campaign'], changes: Updateable<CampaignTable>): boolean {
@@ -36,12 +41,12 @@ function setter<T>(field: Field, aliases: string[], summary: Localized, value: A
     writes: true,
     args: { value },
     async run(ctx, args) {
-      const { changes, audited, shown } = apply(ctx, args.value as T);
+      const { changes, audited, shown, note } = apply(ctx, args.value as T);
       const name = ctx.t.campaignField({ field });
       if (unchanged(ctx.campaign, changes)) return ok(ctx.t.campaignUnchanged({ field: name, value: shown }));
       await updateCampaign(ctx.db, ctx.campaign.id, changes);
-      await ctx.audit('campaign.set', { campaign: ctx.campaign.id, field, value: audited });
-      return ok(ctx.t.campaignUpdated({ field: name, value: shown }));
+      await ctx.audit('campaign.set', { campaign: ctx.campaign.id, field, value: audited, was: String(ctx.campaign[COLUMN[field]]) });
+      return ok(ctx.t.campaignUpdated({ field: name, value: shown }) + (note ? `\n${note(ctx)}` : ''));
     },
   });
 }
@@ -58,6 +63,21 @@ function premiumArg(): ArgSpec<number> {
       const r = amount.parse(raw, env);
       if (!r.ok && /^[¥￥]?[-−]/.test(normalize(raw))) return { ok: false, message: env.t.premiumZero() };
       return r;
+    },
+  };
+}
+
+/** An IANA zone name, spelled as the runtime spells it; anything else is refused with an example. */
+function zoneArg(): ArgSpec<string> {
+  return {
+    label: { 'zh-CN': 'IANA时区', en: 'IANA zone' },
+    description: { 'zh-CN': '时区名称，如 Asia/Shanghai', en: 'a zone name, such as Asia/Shanghai' },
+    optionType: 'string',
+    optional: false,
+    parse(raw, { t }) {
+      const token = normalize(raw);
+      const zone = canonicalTimeZone(token);
+      return zone ? { ok: true, value: zone } : { ok: false, message: t.campaignZoneInvalid({ token }) };
     },
   };
 }
@@ -116,6 +136,21 @@ export default defineCommand({
         const amount = formatYuanNumber(v);
         return { changes: { floor_fen: v }, audited: `${amount}元`, shown: ctx.t.yuan({ amount }) };
       },
+    ),
+    setter(
+      'zone',
+      ['时区'],
+      {
+        'zh-CN': '修改征缴的时区（IANA 名称，如 Asia/Shanghai）：“今天”、每日通报、断缴筛查和夜间备份都按它计时。',
+        en: "Change the campaign's time zone (an IANA name, such as Asia/Shanghai): today, the daily board, the lapse scan and the nightly backup all keep to it.",
+      },
+      zoneArg(),
+      (_ctx, v: string) => ({
+        changes: { time_zone: v },
+        audited: v,
+        shown: v,
+        note: (ctx) => ctx.t.campaignZoneMoved({ zone: v, today: businessDate(ctx.now, v) }),
+      }),
     ),
   ],
   async run(ctx) {

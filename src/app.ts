@@ -3,7 +3,8 @@
  * seed the demo when asked, and build the dispatcher. Shared by `npm start`,
  * the CLI, the tests and the bench, so they all run the same code.
  */
-import type { Config } from './config.ts';
+import { seedTimeZone, type Config } from './config.ts';
+import { findCurrentCampaign } from './store/campaigns.ts';
 import { openDatabase, type DatabaseHandle } from './db/database.ts';
 import { migrateToLatestOrThrow } from './db/migrate.ts';
 import { ensureBaseline } from './setup/baseline.ts';
@@ -47,11 +48,20 @@ export async function openApp(options: AppOptions): Promise<App> {
     const { created, adminsAdded, adminsRemoved } = await ensureBaseline(database.db, {
       areaName: config.areaName,
       areaKind: config.areaKind,
-      timeZone: config.timeZone,
+      timeZone: seedTimeZone(config),
       now: now(),
       admins: config.admins,
       consoleAdmin: options.consoleAdmin,
     });
+    // ENROLLBOT_TZ only seeds a new database: once the campaign exists its own
+    // zone governs, and a setting that says otherwise is a mistake to point out.
+    const zone = (await findCurrentCampaign(database.db))?.time_zone;
+    if (config.timeZone !== null && zone !== undefined && zone !== config.timeZone) {
+      log.warn('ENROLLBOT_TZ differs from the campaign\'s time zone, which is the one used; change it with: campaign zone <IANA zone>', {
+        configured: config.timeZone,
+        campaign: zone,
+      });
+    }
     if (adminsAdded.length) log.info('admins granted from ENROLLBOT_ADMINS', { admins: adminsAdded });
     if (adminsRemoved.length) log.warn('admins no longer in ENROLLBOT_ADMINS lost the admin role', { admins: adminsRemoved });
     if (created && options.seedDemo && config.demo) {

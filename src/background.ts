@@ -18,6 +18,8 @@ import { pruneHandled } from './store/inbound.ts';
 export interface Background {
   worker: OutboxWorker;
   scheduler: BoardScheduler;
+  /** When the nightly backup runs next (null: none, on PostgreSQL or with ENROLLBOT_BACKUP_KEEP=0). */
+  nextBackup(): Date | null;
   /** Stops the schedule, then the worker (delivering what is due first with `drain`). */
   stop(opts?: { drain?: boolean; timeoutMs?: number }): Promise<void>;
 }
@@ -31,6 +33,8 @@ export interface BackgroundOptions {
   /** How often the worker looks for queued posts (default 250 ms, so chat posts appear promptly). */
   pollMs?: number;
   channelIntervalMs?: number;
+  /** How often the schedules read the campaign's time zone again (default a minute). */
+  zoneCheckMs?: number;
 }
 
 /**
@@ -49,6 +53,7 @@ export async function startBackground(opts: BackgroundOptions): Promise<Backgrou
     channelIntervalMs: opts.channelIntervalMs,
     leaseMs: config.outboxLeaseMs,
   });
+  let backup: NightlyBackupSchedule | null = null;
   const scheduler = await startBoardScheduler({
     db: app.database.db,
     boardAt: config.boardAt,
@@ -58,16 +63,20 @@ export async function startBackground(opts: BackgroundOptions): Promise<Backgrou
     log,
     now: opts.now,
     onQueued: () => worker.kick(),
+    ...(opts.zoneCheckMs === undefined ? {} : { zoneCheckMs: opts.zoneCheckMs }),
+    // The backup keeps to the campaign's zone too.
+    onZoneChanged: (zone) => backup?.moveTo(zone),
   });
   // The monthly lapse scan and the weekly re-reminders: a tick at start and
   // every ten minutes that does whatever is due, so a restart never loses a run.
-  const lapse = scheduleLapse(schedule, { db: app.database.db, timeZone: config.timeZone, t: catalogue(config.locale), log, now: opts.now });
-  const backup = scheduleNightlyBackup(opts);
+  const lapse = scheduleLapse(schedule, { db: app.database.db, t: catalogue(config.locale), log, now: opts.now });
+  backup = scheduleNightlyBackup(opts, scheduler.timeZone);
   const retention = scheduleRetention(opts);
   worker.start();
   return {
     worker,
     scheduler,
+    nextBackup: () => backup?.next() ?? null,
     async stop(stopOpts = {}) {
       lapse.cancel();
       backup?.cancel();
@@ -79,19 +88,40 @@ export async function startBackground(opts: BackgroundOptions): Promise<Backgrou
   };
 }
 
-/** The nightly SQLite backup (none on PostgreSQL, or with ENROLLBOT_BACKUP_KEEP=0). */
-function scheduleNightlyBackup({ app, config, log }: BackgroundOptions): { cancel(): void } | null {
+interface NightlyBackupSchedule {
+  /** Reschedules the backup at the same time of day in another zone. */
+  moveTo(zone: string): void;
+  next(): Date | null;
+  cancel(): void;
+}
+
+/**
+ * The nightly SQLite backup (none on PostgreSQL, or with ENROLLBOT_BACKUP_KEEP=0),
+ * at ENROLLBOT_BACKUP_AT in the campaign's zone, which it follows when it changes.
+ */
+function scheduleNightlyBackup({ app, config, log }: BackgroundOptions, zone: string): NightlyBackupSchedule | null {
   const file = app.database.file;
   if (!file || config.backup.keep === 0) return null;
   const dir = nightlyBackupDir(config.backup.dir, file);
-  const rule = { hour: config.backup.at.hour, minute: config.backup.at.minute, tz: config.timeZone };
-  const job = schedule.scheduleJob(rule, () => {
-    runNightlyBackup({ databaseUrl: config.databaseUrl, dir, keep: config.backup.keep, now: new Date(), timeZone: config.timeZone }).then(
-      (r) => log.info('nightly backup', { file: r.file, created: r.created, removed: r.removed.length }),
-      (e: unknown) => log.error('nightly backup failed', { err: e instanceof Error ? e.message : String(e) }),
-    );
-  });
-  return { cancel: () => void job?.cancel() };
+  const scheduleIn = (tz: string) =>
+    schedule.scheduleJob({ hour: config.backup.at.hour, minute: config.backup.at.minute, tz }, () => {
+      runNightlyBackup({ databaseUrl: config.databaseUrl, dir, keep: config.backup.keep, now: new Date(), timeZone: tz }).then(
+        (r) => log.info('nightly backup', { file: r.file, created: r.created, removed: r.removed.length }),
+        (e: unknown) => log.error('nightly backup failed', { err: e instanceof Error ? e.message : String(e) }),
+      );
+    });
+  let job = scheduleIn(zone);
+  return {
+    moveTo(tz) {
+      job?.cancel();
+      job = scheduleIn(tz);
+    },
+    next: () => {
+      const at = job?.nextInvocation();
+      return at ? new Date(at.getTime()) : null;
+    },
+    cancel: () => void job?.cancel(),
+  };
 }
 
 /** How often stored replies past the dedupe window are deleted. */

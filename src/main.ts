@@ -99,7 +99,6 @@ async function main(argv: string[]): Promise<number> {
     key: app.robotKey,
     t: catalogue(config.locale),
     log,
-    timeZone: config.timeZone,
     onQueued: () => kick(),
   });
   const outbound = [...platforms, ...robots, ...(consolePlatform ? [consolePlatform] : [])];

@@ -36,11 +36,20 @@ export interface BoardSchedulerOptions {
   instanceId?: string;
   /** Called after a run queued posts (wakes the outbox worker). */
   onQueued?: () => void;
+  /**
+   * How often the campaign's zone is read again (default a minute): an admin's
+   * `campaign zone` on any replica moves every replica's schedule.
+   */
+  zoneCheckMs?: number;
+  /** Called after the schedule moved to the campaign's new zone (the backup follows it). */
+  onZoneChanged?: (zone: string) => void;
 }
 
 export interface BoardScheduler {
-  /** The zone the schedule runs in. */
+  /** The zone the schedule runs in now: the campaign's, as last read. */
   readonly timeZone: string;
+  /** Reads the campaign's zone now and moves the schedule if it changed; resolves with the zone in force. */
+  refreshZone(): Promise<string>;
   /** The next firing instant of each configured time. */
   nextRuns(): Date[];
   /** Resolves when no run is in progress. */
@@ -137,28 +146,71 @@ export async function startBoardScheduler(opts: BoardSchedulerOptions): Promise<
     }
   }
 
-  const jobs: Job[] = [];
-  for (const t of opts.boardAt) {
-    const slot = slotName(t);
-    const job = schedule.scheduleJob({ hour: t.hour, minute: t.minute, second: 0, tz: zone }, (fireDate: Date) => {
-      if (stopped) return;
-      // The business date of the time it was meant to fire, in the campaign's zone.
-      void run(slot, businessDate(fireDate ?? now(), zone), false);
-    }) as Job | null;
-    if (!job) {
-      for (const j of jobs) j.cancel();
-      throw new EnrollbotError('schedule_invalid', `the board time ${slot} in ${zone} could not be scheduled`);
+  let jobs: Job[] = [];
+  let zoneInForce = zone;
+  /** node-schedule jobs for every time in a zone; all or none. */
+  const scheduleIn = (z: string): Job[] => {
+    const made: Job[] = [];
+    for (const t of opts.boardAt) {
+      const slot = slotName(t);
+      const job = schedule.scheduleJob({ hour: t.hour, minute: t.minute, second: 0, tz: z }, (fireDate: Date) => {
+        if (stopped) return;
+        // The business date of the time it was meant to fire, in the zone it was scheduled in.
+        void run(slot, businessDate(fireDate ?? now(), z), false);
+      }) as Job | null;
+      if (!job) {
+        for (const j of made) j.cancel();
+        throw new EnrollbotError('schedule_invalid', `the board time ${slot} in ${z} could not be scheduled`);
+      }
+      made.push(job);
     }
-    jobs.push(job);
-  }
+    return made;
+  };
+  jobs = scheduleIn(zone);
   log.info('board scheduled', { times: opts.boardAt.map(slotName), zone, next: jobs.map((j) => j.nextInvocation()?.toISOString()) });
 
+  let checking: Promise<string> | null = null;
+  const refreshZone = (): Promise<string> => {
+    // One read at a time: a timer tick and an explicit refresh share it.
+    checking ??= (async () => {
+      try {
+        const current = (await getCurrentCampaign(db)).time_zone;
+        if (stopped || current === zoneInForce) return zoneInForce;
+        if (!isValidTimeZone(current)) {
+          log.error('board schedule kept: the campaign\'s time zone is not a time zone', { zone: current, kept: zoneInForce });
+          return zoneInForce;
+        }
+        const moved = scheduleIn(current);
+        for (const j of jobs) j.cancel();
+        jobs = moved;
+        const was = zoneInForce;
+        zoneInForce = current;
+        log.info('board schedule moved to the campaign\'s time zone', { from: was, zone: current, next: jobs.map((j) => j.nextInvocation()?.toISOString()) });
+        opts.onZoneChanged?.(current);
+        return current;
+      } catch (e) {
+        log.error('reading the campaign\'s time zone failed', { err: e instanceof Error ? e.message : String(e) });
+        return zoneInForce;
+      } finally {
+        checking = null;
+      }
+    })();
+    return checking;
+  };
+  const zoneTimer = setInterval(() => void refreshZone(), opts.zoneCheckMs ?? 60_000);
+  zoneTimer.unref();
+
   return {
-    timeZone: zone,
+    get timeZone() {
+      return zoneInForce;
+    },
+    refreshZone,
     nextRuns: () => jobs.map((j) => j.nextInvocation()).filter((d): d is Date => d !== null).map((d) => new Date(d.getTime())),
     idle: () => (running === 0 ? Promise.resolve() : new Promise<void>((r) => waiters.push(r))),
     async stop() {
       stopped = true;
+      clearInterval(zoneTimer);
+      await checking;
       for (const j of jobs) j.cancel();
       if (running > 0) await new Promise<void>((r) => waiters.push(r));
       waiters = [];

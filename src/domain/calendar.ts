@@ -67,6 +67,20 @@ export function isValidTimeZone(timeZone: string): boolean {
   }
 }
 
+/**
+ * An IANA zone name as the runtime spells it (`asia/shanghai` → `Asia/Shanghai`),
+ * or null when it is not one. Offsets (`+08:00`) are refused: a fixed offset
+ * would ignore a region's daylight-saving rules, and newer runtimes accept them.
+ */
+export function canonicalTimeZone(text: string): string | null {
+  if (!/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(text)) return null;
+  try {
+    return new Intl.DateTimeFormat('en', { timeZone: text }).resolvedOptions().timeZone;
+  } catch {
+    return null;
+  }
+}
+
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** Parses a strict `YYYY-MM-DD` that names a real calendar day. */

@@ -95,7 +95,7 @@ export const en: Catalogue = {
   campaignShow: (p) =>
     `Current campaign: ${p.name}\nPeriod: ${p.start} to ${p.deadline} (${p.daysLeft > 1 ? `${num(p.daysLeft)} days left` : p.daysLeft === 1 ? '1 day left' : 'closed'})\nStandard premium: ${p.premium} yuan a person\nTime zone: ${p.zone}`,
   campaignUpdated: (p) => `Changed the ${p.field} to ${p.value}.`,
-  campaignField: (p) => ({ name: 'name', start: 'start date', deadline: 'deadline', premium: 'standard premium', floor: 'lowest amount a person' })[p.field],
+  campaignField: (p) => ({ name: 'name', start: 'start date', deadline: 'deadline', premium: 'standard premium', floor: 'lowest amount a person', zone: 'time zone' })[p.field],
   campaignDatesOrder: (p) => `The start ${p.start} cannot be after the deadline ${p.deadline}.`,
   premiumZero: () => `The standard premium must be more than 0: write the premium per person in yuan, such as campaign premium 400.`,
   nameInvalid: () => `The name cannot be empty.`,
@@ -324,4 +324,9 @@ export const en: Catalogue = {
   robotSignedCell: (p) => (p.signed ? 'yes' : 'no'),
   robotStatusCell: (p) => (p.failing ? `paused: ${p.problem}` : 'ok'),
   robotNoKey: () => `There is no encryption key, so a robot's URL cannot be saved: set ENROLLBOT_PII_KEY (at least 32 characters) and restart.`,
+  // --- one time zone ---
+  campaignZoneInvalid: (p) =>
+    `"${p.token}" is not a time zone name; nothing was changed. Write an IANA zone name, such as campaign zone Asia/Shanghai (Beijing time) or campaign zone Asia/Urumqi.`,
+  campaignZoneMoved: (p) =>
+    `In ${p.zone} today is ${p.today}. The daily board, the lapse scan and the nightly backup now run on this zone's clock (every replica follows within a minute).`,
 };

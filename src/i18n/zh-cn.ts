@@ -117,8 +117,8 @@ export const zhCN = {
   campaignShow: (p: { name: string; start: string; deadline: string; premium: string; zone: string; daysLeft: number }) =>
     `当前征缴：${p.name}\n征缴期：${p.start} 至 ${p.deadline}（${p.daysLeft > 0 ? `剩余 ${num(p.daysLeft)} 天` : '已截止'}）\n标准保费：${p.premium}元/人\n时区：${p.zone}`,
   campaignUpdated: (p: { field: string; value: string }) => `已把${p.field}改为 ${p.value}。`,
-  campaignField: (p: { field: 'name' | 'start' | 'deadline' | 'premium' | 'floor' }) =>
-    ({ name: '征缴名称', start: '开始日期', deadline: '截止日期', premium: '标准保费', floor: '每人最低金额' })[p.field],
+  campaignField: (p: { field: 'name' | 'start' | 'deadline' | 'premium' | 'floor' | 'zone' }) =>
+    ({ name: '征缴名称', start: '开始日期', deadline: '截止日期', premium: '标准保费', floor: '每人最低金额', zone: '时区' })[p.field],
   campaignDatesOrder: (p: { start: string; deadline: string }) => `开始日期 ${p.start} 不能晚于截止日期 ${p.deadline}。`,
   premiumZero: () => `标准保费必须大于 0：请写每人保费（元），如 campaign premium 400。`,
   nameInvalid: () => `名称不能为空。`,
@@ -364,6 +364,11 @@ export const zhCN = {
   robotSignedCell: (p: { signed: boolean }): string => (p.signed ? '是' : '否'),
   robotStatusCell: (p: { failing: boolean; problem: string }): string => (p.failing ? `暂停：${p.problem}` : '正常'),
   robotNoKey: () => `没有加密密钥，不能保存机器人地址：请设置 ENROLLBOT_PII_KEY（至少 32 个字符）后重启。`,
+  // --- one time zone ---
+  campaignZoneInvalid: (p: { token: string }) =>
+    `“${p.token}”不是时区名称，未做改动。请写 IANA 时区名称，如 campaign zone Asia/Shanghai（北京时间）或 campaign zone Asia/Urumqi。`,
+  campaignZoneMoved: (p: { zone: string; today: string }) =>
+    `按${p.zone}，今天是 ${p.today}。每日通报、断缴筛查和夜间备份都改按这个时区的时间进行（各个实例在一分钟内跟上）。`,
 };
 
 /** The shape every catalogue has: the keys and parameters of the reference. */

@@ -2,7 +2,8 @@
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { sql } from 'kysely';
-import type { Config } from '../config.ts';
+import { seedTimeZone, type Config } from '../config.ts';
+import { findCurrentCampaign } from '../store/campaigns.ts';
 import { isPostgresUrl, openDatabase, sqlitePath } from '../db/database.ts';
 import { migrateToLatestOrThrow } from '../db/migrate.ts';
 import { businessDate } from '../domain/calendar.ts';
@@ -96,13 +97,13 @@ export async function cliImport(args: string[], config: Config, log: Logger, io:
     try {
       if (what === 'targets') {
         // A new database gets what the bot's first start gives it: townships need the root and a campaign.
-        await ensureBaseline(handle.db, { areaName: config.areaName, areaKind: config.areaKind, timeZone: config.timeZone, now, admins: config.admins });
+        await ensureBaseline(handle.db, { areaName: config.areaName, areaKind: config.areaKind, timeZone: seedTimeZone(config), now, admins: config.admins });
         report = await importTargets(file, { db: handle.db, now, onProgress, source: `import targets ${basename(file)}` });
       } else {
         // Only these hash ID numbers: a targets import needs no key (nor creates one).
         // The database's own key, or none: a copy with another key is refused before a row is read.
         const pii = await openPersonalData({ db: handle.db, file: handle.file, dialect: handle.dialect, config, log });
-        const options = { db: handle.db, hasher: pii.hasher, sealer: pii.sealer, now, today: businessDate(now, config.timeZone), onProgress };
+        const options = { db: handle.db, hasher: pii.hasher, sealer: pii.sealer, now, today: businessDate(now, (await findCurrentCampaign(handle.db))?.time_zone ?? seedTimeZone(config)), onProgress };
         report = what === 'roster' ? await importRoster(file, options) : await importContributions(file, options);
       }
     } catch (e) {

@@ -15,6 +15,7 @@ import { LAST_REMINDER, LAST_SCAN, scanMonthProblem } from './scan-month.ts';
 import { addMonths } from '../domain/months.ts';
 import { isReminderTime, monthlyScanInstant, reminderDue } from '../domain/workdays.ts';
 import { getSetting, putSetting } from '../store/settings.ts';
+import { getCurrentCampaign } from '../store/campaigns.ts';
 import { enqueueLapseReminders } from './reminders.ts';
 import { scanAndRemind } from './run-scan.ts';
 
@@ -33,7 +34,6 @@ export function monthlyScanDue(now: Date, timeZone: string, lastScannedMonth: st
 
 export interface LapseScheduleDeps {
   db: Kysely<Database>;
-  timeZone: string;
   /** The deployment's catalogue (posts are in its language). */
   t: Catalogue;
   log: Logger;
@@ -50,12 +50,14 @@ export async function lapseTick(deps: LapseScheduleDeps): Promise<{ scanned: str
   return deps.db.transaction().execute(async (tx) => {
     // Replicas take turns: the second one reads the first one's settings and finds nothing due.
     await lockJob(tx, 'lapse');
+    // Read at every tick: an admin's `campaign zone` moves the scan and the reminders on every replica.
+    const timeZone = (await getCurrentCampaign(tx)).time_zone;
     const lastScan = (await getSetting(tx, LAST_SCAN)) ?? null;
-    const month = monthlyScanDue(now, deps.timeZone, lastScan);
+    const month = monthlyScanDue(now, timeZone, lastScan);
     // A month whose contributions are not imported yet (none at all, or not
     // that month's) stays due rather than counting everyone as lapsed: it is
     // screened at the first tick after its file is imported.
-    const waiting = month ? await scanMonthProblem(tx, { month, now, timeZone: deps.timeZone }) : null;
+    const waiting = month ? await scanMonthProblem(tx, { month, now, timeZone }) : null;
     if (month && waiting) deps.log.debug('lapse scan waits', { month, for: waiting.kind });
     if (month && !waiting) {
       const r = await scanAndRemind(tx, { month, now, t: deps.t, key: `scan:${month}` });
@@ -65,8 +67,8 @@ export async function lapseTick(deps: LapseScheduleDeps): Promise<{ scanned: str
       return { scanned: month, reminded: true };
     }
     const lastReminder = await getSetting(tx, LAST_REMINDER);
-    if (lastScan && reminderDue(now, lastReminder ? new Date(lastReminder) : null, deps.timeZone, deps.reminderIntervalDays)) {
-      const day = businessDate(now, deps.timeZone);
+    if (lastScan && reminderDue(now, lastReminder ? new Date(lastReminder) : null, timeZone, deps.reminderIntervalDays)) {
+      const day = businessDate(now, timeZone);
       const posts = await enqueueLapseReminders(tx, { now, month: lastScan, t: deps.t, key: `weekly:${day}`, weekly: true });
       await putSetting(tx, LAST_REMINDER, now.toISOString());
       deps.log.info('lapse weekly reminder', { month: lastScan, posts });

@@ -16,6 +16,7 @@
  * - DingTalk's used-up quota (90030) waits an hour at a time and tells the
  *   admins once a day;
  */
+import { findCurrentCampaign } from '../store/campaigns.ts';
 import type { Kysely } from 'kysely';
 import type { Database, RobotApp } from '../db/schema.ts';
 import type { Catalogue } from '../i18n/index.ts';
@@ -43,8 +44,6 @@ export interface RobotPlatformOptions {
   /** The catalogue of the admins' notices. */
   t: Catalogue;
   log: Logger;
-  /** The campaign's time zone (the quota notice is once a day there). */
-  timeZone?: string;
   now?: () => Date;
   /**
    * Divides every interval and wait: the bench and tests run minutes of
@@ -102,7 +101,8 @@ export function createRobotPlatforms(options: RobotPlatformOptions): PlatformOut
   async function quota(robot: RobotWithArea, code: string): Promise<void> {
     const at = now();
     const d = describe(robot);
-    const day = businessDate(at, options.timeZone ?? 'Asia/Shanghai');
+    // The quota notice is once a day in the campaign's zone.
+    const day = businessDate(at, (await findCurrentCampaign(db))?.time_zone ?? 'Asia/Shanghai');
     const told = await db.transaction().execute((tx) => tellAdmins(tx, robot, t.robotQuotaNotice(d), `robot-quota:${d.ref}:${day}`, at));
     log.warn('group robot quota used up: waiting for it', { robot: d.ref, app: robot.app, code, toldChannels: told });
     if (told > 0) options.onQueued?.();

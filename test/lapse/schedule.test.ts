@@ -47,7 +47,7 @@ describe('lapseTick', () => {
     await importContributions(join(app.dir, 'c.csv'), o);
 
     let now = new Date('2026-12-07T00:50:00Z');
-    const deps = { db: app.database.db, timeZone: Z, t: catalogue('zh-CN'), log: app.log, now: () => now };
+    const deps = { db: app.database.db, t: catalogue('zh-CN'), log: app.log, now: () => now };
     expect(await lapseTick(deps)).toEqual({ scanned: null, reminded: false });
     now = new Date('2026-12-07T01:00:00Z');
     expect(await lapseTick(deps)).toEqual({ scanned: '2026-11', reminded: true });
@@ -74,7 +74,7 @@ describe('lapseTick', () => {
       await importRoster(join(app.dir, 'r.csv'), o);
       await importContributions(join(app.dir, 'c.csv'), o);
       const at = () => new Date('2026-12-07T01:00:00Z');
-      const tick = (a: TestApp) => lapseTick({ db: a.database.db, timeZone: Z, t: catalogue('zh-CN'), log: a.log, now: at });
+      const tick = (a: TestApp) => lapseTick({ db: a.database.db, t: catalogue('zh-CN'), log: a.log, now: at });
       // At the same moment on PostgreSQL (the advisory lock makes them take
       // turns). better-sqlite3 blocks its thread while it waits for a lock, so
       // two SQLite writers in one process cannot wait on each other: there
@@ -98,7 +98,7 @@ describe('lapseTick', () => {
     const rules: string[] = [];
     const fake = { scheduleJob: (rule: string) => (rules.push(rule), { cancel: () => true }) };
     // Monday 21 December, 10:00: the scan of November was due on the 7th, missed while the bot was down.
-    const deps = { db: app.database.db, timeZone: Z, t: catalogue('zh-CN'), log: app.log, now: () => new Date('2026-12-21T02:00:00Z') };
+    const deps = { db: app.database.db, t: catalogue('zh-CN'), log: app.log, now: () => new Date('2026-12-21T02:00:00Z') };
     const handle = scheduleLapse(fake, deps);
     expect(rules).toEqual(['*/10 * * * *']);
     await handle.idle();
@@ -118,7 +118,7 @@ describe('lapseTick', () => {
     // contributions up to October only: November, due on 7 December, is not imported
     await importOneContributor(app, { township: '城南街道', lastPaid: '2026-09', through: '2026-10', now: new Date('2026-11-23T02:00:00Z') });
     let now = new Date('2026-12-07T01:00:00Z');
-    const deps = { db: app.database.db, timeZone: Z, t: catalogue('zh-CN'), log: app.log, now: () => now };
+    const deps = { db: app.database.db, t: catalogue('zh-CN'), log: app.log, now: () => now };
     expect(await lapseTick(deps)).toEqual({ scanned: null, reminded: false });
     expect(await app.database.db.selectFrom('lapse_case').select('id').execute()).toHaveLength(0);
     expect(await app.database.db.selectFrom('outbox').select('id').execute()).toHaveLength(0);
@@ -131,7 +131,7 @@ describe('lapseTick', () => {
 
   it('screens nothing before the first contributions import, then the first import at the next tick', async () => {
     app = await openTestApp();
-    const deps = { db: app.database.db, timeZone: Z, t: catalogue('zh-CN'), log: app.log, now: () => new Date('2026-12-21T02:00:00Z') };
+    const deps = { db: app.database.db, t: catalogue('zh-CN'), log: app.log, now: () => new Date('2026-12-21T02:00:00Z') };
     expect(await lapseTick(deps)).toEqual({ scanned: null, reminded: false });
     expect(await getSetting(app.database.db, 'lapse.last_scan_month')).toBeUndefined();
     await app.say('admin', 'c', 'township add 城南街道');

@@ -42,7 +42,7 @@ describe('health report', () => {
 
     // The monthly scan on its day (Monday 7 December, 09:00 in Shanghai, the 5th being a Saturday).
     await importOneContributor(app, { township: '甲镇', lastPaid: '2026-09', through: '2026-11', now: new Date('2026-11-23T02:00:00Z') });
-    const scanned = await lapseTick({ db: app.database.db, timeZone: 'Asia/Shanghai', t, log: app.log, now: () => new Date('2026-12-07T01:00:00Z') });
+    const scanned = await lapseTick({ db: app.database.db, t, log: app.log, now: () => new Date('2026-12-07T01:00:00Z') });
     expect(scanned.scanned).toBe('2026-11');
     const after = await report();
     expect(after.lastRuns).toMatchObject({ board: '2026-11-23T10:00:00.000Z', lapseScan: '2026-11', lapseReminder: '2026-12-07T01:00:00.000Z' });

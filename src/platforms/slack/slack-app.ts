@@ -4,7 +4,7 @@
  * `@enrollbot <words>` mention and a button press all run the one dispatcher
  * as the Slack user; every request is acknowledged first, the work comes after.
  */
-import { App, LogLevel, SocketModeReceiver, type Logger as BoltLogger, type RespondFn, type webApi } from '@slack/bolt';
+import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type Logger as BoltLogger, type RespondFn, type webApi } from '@slack/bolt';
 import type { Config } from '../../config.ts';
 import type { Dispatcher } from '../../core/dispatcher.ts';
 import type { Logger } from '../../core/logger.ts';
@@ -39,6 +39,12 @@ export interface SlackAppOptions {
   otherPaths?: OtherPathHandler;
   /** HTTP mode: the front door's limits, for tests (see http-server.ts for the defaults). */
   httpLimits?: Partial<ServerLimits>;
+  /**
+   * HTTP mode: Bolt's own `HTTPReceiver` instead of the front door. Only the
+   * bench sets it, to measure the two side by side (docs/slack.md,
+   * "Measurements"); it lacks the front door's header-first checks and caps.
+   */
+  boltHttpReceiver?: boolean;
 }
 
 
@@ -169,6 +175,17 @@ export function createSlackApp(options: SlackAppOptions): SlackBoltApp {
       if (socket === 'connected') socket = 'connecting';
     });
     socketStatus = () => socket;
+  } else if (options.boltHttpReceiver) {
+    mode = 'http';
+    const health = options.otherPaths;
+    app = new App({
+      ...common,
+      receiver: new HTTPReceiver({
+        signingSecret: slack.signingSecret ?? '',
+        logger,
+        customRoutes: [{ path: '/healthz', method: ['GET'], handler: (req, res) => (health ? health(req, res) : void res.writeHead(404).end()) }],
+      }),
+    });
   } else {
     mode = 'http';
     receiver = new VerifiedReceiver({
