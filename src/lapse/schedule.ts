@@ -13,7 +13,8 @@ import { businessDate } from '../domain/calendar.ts';
 import { lockJob } from '../db/job-lock.ts';
 import { hasContributions } from '../store/lapse-people.ts';
 import { addMonths } from '../domain/months.ts';
-import { isReminderTime, monthlyScanInstant, reminderDue } from '../domain/workdays.ts';
+import { isReminderTime, monthlyScanInstant, reminderDue, uncoveredHolidayYears } from '../domain/workdays.ts';
+import { findCurrentCampaign } from '../store/campaigns.ts';
 import { getSetting, putSetting } from '../store/settings.ts';
 import { enqueueLapseReminders } from './reminders.ts';
 import { scanAndRemind } from './run-scan.ts';
@@ -40,6 +41,17 @@ export interface LapseScheduleDeps {
   now?: () => Date;
   /** Days between re-reminders of open cases (default 7). */
   reminderIntervalDays?: number;
+}
+
+/**
+ * The years that the current campaign and the schedule reach and the holiday
+ * table does not cover (see `uncoveredHolidayYears`); those years keep only
+ * the statutory days off, so the start log and `/healthz` name them.
+ */
+export async function holidayYearsMissing(db: Kysely<Database>, now: Date): Promise<number[]> {
+  const campaign = await findCurrentCampaign(db);
+  if (!campaign) return [];
+  return uncoveredHolidayYears({ start: campaign.start_date, deadline: campaign.deadline, now, timeZone: campaign.time_zone });
 }
 
 /** The settings the schedule keeps its progress in (the health report reads them too). */

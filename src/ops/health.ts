@@ -14,7 +14,8 @@ import { boardJob } from '../board/publish.ts';
 import { lastFinishedRun } from '../store/job-claims.ts';
 import { getSetting } from '../store/settings.ts';
 import { newestNightlyBackup } from './nightly-backup.ts';
-import { LAST_REMINDER, LAST_SCAN } from '../lapse/schedule.ts';
+import { holidayYearsMissing, LAST_REMINDER, LAST_SCAN } from '../lapse/schedule.ts';
+import { HOLIDAY_YEARS } from '../domain/workdays.ts';
 
 /** When each piece of scheduled work last ran; null when it never has (or the database did not say). */
 export interface LastRuns {
@@ -34,6 +35,8 @@ export interface HealthSources {
   pingDatabase(): Promise<void>;
   /** The database's record of the scheduled runs. */
   lastRuns(): Promise<Omit<LastRuns, 'backup'>>;
+  /** The campaign or schedule years the holiday table does not cover. */
+  holidayYearsMissing?: () => Promise<number[]>;
   /** When the newest nightly backup was written, if backups are taken. */
   lastBackup?: () => Promise<Date | null>;
   /** The chat platforms configured (not the console): each must be connected. */
@@ -51,6 +54,10 @@ export interface HealthReport {
   database: { ok: boolean; ms: number; error?: 'timeout' | 'unreachable' };
   platforms: Record<string, PlatformStatus>;
   lastRuns: LastRuns;
+  /** The holiday table: its last year, and the campaign or schedule years it lacks (they keep only the statutory days off). */
+  holidays: { coveredThrough: number; missingYears: number[] };
+  /** What an operator should see to but does not make the bot unhealthy, e.g. `holidays: 2027 not covered`. */
+  warnings: string[];
   uptimeSeconds: number;
 }
 
@@ -74,7 +81,7 @@ async function within<T>(ms: number, work: () => Promise<T>): Promise<T | typeof
 }
 
 /** The database half of the sources: a one-row read of a real table, and the runs' records. */
-export function databaseHealthSources(db: Kysely<Database>): Pick<HealthSources, 'pingDatabase' | 'lastRuns'> {
+export function databaseHealthSources(db: Kysely<Database>, now: () => Date = () => new Date()): Pick<HealthSources, 'pingDatabase' | 'lastRuns' | 'holidayYearsMissing'> {
   return {
     async pingDatabase() {
       await db.selectFrom('setting').select('key').limit(1).execute();
@@ -86,6 +93,7 @@ export function databaseHealthSources(db: Kysely<Database>): Pick<HealthSources,
       const lapseReminder = (await getSetting(db, LAST_REMINDER)) ?? null;
       return { board, lapseScan, lapseReminder };
     },
+    holidayYearsMissing: () => holidayYearsMissing(db, now()),
   };
 }
 
@@ -98,6 +106,7 @@ export async function checkHealth(sources: HealthSources, opts: { timeoutMs?: nu
   const timeoutMs = opts.timeoutMs ?? HEALTH_DB_TIMEOUT_MS;
   const problems: string[] = [];
   const lastRuns: LastRuns = { board: null, lapseScan: null, lapseReminder: null, backup: null };
+  let missingYears: number[] = [];
 
   const began = performance.now();
   let ms = 0;
@@ -106,10 +115,13 @@ export async function checkHealth(sources: HealthSources, opts: { timeoutMs?: nu
     const outcome = await within(timeoutMs, async () => {
       await sources.pingDatabase();
       ms = Math.round(performance.now() - began);
-      return sources.lastRuns();
+      return { runs: await sources.lastRuns(), missing: (await sources.holidayYearsMissing?.()) ?? [] };
     });
     if (outcome === TIMED_OUT) error = 'timeout';
-    else Object.assign(lastRuns, outcome);
+    else {
+      Object.assign(lastRuns, outcome.runs);
+      missingYears = outcome.missing;
+    }
   } catch (e) {
     error = 'unreachable';
     // The reason goes to the log for the operator, never into the response.
@@ -136,6 +148,8 @@ export async function checkHealth(sources: HealthSources, opts: { timeoutMs?: nu
     database: { ok: !error, ms, ...(error ? { error } : {}) },
     platforms,
     lastRuns,
+    holidays: { coveredThrough: HOLIDAY_YEARS.at(-1)!, missingYears },
+    warnings: missingYears.map((y) => `holidays: ${y} not covered`),
     uptimeSeconds: Math.floor(sources.uptimeMs() / 1000),
   };
 }
@@ -151,10 +165,11 @@ export function botHealth(input: {
   backupDir?: string | null;
   log: Logger;
   timeoutMs?: number;
+  now?: () => Date;
 }): () => Promise<HealthReport> {
   const { backupDir } = input;
   const sources: HealthSources = {
-    ...databaseHealthSources(input.db),
+    ...databaseHealthSources(input.db, input.now),
     ...(backupDir ? { lastBackup: () => newestNightlyBackup(backupDir) } : {}),
     platforms: input.platforms,
     uptimeMs: () => process.uptime() * 1000,
