@@ -7,6 +7,7 @@
  */
 import { columnLetter, mapColumns, type ColumnMap, type ColumnSpec } from './columns.ts';
 import { EncodingError } from './encoding.ts';
+import { CsvQuoteError } from './csv.ts';
 import { RefusalTally, type CellRef, type ReasonGroup } from './report.ts';
 import { openTable, type Cell, type TableFormat, type TableProgress, type TableRow } from './table-source.ts';
 import type { TextEncoding } from './encoding.ts';
@@ -44,6 +45,8 @@ export interface CheckSummary {
   missingColumns: string[];
   /** The line where the text stopped being valid in the file's encoding. */
   unreadableAt: number | null;
+  /** The line from which a CSV quote is never closed (the file cannot be split into rows). */
+  unclosedQuoteAt: number | null;
 }
 
 /** Where `checkTable` sends what it reads. */
@@ -83,6 +86,7 @@ export async function checkTable<K extends string>(
     reasons: [],
     missingColumns: [],
     unreadableAt: null,
+    unclosedQuoteAt: null,
   };
   let columns: ColumnMap<K> | null = null;
   let values: unknown[] = [];
@@ -137,6 +141,10 @@ export async function checkTable<K extends string>(
       }
     }
   } catch (e) {
+    if (e instanceof CsvQuoteError) {
+      summary.unclosedQuoteAt = e.line;
+      return summary;
+    }
     if (!(e instanceof EncodingError)) throw e;
     summary.unreadableAt = lastLine + 1;
     return summary;

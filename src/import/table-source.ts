@@ -6,7 +6,7 @@
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { CsvParser, type CsvRecord } from './csv.ts';
+import { csvRecords } from './csv.ts';
 import { chunkDecoder, detectEncoding, type TextEncoding } from './encoding.ts';
 
 /** A cell as the file holds it: CSV gives text; a sheet may hold numbers and dates. */
@@ -60,23 +60,22 @@ export async function openTable(path: string, onProgress?: (p: TableProgress) =>
 
 async function* csvRows(path: string, encoding: TextEncoding, onProgress?: (p: TableProgress) => void): AsyncGenerator<TableRow[]> {
   const totalBytes = (await stat(path)).size;
-  const decoder = chunkDecoder(encoding);
-  const parser = new CsvParser();
   let bytes = 0;
-  let rows = 0;
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 18 })) {
-    const buf = chunk as Buffer;
-    bytes += buf.length;
-    const out: CsvRecord[] = [];
-    parser.push(decoder.write(buf), out);
-    rows += out.length;
-    onProgress?.({ rows, bytes, totalBytes });
-    if (out.length) yield out;
+  async function* text(): AsyncGenerator<string> {
+    const decoder = chunkDecoder(encoding);
+    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 18 })) {
+      bytes += (chunk as Buffer).length;
+      yield decoder.write(chunk as Buffer);
+    }
+    const rest = decoder.end();
+    if (rest) yield rest;
   }
-  const out: CsvRecord[] = [];
-  parser.push(decoder.end(), out);
-  parser.end(out);
-  if (out.length) yield out;
+  let rows = 0;
+  for await (const batch of csvRecords(text())) {
+    rows += batch.length;
+    onProgress?.({ rows, bytes, totalBytes });
+    yield batch;
+  }
 }
 
 /** The plain value of an exceljs cell value (rich text, hyperlink, formula result…). */
