@@ -243,7 +243,4 @@ export const en: Catalogue = {
   lapseLeaderNote: () => `Leaders see counts; the lists of people are worked by township coordinators in their own channels.`,
   lapseAreaColumns: () => ['Township', 'Total', '1 month', '2 months', '3 months', 'Over 3'],
   lapseNotLeaderOf: (p) => `You are not a leader of ${p.area}, so you cannot see its lapse counts.`,
-  // --- libraries ---
-  importUnclosedQuote: (p) =>
-    `From line ${p.line} on, a quote (") is never closed, so the file cannot be split into rows and none of it was imported. Open it in Excel and save it as CSV again, or double the quote inside that cell ("").`,
 };

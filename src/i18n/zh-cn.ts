@@ -279,9 +279,6 @@ export const zhCN = {
   lapseLeaderNote: () => `领导只看人数；人员名单由乡镇联络员在本乡镇的群里处理。`,
   lapseAreaColumns: () => ['乡镇', '合计', '1个月', '2个月', '3个月', '超过3个月'],
   lapseNotLeaderOf: (p: { area: string }) => `你不是${p.area}的领导，不能查看它的断缴人数。`,
-  // --- libraries ---
-  importUnclosedQuote: (p: { line: number }) =>
-    `文件第 ${p.line} 行起有一个引号（"）没有闭合，无法分行读取，整份未导入。请在 Excel 中打开后重新另存为 CSV，或把该格里的引号写成两个（""）。`,
 };
 
 /** The shape every catalogue has: the keys and parameters of the reference. */

@@ -7,7 +7,6 @@
  */
 import { columnLetter, mapColumns, type ColumnMap, type ColumnSpec } from './columns.ts';
 import { EncodingError } from './encoding.ts';
-import { CsvQuoteError } from './csv.ts';
 import { RefusalTally, type CellRef, type ReasonGroup } from './report.ts';
 import { openTable, type Cell, type TableFormat, type TableProgress, type TableRow } from './table-source.ts';
 import type { TextEncoding } from './encoding.ts';
@@ -45,8 +44,6 @@ export interface CheckSummary {
   missingColumns: string[];
   /** The line where the text stopped being valid in the file's encoding. */
   unreadableAt: number | null;
-  /** The line from which a CSV quote is never closed (the file cannot be split into rows). */
-  unclosedQuoteAt: number | null;
 }
 
 /** Where `checkTable` sends what it reads. */
@@ -86,7 +83,6 @@ export async function checkTable<K extends string>(
     reasons: [],
     missingColumns: [],
     unreadableAt: null,
-    unclosedQuoteAt: null,
   };
   let columns: ColumnMap<K> | null = null;
   let values: unknown[] = [];
@@ -141,10 +137,6 @@ export async function checkTable<K extends string>(
       }
     }
   } catch (e) {
-    if (e instanceof CsvQuoteError) {
-      summary.unclosedQuoteAt = e.line;
-      return summary;
-    }
     if (!(e instanceof EncodingError)) throw e;
     summary.unreadableAt = lastLine + 1;
     return summary;

@@ -1,11 +1,8 @@
 /**
- * CSV as exported tables are written (RFC 4180 and what Excel writes), read
- * by `csv-parse`: quoted fields with doubled quotes and line breaks inside,
- * CRLF, LF or CR line ends, even mixed in one file. Streamed: only the
- * record in progress is held, so a file of any size passes in bounded memory.
+ * A streaming CSV parser (RFC 4180 and what Excel writes): quoted fields with
+ * doubled quotes and line breaks inside, CRLF or LF line ends. It keeps only
+ * the record in progress, so a file of any size passes in bounded memory.
  */
-import { Readable } from 'node:stream';
-import { CsvError, parse, type Options } from 'csv-parse';
 
 /** One record and the physical line it starts on (1-based). */
 export interface CsvRecord {
@@ -13,78 +10,123 @@ export interface CsvRecord {
   cells: string[];
 }
 
-/** A quote opened and never closed: the file cannot be split into rows. */
-export class CsvQuoteError extends Error {
-  constructor(
-    /** The first line of the record whose quote is open. */
-    readonly line: number,
-  ) {
-    super(`a quote opened at or after line ${line} is never closed`);
-    this.name = 'CsvQuoteError';
-  }
+const COMMA = 44;
+const QUOTE = 34;
+const LF = 10;
+const CR = 13;
+
+const enum State {
+  FieldStart,
+  Unquoted,
+  Quoted,
+  /** Saw a quote inside a quoted field: a doubled quote or the field's end. */
+  QuoteInQuoted,
 }
 
-/** A row longer than this fails the read: no exported row comes near it. */
-const MAX_RECORD_BYTES = 1 << 20;
+export class CsvParser {
+  private state = State.FieldStart;
+  private field = '';
+  private cells: string[] = [];
+  private line = 1;
+  private recordLine = 1;
+  private afterCr = false;
 
-// Lenient where an export tool may be sloppy (a stray quote inside a field,
-// rows of different lengths), strict only where rows cannot be told apart.
-const OPTIONS: Options<CsvRecord, string[]> = {
-  relax_quotes: true,
-  relax_column_count: true,
-  skip_empty_lines: true,
-  // Fixed, not detected from the first line end: a file may mix them.
-  record_delimiter: ['\r\n', '\n', '\r'],
-  // Memory stays bounded: a quote left open would otherwise gather the rest of
-  // the file into one field (off the heap, where no heap limit stops it).
-  max_record_size: MAX_RECORD_BYTES,
-};
-
-const LINE_BREAK = /\r\n|\r|\n/g;
-
-/** Line breaks inside a record's quoted fields (rare, so counted only when present). */
-function breaksWithin(cells: string[]): number {
-  let n = 0;
-  for (const c of cells) if (c.includes('\n') || c.includes('\r')) n += c.match(LINE_BREAK)!.length;
-  return n;
-}
-
-/**
- * The records of a text, given in chunks, each with the line it starts on,
- * in batches of what has been parsed so far (at most `batchSize`): rows read
- * before a failure further on are still seen. Throws `CsvQuoteError` when a
- * quote is never closed.
- */
-export async function* csvRecords(text: AsyncIterable<string> | Iterable<string>, batchSize = 1000): AsyncGenerator<CsvRecord[]> {
-  // Lines are counted here: csv-parse's own count takes a CRLF inside a
-  // quoted field for two lines, and every line after it would be off by one.
-  let next = 1;
-  let emptyBefore = 0;
-  const options: Options<CsvRecord, string[]> = {
-    ...OPTIONS,
-    // Runs as each record is parsed, before any is handed on, so the line
-    // of a quote never closed is known even when records are still queued.
-    on_record: (record, info) => {
-      const line = next + (info.empty_lines - emptyBefore);
-      emptyBefore = info.empty_lines;
-      next = line + 1 + breaksWithin(record);
-      return { line, cells: record };
-    },
-  };
-  // The typings give `on_record`'s result type only to the overload with `columns`.
-  const parser = Readable.from(text, { objectMode: false }).pipe(parse(options as unknown as Options));
-  let batch: CsvRecord[] = [];
-  try {
-    for await (const record of parser as AsyncIterable<CsvRecord>) {
-      batch.push(record);
-      if (batch.length >= batchSize || parser.readableLength === 0) {
-        yield batch;
-        batch = [];
+  /** Parses a chunk of text; complete records are appended to `out`. */
+  push(text: string, out: CsvRecord[]): void {
+    const n = text.length;
+    let i = 0;
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (this.afterCr) {
+        this.afterCr = false;
+        if (c === LF) {
+          i++;
+          continue;
+        }
+      }
+      switch (this.state) {
+        case State.FieldStart:
+        case State.Unquoted: {
+          if (this.state === State.FieldStart && c === QUOTE) {
+            this.state = State.Quoted;
+            i++;
+            break;
+          }
+          // Take a run of plain characters in one slice.
+          let j = i;
+          while (j < n) {
+            const d = text.charCodeAt(j);
+            if (d === COMMA || d === LF || d === CR) break;
+            j++;
+          }
+          if (j > i) {
+            this.field += text.slice(i, j);
+            this.state = State.Unquoted;
+          }
+          if (j >= n) {
+            i = j;
+            break;
+          }
+          const d = text.charCodeAt(j);
+          if (d === COMMA) this.endField();
+          else this.endRecord(out, d === CR);
+          i = j + 1;
+          break;
+        }
+        case State.Quoted: {
+          let j = i;
+          while (j < n) {
+            const d = text.charCodeAt(j);
+            if (d === QUOTE) break;
+            if (d === LF) this.line++;
+            j++;
+          }
+          this.field += text.slice(i, j);
+          if (j < n) this.state = State.QuoteInQuoted;
+          i = j + 1;
+          break;
+        }
+        case State.QuoteInQuoted: {
+          if (c === QUOTE) {
+            this.field += '"';
+            this.state = State.Quoted;
+            i++;
+          } else {
+            // The quoted part ended; anything before the comma is kept as written.
+            this.state = State.Unquoted;
+            if (c === COMMA) {
+              this.endField();
+              i++;
+            } else if (c === LF || c === CR) {
+              this.endRecord(out, c === CR);
+              i++;
+            }
+          }
+          break;
+        }
       }
     }
-    if (batch.length) yield batch;
-  } catch (e) {
-    if (e instanceof CsvError && e.code === 'CSV_QUOTE_NOT_CLOSED') throw new CsvQuoteError(next);
-    throw e;
+  }
+
+  /** Flushes the last record when the file does not end with a line break. */
+  end(out: CsvRecord[]): void {
+    if (this.state !== State.FieldStart || this.field !== '' || this.cells.length > 0) this.endRecord(out, false);
+  }
+
+  private endField(): void {
+    this.cells.push(this.field);
+    this.field = '';
+    this.state = State.FieldStart;
+  }
+
+  private endRecord(out: CsvRecord[], cr: boolean): void {
+    this.endField();
+    const cells = this.cells;
+    this.cells = [];
+    // Blank lines are not records.
+    if (!(cells.length === 1 && cells[0] === '')) out.push({ line: this.recordLine, cells });
+    this.line++;
+    this.recordLine = this.line;
+    this.afterCr = cr;
   }
 }

@@ -112,8 +112,6 @@ export interface ImportReport {
   missingColumns: string[];
   /** The file could not be read at all (encoding), with the line where it failed. */
   unreadableAt: number | null;
-  /** The line from which a CSV quote is never closed, so the file cannot be split into rows. */
-  unclosedQuoteAt: number | null;
   /** Lapse cases closed because a contribution for their missing months arrived. */
   casesClosed: number;
   /** A targets import's counts (all 0 when nothing was committed); absent for the other kinds. */
@@ -128,8 +126,6 @@ export function formatImportReport(r: ImportReport, t: Catalogue): string {
     lines.push(t.importMissingColumns({ columns: t.list({ items: r.missingColumns }) }));
   } else if (r.unreadableAt !== null) {
     lines.push(t.importUnreadable({ encoding: r.encoding ?? '', line: r.unreadableAt }));
-  } else if (r.unclosedQuoteAt !== null) {
-    lines.push(t.importUnclosedQuote({ line: r.unclosedQuoteAt }));
   } else {
     const format = r.encoding ? `${r.format}, ${r.encoding}` : r.format;
     if (r.kind === 'targets') {

@@ -63,7 +63,6 @@ export async function runImport(path: string, task: CheckTask, writer: ImportWri
     reasons: [],
     missingColumns: [],
     unreadableAt: null,
-    unclosedQuoteAt: null,
     casesClosed: 0,
     committed: false,
   };
@@ -83,7 +82,7 @@ export async function runImport(path: string, task: CheckTask, writer: ImportWri
         report.written += await writer.write(trx, m.values, m.rows);
       }
       const s: CheckSummary = summary;
-      if (s.missingColumns.length || s.unreadableAt !== null || s.unclosedQuoteAt !== null || s.refused > 0) throw new Rollback();
+      if (s.missingColumns.length || s.unreadableAt !== null || s.refused > 0) throw new Rollback();
       if (writer.merge) report.written += await writer.merge(trx);
       report.casesClosed = await writer.finish(trx);
       report.taken = s.accepted;
@@ -107,7 +106,6 @@ export async function runImport(path: string, task: CheckTask, writer: ImportWri
     report.reasons = s.reasons;
     report.missingColumns = s.missingColumns;
     report.unreadableAt = s.unreadableAt;
-    report.unclosedQuoteAt = s.unclosedQuoteAt;
   }
   return report;
 }

@@ -6,7 +6,7 @@
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { csvRecords } from './csv.ts';
+import { CsvParser, type CsvRecord } from './csv.ts';
 import { chunkDecoder, detectEncoding, type TextEncoding } from './encoding.ts';
 
 /** A cell as the file holds it: CSV gives text; a sheet may hold numbers and dates. */
@@ -60,22 +60,23 @@ export async function openTable(path: string, onProgress?: (p: TableProgress) =>
 
 async function* csvRows(path: string, encoding: TextEncoding, onProgress?: (p: TableProgress) => void): AsyncGenerator<TableRow[]> {
   const totalBytes = (await stat(path)).size;
+  const decoder = chunkDecoder(encoding);
+  const parser = new CsvParser();
   let bytes = 0;
-  async function* text(): AsyncGenerator<string> {
-    const decoder = chunkDecoder(encoding);
-    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 18 })) {
-      bytes += (chunk as Buffer).length;
-      yield decoder.write(chunk as Buffer);
-    }
-    const rest = decoder.end();
-    if (rest) yield rest;
-  }
   let rows = 0;
-  for await (const batch of csvRecords(text())) {
-    rows += batch.length;
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 18 })) {
+    const buf = chunk as Buffer;
+    bytes += buf.length;
+    const out: CsvRecord[] = [];
+    parser.push(decoder.write(buf), out);
+    rows += out.length;
     onProgress?.({ rows, bytes, totalBytes });
-    yield batch;
+    if (out.length) yield out;
   }
+  const out: CsvRecord[] = [];
+  parser.push(decoder.end(), out);
+  parser.end(out);
+  if (out.length) yield out;
 }
 
 /** The plain value of an exceljs cell value (rich text, hyperlink, formula result…). */

@@ -132,19 +132,6 @@ describe('roster import', () => {
     expect(await snapshot(app)).toEqual(before);
   });
 
-  it('refuses a file whose quote is never closed, naming the line it opens on, writing nothing', async () => {
-    const app = await appWithTownships();
-    const before = await snapshot(app);
-    const rows = rosterRows(5, ['城南街道']);
-    const file = join(app.dir, 'open-quote.csv');
-    writeFileSync(file, `${csvText(rows)}"${rows[1]![0]},${testId(90)},城南街道\n`);
-    const report = await importRoster(file, options(app));
-    expect(report).toMatchObject({ committed: false, taken: 0, unclosedQuoteAt: 7 });
-    expect(formatImportReport(report, catalogue('zh-CN'))).toContain('文件第 7 行起有一个引号（"）没有闭合');
-    expect(formatImportReport(report, catalogue('en'))).toContain('From line 7 on, a quote (") is never closed');
-    expect(await snapshot(app)).toEqual(before);
-  });
-
   it('fails with what the progress callback threw, writing nothing', async () => {
     const app = await appWithTownships();
     const before = await snapshot(app);
