@@ -80,7 +80,8 @@ interface RosterStageTable {
 
 type StageTables = Record<`lapse_roster_stage_${number}`, RosterStageTable>;
 
-const STAGE_COLUMNS = 9;
+// Typed by the tuple, so a column added there and not here fails to compile.
+const STAGE_COLUMNS: RosterStageValues['length'] = 9;
 
 /** How many staging tables a roster import fills. */
 export const ROSTER_STAGE_PARTS = 16;
