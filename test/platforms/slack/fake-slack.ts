@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { parse as parseQuery } from 'node:querystring';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { slackSignature } from '../../../src/platforms/slack/signature.ts';
+import { until } from '../../helpers/until.ts';
 
 /** One request the fake received. */
 export interface FakeCall {
@@ -198,11 +199,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     rateLimit: (method, seconds, times = 1) => limits.set(method, { seconds, times }),
     of,
     async waitFor(method, count = 1, timeoutMs = 5000) {
-      const until = Date.now() + timeoutMs;
-      while (of(method).length < count) {
-        if (Date.now() > until) throw new Error(`timed out waiting for ${count} × ${method}; got ${calls.map((c) => c.method).join(', ')}`);
-        await new Promise((r) => setTimeout(r, 10));
-      }
+      await until(() => of(method).length >= count, () => `${count} × ${method}; got ${calls.map((c) => c.method).join(', ')}`, timeoutMs);
       return of(method);
     },
     responseUrl: () => `${base}/response/${++responses}`,
@@ -214,12 +211,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     socket: null,
     socketFrames: [],
     async waitForSocket(timeoutMs = 5000) {
-      const until = Date.now() + timeoutMs;
-      while (!fake.socket) {
-        if (Date.now() > until) throw new Error('the app did not connect over Socket Mode');
-        await new Promise((r) => setTimeout(r, 10));
-      }
-      return fake.socket;
+      await until(() => fake.socket !== null, () => 'the app connected over Socket Mode', timeoutMs);
+      return fake.socket!;
     },
     close: () =>
       new Promise<void>((r) => {
