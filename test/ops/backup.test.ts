@@ -14,6 +14,7 @@ import { importRoster } from '../../src/import/import-roster.ts';
 import { piiHasher } from '../../src/domain/pii-hash.ts';
 import { loadPiiKey, piiKeyFile } from '../../src/setup/pii-key.ts';
 import { sqlitePath } from '../../src/db/database.ts';
+import { until } from '../helpers/until.ts';
 
 const apps: TestApp[] = [];
 const dirs: string[] = [];
@@ -58,7 +59,8 @@ if (testDialect === 'sqlite') {
           written++;
         }
       })();
-      await new Promise((r) => setTimeout(r, 20)); // the writer is under way
+      // The writer is under way: a few of its entries are committed.
+      await until(() => written >= 3, () => `the writer's first entries (${written})`);
       const during = await backupDatabase(app.databaseUrl, join(out, 'during.db'));
       writing = false;
       await writer;
