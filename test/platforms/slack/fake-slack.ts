@@ -19,6 +19,8 @@ export interface FakeCall {
   body: Record<string, unknown>;
   raw: Buffer;
   headers: IncomingMessage['headers'];
+  /** When the request arrived (its headers read), `Date.now()`: before its body and any queue in this fake. */
+  at: number;
 }
 
 export interface FakeUser {
@@ -136,6 +138,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   }
 
   const server: Server = createServer((req, res) => {
+    const at = Date.now();
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -157,18 +160,18 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       const hold = holds.find((h) => h.times > 0 && h.method === method && h.match(body));
       if (hold) {
         hold.times--;
-        record({ method: `${method}:held`, path, body, raw, headers: req.headers });
+        record({ method: `${method}:held`, path, body, raw, headers: req.headers, at });
         return;
       }
       const limit = limits.get(method);
       if (limit && limit.times > 0) {
         limit.times--;
-        record({ method: `${method}:429`, path, body, raw, headers: req.headers });
+        record({ method: `${method}:429`, path, body, raw, headers: req.headers, at });
         res.writeHead(429, { 'retry-after': String(limit.seconds), 'content-type': 'application/json' });
         res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
         return;
       }
-      record({ method, path, body, raw, headers: req.headers });
+      record({ method, path, body, raw, headers: req.headers, at });
       if (method === 'upload' || method === 'response') {
         res.writeHead(200, { 'content-type': 'text/plain' });
         res.end('OK');
