@@ -1,5 +1,5 @@
 /**
- * Board benchmarks (PRODUCT.md §7):
+ * Board benchmarks (docs/figures.md):
  * - the leaderboard of 250 townships at 10 thousand and at 10 million ledger
  *   rows in the same run: ≤ 10 ms each, and the large figure ≤ 1.5 × the small
  *   one (the board reads maintained totals and never scans the ledger);

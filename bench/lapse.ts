@@ -1,5 +1,5 @@
 /**
- * Lapse figures of PRODUCT.md §7:
+ * Lapse figures (docs/figures.md):
  * - roster import of 1 million CSV rows: ≤ 10 s and ≤ 300 MB peak RSS,
  *   measured in a child process; reference: the same child only reading the
  *   same file;

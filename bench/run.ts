@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick]`: the figures of PRODUCT.md §7, each printed
+ * `npm run bench [-- --quick]`: the figures of docs/figures.md, each printed
  * beside the reference it is compared with, measured in the same run.
  */
 import { benchPay } from './pay.ts';

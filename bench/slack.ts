@@ -1,5 +1,5 @@
 /**
- * PRODUCT.md §7: Slack over HTTP acknowledges a signed slash command with a
+ * docs/figures.md: Slack over HTTP acknowledges a signed slash command with a
  * p99 of at most 50 ms when 100 arrive at once on loopback. The reference is
  * the same round trip to a bare node:http server answering 200, in the same
  * child process, with the same client, in the same run.

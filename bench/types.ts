@@ -3,7 +3,7 @@ export interface Figure {
   name: string;
   value: string;
   reference: string;
-  /** The target it is judged against (PRODUCT.md §7). */
+  /** The target it is judged against (docs/figures.md). */
   target?: string;
   pass: boolean;
 }

@@ -11,7 +11,7 @@ import { catalogue } from './i18n/index.ts';
 import { createOutboxWorker, type OutboxWorker } from './outbox/worker.ts';
 import { startBoardScheduler, type BoardScheduler } from './board/scheduler.ts';
 import schedule from 'node-schedule';
-import { scheduleLapse } from './lapse/schedule.ts';
+import { holidayYearsMissing, scheduleLapse } from './lapse/schedule.ts';
 import { nightlyBackupDir, runNightlyBackup } from './ops/nightly-backup.ts';
 import { pruneHandled } from './store/inbound.ts';
 
@@ -69,6 +69,13 @@ export async function startBackground(opts: BackgroundOptions): Promise<Backgrou
   });
   // The monthly lapse scan and the weekly re-reminders: a tick at start and
   // every ten minutes that does whatever is due, so a restart never loses a run.
+  const missing = await holidayYearsMissing(app.database.db, (opts.now ?? (() => new Date()))());
+  if (missing.length) {
+    log.warn('holiday calendar does not cover a campaign or schedule year', {
+      years: missing,
+      hint: 'only the statutory days off are kept there, no bridging or make-up days; `npm update chinese-days` once the State Council publishes the year',
+    });
+  }
   const lapse = scheduleLapse(schedule, { db: app.database.db, t: catalogue(config.locale), log, now: opts.now });
   backup = scheduleNightlyBackup(opts, scheduler.timeZone);
   const retention = scheduleRetention(opts);

@@ -32,7 +32,9 @@ describe('npm start in console mode', () => {
       bot.child.stdin.write('pay 2 in 甲镇\n');
       bot.kill(signal);
       const { code } = await bot.exited;
-      expect(bot.stderr.join('\n')).toBe('');
+      // Nothing but the holiday calendar's warning, which depends on today's
+      // date (from December the lapse schedule reaches into next year).
+      expect(bot.stderr.filter((l) => !l.includes('"msg":"holiday calendar does not cover a campaign or schedule year"')).join('\n')).toBe('');
       expect(code).toBe(0);
       const confirmed = confirmations(bot);
       expect(confirmed).toBeGreaterThanOrEqual(1);

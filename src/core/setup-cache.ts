@@ -42,9 +42,10 @@ export interface SetupCache {
  * This process's own setup changes invalidate at once; another process's
  * (a replica, the CLI) are seen within that time.
  */
-export function createSetupCache(db: Kysely<Database>, options: { maxEntries?: number; recheckMs?: number } = {}): SetupCache {
+export function createSetupCache(db: Kysely<Database>, options: { maxEntries?: number; recheckMs?: number; nowMs?: () => number } = {}): SetupCache {
   const maxEntries = options.maxEntries ?? 10_000;
   const recheckMs = options.recheckMs ?? 250;
+  const nowMs = options.nowMs ?? (() => performance.now());
   let version: string | undefined;
   let checkedAt = -Infinity;
   const entries = new Map<string, SetupSnapshot>();
@@ -58,7 +59,7 @@ export function createSetupCache(db: Kysely<Database>, options: { maxEntries?: n
       checkedAt = -Infinity;
     },
     async load({ platform, userId, userName, channelId }) {
-      const clock = performance.now();
+      const clock = nowMs();
       if (clock - checkedAt >= recheckMs) {
         const current = (await getSetting(db, VERSION_KEY)) ?? '';
         checkedAt = clock;

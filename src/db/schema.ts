@@ -2,7 +2,7 @@
  * The typed shape of the database, as Kysely sees it. One interface per
  * table; instants are ISO-8601 UTC strings, business dates `YYYY-MM-DD`.
  */
-import type { Generated, Insertable, Selectable } from 'kysely';
+import type { Generated, Selectable } from 'kysely';
 
 export type AreaKind = 'city' | 'district' | 'township' | 'village';
 
@@ -322,9 +322,7 @@ export interface Database {
 
 export type Area = Selectable<AreaTable>;
 export type Campaign = Selectable<CampaignTable>;
-export type Member = Selectable<MemberTable>;
 export type ChannelBinding = Selectable<ChannelBindingTable>;
 export type LedgerEntry = Selectable<LedgerEntryTable>;
-export type NewLedgerEntry = Insertable<LedgerEntryTable>;
 export type BoardPost = Selectable<BoardPostTable>;
 export type Robot = Selectable<RobotTable>;

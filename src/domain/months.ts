@@ -1,7 +1,5 @@
 /** Contribution months, `YYYY-MM`, and the arithmetic screening needs. */
 
-const YM = /^(\d{4})-(\d{2})$/;
-
 function valid(y: number, m: number): boolean {
   return y >= 1990 && y <= 2100 && m >= 1 && m <= 12;
 }
@@ -21,12 +19,6 @@ export function parseMonth(text: string): string | null {
   const y = Number(m[1]);
   const mo = Number(m[2] ?? m[3] ?? m[4]);
   return valid(y, mo) ? fmt(y, mo) : null;
-}
-
-/** True for a strict `YYYY-MM` naming a real month. */
-export function isMonth(text: string): boolean {
-  const m = YM.exec(text);
-  return !!m && valid(Number(m[1]), Number(m[2]));
 }
 
 function index(month: string): number {

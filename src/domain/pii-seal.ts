@@ -18,7 +18,7 @@
  * that the two agree byte for byte.
  */
 import { createCipheriv, createDecipheriv, hkdfSync } from 'node:crypto';
-import { fastHmacSha256 } from './pii-hash.ts';
+import { hmacSha256Into } from './pii-hash.ts';
 
 /** What a sealed value is: the additional data that binds it to its use. */
 export type SealField = 'contact';
@@ -159,7 +159,7 @@ export function piiSealer(keys: SealKeys): PiiSealer {
   const ecb = createCipheriv('aes-256-ecb', enc, null);
   ecb.setAutoPadding(false);
   const table = ghashTable(ecb.update(Buffer.alloc(16)));
-  const mac = fastHmacSha256(keys.nonce);
+  const mac = hmacSha256Into(keys.nonce);
   const encoder = new TextEncoder();
   const digest = new Uint8Array(32);
   const y = new Int32Array(4);

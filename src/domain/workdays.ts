@@ -1,63 +1,105 @@
 /**
  * Working days in mainland China and the lapse schedule built on them.
  *
- * Public holidays and make-up working days (调休上班) come from the State
- * Council General Office's yearly notices:
- * - 2025: 国务院办公厅关于2025年部分节假日安排的通知 (国办发明电〔2024〕12号, 2024-11-12);
- * - 2026: 国务院办公厅关于2026年部分节假日安排的通知 (2025-11-04, Xinhua).
- * Years not listed fall back to Monday–Friday; add a year's notice here when it is published.
+ * Public holidays and make-up working days (调休上班) come from the
+ * `chinese-days` package, which carries the State Council's yearly notices
+ * (国务院办公厅关于部分节假日安排的通知); `npm update chinese-days` brings a
+ * newly published year. A year it does not cover yet (the notice comes out
+ * in November for the next year) still keeps the statutory days of the
+ * holiday regulation (全国年节及纪念日放假办法, as amended in 2024): without them
+ * a scan could land in the Spring Festival. That year's bridging days and
+ * make-up days are unknown until the notice, so the start log and `/healthz`
+ * name every campaign or schedule year that is not covered.
  */
+import { createRequire } from 'node:module';
 import { addDays, businessDate, zonedInstant, zonedParts, daysBetween } from './calendar.ts';
 
-function range(from: string, to: string): string[] {
-  const out: string[] = [];
-  for (let d = from; d <= to; d = addDays(d, 1)) out.push(d);
-  return out;
+interface DayTable {
+  /** Days off (holidays and the days bridged to them), `YYYY-MM-DD` → name. */
+  holidays: Record<string, string>;
+  /** Weekend days that are working days, `YYYY-MM-DD` → name. */
+  workdays: Record<string, string>;
 }
 
-/** Days off that would otherwise be working days (and the holidays themselves). */
-const HOLIDAYS = new Set<string>([
-  // 2025
-  '2025-01-01',
-  ...range('2025-01-28', '2025-02-04'),
-  ...range('2025-04-04', '2025-04-06'),
-  ...range('2025-05-01', '2025-05-05'),
-  ...range('2025-05-31', '2025-06-02'),
-  ...range('2025-10-01', '2025-10-08'),
-  // 2026
-  ...range('2026-01-01', '2026-01-03'),
-  ...range('2026-02-15', '2026-02-23'),
-  ...range('2026-04-04', '2026-04-06'),
-  ...range('2026-05-01', '2026-05-05'),
-  ...range('2026-06-19', '2026-06-21'),
-  ...range('2026-09-25', '2026-09-27'),
-  ...range('2026-10-01', '2026-10-07'),
-]);
+const require = createRequire(import.meta.url);
+// A UMD bundle: Node's ESM loader sees none of its named exports.
+const { getSolarDateFromLunar, getSolarTermDate } = require('chinese-days') as typeof import('chinese-days');
+// The package's prebuilt table rather than its functions: its `isWorkday`
+// reads a date string as UTC midnight and formats it in the server's zone,
+// so on a server west of UTC every answer would be a day off.
+const TABLE = require('chinese-days/dist/chinese-days.json') as DayTable;
 
-/** Weekend days that are working days (调休上班). */
-const MAKEUP_WORKDAYS = new Set<string>([
-  '2025-01-26',
-  '2025-02-08',
-  '2025-04-27',
-  '2025-09-28',
-  '2025-10-11',
-  '2026-01-04',
-  '2026-02-14',
-  '2026-02-28',
-  '2026-05-09',
-  '2026-09-20',
-  '2026-10-10',
-]);
+/** The years the holiday table covers, ascending. */
+export const HOLIDAY_YEARS: readonly number[] = [...new Set(Object.keys(TABLE.holidays).map((d) => Number(d.slice(0, 4))))].sort((a, b) => a - b);
+const COVERED = new Set(HOLIDAY_YEARS);
 
-/** The years the holiday table covers. */
-export const HOLIDAY_YEARS = [2025, 2026] as const;
+/** True when the holiday table has the State Council's notice for `year`. */
+export function isHolidayYearCovered(year: number): boolean {
+  return COVERED.has(year);
+}
+
+/** The package's `getSolarTermDate` formats a UTC midnight in the server's zone: a day early west of UTC. */
+const SERVER_BEHIND_UTC = new Date(Date.UTC(2000, 0, 1)).getDate() !== 1;
+
+const statutoryCache = new Map<number, Set<string>>();
+
+/**
+ * The days off the holiday regulation fixes for a year (13 days since 2025):
+ * New Year's Day, the Spring Festival's eve and first three days, Qingming,
+ * 1–2 May, the Dragon Boat Festival, the Mid-Autumn Festival and 1–3 October.
+ */
+function statutoryHolidays(year: number): Set<string> {
+  let days = statutoryCache.get(year);
+  if (days) return days;
+  // A local-noon Date: the package reads its local fields, alike in any server zone.
+  const lunar = (month: number, day: number) => getSolarDateFromLunar(new Date(year, month - 1, day, 12)).date;
+  const springFestival = lunar(1, 1);
+  const qingming = getSolarTermDate(year, 4, 'pure_brightness');
+  days = new Set([
+    `${year}-01-01`,
+    addDays(springFestival, -1),
+    springFestival,
+    addDays(springFestival, 1),
+    addDays(springFestival, 2),
+    SERVER_BEHIND_UTC ? addDays(qingming, 1) : qingming,
+    `${year}-05-01`,
+    `${year}-05-02`,
+    lunar(5, 5),
+    lunar(8, 15),
+    `${year}-10-01`,
+    `${year}-10-02`,
+    `${year}-10-03`,
+  ]);
+  statutoryCache.set(year, days);
+  return days;
+}
 
 /** True when `YYYY-MM-DD` is a working day. */
 export function isWorkday(date: string): boolean {
-  if (MAKEUP_WORKDAYS.has(date)) return true;
-  if (HOLIDAYS.has(date)) return false;
+  if (isHolidayYearCovered(Number(date.slice(0, 4)))) {
+    if (TABLE.workdays[date] !== undefined) return true;
+    if (TABLE.holidays[date] !== undefined) return false;
+  } else if (statutoryHolidays(Number(date.slice(0, 4))).has(date)) {
+    return false;
+  }
   const dow = new Date(`${date}T00:00:00Z`).getUTCDay();
   return dow !== 0 && dow !== 6;
+}
+
+/**
+ * The years that the campaign (start to deadline) and the lapse schedule
+ * (this month, and next month's scan) reach and the holiday table does not
+ * cover, ascending; empty when all are covered.
+ */
+export function uncoveredHolidayYears(input: { start: string; deadline: string; now: Date; timeZone: string }): number[] {
+  const years = new Set<number>();
+  const first = Number(input.start.slice(0, 4));
+  const last = Number(input.deadline.slice(0, 4));
+  for (let y = first; y <= last; y++) years.add(y);
+  const today = businessDate(input.now, input.timeZone);
+  years.add(Number(today.slice(0, 4)));
+  if (today.slice(5, 7) === '12') years.add(Number(today.slice(0, 4)) + 1);
+  return [...years].filter((y) => !isHolidayYearCovered(y)).sort((a, b) => a - b);
 }
 
 /** The date itself when it is a working day, else the next working day. */

@@ -4,7 +4,7 @@ import type { Locale } from './locale.ts';
 import { zhCN, type Catalogue } from './zh-cn.ts';
 
 export type { Catalogue } from './zh-cn.ts';
-export { LOCALES, toLocale, type Locale, type Localized } from './locale.ts';
+export { toLocale, type Locale, type Localized } from './locale.ts';
 
 const catalogues: Record<Locale, Catalogue> = { 'zh-CN': zhCN, en };
 

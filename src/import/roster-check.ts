@@ -72,10 +72,10 @@ export interface RosterCheckContext {
  * the clear ones), their masked forms, township, kind, employer (redacted:
  * free text), the cadre's member id (left null) and the cadre cell.
  */
-export const ROSTER_ROW_WIDTH = 11;
+export const ROSTER_ROW_WIDTH: RosterRowValues['length'] = 11;
 
 /** An accepted roster row as the checking thread posts it. */
-export type RosterRowValues = [
+type RosterRowValues = [
   id: string,
   idMasked: string,
   name: string,

@@ -13,7 +13,8 @@ import { businessDate } from '../domain/calendar.ts';
 import { lockJob } from '../db/job-lock.ts';
 import { LAST_REMINDER, LAST_SCAN, scanMonthProblem } from './scan-month.ts';
 import { addMonths } from '../domain/months.ts';
-import { isReminderTime, monthlyScanInstant, reminderDue } from '../domain/workdays.ts';
+import { isReminderTime, monthlyScanInstant, reminderDue, uncoveredHolidayYears } from '../domain/workdays.ts';
+import { findCurrentCampaign } from '../store/campaigns.ts';
 import { getSetting, putSetting } from '../store/settings.ts';
 import { getCurrentCampaign } from '../store/campaigns.ts';
 import { enqueueLapseReminders } from './reminders.ts';
@@ -43,6 +44,17 @@ export interface LapseScheduleDeps {
 }
 
 export { LAST_REMINDER, LAST_SCAN } from './scan-month.ts';
+
+/**
+ * The years that the current campaign and the schedule reach and the holiday
+ * table does not cover (see `uncoveredHolidayYears`); those years keep only
+ * the statutory days off, so the start log and `/healthz` name them.
+ */
+export async function holidayYearsMissing(db: Kysely<Database>, now: Date): Promise<number[]> {
+  const campaign = await findCurrentCampaign(db);
+  if (!campaign) return [];
+  return uncoveredHolidayYears({ start: campaign.start_date, deadline: campaign.deadline, now, timeZone: campaign.time_zone });
+}
 
 /** Runs whatever is due now; returns what it did. */
 export async function lapseTick(deps: LapseScheduleDeps): Promise<{ scanned: string | null; reminded: boolean }> {

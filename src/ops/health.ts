@@ -17,7 +17,8 @@ import { boardJob } from '../board/publish.ts';
 import { lastFinishedRun } from '../store/job-claims.ts';
 import { getSetting } from '../store/settings.ts';
 import { newestNightlyBackup } from './nightly-backup.ts';
-import { LAST_REMINDER, LAST_SCAN } from '../lapse/schedule.ts';
+import { holidayYearsMissing, LAST_REMINDER, LAST_SCAN } from '../lapse/schedule.ts';
+import { HOLIDAY_YEARS } from '../domain/workdays.ts';
 import { failingRobots } from '../robots/store.ts';
 
 /** A group robot its app refused (bad key, signature, keyword, removed): its posts are held until it is fixed. */
@@ -52,6 +53,8 @@ export interface HealthSources {
   probeWrite?: () => Promise<void>;
   /** The database's record of the scheduled runs. */
   lastRuns(): Promise<Omit<LastRuns, 'backup'>>;
+  /** The campaign or schedule years the holiday table does not cover. */
+  holidayYearsMissing?: () => Promise<number[]>;
   /** When the newest nightly backup was written, if backups are taken. */
   lastBackup?: () => Promise<Date | null>;
   /** The chat platforms configured (not the console): each must be connected. */
@@ -77,6 +80,10 @@ export interface HealthReport {
    * restarting it would not fix a robot.
    */
   robots: { failing: FailingRobot[] };
+  /** The holiday table: its last year, and the campaign or schedule years it lacks (they keep only the statutory days off). */
+  holidays: { coveredThrough: number; missingYears: number[] };
+  /** What an operator should see to but does not make the bot unhealthy, e.g. `holidays: 2027 not covered`. */
+  warnings: string[];
   uptimeSeconds: number;
 }
 
@@ -128,7 +135,10 @@ async function within<T>(ms: number, work: () => Promise<T>): Promise<T | typeof
 }
 
 /** The database half of the sources: a one-row read of a real table, and the runs' records. */
-export function databaseHealthSources(db: Kysely<Database>): Pick<HealthSources, 'pingDatabase' | 'probeWrite' | 'lastRuns'> {
+export function databaseHealthSources(
+  db: Kysely<Database>,
+  now: () => Date = () => new Date(),
+): Pick<HealthSources, 'pingDatabase' | 'probeWrite' | 'lastRuns' | 'holidayYearsMissing'> {
   const sqlite = db.getExecutor().adapter instanceof SqliteAdapter;
   /** Inserts the probe's row and rolls it back: nothing is left behind, nothing reaches the disk. */
   const probeIn = (on: Kysely<Database>) =>
@@ -168,6 +178,7 @@ export function databaseHealthSources(db: Kysely<Database>): Pick<HealthSources,
       const lapseReminder = (await getSetting(db, LAST_REMINDER)) ?? null;
       return { board, lapseScan, lapseReminder };
     },
+    holidayYearsMissing: () => holidayYearsMissing(db, now()),
   };
 }
 
@@ -180,6 +191,7 @@ export async function checkHealth(sources: HealthSources, opts: { timeoutMs?: nu
   const timeoutMs = opts.timeoutMs ?? HEALTH_DB_TIMEOUT_MS;
   const problems: string[] = [];
   const lastRuns: LastRuns = { board: null, lapseScan: null, lapseReminder: null, backup: null };
+  let missingYears: number[] = [];
 
   const began = performance.now();
   let ms = 0;
@@ -194,7 +206,7 @@ export async function checkHealth(sources: HealthSources, opts: { timeoutMs?: nu
       } catch (e) {
         refused = { error: e };
       }
-      return { runs: await sources.lastRuns(), refused };
+      return { runs: await sources.lastRuns(), refused, missing: (await sources.holidayYearsMissing?.()) ?? [] };
     });
     if (outcome === TIMED_OUT) error = 'timeout';
     else {
@@ -207,6 +219,7 @@ export async function checkHealth(sources: HealthSources, opts: { timeoutMs?: nu
           err: e instanceof Error ? e.message : String(e),
         });
       }
+      missingYears = outcome.missing;
     }
   } catch (e) {
     error = 'unreachable';
@@ -242,6 +255,8 @@ export async function checkHealth(sources: HealthSources, opts: { timeoutMs?: nu
     platforms,
     lastRuns,
     robots: { failing },
+    holidays: { coveredThrough: HOLIDAY_YEARS.at(-1)!, missingYears },
+    warnings: missingYears.map((y) => `holidays: ${y} not covered`),
     uptimeSeconds: Math.floor(sources.uptimeMs() / 1000),
   };
 }
@@ -257,10 +272,11 @@ export function botHealth(input: {
   backupDir?: string | null;
   log: Logger;
   timeoutMs?: number;
+  now?: () => Date;
 }): () => Promise<HealthReport> {
   const { backupDir } = input;
   const sources: HealthSources = {
-    ...databaseHealthSources(input.db),
+    ...databaseHealthSources(input.db, input.now),
     ...(backupDir ? { lastBackup: () => newestNightlyBackup(backupDir) } : {}),
     platforms: input.platforms,
     failingRobots: async () =>

@@ -12,7 +12,7 @@ import { getSetting, putSetting } from './settings.ts';
  * only as hash and masked form, name and phone only sealed and masked): the
  * staging table's columns in order.
  */
-export type RosterStageValues = [
+type RosterStageValues = [
   idHash: string,
   idMasked: string,
   contact: string,
@@ -25,8 +25,8 @@ export type RosterStageValues = [
   cadreText: string | null,
 ];
 
-/** Values per staged roster row. */
-export const ROSTER_STAGE_WIDTH = 10;
+/** Values per staged roster row; typed by the tuple, so a column added there and not here fails to compile. */
+export const ROSTER_STAGE_WIDTH: RosterStageValues['length'] = 10;
 
 /** One month's contribution of a person. */
 export interface ContributionRow {

@@ -66,7 +66,8 @@ describe('board schedule', () => {
 
     await vi.advanceTimersByTimeAsync(1_000); // 10:00:00 UTC = 18:00 in Shanghai
     await scheduler.idle();
-    for (let i = 0; i < 50 && (await posts(app)).length === 0; i++) await vi.advanceTimersByTimeAsync(10);
+    // node-schedule may fire a few fake milliseconds late: wait for the post to be queued.
+    await vi.waitFor(() => expect(queued).toBe(1), { timeout: 10_000, interval: 10 });
     await scheduler.idle();
     const [post] = await posts(app);
     expect(post).toMatchObject({ seq: 1, slot: '18:00', kind: 'scheduled', late: 0, business_date: '2026-11-23', as_of: '2026-11-23T10:00:00.000Z' });

@@ -2,6 +2,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { rmSync } from 'node:fs';
 import { makeDir, openTestApp, type TestApp } from '../helpers/app.ts';
+import { until } from '../helpers/until.ts';
+import { createSetupCache } from '../../src/core/setup-cache.ts';
 
 const apps: TestApp[] = [];
 let dir: string;
@@ -32,7 +34,31 @@ describe('setup cache', () => {
     await a.say('admin', 'x', 'township add 甲镇 target 10');
     expect((await b.say('u', 'ch', 'pay 1 in 甲镇')).status).toBe('refused');
     await a.say('admin', 'x', 'grant u coordinator 甲镇');
-    await new Promise((r) => setTimeout(r, 300));
-    expect((await b.say('u', 'ch', 'pay 1 in 甲镇')).text).toContain('已登记');
+    // Refused until b reads the new setup version (the test below pins when), then recorded.
+    let last = '';
+    await until(
+      async () => (last = (await b.say('u', 'ch', 'pay 1 in 甲镇')).text).includes('已登记'),
+      () => `b to see the grant; it answered: ${last}`,
+      5000,
+    );
+    const entries = await b.database.db.selectFrom('ledger_entry').select('people').execute();
+    expect(entries).toEqual([{ people: 1 }]);
+  });
+
+  it('trusts a checked setup version for a quarter second, then reads it again', async () => {
+    dir = await makeDir();
+    const a = await openTestApp({ dir });
+    const b = await openTestApp({ dir });
+    apps.push(a, b);
+    await a.say('admin', 'x', 'township add 甲镇 target 10');
+    let clock = 1_000;
+    const cache = createSetupCache(b.database.db, { recheckMs: 250, nowMs: () => clock });
+    const speaker = { platform: 'console', userId: 'u', userName: 'u', channelId: 'ch' };
+    expect((await cache.load(speaker)).actor.grants).toEqual([]);
+    await a.say('admin', 'x', 'grant u coordinator 甲镇');
+    clock += 249;
+    expect((await cache.load(speaker)).actor.grants).toEqual([]);
+    clock += 1;
+    expect((await cache.load(speaker)).actor.grants).toMatchObject([{ role: 'coordinator' }]);
   });
 });

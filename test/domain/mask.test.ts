@@ -71,7 +71,23 @@ describe('piiHasher', () => {
     expect(piiHasher('k').hashId('x')).not.toBe(piiHasher('k2').hashId('x'));
   });
 
-  it('matches createHmac for any key and message (the hand-written SHA-256 fast path and its fallbacks)', () => {
+  // Hashes already stored in databases must keep matching: these were written
+  // by the hand-written SHA-256 the hasher used before node:crypto.
+  it.each([
+    ['test-key', '430602199001011234', 'o5OFWa2Zvc6okSvCWD_G2A'],
+    ['test-key', '11010519491231002X', '5-DrYa6TpdnC9DzSBWo02Q'],
+    ['bench-key', '430602195001010007', 'oX7LR7MRpG6Dizx2S27YfQ'],
+    ['k', '', 'i7mQxAp9YcuXWXqUISUCWw'],
+    ['a'.repeat(64), '430602199001011234', 'mF5J7dCazW5gEbHhm9c0wA'],
+    ['b'.repeat(100), '11010519491231002X', '1DDbOg7xU5-trKP-9zw2Pg'],
+    ['密钥', '430602199001011234', 'Img3heFASQPiPIHjmRkS0A'],
+    ['k', 'x'.repeat(56), 'vzXHYm9aJHJCtSp4OlJUXA'],
+    ['k', '张三430602', 'aDpXDAamzEoIaCoutTblpA'],
+  ])('keeps the hash stored before: key %#', (key, id, stored) => {
+    expect(piiHasher(key).hashId(id)).toBe(stored);
+  });
+
+  it('matches createHmac for any key and message', () => {
     fc.assert(
       fc.property(fc.uint8Array({ minLength: 0, maxLength: 100 }), fc.string({ maxLength: 70 }), fc.boolean(), (key, ascii, wide) => {
         const id = wide ? `${ascii}张` : ascii;

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
+  HOLIDAY_YEARS,
+  isHolidayYearCovered,
   isReminderTime,
   isWorkday,
   monthlyScanDate,
@@ -7,6 +9,7 @@ import {
   nextMonthlyScanAt,
   nextWorkday,
   reminderDue,
+  uncoveredHolidayYears,
 } from '../../src/domain/workdays.ts';
 
 const Z = 'Asia/Shanghai';
@@ -21,9 +24,44 @@ describe('working days', () => {
     ['2026-02-16', false], // Spring Festival
     ['2025-01-26', true], // make-up Sunday
     ['2025-10-08', false],
-    ['2027-03-01', true], // beyond the table: Monday to Friday
-    ['2027-03-06', false],
+    ['2026-02-28', true], // make-up Saturday after the Spring Festival
+    ['2024-02-04', true], // make-up Sunday, from an earlier notice
+    ['2024-02-12', false], // Spring Festival 2024, a Monday
   ])('%s is a working day: %s', (date, expected) => expect(isWorkday(date)).toBe(expected));
+
+  describe('in a year the holiday table does not cover yet', () => {
+    it('is one the table lacks', () => {
+      expect(isHolidayYearCovered(2026)).toBe(true);
+      expect(isHolidayYearCovered(2027)).toBe(false);
+      expect(HOLIDAY_YEARS.at(-1)).toBe(2026);
+    });
+
+    it.each([
+      ['2027-02-05', false], // Spring Festival's eve, a Friday
+      ['2027-02-08', false], // the Spring Festival's third day, a Monday
+      ['2027-02-09', true], // a Tuesday after the statutory days
+      ['2027-04-05', false], // Qingming, a Monday
+      ['2027-06-09', false], // Dragon Boat Festival, a Wednesday
+      ['2027-09-15', false], // Mid-Autumn Festival, a Wednesday
+      ['2027-10-01', false], // National Day, a Friday
+      ['2027-03-01', true], // an ordinary Monday
+      ['2027-03-06', false], // an ordinary Saturday
+    ])('keeps the statutory days off: %s is a working day: %s', (date, expected) => expect(isWorkday(date)).toBe(expected));
+
+    it('never scans in the Spring Festival', () => {
+      // The 5th is the eve; the statutory days run to the 8th.
+      expect(monthlyScanDate('2027-02')).toBe('2027-02-09');
+    });
+  });
+
+  it('names the campaign and schedule years the table does not cover', () => {
+    const now = new Date('2026-11-23T02:00:00Z');
+    expect(uncoveredHolidayYears({ start: '2026-09-01', deadline: '2026-12-31', now, timeZone: Z })).toEqual([]);
+    expect(uncoveredHolidayYears({ start: '2026-09-01', deadline: '2027-01-31', now, timeZone: Z })).toEqual([2027]);
+    // In December the schedule's next scan is in January.
+    expect(uncoveredHolidayYears({ start: '2026-09-01', deadline: '2026-12-31', now: new Date('2026-12-01T00:00:00Z'), timeZone: Z })).toEqual([2027]);
+    expect(uncoveredHolidayYears({ start: '2027-09-01', deadline: '2028-12-31', now, timeZone: Z })).toEqual([2027, 2028]);
+  });
 
   it('finds the next working day', () => {
     expect(nextWorkday('2026-10-01')).toBe('2026-10-08');

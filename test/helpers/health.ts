@@ -1,5 +1,6 @@
 /** Asking a running server for `/healthz` over loopback, as a container probe would. */
 import type { HealthReport } from '../../src/ops/health.ts';
+import { until } from './until.ts';
 
 export interface Probe {
   status: number;
@@ -14,11 +15,11 @@ export async function probe(port: number): Promise<Probe> {
 
 /** Probes until `test` passes (bounded); returns that probe, or throws with the last one seen. */
 export async function probeUntil(port: number, test: (p: Probe) => boolean, timeoutMs = 10_000): Promise<Probe> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const p = await probe(port);
-    if (test(p)) return p;
-    if (Date.now() > until) throw new Error(`health never matched; last: ${p.status} ${JSON.stringify(p.body)}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
+  let last: Probe | undefined;
+  await until(
+    async () => test((last = await probe(port))),
+    () => `health matched; last: ${last ? `${last.status} ${JSON.stringify(last.body)}` : 'none'}`,
+    timeoutMs,
+  );
+  return last!;
 }

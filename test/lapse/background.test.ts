@@ -42,4 +42,17 @@ describe('the lapse schedule in the background', () => {
     await vi.advanceTimersByTimeAsync(60 * 60_000);
     expect(await getSetting(app.database.db, 'lapse.last_reminder_at')).toBe(scannedAt);
   });
+
+  it('says at start when the campaign reaches a year the holiday table does not cover', async () => {
+    app = await openTestApp();
+    const config = loadConfig({ ENROLLBOT_DEMO: '0' });
+    const warned = () => app!.log.lines.filter((l) => l.includes('holiday calendar does not cover'));
+    background = await startBackground({ app, config, platforms: [], log: app.log, now: () => new Date('2026-11-23T02:00:00Z'), pollMs: 3_600_000 });
+    expect(warned()).toEqual([]);
+    await background.stop();
+    expect((await app.say('admin', 'console', 'campaign deadline 2027-01-31')).status).toBe('ok');
+    background = await startBackground({ app, config, platforms: [], log: app.log, now: () => new Date('2026-11-23T02:00:00Z'), pollMs: 3_600_000 });
+    expect(warned()).toHaveLength(1);
+    expect(JSON.parse(warned()[0]!)).toMatchObject({ level: 'warn', years: [2027] });
+  });
 });

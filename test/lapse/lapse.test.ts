@@ -215,7 +215,7 @@ describe('lapse scan, reminders and follow-up', () => {
     const stored = await app.database.db.selectFrom('lapse_followup').select('note').where('case_id', '=', 1).executeTakeFirstOrThrow();
     expect(stored.note).toBe(`新电话139****5678 证件430602********${testId(4).slice(14)}`);
     expect((await say(app, '王芳', '城南', 'lapse done L1 paid')).text).toBe('断缴 L1 已结案，无需再跟进。');
-    // §5's Chinese form on its own, and under 断缴
+    // The command's Chinese form on its own, and under 断缴
     expect((await say(app, '王芳', '城南', '已劝缴 L4 联系不上')).text).toBe('已记录 L4（张*丰）跟进：联系不上。');
     expect((await say(app, '王芳', '城南', '断缴 已劝缴 L4 拒绝')).text).toBe('已记录 L4（张*丰）跟进：拒绝。');
   });

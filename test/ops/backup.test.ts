@@ -11,6 +11,7 @@ import { testDialect } from '../helpers/database.ts';
 import { backupDatabase } from '../../src/ops/backup.ts';
 import { ROSTER_HEADER, testId, writeCsv } from '../helpers/lapse-files.ts';
 import { importRoster } from '../../src/import/import-roster.ts';
+import { until } from '../helpers/until.ts';
 
 const apps: TestApp[] = [];
 const dirs: string[] = [];
@@ -56,7 +57,8 @@ if (testDialect === 'sqlite') {
           written++;
         }
       })();
-      await new Promise((r) => setTimeout(r, 20)); // the writer is under way
+      // The writer is under way: a few of its entries are committed.
+      await until(() => written >= 3, () => `the writer's first entries (${written})`);
       const during = await backupDatabase(app.databaseUrl, join(out, 'during.db'));
       writing = false;
       await writer;

@@ -49,6 +49,15 @@ describe('health report', () => {
     expect(after.status).toBe('ok');
   });
 
+  it('warns, still healthy, when the campaign reaches a year the holiday table does not cover', async () => {
+    app = await openTestApp();
+    const report = botHealth({ db: app.database.db, platforms: [], log: app.log, now: () => new Date('2026-11-23T02:00:00Z') });
+    expect(await report()).toMatchObject({ status: 'ok', holidays: { coveredThrough: 2026, missingYears: [] }, warnings: [] });
+    expect((await app.say('admin', 'console', 'campaign deadline 2027-01-31')).status).toBe('ok');
+    const after = await report();
+    expect(after).toMatchObject({ status: 'ok', problems: [], holidays: { missingYears: [2027] }, warnings: ['holidays: 2027 not covered'] });
+  });
+
   it('shows when the newest nightly copy was written', async () => {
     app = await openTestApp();
     const dir = join(app.dir, 'backups');

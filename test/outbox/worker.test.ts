@@ -6,6 +6,7 @@ import { enqueuePost } from '../../src/store/outbox.ts';
 import { backoffMs, createOutboxWorker, type OutboxWorker } from '../../src/outbox/worker.ts';
 import { RateLimited, type PlatformOutbound } from '../../src/platforms/platform.ts';
 import type { Reply } from '../../src/core/reply.ts';
+import { until } from '../helpers/until.ts';
 
 interface Sent {
   channel: string;
@@ -90,14 +91,13 @@ describe('outbox worker', () => {
     });
     const w = worker(app, platform);
     w.start();
-    await new Promise((r) => setTimeout(r, 100));
-    const row = await app.database.db.selectFrom('outbox').selectAll().executeTakeFirstOrThrow();
-    expect(row.delivered_at).toBeNull();
-    expect(row.last_error).toContain('rate limited');
-    await w.idle(5000);
-    await new Promise((r) => setTimeout(r, 400));
-    await w.idle(5000);
+    const row = () => app.database.db.selectFrom('outbox').selectAll().executeTakeFirstOrThrow();
+    await until(async () => (await row()).last_error !== null, () => 'the refusal recorded');
+    expect((await row()).delivered_at).toBeNull();
+    expect((await row()).last_error).toContain('rate limited');
+    expect(await w.idle(5000)).toBe(true);
     expect(platform.sent).toHaveLength(1);
+    expect((await row()).delivered_at).not.toBeNull();
     expect(calls[1]! - calls[0]!).toBeGreaterThanOrEqual(245);
   });
 
@@ -112,7 +112,7 @@ describe('outbox worker', () => {
     });
     const w = worker(app, platform, { baseBackoffMs: 60 });
     w.start();
-    for (let i = 0; i < 50 && platform.sent.length === 0; i++) await new Promise((r) => setTimeout(r, 30));
+    await until(() => platform.sent.length > 0, () => `a delivery; ${calls.length} calls`);
     expect(platform.sent).toHaveLength(1);
     expect(calls).toHaveLength(3);
     expect(calls[1]! - calls[0]!).toBeGreaterThanOrEqual(55); // 60 ms
@@ -131,7 +131,7 @@ describe('outbox worker', () => {
     const platform = recorder();
     const w1 = worker(first, platform);
     w1.start();
-    for (let i = 0; i < 200 && platform.sent.length < 4; i++) await new Promise((r) => setTimeout(r, 5));
+    await until(() => platform.sent.length >= 4, () => `4 deliveries; ${platform.sent.length} so far`);
     await w1.stop({ timeoutMs: 1000 });
     const before = platform.sent.length;
     expect(before).toBeGreaterThanOrEqual(4);
@@ -158,22 +158,27 @@ describe('outbox worker', () => {
     const dying = recorder((channel) => (channel === 'a' ? new Promise<void>((r) => (release = r)) : undefined));
     const w1 = createOutboxWorker({ db: first.database.db, platforms: [dying], log: first.log, channelIntervalMs: 40, pollMs: 20, leaseMs: 60_000 });
     w1.start();
-    for (let i = 0; i < 200 && dying.sent.length < 1; i++) await new Promise((r) => setTimeout(r, 5));
+    await until(() => dying.sent.length >= 1 && release !== undefined, () => 'one post sent and the other hung');
     expect(dying.sent.map((s) => s.text)).toEqual(['fine']);
 
     // A restarted worker does not touch the row while the dead worker's claim holds…
     const platform = recorder();
     let clock = Date.now();
+    // The worker reads the clock once a pass: how many times it looked.
+    let looks = 0;
     const second = await open();
-    const w2 = worker(second, platform, { now: () => new Date(clock) });
+    const w2 = worker(second, platform, {
+      now: () => {
+        looks++;
+        return new Date(clock);
+      },
+    });
     w2.start();
-    expect(await w2.idle(300)).toBe(false); // the row is still held
-    expect(platform.sent).toHaveLength(0);
+    await until(() => looks >= 5, () => `the second worker to look a few times (${looks})`);
+    expect(platform.sent).toHaveLength(0); // the row is still held
     // …and sends it once when the lease is over.
     clock += 61_000;
-    w2.kick();
-    for (let i = 0; i < 200 && platform.sent.length < 1; i++) await new Promise((r) => setTimeout(r, 5));
-    await w2.idle(2000);
+    expect(await w2.idle(5000)).toBe(true);
     expect(platform.sent.map((s) => s.text)).toEqual(['hung']);
     const row = await second.database.db.selectFrom('outbox').selectAll().where('dedupe_key', '=', 'a:hung').executeTakeFirstOrThrow();
     expect(row.delivered_at).not.toBeNull();
@@ -192,9 +197,9 @@ describe('outbox worker', () => {
     const w2 = worker(two, platform);
     w1.start();
     w2.start();
-    for (let i = 0; i < 400 && platform.sent.length < 40; i++) await new Promise((r) => setTimeout(r, 10));
-    await w1.idle(3000);
-    await w2.idle(3000);
+    await until(() => platform.sent.length >= 40, () => `40 deliveries; ${platform.sent.length} so far`);
+    expect(await w1.idle(3000)).toBe(true);
+    expect(await w2.idle(3000)).toBe(true);
     const counts = count(platform.sent);
     expect(counts.size).toBe(40);
     expect([...counts.values()].every((n) => n === 1)).toBe(true);
@@ -220,7 +225,7 @@ describe('outbox worker', () => {
     const w2 = worker(two, p2, { channelIntervalMs: 200 });
     w1.start();
     w2.start();
-    for (let i = 0; i < 500 && spans.length < 6; i++) await new Promise((r) => setTimeout(r, 10));
+    await until(() => spans.length >= 6, () => `6 sends; ${spans.length} so far`);
     expect(spans.map((s) => s.text)).toEqual(['a1', 'a2', 'a3', 'a4', 'a5', 'a6']);
     // Both workers look at the channel every 20 ms, yet it never had two sends
     // at once nor two within the interval: the pacing is the database's, not a
@@ -243,11 +248,9 @@ describe('outbox worker', () => {
     });
     const w1 = worker(one, limited);
     w1.start();
-    for (let i = 0; i < 200; i++) {
-      const row = await one.database.db.selectFrom('outbox').select('last_error').where('dedupe_key', '=', 'a:a1').executeTakeFirstOrThrow();
-      if (row.last_error) break;
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    const refusal = async () =>
+      (await one.database.db.selectFrom('outbox').select('last_error').where('dedupe_key', '=', 'a:a1').executeTakeFirstOrThrow()).last_error;
+    await until(async () => (await refusal()) !== null, () => 'the refusal recorded');
     await w1.stop({ timeoutMs: 200 });
     const refusedAt = Date.now();
     const other = recorder();

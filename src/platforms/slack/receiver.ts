@@ -9,7 +9,7 @@
  * Why not HTTPReceiver: it acknowledges only after the App has routed the
  * request through its middleware, and verifies the signature a second time;
  * with a burst of slash commands those costs queued up in front of the later
- * acknowledgements (PRODUCT.md §7 asks for a p99 within 50 ms). The price:
+ * acknowledgements (docs/figures.md holds the acknowledgement's p99 target). The price:
  * an acknowledgement cannot carry content (no modal `response_action`, no
  * `options` for external selects). enrollbot uses neither; a listener that
  * tries is logged.

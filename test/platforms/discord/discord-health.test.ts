@@ -14,6 +14,7 @@ import type { Platform } from '../../../src/platforms/platform.ts';
 import { botHealth } from '../../../src/ops/health.ts';
 import { healthRoute, startHealthServer, type HealthServer } from '../../../src/ops/health-server.ts';
 import { APP_ID, FakeDiscord, GUILD_ID } from './fake-discord.ts';
+import { until } from '../../helpers/until.ts';
 
 let fake: FakeDiscord;
 let app: TestApp;
@@ -41,11 +42,7 @@ afterEach(async () => {
 
 /** Waits (bounded) until the client's gateway connection is held before HELLO. */
 async function heldConnection(): Promise<void> {
-  const until = Date.now() + 10_000;
-  while (fake.heldConnections === 0) {
-    if (Date.now() > until) throw new Error('the client never opened a gateway connection');
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  await until(() => fake.heldConnections > 0, () => 'the client opened a gateway connection', 10_000);
 }
 
 describe('/healthz with Discord', () => {

@@ -14,6 +14,7 @@ import { directAddress, RateLimited, type Platform } from '../../../src/platform
 import type { Dispatcher, InboundMessage } from '../../../src/core/dispatcher.ts';
 import { createOutboxWorker } from '../../../src/outbox/worker.ts';
 import { APP_ID, CHANNEL_ID, CHANNEL_NAME, FakeDiscord, GUILD_ID, type DiscordUser, type Recorded } from './fake-discord.ts';
+import { until } from '../../helpers/until.ts';
 
 const ADMIN: DiscordUser = { id: '800000000000000001', username: 'admin' };
 const COORD: DiscordUser = { id: '800000000000000002', username: 'lily' };
@@ -193,10 +194,11 @@ describe('Discord platform against a fake Discord', () => {
   it('survives a dropped gateway connection by resuming, and keeps answering', async () => {
     const resumesBefore = fake.frames.filter((f) => f.op === 6).length;
     fake.drop(4000);
-    for (let i = 0; i < 200 && fake.frames.filter((f) => f.op === 6).length === resumesBefore; i++) await new Promise((r) => setTimeout(r, 25));
+    await until(() => fake.frames.filter((f) => f.op === 6).length > resumesBefore, () => 'the client to resume its session', 5000);
     const resume = fake.frames.filter((f) => f.op === 6).at(-1)?.d as { session_id: string; token: string } | undefined;
     expect(resume).toMatchObject({ session_id: 'fake-session', token: 'fake-token' });
-    await new Promise((r) => setTimeout(r, 100));
+    // Resumed when the client has taken the fake's RESUMED.
+    await until(() => platform.status() === 'connected', () => `connected again; status ${platform.status()}`, 5000);
     const answer = await slash(COORD, [sub('progress', [opt(T.String, 'township', '城南街道')])]);
     expect(embedText(answer.data)).toContain('城南街道');
   });

@@ -9,10 +9,15 @@ import { commands } from '../../../commands/index.ts';
 import { buildSlashCommands } from '../../../src/platforms/discord/slash-commands.ts';
 import { APP_ID, FakeDiscord, GUILD_ID } from './fake-discord.ts';
 import { testDatabaseUrl } from '../../helpers/database.ts';
+import { until } from '../../helpers/until.ts';
 
 const ROOT = join(import.meta.dirname, '../../..');
 
-function run(script: string, args: string[], env: Record<string, string>): { child: ChildProcess; done: Promise<{ code: number | null; out: string; err: string }> } {
+function run(
+  script: string,
+  args: string[],
+  env: Record<string, string>,
+): { child: ChildProcess; done: Promise<{ code: number | null; out: string; err: string }>; stderr: () => string } {
   const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', TZ: 'UTC', HOME: process.env.HOME!, ENROLLBOT_KEY_DIR: process.env.ENROLLBOT_KEY_DIR!, ...env },
@@ -23,7 +28,7 @@ function run(script: string, args: string[], env: Record<string, string>): { chi
   child.stdout!.on('data', (d: Buffer) => (out += d.toString('utf8')));
   child.stderr!.on('data', (d: Buffer) => (err += d.toString('utf8')));
   const done = new Promise<{ code: number | null; out: string; err: string }>((resolve) => child.on('close', (code) => resolve({ code, out, err })));
-  return { child, done };
+  return { child, done, stderr: () => err };
 }
 
 describe('Discord entry points', () => {
@@ -65,22 +70,20 @@ describe('Discord entry points', () => {
 
   it('npm start with Discord credentials registers in the guild, answers /enroll and stops on SIGTERM', async () => {
     const from = fake.requests.length;
-    const { child, done } = run('src/main.ts', [], {
+    const { child, done, stderr } = run('src/main.ts', [], {
       DATABASE_URL: await testDatabaseUrl(dir, 'main'),
       DISCORD_TOKEN: 'main-token',
       DISCORD_APP_ID: APP_ID,
       DISCORD_GUILD_ID: GUILD_ID,
       DISCORD_API_URL: `${fake.apiUrl}/`,
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: 'info',
     });
     try {
       const put = await fake.waitFor((q) => q.method === 'PUT', from, 20_000);
       expect(put.path).toBe(`/applications/${APP_ID}/guilds/${GUILD_ID}/commands`);
-      // Connected once the gateway saw IDENTIFY; give READY a moment to land.
-      for (let i = 0; i < 200 && !fake.frames.some((f) => f.op === 2 && (f.d as { token: string }).token === 'main-token'); i++) {
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      await new Promise((r) => setTimeout(r, 300));
+      // The bot says when its gateway session is ready (READY received).
+      await until(() => stderr().includes('"msg":"discord: connected"'), () => `the bot connected; it logged: ${stderr().slice(-500)}`, 20_000);
+      expect(fake.frames.some((f) => f.op === 2 && (f.d as { token: string }).token === 'main-token')).toBe(true);
       const { id } = fake.slash({ id: '800000000000000009', username: 'guest' }, [{ type: T.Subcommand, name: 'help', options: [] }], { locale: 'en-US' });
       const cb = await fake.waitFor((q) => q.path.startsWith(`/interactions/${id}/`), from, 20_000);
       const embed = (cb.body as { data: { embeds: APIEmbed[] } }).data.embeds[0]!;

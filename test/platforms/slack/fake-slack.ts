@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { parse as parseQuery } from 'node:querystring';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { slackSignature } from '../../../src/platforms/slack/signature.ts';
+import { until } from '../../helpers/until.ts';
 
 /** One request the fake received. */
 export interface FakeCall {
@@ -18,6 +19,8 @@ export interface FakeCall {
   body: Record<string, unknown>;
   raw: Buffer;
   headers: IncomingMessage['headers'];
+  /** When the request arrived (its headers read), `Date.now()`: before its body and any queue in this fake. */
+  at: number;
 }
 
 export interface FakeUser {
@@ -135,6 +138,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   }
 
   const server: Server = createServer((req, res) => {
+    const at = Date.now();
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -156,18 +160,18 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       const hold = holds.find((h) => h.times > 0 && h.method === method && h.match(body));
       if (hold) {
         hold.times--;
-        record({ method: `${method}:held`, path, body, raw, headers: req.headers });
+        record({ method: `${method}:held`, path, body, raw, headers: req.headers, at });
         return;
       }
       const limit = limits.get(method);
       if (limit && limit.times > 0) {
         limit.times--;
-        record({ method: `${method}:429`, path, body, raw, headers: req.headers });
+        record({ method: `${method}:429`, path, body, raw, headers: req.headers, at });
         res.writeHead(429, { 'retry-after': String(limit.seconds), 'content-type': 'application/json' });
         res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
         return;
       }
-      record({ method, path, body, raw, headers: req.headers });
+      record({ method, path, body, raw, headers: req.headers, at });
       if (method === 'upload' || method === 'response') {
         res.writeHead(200, { 'content-type': 'text/plain' });
         res.end('OK');
@@ -198,11 +202,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     rateLimit: (method, seconds, times = 1) => limits.set(method, { seconds, times }),
     of,
     async waitFor(method, count = 1, timeoutMs = 5000) {
-      const until = Date.now() + timeoutMs;
-      while (of(method).length < count) {
-        if (Date.now() > until) throw new Error(`timed out waiting for ${count} × ${method}; got ${calls.map((c) => c.method).join(', ')}`);
-        await new Promise((r) => setTimeout(r, 10));
-      }
+      await until(() => of(method).length >= count, () => `${count} × ${method}; got ${calls.map((c) => c.method).join(', ')}`, timeoutMs);
       return of(method);
     },
     responseUrl: () => `${base}/response/${++responses}`,
@@ -214,12 +214,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     socket: null,
     socketFrames: [],
     async waitForSocket(timeoutMs = 5000) {
-      const until = Date.now() + timeoutMs;
-      while (!fake.socket) {
-        if (Date.now() > until) throw new Error('the app did not connect over Socket Mode');
-        await new Promise((r) => setTimeout(r, 10));
-      }
-      return fake.socket;
+      await until(() => fake.socket !== null, () => 'the app connected over Socket Mode', timeoutMs);
+      return fake.socket!;
     },
     close: () =>
       new Promise<void>((r) => {

@@ -13,6 +13,7 @@ import type { Platform } from '../../../src/platforms/platform.ts';
 import { botHealth } from '../../../src/ops/health.ts';
 import { healthRoute } from '../../../src/ops/health-server.ts';
 import { sendToApp, startFakeSlack, type FakeSlack } from './fake-slack.ts';
+import { until } from '../../helpers/until.ts';
 
 const SECRET = 'test-signing-secret';
 
@@ -108,16 +109,13 @@ describe('Slack Socket Mode status', () => {
 
     fake.socket = null;
     socket.terminate();
-    const until = Date.now() + 5000;
-    while (slack.status() === 'connected' && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+    await until(() => slack.status() !== 'connected', () => `the drop seen; status ${slack.status()}`, 5000);
     expect(slack.status()).toBe('connecting');
     expect(await report()).toMatchObject({ status: 'unhealthy', problems: ['slack: connecting'] });
 
     // The client reconnects by itself (after its ping timeout) through apps.connections.open.
     await fake.waitForSocket(20_000);
-    const back = Date.now() + 5000;
-    while (slack.status() !== 'connected' && Date.now() < back) await new Promise((r) => setTimeout(r, 10));
-    expect(slack.status()).toBe('connected');
+    await until(() => slack.status() === 'connected', () => `connected again; status ${slack.status()}`, 5000);
 
     await slack.stop();
     expect(slack.status()).toBe('disconnected');

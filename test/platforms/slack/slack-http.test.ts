@@ -10,6 +10,7 @@ import { slackSignature } from '../../../src/platforms/slack/signature.ts';
 import { directAddress, RateLimited } from '../../../src/platforms/platform.ts';
 import { createOutboxWorker } from '../../../src/outbox/worker.ts';
 import { buttonBody, mentionBody, sendToApp, slashBody, startFakeSlack, type FakeCall, type FakeSlack } from './fake-slack.ts';
+import { until } from '../../helpers/until.ts';
 
 const SECRET = 'test-signing-secret';
 const FORM = 'application/x-www-form-urlencoded' as const;
@@ -18,6 +19,8 @@ let fake: FakeSlack;
 let app: TestApp;
 let slack: SlackPlatform;
 let trigger = 0;
+/** The server's clock, frozen per test: a request's age is exactly what the test says. */
+let clockMs: number;
 
 beforeEach(async () => {
   fake = await startFakeSlack();
@@ -26,12 +29,14 @@ beforeEach(async () => {
   fake.users.set('UEMMA', { name: 'Emma', locale: 'en-US' });
   fake.channels.set('CSOUTH', '城南工作群');
   app = await openTestApp({ env: { ENROLLBOT_ADMINS: 'slack:UADMIN' } });
+  clockMs = Date.now();
   expect((await app.say('admin', 'console', 'township add 城南街道 target 1000')).status).toBe('ok');
   slack = createSlackPlatform({
     slack: { botToken: 'xoxb-test', appToken: null, signingSecret: SECRET, port: 0, apiUrl: fake.apiUrl },
     dispatcher: app.dispatcher,
     log: app.log,
     host: '127.0.0.1',
+    nowMs: () => clockMs,
   });
   await slack.start();
 });
@@ -47,14 +52,13 @@ afterEach(async () => {
 
 async function responseTo(url: string): Promise<FakeCall> {
   const path = new URL(url).pathname;
-  const until = Date.now() + 5000;
-  for (;;) {
-    const hit = fake.of('response').find((c) => c.path === path);
-    if (hit) return hit;
-    if (Date.now() > until) throw new Error(`no response at ${path}; calls: ${fake.calls.map((c) => c.method).join(', ')}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  const hit = () => fake.of('response').find((c) => c.path === path);
+  await until(() => hit() !== undefined, () => `a response at ${path}; calls: ${fake.calls.map((c) => c.method).join(', ')}`, 5000);
+  return hit()!;
 }
+
+/** Log lines carrying a message (the receiver's and the app's own account of what they did). */
+const logged = (msg: string) => app.log.lines.filter((l) => l.includes(`"msg":"${msg}"`));
 
 /** Sends `/enroll <text>` and returns the HTTP answer and what arrived at its response_url. */
 async function slash(userId: string, channelId: string, text: string) {
@@ -87,7 +91,7 @@ describe('request signatures', () => {
   });
 
   it('refuses forged, stale, future-dated and unsigned requests with 401 and changes nothing', async () => {
-    const now = Math.floor(Date.now() / 1000);
+    const now = Math.floor(clockMs / 1000);
     const body = slashBody({ text: 'bind 城南街道', userId: 'UADMIN', channelId: 'CSOUTH', triggerId: 'trig.bad', responseUrl: fake.responseUrl() });
     const attempts = [
       { signature: slackSignature('not-the-secret', now, body) },
@@ -103,7 +107,8 @@ describe('request signatures', () => {
     // An unsigned event with a mention is refused the same way.
     const event = mentionBody({ eventId: 'EvForged', userId: 'UADMIN', channelId: 'CSOUTH', text: '<@UBOT> bind 城南街道' });
     expect((await sendToApp(slack.port!, event, 'application/json', { secret: SECRET, signature: null })).status).toBe(401);
-    await new Promise((r) => setTimeout(r, 100));
+    // Each was refused before anything read it, and said so before answering.
+    expect(logged('slack request refused')).toHaveLength(attempts.length + 1);
     const db = app.database.db;
     expect(await db.selectFrom('channel_binding').selectAll().execute()).toEqual([]);
     expect(await db.selectFrom('inbound_message').selectAll().where('source_key', 'like', 'slack:%').execute()).toEqual([]);
@@ -121,8 +126,7 @@ describe('request signatures', () => {
     expect((await sendToApp(slack.port!, '{not json', 'application/json', { secret: SECRET })).status).toBe(400);
     // A form is acknowledged before it is read: a broken interaction payload is answered 200, then dropped.
     expect((await sendToApp(slack.port!, 'payload=%7Bnot-json', FORM, { secret: SECRET })).status).toBe(200);
-    await new Promise((r) => setTimeout(r, 100));
-    expect(app.log.lines.some((l) => l.includes('slack request body unreadable'))).toBe(true);
+    await until(() => logged('slack request body unreadable, dropped').length > 0, () => 'the broken payload dropped');
     expect(fake.calls.filter((c) => c.method !== 'auth.test')).toEqual([]);
   });
 
@@ -158,7 +162,7 @@ describe('/enroll', () => {
     expect((await sendToApp(slack.port!, body, FORM, { secret: SECRET })).status).toBe(200);
     await responseTo(responseUrl);
     expect((await sendToApp(slack.port!, body, FORM, { secret: SECRET })).status).toBe(200);
-    await new Promise((r) => setTimeout(r, 200));
+    await until(() => logged('slack command already handled').length > 0, () => 'the replay handled');
     expect(await ledgerCount()).toBe(1);
     expect(fake.of('response').filter((c) => c.path === new URL(responseUrl).pathname)).toHaveLength(1);
   });
@@ -198,7 +202,7 @@ describe('mentions', () => {
       headers: { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' },
     });
     expect(retry.status).toBe(200);
-    await new Promise((r) => setTimeout(r, 200));
+    await until(() => logged('slack event already handled').length > 0, () => 'the retry handled');
     expect(await ledgerCount()).toBe(1);
     const posts = fake.of('chat.postMessage');
     expect(posts).toHaveLength(1);

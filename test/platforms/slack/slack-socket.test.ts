@@ -9,6 +9,7 @@ import type { WebSocket } from 'ws';
 import { openTestApp, type TestApp } from '../../helpers/app.ts';
 import { createSlackPlatform, type SlackPlatform } from '../../../src/platforms/slack/slack-platform.ts';
 import { startFakeSlack, type FakeSlack } from './fake-slack.ts';
+import { until } from '../../helpers/until.ts';
 
 let fake: FakeSlack;
 let app: TestApp;
@@ -44,11 +45,7 @@ afterEach(async () => {
 async function deliver(type: 'slash_commands' | 'events_api', payload: Record<string, unknown>, extra: Record<string, unknown> = {}) {
   const id = `env-${++envelopes}`;
   socket.send(JSON.stringify({ envelope_id: id, type, payload, accepts_response_payload: type === 'slash_commands', ...extra }));
-  const until = Date.now() + 5000;
-  while (!fake.socketFrames.some((f) => f.envelope_id === id)) {
-    if (Date.now() > until) throw new Error(`envelope ${id} was not acknowledged`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  await until(() => fake.socketFrames.some((f) => f.envelope_id === id), () => `envelope ${id} acknowledged`, 5000);
 }
 
 async function slash(userId: string, text: string, channel: { id: string; name: string } = { id: 'CSOUTH', name: 'south' }) {
@@ -58,13 +55,9 @@ async function slash(userId: string, text: string, channel: { id: string; name: 
     command: '/enroll', text, api_app_id: 'A1', response_url: responseUrl, trigger_id: `trig.socket.${envelopes + 1}`,
   });
   const path = new URL(responseUrl).pathname;
-  const until = Date.now() + 5000;
-  for (;;) {
-    const hit = fake.of('response').find((c) => c.path === path);
-    if (hit) return hit.body as { response_type: string; text: string };
-    if (Date.now() > until) throw new Error(`no answer at ${path}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  const hit = () => fake.of('response').find((c) => c.path === path);
+  await until(() => hit() !== undefined, () => `an answer at ${path}`, 5000);
+  return hit()!.body as { response_type: string; text: string };
 }
 
 const ledgerCount = async () =>
@@ -92,7 +85,7 @@ describe('Socket Mode', () => {
     await deliver('events_api', event, { retry_attempt: 0, retry_reason: '' });
     await fake.waitFor('chat.postMessage', 1);
     await deliver('events_api', event, { retry_attempt: 1, retry_reason: 'timeout' });
-    await new Promise((r) => setTimeout(r, 300));
+    await until(() => app.log.lines.some((l) => l.includes('"msg":"slack event already handled"')), () => 'the redelivery handled');
     expect(await ledgerCount()).toBe(1);
     const posts = fake.of('chat.postMessage');
     expect(posts).toHaveLength(1);

@@ -1,6 +1,7 @@
 /** The after-ack work queue: one job at a time, a turn of the event loop between jobs. */
 import { describe, expect, it } from 'vitest';
 import { createWorkQueue } from '../../../src/platforms/slack/work-queue.ts';
+import { until } from '../../helpers/until.ts';
 
 describe('createWorkQueue', () => {
   it('runs jobs one at a time, in order, letting other callbacks run between them', async () => {
@@ -36,12 +37,20 @@ describe('createWorkQueue', () => {
 describe('createWorkQueue with a busy signal', () => {
   it('holds jobs while busy, and never longer than maxDeferMs', async () => {
     let busy = true;
-    const queue = createWorkQueue({ busy: () => busy, maxDeferMs: 10_000 });
+    let asked = 0;
+    const queue = createWorkQueue({
+      busy: () => {
+        asked++;
+        return busy;
+      },
+      maxDeferMs: 10_000,
+    });
     let ran = false;
     const done = queue.run(async () => {
       ran = true;
     });
-    await new Promise((r) => setTimeout(r, 30));
+    // Asked again and again, and told each time to wait.
+    await until(() => asked >= 3, () => `the queue to ask whether it may run (asked ${asked} times)`);
     expect(ran).toBe(false);
     busy = false;
     await done;
