@@ -160,6 +160,9 @@ function looksNumeric(word: string): boolean {
   return /^[-−+¥￥$]?\d/.test(w) || parseAmount(w).ok;
 }
 
+/** A unit on its own (`pay 12 4800 元`): it belongs to the number before it, not to a note. */
+const LONE_UNIT = /^(?:元|圆|万元?|块钱?|人次?|yuan|rmb|cny)$/i;
+
 /**
  * A free-text note after everything else. In a typed line it must not start
  * with a number (`pay 12 4 800` is a split amount, not 4 元 with the note
@@ -178,6 +181,7 @@ function note(base: Base): ArgSpec<Note> {
       if ([...text].length > MAX_NOTE_LENGTH) return bad(t.noteTooLong({ max: MAX_NOTE_LENGTH, length: [...text].length }));
       const explicit = !!typed || isQuoted(first);
       if (!explicit) {
+        if (LONE_UNIT.test(normalize(first))) return bad(t.noteStartsWithUnit({ unit: normalize(first), note: text }));
         if (looksNumeric(first)) return bad(t.noteStartsWithNumber({ note: text }));
         const bare = normalize(first);
         const chars = [...bare];

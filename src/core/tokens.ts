@@ -18,8 +18,8 @@ export function normalize(text: string): string {
     .trim();
 }
 
-/** Quote pairs that make a span of words one word of text: `“城北街道 转来”`. */
-const QUOTES: Record<string, string> = { '"': '"', '＂': '＂', '“': '”', '「': '」', '『': '』' };
+/** Quote pairs that make a span of words one word of text: `“城北街道 转来”`, `'cash'`. */
+const QUOTES: Record<string, string> = { '"': '"', '＂': '＂', '“': '”', '「': '」', '『': '』', "'": "'", '‘': '’' };
 
 /** Whether a word is wholly quoted (`“现金”`): text, never a number, keyword or name. */
 export function isQuoted(word: string): boolean {
@@ -35,7 +35,7 @@ export function unquoteWhole(text: string): string {
 
 /**
  * Words separated by any white space, the ideographic space included. A span
- * that opens with a quote (`"`, `“`, `「`, `『`) and is closed later is one word,
+ * that opens with a quote (`"`, `“`, `「`, `『`, `'`, `‘`) and is closed later is one word,
  * spaces and all. Words keep their original form (a name or note with
  * full-width brackets stays as written); numbers and keywords are normalized
  * where they are read.

@@ -211,7 +211,9 @@ export const en: Catalogue = {
   amountIsArea: (p) => `"${p.token}" is an area, not an amount. To log to it write in ${p.token}; if it is a note, put it in quotes: "${p.token}".`,
   noteTooLong: (p) => `The note is too long (${p.length} characters); at most ${p.max}.`,
   noteStartsWithNumber: (p) =>
-    `The note "${p.note}" starts with a number, so it may be part of the amount: write the amount without spaces (4800 or 4,800); if it is a note, put it in quotes: "${p.note}".`,
+    `The note "${p.note}" starts with a number or an amount, so it may be part of the amount: write the amount without spaces (4800 or 4,800); if it is a note, put it in quotes: "${p.note}".`,
+  noteStartsWithUnit: (p) =>
+    `"${p.unit}" is a unit: write it right after its number (4800元, 12人), without a space; if "${p.note}" is a note, put it in quotes: "${p.note}".`,
   noteStartsWithArea: (p) =>
     `The note "${p.note}" starts with the area "${p.area}": to log to it write in ${p.area}; if it is a note, put it in quotes: "${p.note}".`,
   amountBelowFloor: (p) =>

@@ -244,7 +244,9 @@ export const zhCN = {
     `“${p.token}”是地区名，不是金额。要登记到${p.token}，请写 in ${p.token}；如果是备注，请给备注加引号：“${p.token}”。`,
   noteTooLong: (p: { max: number; length: number }) => `备注太长（${p.length} 个字），最多 ${p.max} 个字。`,
   noteStartsWithNumber: (p: { note: string }) =>
-    `备注“${p.note}”以数字开头，看不出它是不是金额的一部分：金额请连写，不要加空格（4800 或 4,800）；如果确实是备注，请加引号：“${p.note}”。`,
+    `备注“${p.note}”以数字或金额开头，看不出它是不是金额的一部分：金额请连写，不要加空格（4800 或 4,800）；如果确实是备注，请加引号：“${p.note}”。`,
+  noteStartsWithUnit: (p: { unit: string; note: string }) =>
+    `“${p.unit}”是单位，要和前面的数字连写（如 4800元、12人），不要加空格；如果“${p.note}”确实是备注，请加引号：“${p.note}”。`,
   noteStartsWithArea: (p: { area: string; note: string }) =>
     `备注“${p.note}”以地区名“${p.area}”开头：要登记到${p.area}，请写 in ${p.area}；如果确实是备注，请加引号：“${p.note}”。`,
   amountBelowFloor: (p: { amount: string; people: number; min: string; floor: string; wan: boolean }) =>

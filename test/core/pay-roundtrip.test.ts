@@ -119,6 +119,7 @@ describe('pay lines round-trip through the dispatcher', () => {
         (n: number) => `pay ${n} 4 800`,
         (n: number) => `pay ${n} ${n * 400} 300`,
         (n: number) => `pay ${n} ${n * 400} 3月补缴`,
+        (n: number) => `pay ${n} ${n * 400} 元`,
         (n: number) => `pay ${n} 0`,
         (n: number) => `pay ${n} 0.01`,
         (n: number) => `pay ${n} ${n * 40 - 1}`,
