@@ -14,6 +14,9 @@ import { findHandled, markHandled } from '../store/inbound.ts';
 import { appendAudit } from '../store/audit.ts';
 import type { ArgSpec, ParseEnv, UserRef } from './args.ts';
 import { mayRun, type AnyCommand, type CommandContext, type CommandSettings } from './command.ts';
+import { createServices } from '../services/index.ts';
+import type { ServiceScope } from '../services/scope.ts';
+import { EnrollbotError } from './errors.ts';
 import { parseArgs, parseTypedArgs, usage } from './parse-args.ts';
 import { selectCommand, splitGluedCommand, subcommandHint } from './registry.ts';
 import { Refusal } from './refusal.ts';
@@ -125,20 +128,20 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       said.t = t;
       // A NUL or another control character has no place in a command; in a
       // name it would be stored, shown and exported as an invisible difference.
-      if (hasControlCharacter(message.text)) return { status: 'refused', text: t.controlCharacterInMessage() };
+      if (hasControlCharacter(message.text)) return { status: 'refused', code: 'invalid_input', text: t.controlCharacterInMessage() };
       const tokens = message.typed ? [...message.typed.path] : splitGluedCommand(deps.commands, tokenize(message.text));
-      if (tokens.length === 0) return { status: 'refused', text: t.emptyCommand() };
+      if (tokens.length === 0) return { status: 'refused', code: 'invalid_input', text: t.emptyCommand() };
       const selected = selectCommand(deps.commands, tokens);
       if (!selected || (message.typed && selected.rest.length > 0)) {
         const word = tokens[0]!;
         const hint = subcommandHint(deps.commands, word);
-        return { status: 'refused', text: hint ? t.notStandalone({ word, usage: hint }) : t.unknownCommand({ word }) };
+        return { status: 'refused', code: 'invalid_input', text: hint ? t.notStandalone({ word, usage: hint }) : t.unknownCommand({ word }) };
       }
       const { command, path, rest } = selected;
-      if (!mayRun(command.permission, actor)) return { status: 'refused', text: denial(command, t) };
+      if (!mayRun(command.permission, actor)) return { status: 'refused', code: 'not_permitted', text: denial(command, t) };
       if (!command.run) {
         const subs = (command.subcommands ?? []).map((s) => usage(`${path.join(' ')} ${s.name}`, s.args, locale));
-        return { status: 'refused', text: `${t.usageLine({ usage: subs.join(' | ') })}\n${t.seeHelp({ command: path[0]! })}` };
+        return { status: 'refused', code: 'invalid_input', text: `${t.usageLine({ usage: subs.join(' | ') })}\n${t.seeHelp({ command: path[0]! })}` };
       }
       usageOf = () => t.usageLine({ usage: usage(path.join(' '), command.args, locale) });
       const env: ParseEnv = { t, locale, resolveUser: message.resolveUser, isAreaName: (word) => areaNames.has(word) };
@@ -146,7 +149,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       try {
         args = message.typed ? parseTypedArgs(command.args, message.typed.values, env) : parseArgs(command.args, rest, env);
       } catch (e) {
-        if (e instanceof Refusal) return { status: 'refused', text: `${e.message}\n${usageOf()}` };
+        if (e instanceof Refusal) return { status: 'refused', code: e.code, text: `${e.message}\n${usageOf()}` };
         throw e;
       }
       const base = {
@@ -162,10 +165,16 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         sourceKey,
       };
       const run = command.run;
+      const contextOn = (scope: ServiceScope): CommandContext => ({ ...base, ...createServices(scope), audit: scope.audit, setupChanged: scope.setupChanged });
       if (!command.writes) {
-        const ctx: CommandContext = { ...base, db, audit: () => Promise.reject(new Error(`${command.name} is read-only`)) };
+        // A read-only command that writes is a bug in its declaration.
+        const readOnly = (): never => {
+          throw new EnrollbotError('internal', `${command.name} is read-only`);
+        };
+        const ctx = contextOn({ ...base, db, audit: async () => readOnly(), setupChanged: readOnly });
         return await run(ctx, args);
       }
+      let setupChanged = false;
       // Deduplication is optimistic: a replayed message collides with the
       // unique key of its first handling (the ledger's source key or the
       // inbound_message row written last), its transaction rolls back, and
@@ -173,7 +182,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       let reply: Reply;
       try {
         reply = await writes.run(async (tx) => {
-          const ctx: CommandContext = {
+          setupChanged = false; // a group-commit retry runs the command again
+          const ctx = contextOn({
             ...base,
             db: tx,
             audit: (action, detail) =>
@@ -185,9 +195,12 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
                 action,
                 detail,
               }),
-          };
+            setupChanged: () => {
+              setupChanged = true;
+            },
+          });
           const result = await run(ctx, args);
-          if (!command.keepsSetup) await bumpSetupVersion(tx);
+          if (setupChanged) await bumpSetupVersion(tx);
           if (sourceKey) await markHandled(tx, sourceKey, storableReply(result), now);
           return result;
         });
@@ -196,10 +209,10 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         if (earlier) return { ...earlier, duplicate: true };
         throw e;
       }
-      if (!command.keepsSetup) setup.invalidate();
+      if (setupChanged) setup.invalidate();
       return reply;
     } catch (e) {
-      if (e instanceof Refusal) return { status: 'refused', text: e.showUsage && usageOf ? `${e.message}\n${usageOf()}` : e.message };
+      if (e instanceof Refusal) return { status: 'refused', code: e.code, text: e.showUsage && usageOf ? `${e.message}\n${usageOf()}` : e.message };
       const ref = `E${randomBytes(3).toString('hex')}`;
       log.error('command failed', {
         ref,

@@ -21,7 +21,7 @@ import { loadBoard } from '../board/board.ts';
 import { businessDate, zonedParts } from '../domain/calendar.ts';
 import { formatYuanPlain } from '../domain/money.ts';
 import { formatRate } from '../domain/rates.ts';
-import { UNDO_REASON } from '../core/reverse.ts';
+import { UNDO_REASON } from '../services/ledger.ts';
 import { zhCN } from '../i18n/zh-cn.ts';
 
 export type ExportFormat = 'csv' | 'xlsx';
