@@ -15,7 +15,7 @@ import { isAdmin, isCoordinator, leads, ledAreas, mayLogFor } from '../src/domai
 import { caseActions, caseRef, caseTable, total } from '../src/lapse/digest.ts';
 import { defaultScanMonth } from '../src/lapse/screen.ts';
 import type { ScanMonthProblem } from '../src/lapse/scan-month.ts';
-import type { FollowupOutcome } from '../src/store/lapse-cases.ts';
+import type { FollowupOutcome } from '../src/services/lapse.ts';
 
 /** Cases listed by `lapse`. */
 const LIST_ROWS = 50;

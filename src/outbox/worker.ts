@@ -15,7 +15,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import { RateLimited, type PlatformOutbound } from '../platforms/platform.ts';
+import { RateLimited, type PlatformOutbound } from '../core/platform-port.ts';
 import { claimOutbox, dueOutbox, nextOutboxAttempt, recordOutcomes, storedReply, type OutboxOutcome, type OutboxRow } from '../store/outbox.ts';
 import type { Logger } from '../core/logger.ts';
 

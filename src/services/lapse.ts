@@ -6,6 +6,8 @@ import { getCase, openCases, recordFollowup, stageCounts, stageCountsByArea, typ
 import { getSetting, putSetting } from '../store/settings.ts';
 import type { ServiceScope } from './scope.ts';
 
+export type { FollowupOutcome };
+
 /** Lapse work, bound to one command. */
 export interface LapseService {
   getCase(id: number): ReturnType<typeof getCase>;

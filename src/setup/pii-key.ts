@@ -23,7 +23,7 @@ import type { Logger } from '../core/logger.ts';
 import { piiHasher, type PiiHasher } from '../domain/pii-hash.ts';
 import { deriveSealKeys, piiSealer, type PiiSealer, type SealKeys } from '../domain/pii-seal.ts';
 import { getSetting } from '../store/settings.ts';
-import { ensurePrivateDir, FILE_MODE, makePrivate } from '../ops/private-files.ts';
+import { ensurePrivateDir, FILE_MODE, makePrivate } from '../db/private-files.ts';
 
 /** The setting that holds the key's fingerprint. */
 export const PII_KEY_FINGERPRINT = 'pii_key_fingerprint';
