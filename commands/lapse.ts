@@ -173,8 +173,10 @@ const scan = defineCommand({
     const scanned = await ctx.lapse.scan(month, `scan:${month}:${ctx.sourceKey ?? ctx.now.toISOString()}`);
     if (scanned.problem) throw new Refusal(scanRefusal(ctx, month, scanned.problem), { code: 'scan_month_refused' });
     const r = scanned.result;
-    await ctx.audit('lapse.scan', { month, opened: r.opened, updated: r.updated, closed: r.closed, posts: r.posts });
-    return ok(ctx.t.lapseScanDone({ month, opened: r.opened, updated: r.updated, closed: r.closed, open: r.open, posts: r.posts }));
+    await ctx.audit('lapse.scan', { month, opened: r.opened, updated: r.updated, closed: r.closed });
+    const done = (posts: number) => ok(ctx.t.lapseScanDone({ month, opened: r.opened, updated: r.updated, closed: r.closed, open: r.open, posts }));
+    ctx.replyAfterCommit(async () => done(await scanned.reminders));
+    return done(0);
   },
 });
 

@@ -2,7 +2,8 @@
  * Publishing the board: for every area that has a leaders' channel, claim the
  * run, read the figures, store the post with its standings (第N期), and queue
  * one outbox message per leaders' channel of the area, all in the caller's
- * transaction. Shared by the scheduler and `board post`.
+ * transaction. Shared by the scheduler and `board post`. The charts are
+ * queued as SVG and drawn by the delivery worker when it sends them.
  */
 import type { Kysely } from 'kysely';
 import type { BoardPostKind, Campaign, Database } from '../db/schema.ts';
@@ -13,7 +14,7 @@ import { storePost } from '../store/board-posts.ts';
 import { enqueuePost } from '../store/outbox.ts';
 import type { Catalogue } from '../i18n/index.ts';
 import { loadBoard, renderBoard } from './board.ts';
-import { boardChart } from './chart.ts';
+import { boardChartToDraw } from './chart.ts';
 
 export interface PublishInput {
   campaign: Campaign;
@@ -87,14 +88,18 @@ export async function publishBoards(db: Kysely<Database>, input: PublishInput): 
       now: input.now,
     });
     const reply = renderBoard(board, input.t, input.demo, { seq, late: input.late });
-    if (input.chart !== false && board.rows.length > 0) {
-      reply.image = boardChart(board, input.t, `board-${areaId}-${input.businessDate}-${input.slot.replace(':', '')}-${seq}.png`);
-    }
+    // Only the chart's SVG here: it is drawn by the delivery worker, after
+    // this transaction has committed and released the write lock.
+    const chart =
+      input.chart !== false && board.rows.length > 0
+        ? boardChartToDraw(board, input.t, `board-${areaId}-${input.businessDate}-${input.slot.replace(':', '')}-${seq}.png`)
+        : undefined;
     for (const ch of channels) {
       await enqueuePost(db, {
         platform: ch.platform,
         channelId: ch.channelId,
         reply,
+        ...(chart ? { chart } : {}),
         dedupeKey: `${job}:${input.campaign.id}:${areaId}:${input.businessDate}:${ch.platform}:${ch.channelId}`,
         now: input.now,
       });

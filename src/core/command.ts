@@ -79,6 +79,12 @@ export interface CommandContext extends Services {
    * setup service calls it; a write that does not call it keeps the cache.
    */
   setupChanged(): void;
+  /**
+   * The reply, decided once the command's transaction has committed and its
+   * follow-up work (`afterCommit` in the services) is done: `run` returns a
+   * provisional reply, which this replaces for the user and for replays.
+   */
+  replyAfterCommit(reply: () => Promise<Reply>): void;
 }
 
 /** A command declaration. */

@@ -11,7 +11,7 @@ import type { Actor } from '../domain/permissions.ts';
 import { businessDate } from '../domain/calendar.ts';
 import { createSetupCache } from './setup-cache.ts';
 import { bumpSetupVersion } from '../store/setup-version.ts';
-import { findHandled, markHandled } from '../store/inbound.ts';
+import { findHandled, markHandled, replaceHandled } from '../store/inbound.ts';
 import { appendAudit } from '../store/audit.ts';
 import type { ArgSpec, ParseEnv, UserRef } from './args.ts';
 import { mayRun, type AnyCommand, type CommandContext, type CommandSettings } from './command.ts';
@@ -166,15 +166,30 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         sourceKey,
       };
       const run = command.run;
-      const contextOn = (scope: ServiceScope): CommandContext => ({ ...base, ...createServices(scope), audit: scope.audit, setupChanged: scope.setupChanged });
+      // Follow-up work and the final reply, run once the command's transaction has committed.
+      let later: (() => Promise<void>)[] = [];
+      let replyLater: (() => Promise<Reply>) | null = null;
+      const contextOn = (scope: ServiceScope): CommandContext => ({
+        ...base,
+        ...createServices(scope),
+        audit: scope.audit,
+        setupChanged: scope.setupChanged,
+        replyAfterCommit: (reply) => {
+          replyLater = reply;
+        },
+      });
       if (!command.writes) {
         // A read-only command that writes is a bug in its declaration.
         const readOnly = (): never => {
           throw new EnrollbotError('internal', `${command.name} is read-only`);
         };
-        const ctx = contextOn({ ...base, db, audit: async () => readOnly(), setupChanged: readOnly });
+        const ctx = contextOn({ ...base, db, audit: async () => readOnly(), setupChanged: readOnly, afterCommit: async () => readOnly() });
         return await run(ctx, args);
       }
+      const afterCommit = <T,>(work: (db: Kysely<Database>) => Promise<T>): Promise<T> =>
+        new Promise<T>((resolve, reject) => {
+          later.push(() => writes.run(work).then(resolve, reject));
+        });
       let setupChanged = false;
       // Deduplication is optimistic: a replayed message collides with the
       // unique key of its first handling (the ledger's source key or the
@@ -183,7 +198,10 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       let reply: Reply;
       try {
         reply = await writes.run(async (tx) => {
-          setupChanged = false; // a group-commit retry runs the command again
+          // A group-commit retry runs the command again: start clean.
+          setupChanged = false;
+          later = [];
+          replyLater = null;
           const ctx = contextOn({
             ...base,
             db: tx,
@@ -199,6 +217,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
             setupChanged: () => {
               setupChanged = true;
             },
+            afterCommit,
           });
           const result = await run(ctx, args);
           if (setupChanged) await bumpSetupVersion(tx);
@@ -211,6 +230,13 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         throw e;
       }
       if (setupChanged) setup.invalidate();
+      for (const work of later) await work();
+      // Set by the command inside the transaction (TypeScript cannot see the closure's assignment).
+      const finish = replyLater as (() => Promise<Reply>) | null;
+      if (finish) {
+        reply = await finish();
+        if (sourceKey) await writes.run((tx) => replaceHandled(tx, sourceKey, storableReply(reply)));
+      }
       return reply;
     } catch (e) {
       if (e instanceof Refusal) return { status: 'refused', code: e.code, text: e.showUsage && usageOf ? `${e.message}\n${usageOf()}` : e.message };

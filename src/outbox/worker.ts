@@ -16,7 +16,9 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { RateLimited, type PlatformOutbound } from '../core/platform-port.ts';
-import { claimOutbox, dueOutbox, nextOutboxAttempt, recordOutcomes, storedReply, type OutboxOutcome, type OutboxRow } from '../store/outbox.ts';
+import { claimOutbox, dueOutbox, nextOutboxAttempt, recordOutcomes, storedPost, type OutboxOutcome, type OutboxRow } from '../store/outbox.ts';
+import { renderSvgPngAsync } from '../board/chart.ts';
+import type { Reply } from '../core/reply.ts';
 import type { Logger } from '../core/logger.ts';
 
 export interface OutboxWorkerOptions {
@@ -37,6 +39,8 @@ export interface OutboxWorkerOptions {
   pollMs?: number;
   /** Rows looked at per pass. */
   batch?: number;
+  /** Draws a queued chart (SVG) as PNG, off the event loop; resvg on libuv's thread pool by default. */
+  drawChart?: (svg: string) => Promise<Uint8Array>;
 }
 
 export interface OutboxWorker {
@@ -74,6 +78,14 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const pollMs = options.pollMs ?? 1000;
   const batch = options.batch ?? 1000;
   const platforms = new Map(options.platforms.map((p) => [p.name, p]));
+  const drawChart = options.drawChart ?? ((svg: string) => renderSvgPngAsync(svg));
+
+  /** The row's reply with its chart drawn: a chart is drawn at sending, never in the transaction that queued it. */
+  async function replyOf(row: { reply: string; image: string | null }): Promise<Reply> {
+    const { reply, chart } = storedPost(row);
+    if (chart) reply.image = { png: await drawChart(chart.svg), filename: chart.filename, alt: chart.alt };
+    return reply;
+  }
 
   /** Channels with a send in flight, and when each channel may next be sent to. */
   const inFlight = new Map<string, Promise<void>>();
@@ -122,7 +134,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     const p = (async () => {
       const where = { id: row.id, platform: row.platform, channelId: row.channelId };
       try {
-        await platform.post(row.channelId, storedReply(row));
+        await platform.post(row.channelId, await replyOf(row));
         outcomes.push({ ...where, delivered: true, at: now(), channelFreeAt: new Date(startedAt + interval) });
       } catch (e) {
         const t = now().getTime();

@@ -1,6 +1,8 @@
 /** Lapse cases: a township's list, leaders' counts, follow-ups and an admin's scan. */
 import { lockJob } from '../db/job-lock.ts';
-import { scanAndRemind, type ScanAndRemindResult } from '../lapse/run-scan.ts';
+import { enqueueLapseReminders } from '../lapse/reminders.ts';
+import { screenLapses, type ScanResult } from '../lapse/screen.ts';
+import { openCaseCount } from '../store/lapse-cases.ts';
 import { LAST_REMINDER, LAST_SCAN, scanMonthProblem, type ScanMonthProblem } from '../lapse/scan-month.ts';
 import { getCase, openCases, recordFollowup, stageCounts, stageCountsByArea, type CaseFilter, type FollowupOutcome } from '../store/lapse-cases.ts';
 import { getSetting, putSetting } from '../store/settings.ts';
@@ -19,9 +21,10 @@ export interface LapseService {
   /**
    * Screens `month` and queues its reminders, or says why the month cannot
    * be screened (nothing written then). `key` keeps a retried message from
-   * posting twice.
+   * posting twice. The cases are written in the command's transaction; the
+   * digests are built and queued after it commits (`reminders`: how many).
    */
-  scan(month: string, key: string): Promise<{ problem: ScanMonthProblem } | { problem: null; result: ScanAndRemindResult }>;
+  scan(month: string, key: string): Promise<{ problem: ScanMonthProblem } | { problem: null; result: ScanResult & { open: number }; reminders: Promise<number> }>;
 }
 
 export function createLapseService(scope: ServiceScope): LapseService {
@@ -38,13 +41,19 @@ export function createLapseService(scope: ServiceScope): LapseService {
       await lockJob(db, 'lapse');
       const problem = await scanMonthProblem(db, { month, now: scope.now, timeZone: scope.campaign.time_zone });
       if (problem) return { problem };
-      const result = await scanAndRemind(db, { month, now: scope.now, t: scope.t, key });
+      const screened = await screenLapses(db, { month, now: scope.now });
+      const result = { ...screened, open: await openCaseCount(db) };
+      const reminders = scope.afterCommit(async (later) => {
+        // The schedule's scan on another replica takes the same lock.
+        await lockJob(later, 'lapse');
+        return enqueueLapseReminders(later, { now: scope.now, month, t: scope.t, key, weekly: false });
+      });
       // Kept as the latest scan: the monthly schedule does not screen this month again, the weekly
       // re-reminders are about it, and an older month is refused from now on.
       const latest = await getSetting(db, LAST_SCAN);
       if (latest === undefined || month > latest) await putSetting(db, LAST_SCAN, month);
       await putSetting(db, LAST_REMINDER, scope.now.toISOString());
-      return { problem: null, result };
+      return { problem: null, result, reminders };
     },
   };
 }

@@ -35,4 +35,11 @@ export interface ServiceScope {
    * service calls it, so no other write has to remember anything.
    */
   setupChanged(): void;
+  /**
+   * Runs `work` in a transaction of its own once the command's transaction
+   * has committed (slow follow-up work that must not hold the write lock).
+   * Settles then; never, if the command rolls back. A read-only command has
+   * no commit to wait for and refuses it.
+   */
+  afterCommit<T>(work: (db: Kysely<Database>) => Promise<T>): Promise<T>;
 }
