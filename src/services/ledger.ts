@@ -27,7 +27,7 @@ import type { ServiceScope } from './scope.ts';
 export const UNDO_REASON = 'undo';
 
 /** One area's current figures, formatted for confirmations. */
-export interface FormattedFigures {
+interface FormattedFigures {
   totalPeople: string;
   target: string;
   rate: string;
@@ -37,7 +37,7 @@ export interface FormattedFigures {
 }
 
 /** A payment as a command hands it over, already checked against the campaign's rules. */
-export interface PaymentInput {
+interface PaymentInput {
   area: Area;
   people: number;
   amountFen: number;
@@ -45,7 +45,7 @@ export interface PaymentInput {
 }
 
 /** Which of a member's payments `undo` looks at. */
-export interface PaymentsBy {
+interface PaymentsBy {
   memberId: number;
   campaignId: number;
   /** Only payments under this area (a township channel), or anywhere. */

@@ -9,7 +9,7 @@ import type { Actor } from '../domain/permissions.ts';
 import type { Catalogue } from '../i18n/index.ts';
 
 /** The speaker's channel as a service needs it. */
-export interface ServiceChannel {
+interface ServiceChannel {
   platform: string;
   id: string;
 }

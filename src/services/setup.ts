@@ -14,7 +14,7 @@ import { getTarget, setTarget } from '../store/targets.ts';
 import type { ServiceScope } from './scope.ts';
 
 /** A user as a command names them (a mention). */
-export interface MemberRef {
+interface MemberRef {
   platform: string;
   externalId: string;
   displayName: string;

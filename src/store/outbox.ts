@@ -13,7 +13,7 @@ import { redact } from '../domain/mask.ts';
  * A chart to draw when the post is sent (SVG text): drawing it takes about
  * 0.3 s, too long to hold the write lock of the transaction that queues it.
  */
-export interface ChartToDraw {
+interface ChartToDraw {
   svg: string;
   filename: string;
   alt: string;
