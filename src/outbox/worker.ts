@@ -129,12 +129,16 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   function send(row: { id: number; platform: string; channelId: string; attempts: number; reply: string; image: string | null }) {
     const key = `${row.platform}\u0000${row.channelId}`;
     const platform = platforms.get(row.platform)!;
-    const startedAt = now().getTime();
+    let startedAt = now().getTime();
     nextAt.set(key, startedAt + interval);
     const p = (async () => {
       const where = { id: row.id, platform: row.platform, channelId: row.channelId };
       try {
-        await platform.post(row.channelId, await replyOf(row));
+        const reply = await replyOf(row);
+        // Pacing counts from the post itself, not from the chart's drawing before it.
+        startedAt = now().getTime();
+        nextAt.set(key, startedAt + interval);
+        await platform.post(row.channelId, reply);
         outcomes.push({ ...where, delivered: true, at: now(), channelFreeAt: new Date(startedAt + interval) });
       } catch (e) {
         const t = now().getTime();
