@@ -29,7 +29,7 @@ import { loadBoard, renderBoard } from '../src/board/board.ts';
 import { addDays, businessDate, daysBetween } from '../src/domain/calendar.ts';
 import { catalogue } from '../src/i18n/index.ts';
 import { createOutboxWorker } from '../src/outbox/worker.ts';
-import { RateLimited, type PlatformOutbound } from '../src/platforms/platform.ts';
+import { RateLimited, type PlatformOutbound } from '../src/core/platform-port.ts';
 import type { Reply } from '../src/core/reply.ts';
 import { prng } from '../src/domain/prng.ts';
 

@@ -23,15 +23,16 @@ import { getCurrentCampaign } from '../src/store/campaigns.ts';
 import { createArea, getRootArea } from '../src/store/areas.ts';
 import { setTarget } from '../src/store/targets.ts';
 import { digest, seal } from '../src/domain/secret-box.ts';
-import { imagePartId, insertRobot, robotImage } from '../src/robots/store.ts';
+import { imagePartId, insertRobot, robotImage } from '../src/store/robots.ts';
 import { createRobotPlatforms } from '../src/robots/robot-platform.ts';
 import { ROBOT_INTERVAL_MS, urlHint } from '../src/robots/apps.ts';
 import { createOutboxWorker } from '../src/outbox/worker.ts';
 import { publishBoards } from '../src/board/publish.ts';
 import { catalogue } from '../src/i18n/index.ts';
 import { businessDate } from '../src/domain/calendar.ts';
-import { storedReply } from '../src/store/outbox.ts';
-import { robotBody } from '../src/robots/render.ts';
+import { storedPost } from '../src/store/outbox.ts';
+import { fitImage, robotBody, WECOM_IMAGE_MAX_BYTES } from '../src/robots/render.ts';
+import { renderSvgPngAsync } from '../src/board/chart.ts';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { createHash } from 'node:crypto';
@@ -78,10 +79,11 @@ export async function benchRobots(opts: BenchOptions): Promise<Figure[]> {
     );
     const rows = await db.selectFrom('outbox').select(['id', 'channel_id', 'reply', 'image']).where('platform', '=', 'wecom-robot').execute();
     const partBody = async (row: { reply: string; image: string | null }) => {
-      const part = storedReply(row);
+      const part = storedPost(row).reply;
       const id = imagePartId(part.text);
-      const png = id === null ? null : await robotImage(db, id);
-      return JSON.stringify(robotBody('wecom', png ? { status: 'ok', text: '', image: { png, filename: '', alt: '' } } : part));
+      const svg = id === null ? null : await robotImage(db, id);
+      const png = svg === null ? null : await renderSvgPngAsync(svg);
+      return JSON.stringify(robotBody('wecom', png ? { status: 'ok', text: '', image: fitImage({ png, filename: '', alt: '' }, WECOM_IMAGE_MAX_BYTES) } : part));
     };
     const perRobot = rows.filter((r) => r.channel_id === 'R1').length;
 

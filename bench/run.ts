@@ -3,6 +3,7 @@
  * beside the reference it is compared with, measured in the same run.
  */
 import { benchPay } from './pay.ts';
+import { benchPayDuringPost } from './pay-during-post.ts';
 import { benchBoard } from './board.ts';
 import { benchSlack } from './slack.ts';
 import { benchLapse } from './lapse.ts';
@@ -13,6 +14,7 @@ const opts: BenchOptions = { quick: process.argv.includes('--quick') };
 
 const suites: [string, (o: BenchOptions) => Promise<Figure[]>][] = [
   ['pay', benchPay],
+  ['pay during board post', benchPayDuringPost],
   ['board', benchBoard],
   ['lapse', benchLapse],
   ['slack', benchSlack],

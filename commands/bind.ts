@@ -4,8 +4,6 @@ import { defineCommand } from '../src/core/command.ts';
 import { Refusal } from '../src/core/refusal.ts';
 import { ok } from '../src/core/reply.ts';
 import { resolveArea } from '../src/core/scope.ts';
-import { bindChannel } from '../src/store/bindings.ts';
-import { getArea, getRootArea } from '../src/store/areas.ts';
 
 const LEADERS = new Set(['leaders', 'leader', '领导', '领导群']);
 
@@ -24,26 +22,19 @@ export default defineCommand({
   },
   async run(ctx, args) {
     const leaders = LEADERS.has(args.what.toLowerCase());
-    if (!leaders && args.area !== undefined) throw new Refusal(ctx.t.extraWords({ words: args.area }), { usage: true });
+    if (!leaders && args.area !== undefined) throw new Refusal(ctx.t.extraWords({ words: args.area }), { code: 'invalid_input', usage: true });
     const area = leaders
       ? args.area !== undefined
         ? await resolveArea(ctx, args.area)
-        : await getRootArea(ctx.db)
+        : await ctx.setup.rootArea()
       : await resolveArea(ctx, args.what);
     if (!leaders && area.kind === 'village') {
       // A village's payments are logged in its township's channel (`pay 12 in 和平村`).
-      const township = area.parent_id === null ? undefined : await getArea(ctx.db, area.parent_id);
-      throw new Refusal(ctx.t.bindVillage({ name: area.name, township: township?.name ?? '' }));
+      const township = area.parent_id === null ? undefined : await ctx.setup.area(area.parent_id);
+      throw new Refusal(ctx.t.bindVillage({ name: area.name, township: township?.name ?? '' }), { code: 'invalid_input' });
     }
-    if (!leaders && area.kind !== 'township') throw new Refusal(ctx.t.bindNotTownship({ name: area.name, kind: ctx.t.kindName({ kind: area.kind }) }));
-    await bindChannel(ctx.db, {
-      platform: ctx.channel.platform,
-      channelId: ctx.channel.id,
-      channelName: ctx.channel.name,
-      kind: leaders ? 'leaders' : 'township',
-      areaId: area.id,
-      now: ctx.now,
-    });
+    if (!leaders && area.kind !== 'township') throw new Refusal(ctx.t.bindNotTownship({ name: area.name, kind: ctx.t.kindName({ kind: area.kind }) }), { code: 'invalid_input' });
+    await ctx.setup.bindChannel({ channelName: ctx.channel.name, kind: leaders ? 'leaders' : 'township', areaId: area.id });
     await ctx.audit('channel.bind', { kind: leaders ? 'leaders' : 'township', area: area.id, name: area.name, channel: ctx.channel.name });
     return ok(leaders ? ctx.t.boundLeaders({ area: area.name }) : ctx.t.boundTownship({ area: area.name }));
   },

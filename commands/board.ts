@@ -2,12 +2,9 @@
 import { defineCommand } from '../src/core/command.ts';
 import { channelArea } from '../src/core/scope.ts';
 import { ledAreas } from '../src/domain/permissions.ts';
-import { getArea } from '../src/store/areas.ts';
 import { Refusal } from '../src/core/refusal.ts';
 import { ok } from '../src/core/reply.ts';
-import { loadBoard, renderBoard } from '../src/board/board.ts';
-import { publishBoards } from '../src/board/publish.ts';
-import { leadersChannels } from '../src/store/bindings.ts';
+import { renderBoard } from '../src/board/board.ts';
 import { zonedParts } from '../src/domain/calendar.ts';
 
 const post = defineCommand({
@@ -22,20 +19,10 @@ const post = defineCommand({
   args: {},
   async run(ctx) {
     const { t } = ctx;
-    if ((await leadersChannels(ctx.db)).length === 0) throw new Refusal(t.boardNoLeaders());
+    if (!(await ctx.board.hasLeadersChannels())) throw new Refusal(t.boardNoLeaders(), { code: 'wrong_place' });
     const at = zonedParts(ctx.now, ctx.campaign.time_zone);
     const slot = `${String(at.hour).padStart(2, '0')}:${String(at.minute).padStart(2, '0')}`;
-    const published = await publishBoards(ctx.db, {
-      campaign: ctx.campaign,
-      businessDate: ctx.today,
-      slot,
-      kind: 'manual',
-      late: false,
-      now: ctx.now,
-      t,
-      demo: ctx.settings.demo,
-      claimedBy: ctx.sourceKey ?? `${ctx.channel.platform}:${ctx.channel.id}`,
-    });
+    const published = await ctx.board.post({ slot, demo: ctx.settings.demo });
     if (published.length === 0) return ok(t.boardAlreadyPosted({ time: slot }));
     await ctx.audit('board.post', { slot, posts: published.map((p) => ({ area: p.areaId, seq: p.seq, channels: p.channels })) });
     return ok(
@@ -62,8 +49,8 @@ export default defineCommand({
     // Outside a bound channel a leader sees the area they lead (the highest,
     // if several), not the whole deployment.
     const led = ctx.channel.binding ? undefined : ledAreas(ctx.actor)[0];
-    const area = (led && (await getArea(ctx.db, led.areaId))) || (await channelArea(ctx));
-    const board = await loadBoard(ctx.db, { campaign: ctx.campaign, area, today: ctx.today, now: ctx.now });
+    const area = (led && (await ctx.setup.area(led.areaId))) || (await channelArea(ctx));
+    const board = await ctx.board.load(area);
     // No chart here: rendering one takes about half a second (resvg shapes
     // every label with a 10 MB CJK face), too slow for an answer on demand.
     // The published posts carry it.

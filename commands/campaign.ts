@@ -6,7 +6,6 @@ import { ok } from '../src/core/reply.ts';
 import { normalize } from '../src/core/tokens.ts';
 import { businessDate, canonicalTimeZone, daysLeft } from '../src/domain/calendar.ts';
 import { formatYuanNumber, personFloorFen } from '../src/domain/money.ts';
-import { updateCampaign } from '../src/store/campaigns.ts';
 import type { CampaignTable } from '../src/db/schema.ts';
 import type { Updateable } from 'kysely';
 import type { Localized } from '../src/i18n/index.ts';
@@ -44,7 +43,7 @@ function setter<T>(field: Field, aliases: string[], summary: Localized, value: A
       const { changes, audited, shown, note } = apply(ctx, args.value as T);
       const name = ctx.t.campaignField({ field });
       if (unchanged(ctx.campaign, changes)) return ok(ctx.t.campaignUnchanged({ field: name, value: shown }));
-      await updateCampaign(ctx.db, ctx.campaign.id, changes);
+      await ctx.setup.updateCampaign(changes);
       await ctx.audit('campaign.set', { campaign: ctx.campaign.id, field, value: audited, was: String(ctx.campaign[COLUMN[field]]) });
       return ok(ctx.t.campaignUpdated({ field: name, value: shown }) + (note ? `\n${note(ctx)}` : ''));
     },
@@ -85,7 +84,7 @@ function zoneArg(): ArgSpec<string> {
 const dateLabel = { label: { 'zh-CN': 'YYYY-MM-DD', en: 'YYYY-MM-DD' }, description: { 'zh-CN': '日期', en: 'a date' } };
 
 function checkOrder(ctx: CommandContext, start: string, deadline: string) {
-  if (start > deadline) throw new Refusal(ctx.t.campaignDatesOrder({ start, deadline }));
+  if (start > deadline) throw new Refusal(ctx.t.campaignDatesOrder({ start, deadline }), { code: 'invalid_input' });
 }
 
 export default defineCommand({
@@ -117,7 +116,7 @@ export default defineCommand({
       { 'zh-CN': '修改每人标准保费（元）。', en: 'Change the standard premium per person (yuan).' },
       premiumArg(),
       (ctx, v: number) => {
-        if (v <= 0) throw new Refusal(ctx.t.premiumZero());
+        if (v <= 0) throw new Refusal(ctx.t.premiumZero(), { code: 'invalid_input' });
         const amount = formatYuanNumber(v);
         return { changes: { premium_fen: v }, audited: `${amount}元`, shown: ctx.t.yuan({ amount }) };
       },
@@ -132,7 +131,7 @@ export default defineCommand({
       arg.amount({ label: { 'zh-CN': '金额', en: 'amount' }, description: { 'zh-CN': '每人最低金额', en: 'lowest amount a person' } }),
       (ctx, v: number) => {
         const premium = Number(ctx.campaign.premium_fen);
-        if (v > premium) throw new Refusal(ctx.t.floorOverPremium({ floor: formatYuanNumber(v), premium: formatYuanNumber(premium) }));
+        if (v > premium) throw new Refusal(ctx.t.floorOverPremium({ floor: formatYuanNumber(v), premium: formatYuanNumber(premium) }), { code: 'invalid_input' });
         const amount = formatYuanNumber(v);
         return { changes: { floor_fen: v }, audited: `${amount}元`, shown: ctx.t.yuan({ amount }) };
       },

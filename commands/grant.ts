@@ -2,7 +2,6 @@
 import { defineCommand } from '../src/core/command.ts';
 import { ok } from '../src/core/reply.ts';
 import { roleArea, roleArgs } from '../src/core/roles.ts';
-import { ensureMember, grantRole } from '../src/store/members.ts';
 
 export default defineCommand({
   name: 'grant',
@@ -17,8 +16,7 @@ export default defineCommand({
   async run(ctx, args) {
     const { t } = ctx;
     const area = await roleArea(ctx, args.role, args.area);
-    const memberId = await ensureMember(ctx.db, { ...args.user, now: ctx.now });
-    const added = await grantRole(ctx.db, { memberId, role: args.role, areaId: area.id, now: ctx.now });
+    const { memberId, added } = await ctx.setup.grant(args.user, args.role, area.id);
     const role = t.roleName({ role: args.role, area: area.name });
     if (!added) return ok(t.alreadyGranted({ user: args.user.displayName, role }));
     await ctx.audit('role.grant', { member: memberId, user: args.user.displayName, role: args.role, area: area.id, name: area.name });

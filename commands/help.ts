@@ -49,10 +49,10 @@ export default defineCommand({
     if (!selected) {
       const word = words[0]!;
       const hint = subcommandHint(ctx.commands, word);
-      throw new Refusal(hint ? t.notStandalone({ word, usage: hint }) : t.unknownCommand({ word }));
+      throw new Refusal(hint ? t.notStandalone({ word, usage: hint }) : t.unknownCommand({ word }), { code: 'invalid_input' });
     }
     const { chain, path, rest } = selected;
-    if (rest.length) throw new Refusal(t.unknownSubcommand({ word: rest[0]!, command: path.join(' ') }));
+    if (rest.length) throw new Refusal(t.unknownSubcommand({ word: rest[0]!, command: path.join(' ') }), { code: 'invalid_input' });
     const details = forms(chain).map((f) =>
       t.helpDetail({
         usage: usage(pathOf(f), f.at(-1)!.args, locale),

@@ -13,14 +13,9 @@ import { addMonths, parseMonth } from '../src/domain/months.ts';
 import { maskName, redact } from '../src/domain/mask.ts';
 import { isAdmin, isCoordinator, leads, ledAreas, mayLogFor } from '../src/domain/permissions.ts';
 import { caseActions, caseRef, caseTable, total } from '../src/lapse/digest.ts';
-import { scanAndRemind } from '../src/lapse/run-scan.ts';
 import { defaultScanMonth } from '../src/lapse/screen.ts';
-import { getArea } from '../src/store/areas.ts';
-import { scanMonthProblem, type ScanMonthProblem } from '../src/lapse/scan-month.ts';
-import { LAST_REMINDER, LAST_SCAN } from '../src/lapse/schedule.ts';
-import { lockJob } from '../src/db/job-lock.ts';
-import { getSetting, putSetting } from '../src/store/settings.ts';
-import { getCase, openCases, recordFollowup, stageCounts, stageCountsByArea, type FollowupOutcome } from '../src/store/lapse-cases.ts';
+import type { ScanMonthProblem } from '../src/lapse/scan-month.ts';
+import type { FollowupOutcome } from '../src/services/lapse.ts';
 
 /** Cases listed by `lapse`. */
 const LIST_ROWS = 50;
@@ -59,14 +54,14 @@ async function leaderArea(ctx: CommandContext, name: string | undefined): Promis
   if (name !== undefined) {
     const area = await resolveArea(ctx, name);
     if (mayLogFor(ctx.actor, area.path)) return undefined;
-    if (!leads(ctx.actor, area.path)) throw new Refusal(ctx.t.lapseNotLeaderOf({ area: area.name }));
+    if (!leads(ctx.actor, area.path)) throw new Refusal(ctx.t.lapseNotLeaderOf({ area: area.name }), { code: 'not_permitted' });
     return area;
   }
   if (isCoordinator(ctx.actor)) return undefined;
   const bound = ctx.channel.binding?.area;
   if (bound && leads(ctx.actor, bound.path)) return bound;
-  const own = await getArea(ctx.db, led[0]!.areaId);
-  if (!own) throw new Refusal(ctx.t.lapseNoTownship());
+  const own = await ctx.setup.area(led[0]!.areaId);
+  if (!own) throw new Refusal(ctx.t.lapseNoTownship(), { code: 'wrong_place' });
   return own;
 }
 
@@ -74,7 +69,7 @@ async function leaderArea(ctx: CommandContext, name: string | undefined): Promis
 async function leaderCounts(ctx: CommandContext, area: Area) {
   const { t } = ctx;
   const filter = area.kind === 'township' || area.kind === 'village' ? { areaId: area.id } : { underPath: area.path };
-  const areas = await stageCountsByArea(ctx.db, filter);
+  const areas = await ctx.lapse.stageCountsByArea(filter);
   const sum = { 1: 0, 2: 0, 3: 0, 4: 0 };
   for (const a of areas) for (const s of [1, 2, 3, 4] as const) sum[s] += a.counts[s];
   if (total(sum) === 0) return ok(t.lapseListEmpty({ area: area.name }));
@@ -127,20 +122,11 @@ const done = defineCommand({
     const ref = caseRef(args.case);
     // A note is free text: an ID or phone typed into it is stored masked, like everywhere else.
     const note = args.note === undefined ? null : redact(args.note);
-    const found = await getCase(ctx.db, args.case);
-    if (!found) throw new Refusal(ctx.t.lapseCaseUnknown({ ref }));
-    if (!mayLogFor(ctx.actor, found.area_path)) throw new Refusal(ctx.t.lapseNotCoordinator({ township: found.area_name }));
-    if (found.status !== 'open') throw new Refusal(ctx.t.lapseCaseClosed({ ref }));
-    const r = await recordFollowup(ctx.db, {
-      caseId: found.id,
-      outcome: args.outcome,
-      note,
-      memberId: ctx.actor.memberId,
-      platform: ctx.channel.platform,
-      channelId: ctx.channel.id,
-      now: ctx.now,
-      pauseUntil: addMonths(found.scan_month, 1),
-    });
+    const found = await ctx.lapse.getCase(args.case);
+    if (!found) throw new Refusal(ctx.t.lapseCaseUnknown({ ref }), { code: 'not_found' });
+    if (!mayLogFor(ctx.actor, found.area_path)) throw new Refusal(ctx.t.lapseNotCoordinator({ township: found.area_name }), { code: 'not_permitted' });
+    if (found.status !== 'open') throw new Refusal(ctx.t.lapseCaseClosed({ ref }), { code: 'conflict' });
+    const r = await ctx.lapse.recordFollowup({ caseId: found.id, outcome: args.outcome, note, pauseUntil: addMonths(found.scan_month, 1) });
     await ctx.audit('lapse.followup', { case: ref, outcome: args.outcome, note, area: found.area_name });
     return ok(
       ctx.t.lapseFollowupRecorded({
@@ -183,24 +169,14 @@ const scan = defineCommand({
   args: { month: arg.optional(monthArg) },
   async run(ctx, args) {
     const month = args.month ?? defaultScanMonth(ctx.now, ctx.campaign.time_zone);
-    // Taken before the checks, so a scheduled scan on another replica cannot move the latest month under them.
-    await lockJob(ctx.db, 'lapse');
-    const problem = await scanMonthProblem(ctx.db, { month, now: ctx.now, timeZone: ctx.campaign.time_zone });
-    if (problem) throw new Refusal(scanRefusal(ctx, month, problem));
-    const r = await scanAndRemind(ctx.db, {
-      month,
-      now: ctx.now,
-      t: ctx.t,
-      // An admin's scan posts again even for a month already screened; a retried message does not.
-      key: `scan:${month}:${ctx.sourceKey ?? ctx.now.toISOString()}`,
-    });
-    // Kept as the latest scan: the monthly schedule does not screen this month again, the weekly
-    // re-reminders are about it, and an older month is refused from now on.
-    const latest = await getSetting(ctx.db, LAST_SCAN);
-    if (latest === undefined || month > latest) await putSetting(ctx.db, LAST_SCAN, month);
-    await putSetting(ctx.db, LAST_REMINDER, ctx.now.toISOString());
-    await ctx.audit('lapse.scan', { month, opened: r.opened, updated: r.updated, closed: r.closed, posts: r.posts });
-    return ok(ctx.t.lapseScanDone({ month, opened: r.opened, updated: r.updated, closed: r.closed, open: r.open, posts: r.posts }));
+    // An admin's scan posts again even for a month already screened; a retried message does not.
+    const scanned = await ctx.lapse.scan(month, `scan:${month}:${ctx.sourceKey ?? ctx.now.toISOString()}`);
+    if (scanned.problem) throw new Refusal(scanRefusal(ctx, month, scanned.problem), { code: 'scan_month_refused' });
+    const r = scanned.result;
+    await ctx.audit('lapse.scan', { month, opened: r.opened, updated: r.updated, closed: r.closed });
+    const done = (posts: number) => ok(ctx.t.lapseScanDone({ month, opened: r.opened, updated: r.updated, closed: r.closed, open: r.open, posts }));
+    ctx.replyAfterCommit(async () => done(await scanned.reminders));
+    return done(0);
   },
 });
 
@@ -230,9 +206,9 @@ export default defineCommand({
     const area = await lapseTownship(ctx, args.township);
     const place = await peopleListPlace(ctx, area);
     const filter = { areaId: area.id };
-    const counts = await stageCounts(ctx.db, filter);
+    const counts = await ctx.lapse.stageCounts(filter);
     if (total(counts) === 0) return ok(ctx.t.lapseListEmpty({ area: area.name }), place);
-    const rows = await openCases(ctx.db, filter, LIST_ROWS);
+    const rows = await ctx.lapse.openCases(filter, LIST_ROWS);
     const all = total(counts);
     return ok(ctx.t.lapseCounts({ total: all, s1: counts[1], s2: counts[2], s3: counts[3], s4: counts[4] }), {
       ...place,

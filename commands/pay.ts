@@ -3,13 +3,9 @@ import { arg, keyword } from '../src/core/args.ts';
 import { defineCommand } from '../src/core/command.ts';
 import { Refusal } from '../src/core/refusal.ts';
 import { ok } from '../src/core/reply.ts';
-import { entryOrigin, loggingArea } from '../src/core/scope.ts';
-import { appendEntry } from '../src/store/ledger.ts';
-import { areaFigures } from '../src/core/figures.ts';
+import { loggingArea } from '../src/core/scope.ts';
 import { formatYuanNumber, personFloorFen } from '../src/domain/money.ts';
 import { isAdmin } from '../src/domain/permissions.ts';
-import { getTarget } from '../src/store/targets.ts';
-import { getArea } from '../src/store/areas.ts';
 
 export default defineCommand({
   name: 'pay',
@@ -20,7 +16,6 @@ export default defineCommand({
   },
   permission: 'coordinator',
   writes: true,
-  keepsSetup: true,
   args: {
     people: arg.people({ label: { 'zh-CN': '人数', en: 'people' }, description: { 'zh-CN': '缴费人数，如 12 或 12人', en: 'how many paid, e.g. 12' } }),
     amount: arg.optional(
@@ -44,15 +39,16 @@ export default defineCommand({
     const area = await loggingArea(ctx, args.township);
     const { campaign, t } = ctx;
     if (ctx.today < campaign.start_date || ctx.today > campaign.deadline) {
-      throw new Refusal(t.campaignClosed({ start: campaign.start_date, deadline: campaign.deadline }));
+      throw new Refusal(t.campaignClosed({ start: campaign.start_date, deadline: campaign.deadline }), { code: 'campaign_closed' });
     }
     const premium = Number(campaign.premium_fen);
     const full = args.people * premium;
     const amountFen = args.amount ?? full;
-    if (amountFen === 0) throw new Refusal(t.amountZero());
+    if (amountFen === 0) throw new Refusal(t.amountZero(), { code: 'invalid_input' });
     if (amountFen > full) {
       throw new Refusal(
         t.amountOverPremium({ amount: formatYuanNumber(amountFen), people: args.people, max: formatYuanNumber(full) }),
+        { code: 'over_limit' },
       );
     }
     const floor = personFloorFen(premium, campaign.floor_fen === null ? null : Number(campaign.floor_fen));
@@ -66,36 +62,28 @@ export default defineCommand({
           // 0.48 (元) that was meant as 0.48万: say so when the 万 reading fits.
           wan: amountFen * 10_000 <= full && amountFen * 10_000 >= args.people * floor,
         }),
+        { code: 'over_limit' },
       );
     }
     const note = args.note?.text || null;
-    const { id, after } = await appendEntry(ctx.db, {
-      campaignId: campaign.id,
-      areaId: area.id,
-      areaPath: area.path,
-      kind: 'payment',
-      people: args.people,
-      amountFen,
-      note,
-      ...entryOrigin(ctx),
-    });
+    const { id, after } = await ctx.ledger.pay({ area, people: args.people, amountFen, note });
     // A count that takes the area (or its township) past twice its target is
     // most likely a slip of a digit: a coordinator's is refused (the Refusal
     // rolls the entry back), an admin's goes through with a warning.
-    const township = area.kind === 'village' && area.parent_id !== null ? await getArea(ctx.db, area.parent_id) : undefined;
+    const township = area.kind === 'village' && area.parent_id !== null ? await ctx.setup.area(area.parent_id) : undefined;
     let warning: string | null = null;
     let areaTarget: number | null = null;
     for (const a of township ? [area, township] : [area]) {
-      const target = await getTarget(ctx.db, campaign.id, a.id);
+      const target = await ctx.setup.target(a.id);
       if (a === area) areaTarget = target;
       const total = after.get(a.id)?.people ?? 0;
       if (target === null || target <= 0 || total <= 2 * target) continue;
       const p = { area: a.name, after: total.toLocaleString('en'), target: target.toLocaleString('en') };
-      if (!isAdmin(ctx.actor)) throw new Refusal(t.pastTwiceTarget(p));
+      if (!isAdmin(ctx.actor)) throw new Refusal(t.pastTwiceTarget(p), { code: 'over_limit' });
       warning ??= t.pastTwiceTargetWarning(p);
     }
     await ctx.audit('ledger.pay', { entry: id, area: area.name, people: args.people, amount_fen: amountFen });
-    const f = await areaFigures(ctx, area, after.get(area.id)!, areaTarget);
+    const f = await ctx.ledger.figures(area, after.get(area.id)!, areaTarget);
     const text = t.payRecorded({
       ref: `#${id}`,
       area: area.name,

@@ -3,8 +3,8 @@ import { arg } from '../src/core/args.ts';
 import { defineCommand } from '../src/core/command.ts';
 import { ok } from '../src/core/reply.ts';
 import { channelArea, resolveArea } from '../src/core/scope.ts';
-import { loadBoard, signed, unassigned } from '../src/board/board.ts';
-import { childKind, getArea } from '../src/store/areas.ts';
+import { signed, unassigned } from '../src/board/board.ts';
+import { childKind } from '../src/domain/area-name.ts';
 import { formatRate } from '../src/domain/rates.ts';
 import { formatYuanNumber } from '../src/domain/money.ts';
 
@@ -25,11 +25,11 @@ export default defineCommand({
   async run(ctx, args) {
     const area = args.township !== undefined ? await resolveArea(ctx, args.township) : await channelArea(ctx);
     const { t } = ctx;
-    const own = await loadBoard(ctx.db, { campaign: ctx.campaign, area, today: ctx.today, now: ctx.now });
-    const parent = area.parent_id !== null ? await getArea(ctx.db, area.parent_id) : undefined;
+    const own = await ctx.board.load(area);
+    const parent = area.parent_id !== null ? await ctx.setup.area(area.parent_id) : undefined;
     let rank = t.progressNoRank();
     if (parent) {
-      const siblings = await loadBoard(ctx.db, { campaign: ctx.campaign, area: parent, today: ctx.today, now: ctx.now });
+      const siblings = await ctx.board.load(parent);
       const me = siblings.rows.find((r) => r.areaId === area.id);
       if (me) rank = t.progressRank({ rank: me.rank, of: siblings.rows.length, parent: parent.name });
     }

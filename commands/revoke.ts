@@ -3,7 +3,6 @@ import { defineCommand } from '../src/core/command.ts';
 import { Refusal } from '../src/core/refusal.ts';
 import { ok } from '../src/core/reply.ts';
 import { roleArea, roleArgs } from '../src/core/roles.ts';
-import { adminCount, findMember, grantsOf, revokeRole } from '../src/store/members.ts';
 
 export default defineCommand({
   name: 'revoke',
@@ -20,14 +19,14 @@ export default defineCommand({
     const area = await roleArea(ctx, args.role, args.area);
     const user = args.user.displayName;
     const role = t.roleName({ role: args.role, area: area.name });
-    const memberId = await findMember(ctx.db, args.user.platform, args.user.externalId);
-    const held = memberId === null ? [] : await grantsOf(ctx.db, memberId);
+    const memberId = await ctx.setup.findMember(args.user);
+    const held = memberId === null ? [] : await ctx.setup.grantsOf(memberId);
     if (memberId === null || !held.some((g) => g.role === args.role && g.areaId === area.id)) {
-      throw new Refusal(t.notGranted({ user, role, held: t.list({ items: held.map((g) => t.roleName({ role: g.role, area: g.areaName })) }) }));
+      throw new Refusal(t.notGranted({ user, role, held: t.list({ items: held.map((g) => t.roleName({ role: g.role, area: g.areaName })) }) }), { code: 'not_found' });
     }
     // Nobody could grant or revoke anything again (short of a restart with ENROLLBOT_ADMINS).
-    if (args.role === 'admin' && (await adminCount(ctx.db)) <= 1) throw new Refusal(t.lastAdmin({ user }));
-    const origin = await revokeRole(ctx.db, { memberId, role: args.role, areaId: area.id });
+    if (args.role === 'admin' && (await ctx.setup.adminCount()) <= 1) throw new Refusal(t.lastAdmin({ user }), { code: 'conflict' });
+    const origin = await ctx.setup.revoke(memberId, args.role, area.id);
     await ctx.audit('role.revoke', { member: memberId, user, role: args.role, area: area.id, name: area.name, origin });
     const text = t.revoked({ user, role });
     return ok(origin === 'config' ? `${text}\n${t.revokedConfigAdmin({ user })}` : text);

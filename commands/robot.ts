@@ -13,22 +13,10 @@ import { ok, type Reply } from '../src/core/reply.ts';
 import { resolveArea } from '../src/core/scope.ts';
 import type { Area, BindingKind, RobotApp } from '../src/db/schema.ts';
 import type { Catalogue } from '../src/i18n/index.ts';
-import { getRootArea } from '../src/store/areas.ts';
-import { cancelQueuedTo } from '../src/store/outbox.ts';
 import { digest, open, seal } from '../src/domain/secret-box.ts';
-import { postToRobot, robotPlatform, safeHost, signRequest, urlHint, type RobotAnswer } from '../src/robots/apps.ts';
+import { postToRobot, safeHost, signRequest, urlHint, type RobotAnswer } from '../src/robots/apps.ts';
 import { robotBody, robotParts } from '../src/robots/render.ts';
-import {
-  deleteRobot,
-  getRobot,
-  insertRobot,
-  listRobots,
-  markRobotWorking,
-  parseRobotRef,
-  releaseHeldPosts,
-  robotByDigest,
-  robotRef,
-} from '../src/robots/store.ts';
+import { parseRobotRef, robotRef } from '../src/domain/robot-ref.ts';
 
 const LEADERS = new Set(['leaders', 'leader', '领导', '领导群']);
 
@@ -70,7 +58,7 @@ function robotKey(ctx: CommandContext): Uint8Array {
   } catch {
     // no PII secret to derive it from: refused below
   }
-  throw new Refusal(ctx.t.robotNoKey());
+  throw new Refusal(ctx.t.robotNoKey(), { code: 'unavailable' });
 }
 
 /** A robot's test message, sent now; its answer. */
@@ -87,12 +75,12 @@ function requireDelivered(answer: RobotAnswer, app: RobotApp, t: Catalogue, save
     case 'ok':
       return;
     case 'broken':
-      throw new Refusal(t.robotRefused({ app: name, problem: t.robotProblem({ problem: answer.problem }), saved }));
+      throw new Refusal(t.robotRefused({ app: name, problem: t.robotProblem({ problem: answer.problem }), saved }), { code: 'invalid_input' });
     case 'rate':
     case 'quota':
-      throw new Refusal(t.robotBusy({ app: name, saved }));
+      throw new Refusal(t.robotBusy({ app: name, saved }), { code: 'unavailable' });
     case 'retry':
-      throw new Refusal(t.robotUnreachable({ detail: answer.code, saved }));
+      throw new Refusal(t.robotUnreachable({ detail: answer.code, saved }), { code: 'unavailable' });
   }
 }
 
@@ -137,21 +125,21 @@ const add = defineCommand({
     try {
       url = new URL(args.url.trim());
     } catch {
-      throw new Refusal(t.robotUrlInvalid(), { usage: true });
+      throw new Refusal(t.robotUrlInvalid(), { code: 'invalid_input', usage: true });
     }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Refusal(t.robotUrlInvalid(), { usage: true });
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Refusal(t.robotUrlInvalid(), { code: 'invalid_input', usage: true });
     const appName = t.robotAppName({ app: args.app });
-    if (args.app === 'wecom' && args.secret !== undefined) throw new Refusal(t.robotNoSecret({ app: appName }));
+    if (args.app === 'wecom' && args.secret !== undefined) throw new Refusal(t.robotNoSecret({ app: appName }), { code: 'invalid_input' });
     const leaders = LEADERS.has(args.to.toLowerCase());
-    if (!leaders && args.area !== undefined) throw new Refusal(t.extraWords({ words: args.area }), { usage: true });
-    const area = leaders ? (args.area !== undefined ? await resolveArea(ctx, args.area) : await getRootArea(ctx.db)) : await resolveArea(ctx, args.to);
-    if (!leaders && area.kind !== 'township') throw new Refusal(t.areaNotTownship({ name: area.name }));
+    if (!leaders && args.area !== undefined) throw new Refusal(t.extraWords({ words: args.area }), { code: 'invalid_input', usage: true });
+    const area = leaders ? (args.area !== undefined ? await resolveArea(ctx, args.area) : await ctx.setup.rootArea()) : await resolveArea(ctx, args.to);
+    if (!leaders && area.kind !== 'township') throw new Refusal(t.areaNotTownship({ name: area.name }), { code: 'wrong_place' });
     const kind: BindingKind = leaders ? 'leaders' : 'township';
     const key = robotKey(ctx);
     const href = url.toString();
     const urlDigest = digest(key, href);
-    const before = await robotByDigest(ctx.db, urlDigest);
-    if (before) throw new Refusal(t.robotDuplicate({ ref: robotRef(before.id) }));
+    const before = await ctx.robots.byDigest(urlDigest);
+    if (before) throw new Refusal(t.robotDuplicate({ ref: robotRef(before.id) }), { code: 'conflict' });
     const place = t.robotPlace({ kind, area: area.name });
     const secret = args.secret?.trim() || null;
     requireDelivered(await sendTest(args.app, href, secret, t, place), args.app, t, false);
@@ -171,9 +159,9 @@ const add = defineCommand({
     const { t } = ctx;
     const p = prepared as AddPrepared;
     // Added by someone else while the test message was on its way.
-    const before = await robotByDigest(ctx.db, p.urlDigest);
-    if (before) throw new Refusal(t.robotDuplicate({ ref: robotRef(before.id) }));
-    const id = await insertRobot(ctx.db, {
+    const before = await ctx.robots.byDigest(p.urlDigest);
+    if (before) throw new Refusal(t.robotDuplicate({ ref: robotRef(before.id) }), { code: 'conflict' });
+    const id = await ctx.robots.add({
       app: p.app,
       urlSealed: p.urlSealed,
       urlDigest: p.urlDigest,
@@ -181,8 +169,6 @@ const add = defineCommand({
       secretSealed: p.secretSealed,
       kind: p.kind,
       areaId: p.area.id,
-      now: ctx.now,
-      by: ctx.actor.memberId,
     });
     const ref = robotRef(id);
     // The host only: the key in the URL and the secret never reach the audit log.
@@ -204,7 +190,7 @@ const list = defineCommand({
   args: {},
   async run(ctx): Promise<Reply> {
     const { t } = ctx;
-    const robots = await listRobots(ctx.db);
+    const robots = await ctx.robots.list();
     if (robots.length === 0) return ok(t.robotListEmpty());
     return {
       status: 'ok',
@@ -235,11 +221,10 @@ const remove = defineCommand({
   args: { robot: robotArg() },
   async run(ctx, args) {
     const { t } = ctx;
-    const robot = await getRobot(ctx.db, args.robot);
+    const robot = await ctx.robots.get(args.robot);
     const ref = robotRef(args.robot);
-    if (!robot) throw new Refusal(t.robotUnknown({ ref }));
-    await deleteRobot(ctx.db, robot.id);
-    const cancelled = await cancelQueuedTo(ctx.db, robotPlatform(robot.app), ref);
+    if (!robot) throw new Refusal(t.robotUnknown({ ref }), { code: 'not_found' });
+    const cancelled = await ctx.robots.remove(robot, ref);
     await ctx.audit('robot.remove', { robot: ref, app: robot.app, kind: robot.kind, area: robot.area_id, name: robot.area_name, cancelled });
     return ok(t.robotRemoved({ ref, cancelled }));
   },
@@ -254,8 +239,8 @@ const test = defineCommand({
   args: { robot: robotArg() },
   async prepare(ctx, args) {
     const { t } = ctx;
-    const robot = await getRobot(ctx.db, args.robot);
-    if (!robot) throw new Refusal(t.robotUnknown({ ref: robotRef(args.robot) }));
+    const robot = await ctx.robots.get(args.robot);
+    if (!robot) throw new Refusal(t.robotUnknown({ ref: robotRef(args.robot) }), { code: 'not_found' });
     const key = robotKey(ctx);
     const url = open(key, robot.url_sealed);
     const secret = robot.secret_sealed ? open(key, robot.secret_sealed) : null;
@@ -266,7 +251,7 @@ const test = defineCommand({
   async run(ctx, args, prepared) {
     const ref = robotRef(args.robot);
     // It works: if it was failing, its held posts go out now.
-    const released = (await markRobotWorking(ctx.db, args.robot)) ? await releaseHeldPosts(ctx.db, robotPlatform(prepared as RobotApp), ref) : 0;
+    const released = await ctx.robots.markWorking(args.robot, prepared as RobotApp, ref);
     await ctx.audit('robot.test', { robot: ref, released });
     return ok(ctx.t.robotTested({ ref, released }));
   },

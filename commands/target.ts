@@ -4,7 +4,6 @@ import { defineCommand } from '../src/core/command.ts';
 import { ok } from '../src/core/reply.ts';
 import { resolveArea } from '../src/core/scope.ts';
 import { targetArg } from '../src/core/target-arg.ts';
-import { getTarget, setTarget } from '../src/store/targets.ts';
 
 export default defineCommand({
   name: 'target',
@@ -18,8 +17,8 @@ export default defineCommand({
   },
   async run(ctx, args) {
     const area = await resolveArea(ctx, args.area);
-    const previous = await getTarget(ctx.db, ctx.campaign.id, area.id);
-    await setTarget(ctx.db, ctx.campaign.id, area.id, args.people);
+    const previous = await ctx.setup.target(area.id);
+    await ctx.setup.setTarget(area.id, args.people);
     await ctx.audit('target.set', { area: area.id, name: area.name, people: args.people, previous });
     return ok(
       ctx.t.targetSet({ area: area.name, target: args.people.toLocaleString('en'), previous: previous === null ? '—' : previous.toLocaleString('en') }),

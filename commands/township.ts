@@ -5,9 +5,7 @@ import { Refusal } from '../src/core/refusal.ts';
 import { ok } from '../src/core/reply.ts';
 import { resolveArea } from '../src/core/scope.ts';
 import { targetArg } from '../src/core/target-arg.ts';
-import { isValidAreaName } from '../src/domain/area-name.ts';
-import { areasByName, childKind, createArea, getRootArea } from '../src/store/areas.ts';
-import { setTarget } from '../src/store/targets.ts';
+import { childKind, isValidAreaName } from '../src/domain/area-name.ts';
 
 const add = defineCommand({
   name: 'add',
@@ -29,14 +27,14 @@ const add = defineCommand({
   },
   async run(ctx, args) {
     const { t } = ctx;
-    if (!isValidAreaName(args.name)) throw new Refusal(t.areaNameInvalid());
-    const parent = args.under !== undefined ? await resolveArea(ctx, args.under) : await getRootArea(ctx.db);
-    if (parent.kind === 'village') throw new Refusal(t.areaNotTownship({ name: parent.name }));
-    const clash = (await areasByName(ctx.db, args.name)).find((a) => a.parent_id === parent.id);
-    if (clash) throw new Refusal(t.areaExists({ name: args.name, parent: parent.name }));
+    if (!isValidAreaName(args.name)) throw new Refusal(t.areaNameInvalid(), { code: 'invalid_input' });
+    const parent = args.under !== undefined ? await resolveArea(ctx, args.under) : await ctx.setup.rootArea();
+    if (parent.kind === 'village') throw new Refusal(t.areaNotTownship({ name: parent.name }), { code: 'invalid_input' });
+    const clash = (await ctx.setup.areasByName(args.name)).find((a) => a.parent_id === parent.id);
+    if (clash) throw new Refusal(t.areaExists({ name: args.name, parent: parent.name }), { code: 'conflict' });
     const kind = childKind(parent.kind);
-    const area = await createArea(ctx.db, { parent, name: args.name, kind, now: ctx.now });
-    if (args.target !== undefined) await setTarget(ctx.db, ctx.campaign.id, area.id, args.target);
+    const area = await ctx.setup.createArea({ parent, name: args.name, kind });
+    if (args.target !== undefined) await ctx.setup.setTarget(area.id, args.target);
     await ctx.audit('area.add', { area: area.id, name: area.name, parent: parent.name, kind, target: args.target ?? null });
     return ok(
       t.townshipAdded({

@@ -2,9 +2,6 @@
 import { defineCommand } from '../src/core/command.ts';
 import { Refusal } from '../src/core/refusal.ts';
 import { ok } from '../src/core/reply.ts';
-import { getArea } from '../src/store/areas.ts';
-import { unbindChannel } from '../src/store/bindings.ts';
-import { cancelQueuedTo } from '../src/store/outbox.ts';
 
 export default defineCommand({
   name: 'unbind',
@@ -18,11 +15,11 @@ export default defineCommand({
   args: {},
   async run(ctx) {
     const { t } = ctx;
-    const was = await unbindChannel(ctx.db, ctx.channel.platform, ctx.channel.id);
-    if (!was) throw new Refusal(t.notBound());
-    const area = await getArea(ctx.db, was.area_id);
+    const unbound = await ctx.setup.unbindChannel();
+    if (!unbound) throw new Refusal(t.notBound(), { code: 'not_found' });
+    const { was, cancelled } = unbound;
+    const area = await ctx.setup.area(was.area_id);
     const name = area?.name ?? String(was.area_id);
-    const cancelled = await cancelQueuedTo(ctx.db, ctx.channel.platform, ctx.channel.id);
     await ctx.audit('channel.unbind', { kind: was.kind, area: was.area_id, name, channel: ctx.channel.name, cancelled });
     return ok(t.unbound({ kind: was.kind, area: name, cancelled }));
   },

@@ -3,12 +3,9 @@ import { arg } from '../src/core/args.ts';
 import { defineCommand, type CommandContext } from '../src/core/command.ts';
 import { Refusal } from '../src/core/refusal.ts';
 import { ok } from '../src/core/reply.ts';
-import { reverseEntry, UNDO_REASON } from '../src/core/reverse.ts';
-import { requireMember } from '../src/core/scope.ts';
-import { areaFigures } from '../src/core/figures.ts';
+import { requireMember, UNDO_REASON } from '../src/services/ledger.ts';
 import { isAdmin } from '../src/domain/permissions.ts';
 import { formatYuanNumber } from '../src/domain/money.ts';
-import { getEntry, latestOpenPaymentBy, latestPaymentBy } from '../src/store/ledger.ts';
 import type { LedgerEntry } from '../src/db/schema.ts';
 
 /** The entry `undo` means: the one named (the speaker's own, unless an admin), else the speaker's latest here. */
@@ -16,21 +13,22 @@ async function entryToUndo(ctx: CommandContext, named: number | undefined): Prom
   const memberId = requireMember(ctx);
   if (named !== undefined) {
     const ref = `#${named}`;
-    const entry = await getEntry(ctx.db, named);
-    if (!entry) throw new Refusal(ctx.t.entryUnknown({ ref }));
-    if (entry.member_id !== memberId && !isAdmin(ctx.actor)) throw new Refusal(ctx.t.undoNotYours({ ref }));
+    const entry = await ctx.ledger.entry(named);
+    if (!entry) throw new Refusal(ctx.t.entryUnknown({ ref }), { code: 'not_found' });
+    if (entry.member_id !== memberId && !isAdmin(ctx.actor)) throw new Refusal(ctx.t.undoNotYours({ ref }), { code: 'not_permitted' });
     return entry;
   }
   const binding = ctx.channel.binding;
   const where = { memberId, campaignId: ctx.campaign.id, areaPath: binding?.kind === 'township' ? binding.area.path : null };
-  const latest = await latestPaymentBy(ctx.db, where);
-  if (!latest) throw new Refusal(ctx.t.nothingToUndo());
+  const latest = await ctx.ledger.latestPaymentBy(where);
+  if (!latest) throw new Refusal(ctx.t.nothingToUndo(), { code: 'not_found' });
   // Never walk back silently to an older entry: the speaker may not remember
   // which one that is. Say what happened to the latest and how to name another.
   if (latest.reversed_by !== null) {
-    const older = await latestOpenPaymentBy(ctx.db, where);
+    const older = await ctx.ledger.latestOpenPaymentBy(where);
     throw new Refusal(
       ctx.t.undoLatestReversed({ ref: `#${latest.id}`, by: `#${latest.reversed_by}`, older: older ? `#${older.id}` : null }),
+      { code: 'conflict' },
     );
   }
   return latest;
@@ -47,17 +45,16 @@ export default defineCommand({
   permission: 'coordinator',
   denied: (t) => t.needAuthorToUndo(),
   writes: true,
-  keepsSetup: true,
   args: {
     entry: arg.optional(arg.entry({ label: { 'zh-CN': '记录编号', en: 'entry' }, description: { 'zh-CN': '如 #31（默认你最近一条）', en: 'e.g. #31 (default: your latest)' } })),
   },
   async run(ctx, args) {
     const entry = await entryToUndo(ctx, args.entry);
     if (entry.business_date !== ctx.today && !isAdmin(ctx.actor)) {
-      throw new Refusal(ctx.t.undoOnlySameDay({ ref: `#${entry.id}` }));
+      throw new Refusal(ctx.t.undoOnlySameDay({ ref: `#${entry.id}` }), { code: 'not_permitted' });
     }
-    const r = await reverseEntry(ctx, entry, UNDO_REASON);
-    const f = await areaFigures(ctx, r.area, r.after);
+    const r = await ctx.ledger.reverse(entry, UNDO_REASON);
+    const f = await ctx.ledger.figures(r.area, r.after);
     return ok(
       ctx.t.undone({
         ref: `#${r.reversalId}`,

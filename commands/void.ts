@@ -3,9 +3,7 @@ import { arg } from '../src/core/args.ts';
 import { defineCommand } from '../src/core/command.ts';
 import { Refusal } from '../src/core/refusal.ts';
 import { ok } from '../src/core/reply.ts';
-import { reverseEntry } from '../src/core/reverse.ts';
 import { formatYuanNumber } from '../src/domain/money.ts';
-import { getEntry } from '../src/store/ledger.ts';
 
 export default defineCommand({
   name: 'void',
@@ -16,15 +14,14 @@ export default defineCommand({
   },
   permission: 'admin',
   writes: true,
-  keepsSetup: true,
   args: {
     entry: arg.entry({ label: { 'zh-CN': '记录编号', en: 'entry' }, description: { 'zh-CN': '如 #12', en: 'e.g. #12' } }),
     reason: arg.text({ label: { 'zh-CN': '原因', en: 'reason' }, description: { 'zh-CN': '作废原因', en: 'why it is void' } }),
   },
   async run(ctx, args) {
-    const entry = await getEntry(ctx.db, args.entry);
-    if (!entry) throw new Refusal(ctx.t.entryUnknown({ ref: `#${args.entry}` }));
-    const r = await reverseEntry(ctx, entry, args.reason);
+    const entry = await ctx.ledger.entry(args.entry);
+    if (!entry) throw new Refusal(ctx.t.entryUnknown({ ref: `#${args.entry}` }), { code: 'not_found' });
+    const r = await ctx.ledger.reverse(entry, args.reason);
     return ok(
       ctx.t.voided({
         ref: `#${r.reversalId}`,

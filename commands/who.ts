@@ -4,7 +4,6 @@ import { defineCommand } from '../src/core/command.ts';
 import { ok } from '../src/core/reply.ts';
 import { channelArea, resolveArea } from '../src/core/scope.ts';
 import { peopleListPlace } from '../src/core/visibility.ts';
-import { staffOf } from '../src/store/members.ts';
 
 /** Rows listed; a city has hundreds of townships, so a wider area says to ask about one below. */
 const WHO_ROWS = 100;
@@ -27,7 +26,7 @@ export default defineCommand({
     const { t } = ctx;
     const area = args.area !== undefined ? await resolveArea(ctx, args.area) : await channelArea(ctx);
     const place = await peopleListPlace(ctx, area, { orAbove: true });
-    const staff = await staffOf(ctx.db, area.path, STAFF_MAX);
+    const staff = await ctx.setup.staffOf(area.path, STAFF_MAX);
     if (staff.length === 0) return ok(t.whoEmpty({ area: area.name }), place);
     const shown = staff.slice(0, WHO_ROWS);
     return ok('', {

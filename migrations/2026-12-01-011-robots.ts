@@ -35,7 +35,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .createTable('robot_image')
     .addColumn('id', 'integer', (c) => idColumn(db, c))
     .addColumn('digest', 'text', (c) => c.notNull().unique())
-    .addColumn('png', 'text', (c) => c.notNull())
+    // The chart's SVG, drawn into a PNG by the sender when it goes out.
+    .addColumn('svg', 'text', (c) => c.notNull())
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute();
 }

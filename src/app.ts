@@ -3,7 +3,8 @@
  * seed the demo when asked, and build the dispatcher. Shared by `npm start`,
  * the CLI, the tests and the bench, so they all run the same code.
  */
-import { seedTimeZone, type Config } from './config.ts';
+import type { Config } from './config.ts';
+import { seedTimeZone } from './domain/calendar.ts';
 import { findCurrentCampaign } from './store/campaigns.ts';
 import { openDatabase, type DatabaseHandle } from './db/database.ts';
 import { migrateToLatestOrThrow } from './db/migrate.ts';

@@ -6,7 +6,7 @@
 import type { Config } from './config.ts';
 import type { App } from './app.ts';
 import type { Logger } from './core/logger.ts';
-import type { PlatformOutbound } from './platforms/platform.ts';
+import type { PlatformOutbound } from './core/platform-port.ts';
 import { catalogue } from './i18n/index.ts';
 import { createOutboxWorker, type OutboxWorker } from './outbox/worker.ts';
 import { startBoardScheduler, type BoardScheduler } from './board/scheduler.ts';

@@ -69,13 +69,6 @@ export interface Config {
   discord: { token: string; appId: string; guildId: string | null; apiUrl: string | null } | null;
 }
 
-/** The zone a new campaign starts in when `ENROLLBOT_TZ` is not set. */
-export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
-
-/** The zone a new database's campaign is seeded with: `ENROLLBOT_TZ`, else Asia/Shanghai. */
-export function seedTimeZone(config: Pick<Config, 'timeZone'>): string {
-  return config.timeZone ?? DEFAULT_TIME_ZONE;
-}
 
 /** Parses `HH:MM[,HH:MM]`; null when any part is not a real time of day. */
 export function parseBoardTimes(text: string): BoardTime[] | null {

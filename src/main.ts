@@ -16,7 +16,7 @@ import { createConsolePlatform } from './platforms/console/console-platform.ts';
 import { commands } from '../commands/index.ts';
 import { createDiscordPlatform } from './platforms/discord/discord-platform.ts';
 import { createSlackPlatform } from './platforms/slack/slack-platform.ts';
-import type { Platform } from './platforms/platform.ts';
+import type { Platform } from './core/platform-port.ts';
 import { startBackground, type Background } from './background.ts';
 import { botHealth } from './ops/health.ts';
 import { HEALTH_PATH, healthRoute, startHealthServer, type HealthServer } from './ops/health-server.ts';

@@ -6,12 +6,11 @@
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { Resvg } from '@resvg/resvg-js';
+import { Resvg, renderAsync } from '@resvg/resvg-js';
 import type { Board } from './board.ts';
 import { formatRate } from '../domain/rates.ts';
 import { zonedParts } from '../domain/calendar.ts';
 import type { Catalogue } from '../i18n/index.ts';
-import type { ReplyImage } from '../core/reply.ts';
 
 const require = createRequire(import.meta.url);
 const fontRoot = dirname(require.resolve('@expo-google-fonts/noto-sans-sc/package.json'));
@@ -92,15 +91,24 @@ export function boardChartSvg(board: Board, t: Catalogue): string {
 }
 
 /** Renders SVG to PNG with the packaged CJK font only; `fontFiles: []` renders without any font (for tests). */
+const renderOptions = (fontFiles: readonly string[]) => ({
+  font: { loadSystemFonts: false, fontFiles: [...fontFiles], defaultFontFamily: CHART_FONT_FAMILY, sansSerifFamily: CHART_FONT_FAMILY },
+  background: '#ffffff',
+});
+
 export function renderSvgPng(svg: string, fontFiles: readonly string[] = CHART_FONT_FILES): Buffer {
-  const resvg = new Resvg(svg, {
-    font: { loadSystemFonts: false, fontFiles: [...fontFiles], defaultFontFamily: CHART_FONT_FAMILY, sansSerifFamily: CHART_FONT_FAMILY },
-    background: '#ffffff',
-  });
-  return resvg.render().asPng();
+  return new Resvg(svg, renderOptions(fontFiles)).render().asPng();
 }
 
-/** The chart as an image to attach to a board reply. */
-export function boardChart(board: Board, t: Catalogue, filename: string): ReplyImage {
-  return { png: renderSvgPng(boardChartSvg(board, t)), filename, alt: t.chartAlt({ area: board.area.name }) };
+/**
+ * Renders on libuv's thread pool, not the event loop: the delivery worker
+ * draws charts while the same process answers payments.
+ */
+export async function renderSvgPngAsync(svg: string, fontFiles: readonly string[] = CHART_FONT_FILES): Promise<Uint8Array> {
+  return (await renderAsync(svg, renderOptions(fontFiles))).asPng();
+}
+
+/** The chart of a board, to be drawn when the post is sent. */
+export function boardChartToDraw(board: Board, t: Catalogue, filename: string): { svg: string; filename: string; alt: string } {
+  return { svg: boardChartSvg(board, t), filename, alt: t.chartAlt({ area: board.area.name }) };
 }

@@ -2,7 +2,9 @@
  * Publishing the board: for every area that has a leaders' channel, claim the
  * run, read the figures, store the post with its standings (第N期), and queue
  * one outbox message per leaders' channel of the area (and the group robots
- * bound for its leaders), all in the caller's transaction. Shared by the scheduler and `board post`.
+ * bound for its leaders), all in the caller's transaction. Shared by the
+ * scheduler and `board post`. The charts are queued as SVG and drawn by the
+ * delivery worker when it sends them.
  */
 import type { Kysely } from 'kysely';
 import type { BoardPostKind, Campaign, Database } from '../db/schema.ts';
@@ -11,10 +13,10 @@ import { getArea } from '../store/areas.ts';
 import { claimJob, finishJob } from '../store/job-claims.ts';
 import { storePost } from '../store/board-posts.ts';
 import { enqueueFor } from '../robots/fanout.ts';
-import { robotDestinations } from '../robots/store.ts';
+import { robotDestinations } from '../store/robots.ts';
 import type { Catalogue } from '../i18n/index.ts';
 import { loadBoard, renderBoard } from './board.ts';
-import { boardChart } from './chart.ts';
+import { boardChartToDraw } from './chart.ts';
 
 export interface PublishInput {
   campaign: Campaign;
@@ -94,14 +96,18 @@ export async function publishBoards(db: Kysely<Database>, input: PublishInput): 
       now: input.now,
     });
     const reply = renderBoard(board, input.t, input.demo, { seq, late: input.late });
-    if (input.chart !== false && board.rows.length > 0) {
-      reply.image = boardChart(board, input.t, `board-${areaId}-${input.businessDate}-${input.slot.replace(':', '')}-${seq}.png`);
-    }
+    // Only the chart's SVG here: it is drawn by the delivery worker, after
+    // this transaction has committed and released the write lock.
+    const chart =
+      input.chart !== false && board.rows.length > 0
+        ? boardChartToDraw(board, input.t, `board-${areaId}-${input.businessDate}-${input.slot.replace(':', '')}-${seq}.png`)
+        : undefined;
     for (const ch of channels) {
       await enqueueFor(db, {
         platform: ch.platform,
         channelId: ch.channelId,
         reply,
+        ...(chart ? { chart } : {}),
         dedupeKey: `${job}:${input.campaign.id}:${areaId}:${input.businessDate}:${ch.platform}:${ch.channelId}`,
         now: input.now,
       });

@@ -3,8 +3,8 @@
  * arguments and permission once and returns a platform-neutral `Reply`; it
  * never imports a platform SDK (an ESLint rule enforces it).
  */
-import type { Kysely } from 'kysely';
-import type { Campaign, ChannelBinding, Area, Database } from '../db/schema.ts';
+import type { Campaign, ChannelBinding, Area } from '../db/schema.ts';
+import type { Services } from '../services/index.ts';
 import type { Catalogue, Locale, Localized } from '../i18n/index.ts';
 import type { ArgSpecs, ArgValues } from './args.ts';
 import type { Reply } from './reply.ts';
@@ -58,10 +58,12 @@ export interface CommandSettings {
   robotKey?: () => Uint8Array;
 }
 
-/** Everything a command may use while it runs. */
-export interface CommandContext {
-  /** The database; inside a transaction when the command writes. */
-  db: Kysely<Database>;
+/**
+ * Everything a command may use while it runs. No database handle: the
+ * services (`ledger`, `setup`, `board`, `lapse`) are bound to the command's
+ * transaction when it writes.
+ */
+export interface CommandContext extends Services {
   now: Date;
   /** The business date in the campaign's time zone. */
   today: string;
@@ -77,6 +79,18 @@ export interface CommandContext {
   sourceKey: string | null;
   /** Appends an audit-log row in the command's transaction. */
   audit(action: string, detail: Record<string, unknown>): Promise<void>;
+  /**
+   * Says this write changed the setup (roles, bindings, areas, targets, the
+   * campaign), so every process drops its cached setup after commit. The
+   * setup service calls it; a write that does not call it keeps the cache.
+   */
+  setupChanged(): void;
+  /**
+   * The reply, decided once the command's transaction has committed and its
+   * follow-up work (`afterCommit` in the services) is done: `run` returns a
+   * provisional reply, which this replaces for the user and for replays.
+   */
+  replyAfterCommit(reply: () => Promise<Reply>): void;
 }
 
 /** A command declaration. */
@@ -94,12 +108,6 @@ export interface Command<S extends ArgSpecs = ArgSpecs> {
   denied?(t: Catalogue): string;
   /** Runs in a transaction, deduplicated on the platform's message id. */
   writes: boolean;
-  /**
-   * True for a write that never changes roles, bindings, areas or the
-   * campaign (ledger entries, case follow-ups), so cached setup stays valid.
-   * Any other write invalidates every process's setup cache.
-   */
-  keepsSetup?: boolean;
   args: S;
   /** Words after the command that select a subcommand (`township add`). */
   subcommands?: readonly AnyCommand[];

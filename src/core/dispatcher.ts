@@ -9,11 +9,15 @@ import type { Database } from '../db/schema.ts';
 import { catalogue, toLocale, type Catalogue, type Locale } from '../i18n/index.ts';
 import type { Actor } from '../domain/permissions.ts';
 import { businessDate } from '../domain/calendar.ts';
-import { bumpSetupVersion, createSetupCache } from './setup-cache.ts';
-import { findHandled, markHandled } from '../store/inbound.ts';
+import { createSetupCache } from './setup-cache.ts';
+import { bumpSetupVersion } from '../store/setup-version.ts';
+import { findHandled, markHandled, replaceHandled } from '../store/inbound.ts';
 import { appendAudit } from '../store/audit.ts';
 import type { ArgSpec, ParseEnv, UserRef } from './args.ts';
 import { mayRun, type AnyCommand, type CommandContext, type CommandSettings } from './command.ts';
+import { createServices } from '../services/index.ts';
+import type { ServiceScope } from '../services/scope.ts';
+import { EnrollbotError } from './errors.ts';
 import { parseArgs, parseTypedArgs, usage } from './parse-args.ts';
 import { selectCommand, splitGluedCommand, subcommandHint } from './registry.ts';
 import { Refusal } from './refusal.ts';
@@ -132,20 +136,20 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       said.t = t;
       // A NUL or another control character has no place in a command; in a
       // name it would be stored, shown and exported as an invisible difference.
-      if (hasControlCharacter(message.text)) return { status: 'refused', text: t.controlCharacterInMessage() };
+      if (hasControlCharacter(message.text)) return { status: 'refused', code: 'invalid_input', text: t.controlCharacterInMessage() };
       const tokens = message.typed ? [...message.typed.path] : splitGluedCommand(deps.commands, tokenize(message.text));
-      if (tokens.length === 0) return { status: 'refused', text: t.emptyCommand() };
+      if (tokens.length === 0) return { status: 'refused', code: 'invalid_input', text: t.emptyCommand() };
       const selected = selectCommand(deps.commands, tokens);
       if (!selected || (message.typed && selected.rest.length > 0)) {
         const word = tokens[0]!;
         const hint = subcommandHint(deps.commands, word);
-        return { status: 'refused', text: hint ? t.notStandalone({ word, usage: hint }) : t.unknownCommand({ word }) };
+        return { status: 'refused', code: 'invalid_input', text: hint ? t.notStandalone({ word, usage: hint }) : t.unknownCommand({ word }) };
       }
       const { command, path, rest } = selected;
-      if (!mayRun(command.permission, actor)) return { status: 'refused', text: denial(command, t) };
+      if (!mayRun(command.permission, actor)) return { status: 'refused', code: 'not_permitted', text: denial(command, t) };
       if (!command.run) {
         const subs = (command.subcommands ?? []).map((s) => usage(`${path.join(' ')} ${s.name}`, s.args, locale));
-        return { status: 'refused', text: `${t.usageLine({ usage: subs.join(' | ') })}\n${t.seeHelp({ command: path[0]! })}` };
+        return { status: 'refused', code: 'invalid_input', text: `${t.usageLine({ usage: subs.join(' | ') })}\n${t.seeHelp({ command: path[0]! })}` };
       }
       usageOf = () => t.usageLine({ usage: usage(path.join(' '), command.args, locale) });
       const env: ParseEnv = { t, locale, resolveUser: message.resolveUser, isAreaName: (word) => areaNames.has(word) };
@@ -153,7 +157,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       try {
         args = message.typed ? parseTypedArgs(command.args, message.typed.values, env) : parseArgs(command.args, rest, env);
       } catch (e) {
-        if (e instanceof Refusal) return { status: 'refused', text: `${e.message}\n${usageOf()}` };
+        if (e instanceof Refusal) return { status: 'refused', code: e.code, text: `${e.message}\n${usageOf()}` };
         throw e;
       }
       const base = {
@@ -169,15 +173,36 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         sourceKey,
       };
       const run = command.run;
-      const readOnly: CommandContext = { ...base, db, audit: () => Promise.reject(new Error(`${command.name} is read-only`)) };
-      if (!command.writes) return await run(readOnly, args);
+      // Follow-up work and the final reply, run once the command's transaction has committed.
+      let later: (() => Promise<void>)[] = [];
+      let replyLater: (() => Promise<Reply>) | null = null;
+      const contextOn = (scope: ServiceScope): CommandContext => ({
+        ...base,
+        ...createServices(scope),
+        audit: scope.audit,
+        setupChanged: scope.setupChanged,
+        replyAfterCommit: (reply) => {
+          replyLater = reply;
+        },
+      });
+      // A read-only command (or a write's slow preparation) that writes is a bug in its declaration.
+      const readOnly = (): never => {
+        throw new EnrollbotError('internal', `${command.name} is read-only here`);
+      };
+      const readOnlyCtx = contextOn({ ...base, db, audit: async () => readOnly(), setupChanged: readOnly, afterCommit: async () => readOnly() });
+      if (!command.writes) return await run(readOnlyCtx, args);
       let prepared: unknown;
       if (command.prepare) {
         // Its slow work (a network call) must not be done again for a replay.
         const earlier = sourceKey ? await findHandled(db, sourceKey) : undefined;
         if (earlier) return { ...earlier, duplicate: true };
-        prepared = await command.prepare(readOnly, args);
+        prepared = await command.prepare(readOnlyCtx, args);
       }
+      const afterCommit = <T,>(work: (db: Kysely<Database>) => Promise<T>): Promise<T> =>
+        new Promise<T>((resolve, reject) => {
+          later.push(() => writes.run(work).then(resolve, reject));
+        });
+      let setupChanged = false;
       // Deduplication is optimistic: a replayed message collides with the
       // unique key of its first handling (the ledger's source key or the
       // inbound_message row written last), its transaction rolls back, and
@@ -185,7 +210,11 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       let reply: Reply;
       try {
         reply = await writes.run(async (tx) => {
-          const ctx: CommandContext = {
+          // A group-commit retry runs the command again: start clean.
+          setupChanged = false;
+          later = [];
+          replyLater = null;
+          const ctx = contextOn({
             ...base,
             db: tx,
             audit: (action, detail) =>
@@ -197,9 +226,13 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
                 action,
                 detail,
               }),
-          };
+            setupChanged: () => {
+              setupChanged = true;
+            },
+            afterCommit,
+          });
           const result = await run(ctx, args, prepared);
-          if (!command.keepsSetup) await bumpSetupVersion(tx);
+          if (setupChanged) await bumpSetupVersion(tx);
           if (sourceKey) await markHandled(tx, sourceKey, storableReply(result), now);
           return result;
         });
@@ -208,10 +241,17 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         if (earlier) return { ...earlier, duplicate: true };
         throw e;
       }
-      if (!command.keepsSetup) setup.invalidate();
+      if (setupChanged) setup.invalidate();
+      for (const work of later) await work();
+      // Set by the command inside the transaction (TypeScript cannot see the closure's assignment).
+      const finish = replyLater as (() => Promise<Reply>) | null;
+      if (finish) {
+        reply = await finish();
+        if (sourceKey) await writes.run((tx) => replaceHandled(tx, sourceKey, storableReply(reply)));
+      }
       return reply;
     } catch (e) {
-      if (e instanceof Refusal) return { status: 'refused', text: e.showUsage && usageOf ? `${e.message}\n${usageOf()}` : e.message };
+      if (e instanceof Refusal) return { status: 'refused', code: e.code, text: e.showUsage && usageOf ? `${e.message}\n${usageOf()}` : e.message };
       const ref = `E${randomBytes(3).toString('hex')}`;
       log.error('command failed', {
         ref,

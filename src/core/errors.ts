@@ -8,7 +8,16 @@ export type ErrorCode =
   | 'migration_failed'
   | 'schedule_invalid'
   | 'platform_error'
+  /** The platform asked to wait before the next message (see `RateLimited`). */
+  | 'rate_limited'
   | 'import_invalid'
+  /** The database has no campaign: it was never migrated and seeded. */
+  | 'not_set_up'
+  /** A command's declaration cannot work (a clash of words, a name a platform refuses): found at start. */
+  | 'command_definition'
+  /** Stored data does not read back (a sealed value cut short, not sealed at all). */
+  | 'data_corrupt'
+  /** A broken invariant: a bug, never the user's doing. */
   | 'internal';
 
 export class EnrollbotError extends Error {

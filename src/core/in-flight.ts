@@ -24,7 +24,7 @@ export function gateDispatcher(inner: Dispatcher): GatedDispatcher {
   return {
     localeFor: inner.localeFor,
     async handle(message) {
-      if (!open) return { status: 'refused', text: catalogue(inner.localeFor(message)).shuttingDown() };
+      if (!open) return { status: 'refused', code: 'unavailable', text: catalogue(inner.localeFor(message)).shuttingDown() };
       inFlight++;
       try {
         return await inner.handle(message);

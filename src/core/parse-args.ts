@@ -26,15 +26,15 @@ export function parseArgs<S extends ArgSpecs>(specs: S, tokens: readonly string[
   for (const [name, spec] of entries) {
     if (!spec.keywords) continue;
     const at = words.flatMap((w, i) => (isKeywordOf(spec, w) ? [i] : []));
-    if (at.length > 1) throw new Refusal(env.t.keywordTwice({ keyword: normalize(words[at[1]!]!) }));
+    if (at.length > 1) throw new Refusal(env.t.keywordTwice({ keyword: normalize(words[at[1]!]!) }), { code: 'invalid_input' });
     if (at.length === 0) {
-      if (!spec.optional) throw new Refusal(env.t.argMissing({ arg: spec.label[env.locale] }));
+      if (!spec.optional) throw new Refusal(env.t.argMissing({ arg: spec.label[env.locale] }), { code: 'invalid_input' });
       continue;
     }
     const i = at[0]!;
     const valueToken = words[i + 1];
     if (valueToken === undefined || entries.some(([, s]) => isKeywordOf(s, valueToken))) {
-      throw new Refusal(env.t.argMissing({ arg: spec.label[env.locale] }));
+      throw new Refusal(env.t.argMissing({ arg: spec.label[env.locale] }), { code: 'invalid_input' });
     }
     values[name] = take(spec, valueToken, env);
     words.splice(i, 2);
@@ -49,10 +49,10 @@ export function parseArgs<S extends ArgSpecs>(specs: S, tokens: readonly string[
         values[name] = take(spec, words.slice(i).join(' '), env);
         i = words.length;
       } else if (!spec.optional) {
-        throw new Refusal(env.t.argMissing({ arg: spec.label[env.locale] }));
+        throw new Refusal(env.t.argMissing({ arg: spec.label[env.locale] }), { code: 'invalid_input' });
       }
     } else if (token === undefined) {
-      if (!spec.optional) throw new Refusal(env.t.argMissing({ arg: spec.label[env.locale] }));
+      if (!spec.optional) throw new Refusal(env.t.argMissing({ arg: spec.label[env.locale] }), { code: 'invalid_input' });
     } else if (spec.optional && isQuoted(token)) {
       // Quoted text is never an optional argument's value: it belongs to the free text after it.
     } else {
@@ -62,7 +62,7 @@ export function parseArgs<S extends ArgSpecs>(specs: S, tokens: readonly string[
       i++;
     }
   }
-  if (i < words.length) throw new Refusal(env.t.extraWords({ words: words.slice(i).join(' ') }));
+  if (i < words.length) throw new Refusal(env.t.extraWords({ words: words.slice(i).join(' ') }), { code: 'invalid_input' });
   return values as ArgValues<S>;
 }
 
@@ -82,7 +82,7 @@ export function parseTypedArgs<S extends ArgSpecs>(
   for (const [name, spec] of Object.entries(specs)) {
     const raw = given[name];
     if (raw === undefined || raw.trim() === '') {
-      if (!spec.optional) throw new Refusal(env.t.argMissing({ arg: spec.label[env.locale] }));
+      if (!spec.optional) throw new Refusal(env.t.argMissing({ arg: spec.label[env.locale] }), { code: 'invalid_input' });
       continue;
     }
     values[name] = take(spec, raw.trim(), typedEnv);
@@ -92,7 +92,7 @@ export function parseTypedArgs<S extends ArgSpecs>(
 
 function take(spec: ArgSpec<unknown>, token: string, env: ParseEnv): unknown {
   const r = spec.parse(token, env);
-  if (!r.ok) throw new Refusal(r.message);
+  if (!r.ok) throw new Refusal(r.message, { code: 'invalid_input' });
   return r.value;
 }
 

@@ -2,6 +2,7 @@
 import type { AnyCommand } from './command.ts';
 import type { ArgSpecs } from './args.ts';
 import { normalize } from './tokens.ts';
+import { EnrollbotError } from './errors.ts';
 
 const fold = (word: string) => normalize(word).toLowerCase();
 
@@ -134,7 +135,7 @@ export function validateCommands(commands: readonly AnyCommand[], where = 'comma
     for (const word of (sub.standaloneAliases ?? []).map((w) => w.toLowerCase())) {
       const path = chain.map((c) => c.name).join(' ');
       const other = top.get(word);
-      if (other) throw new Error(`${where}: "${word}" names both ${other} and ${path}`);
+      if (other) throw new EnrollbotError('command_definition', `${where}: "${word}" names both ${other} and ${path}`);
       top.set(word, path);
     }
   }
@@ -145,16 +146,16 @@ function validateLevel(commands: readonly AnyCommand[], where: string, topLevel:
   for (const c of commands) {
     for (const word of [c.name, ...c.aliases].map((w) => w.toLowerCase())) {
       const other = seen.get(word);
-      if (other) throw new Error(`${where}: "${word}" names both ${other} and ${c.name}`);
+      if (other) throw new EnrollbotError('command_definition', `${where}: "${word}" names both ${other} and ${c.name}`);
       seen.set(word, c.name);
     }
-    if (!/^[a-z][a-z-]*$/.test(c.name)) throw new Error(`${where}: command name "${c.name}" must be lower-case ASCII`);
-    if (topLevel && c.standaloneAliases?.length) throw new Error(`${where} ${c.name}: only a subcommand has standalone aliases`);
+    if (!/^[a-z][a-z-]*$/.test(c.name)) throw new EnrollbotError('command_definition', `${where}: command name "${c.name}" must be lower-case ASCII`);
+    if (topLevel && c.standaloneAliases?.length) throw new EnrollbotError('command_definition', `${where} ${c.name}: only a subcommand has standalone aliases`);
     const specs = Object.entries(c.args as ArgSpecs);
     specs.forEach(([name, spec], i) => {
-      if (spec.rest && i !== specs.length - 1) throw new Error(`${where} ${c.name}: free text "${name}" must be the last argument`);
+      if (spec.rest && i !== specs.length - 1) throw new EnrollbotError('command_definition', `${where} ${c.name}: free text "${name}" must be the last argument`);
     });
-    if (!c.run && !c.subcommands?.length) throw new Error(`${where} ${c.name}: neither runs nor has subcommands`);
+    if (!c.run && !c.subcommands?.length) throw new EnrollbotError('command_definition', `${where} ${c.name}: neither runs nor has subcommands`);
     if (c.subcommands) validateLevel(c.subcommands, `${where} ${c.name}`, false);
   }
 }

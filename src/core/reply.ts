@@ -33,6 +33,8 @@ export interface ReplyAction {
   style?: 'primary' | 'danger';
 }
 
+import type { RefusalCode } from './refusal.ts';
+
 export type ReplyStatus = 'ok' | 'refused' | 'error';
 
 /** What a command answers. */
@@ -54,6 +56,8 @@ export interface Reply {
   private?: boolean;
   /** True when this is the stored answer to a message handled before. */
   duplicate?: boolean;
+  /** Why it was refused (with status `refused`): what callers switch on, never the text. */
+  code?: RefusalCode;
 }
 
 export function ok(text: string, extra: Omit<Reply, 'status' | 'text'> = {}): Reply {

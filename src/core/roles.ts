@@ -5,7 +5,6 @@
  */
 import type { Area, Role } from '../db/schema.ts';
 import type { Localized } from '../i18n/index.ts';
-import { getRootArea } from '../store/areas.ts';
 import { arg } from './args.ts';
 import type { CommandContext } from './command.ts';
 import { Refusal } from './refusal.ts';
@@ -36,14 +35,14 @@ export const roleArgs = {
 export async function roleArea(ctx: CommandContext, role: Role, name: string | undefined): Promise<Area> {
   const { t } = ctx;
   if (role === 'admin') {
-    if (name !== undefined) throw new Refusal(t.extraWords({ words: name }), { usage: true });
-    return getRootArea(ctx.db);
+    if (name !== undefined) throw new Refusal(t.extraWords({ words: name }), { code: 'invalid_input', usage: true });
+    return ctx.setup.rootArea();
   }
   if (role === 'coordinator') {
-    if (name === undefined) throw new Refusal(t.argMissing({ arg: TOWNSHIP[ctx.locale] }), { usage: true });
+    if (name === undefined) throw new Refusal(t.argMissing({ arg: TOWNSHIP[ctx.locale] }), { code: 'invalid_input', usage: true });
     const area = await resolveArea(ctx, name);
-    if (area.kind !== 'township' && area.kind !== 'village') throw new Refusal(t.areaNotTownship({ name: area.name }));
+    if (area.kind !== 'township' && area.kind !== 'village') throw new Refusal(t.areaNotTownship({ name: area.name }), { code: 'invalid_input' });
     return area;
   }
-  return name !== undefined ? resolveArea(ctx, name) : getRootArea(ctx.db);
+  return name !== undefined ? resolveArea(ctx, name) : ctx.setup.rootArea();
 }

@@ -4,12 +4,10 @@
  * act on it. Shared by every command that names an area.
  */
 import type { Area } from '../db/schema.ts';
-import { areasByIds, areasByName, getArea, getRootArea } from '../store/areas.ts';
 import { coordinatedAreas, isAdmin, mayLogFor, pathIds } from '../domain/permissions.ts';
 import { normalize } from './tokens.ts';
 import type { CommandContext } from './command.ts';
 import { Refusal } from './refusal.ts';
-import type { EntryInput } from '../store/ledger.ts';
 
 /** An area's names from the root down to it: `['本区', '城南街道', '和平村']`. */
 type Chain = { area: Area; names: string[] };
@@ -33,20 +31,20 @@ function shortestSpellings(chains: readonly Chain[]): string[] {
  */
 export async function resolveArea(ctx: CommandContext, name: string): Promise<Area> {
   const parts = normalize(name).split('/').map((p) => p.trim());
-  if (parts.some((p) => p === '')) throw new Refusal(ctx.t.areaUnknown({ name }));
-  const found = await areasByName(ctx.db, parts.at(-1)!);
-  if (found.length === 0) throw new Refusal(ctx.t.areaUnknown({ name }));
+  if (parts.some((p) => p === '')) throw new Refusal(ctx.t.areaUnknown({ name }), { code: 'not_found' });
+  const found = await ctx.setup.areasByName(parts.at(-1)!);
+  if (found.length === 0) throw new Refusal(ctx.t.areaUnknown({ name }), { code: 'not_found' });
   const ancestorIds = [...new Set(found.flatMap((a) => pathIds(a.path)))];
-  const byId = new Map((await areasByIds(ctx.db, ancestorIds)).map((a) => [a.id, a.name]));
+  const byId = new Map((await ctx.setup.areasByIds(ancestorIds)).map((a) => [a.id, a.name]));
   const chains: Chain[] = found.map((area) => ({ area, names: pathIds(area.path).map((id) => byId.get(id) ?? '?') }));
   const matching = chains.filter((c) => c.names.length >= parts.length && c.names.slice(-parts.length).join('/') === parts.join('/'));
   if (matching.length === 1) return matching[0]!.area;
-  if (matching.length === 0) throw new Refusal(ctx.t.areaUnknown({ name }));
+  if (matching.length === 0) throw new Refusal(ctx.t.areaUnknown({ name }), { code: 'not_found' });
   const scope = ctx.channel.binding?.area.path;
   const inScope = scope ? matching.filter((c) => c.area.path.startsWith(scope)) : [];
   if (inScope.length === 1) return inScope[0]!.area;
   const options = shortestSpellings(chains).filter((_, i) => matching.includes(chains[i]!));
-  throw new Refusal(ctx.t.areaAmbiguous({ name, options: ctx.t.list({ items: options }) }));
+  throw new Refusal(ctx.t.areaAmbiguous({ name, options: ctx.t.list({ items: options }) }), { code: 'ambiguous' });
 }
 
 /** How a command refuses when it cannot settle its township. */
@@ -69,11 +67,11 @@ export async function coordinatedTownship(ctx: CommandContext, name: string | un
   else if (ctx.channel.binding?.kind === 'township') area = ctx.channel.binding.area;
   else {
     const mine = coordinatedAreas(ctx.actor);
-    if (mine.length === 1 && !isAdmin(ctx.actor)) area = await getArea(ctx.db, mine[0]!.areaId);
+    if (mine.length === 1 && !isAdmin(ctx.actor)) area = await ctx.setup.area(mine[0]!.areaId);
   }
-  if (!area) throw new Refusal(scope.noTownship());
-  if (area.kind !== 'township' && !(scope.villages && area.kind === 'village')) throw new Refusal(ctx.t.areaNotTownship({ name: area.name }));
-  if (!mayLogFor(ctx.actor, area.path)) throw new Refusal(scope.notCoordinator(area.name));
+  if (!area) throw new Refusal(scope.noTownship(), { code: 'wrong_place' });
+  if (area.kind !== 'township' && !(scope.villages && area.kind === 'village')) throw new Refusal(ctx.t.areaNotTownship({ name: area.name }), { code: 'invalid_input' });
+  if (!mayLogFor(ctx.actor, area.path)) throw new Refusal(scope.notCoordinator(area.name), { code: 'not_permitted' });
   return area;
 }
 
@@ -88,23 +86,5 @@ export function loggingArea(ctx: CommandContext, name: string | undefined): Prom
 
 /** The area a board or progress query is about when none is named: the channel's, else the root. */
 export async function channelArea(ctx: CommandContext): Promise<Area> {
-  return ctx.channel.binding?.area ?? getRootArea(ctx.db);
-}
-
-/** The member id of the speaker; commands that write run only for known members. */
-export function requireMember(ctx: CommandContext): number {
-  if (ctx.actor.memberId === null) throw new Refusal(ctx.t.needCoordinator());
-  return ctx.actor.memberId;
-}
-
-/** Who wrote an entry, where and when: the same for every entry a command appends. */
-export function entryOrigin(ctx: CommandContext): Pick<EntryInput, 'memberId' | 'platform' | 'channelId' | 'sourceKey' | 'businessDate' | 'recordedAt'> {
-  return {
-    memberId: requireMember(ctx),
-    platform: ctx.channel.platform,
-    channelId: ctx.channel.id,
-    sourceKey: ctx.sourceKey,
-    businessDate: ctx.today,
-    recordedAt: ctx.now,
-  };
+  return ctx.channel.binding?.area ?? ctx.setup.rootArea();
 }

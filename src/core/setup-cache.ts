@@ -11,11 +11,8 @@ import type { Actor } from '../domain/permissions.ts';
 import { getBinding, type BindingWithArea } from '../store/bindings.ts';
 import { getCurrentCampaign } from '../store/campaigns.ts';
 import { loadActor } from '../store/members.ts';
-import { getSetting, putSetting } from '../store/settings.ts';
+import { setupVersion } from '../store/setup-version.ts';
 import { allAreaNames } from '../store/areas.ts';
-import { randomUUID } from 'node:crypto';
-
-const VERSION_KEY = 'setup_version';
 
 /** What a message's handling needs to know about its sender and channel. */
 export interface SetupSnapshot {
@@ -24,11 +21,6 @@ export interface SetupSnapshot {
   campaign: Campaign;
   /** Every area's name, shared by all speakers. */
   areaNames: ReadonlySet<string>;
-}
-
-/** Marks the setup as changed; run in the same transaction as the change. */
-export async function bumpSetupVersion(db: Kysely<Database>): Promise<void> {
-  await putSetting(db, VERSION_KEY, randomUUID());
 }
 
 export interface SetupCache {
@@ -61,7 +53,7 @@ export function createSetupCache(db: Kysely<Database>, options: { maxEntries?: n
     async load({ platform, userId, userName, channelId }) {
       const clock = nowMs();
       if (clock - checkedAt >= recheckMs) {
-        const current = (await getSetting(db, VERSION_KEY)) ?? '';
+        const current = await setupVersion(db);
         checkedAt = clock;
         if (current !== version) {
           entries.clear();

@@ -9,7 +9,6 @@ import type { Area } from '../db/schema.ts';
 import type { CommandContext } from './command.ts';
 import { Refusal } from './refusal.ts';
 import type { Reply } from './reply.ts';
-import { channelsOfArea } from '../store/bindings.ts';
 
 /** How a list of people is answered where it may be shown: for the asker alone in a direct conversation. */
 export type PeopleListPlace = Pick<Reply, 'private'>;
@@ -24,11 +23,12 @@ export async function peopleListPlace(ctx: CommandContext, area: Area, options: 
   if (ctx.channel.direct) return { private: true };
   const bound = ctx.channel.binding?.area;
   if (bound && (bound.id === area.id || (options.orAbove === true && area.path.startsWith(bound.path)))) return {};
-  const channels = await channelsOfArea(ctx.db, area.id, ctx.channel.platform);
+  const channels = await ctx.setup.channelsOfArea(area.id);
   const names = channels.map((c) => `#${c.channel_name ?? c.channel_id}`);
   throw new Refusal(
     names.length
       ? ctx.t.peopleListElsewhere({ area: area.name, channels: ctx.t.list({ items: names }) })
       : ctx.t.peopleListNoChannel({ area: area.name }),
+    { code: 'wrong_place' },
   );
 }

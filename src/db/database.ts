@@ -8,7 +8,7 @@ import pg from 'pg';
 import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase as KyselySqliteDatabase } from 'kysely';
 import type { Database } from './schema.ts';
 import { EnrollbotError } from '../core/errors.ts';
-import { createPrivateFile, ensurePrivateDir, makePrivate } from '../ops/private-files.ts';
+import { createPrivateFile, ensurePrivateDir, makePrivate } from './private-files.ts';
 
 /** An open database and how to close it. */
 export interface DatabaseHandle {

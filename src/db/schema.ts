@@ -4,7 +4,10 @@
  */
 import type { Generated, Selectable } from 'kysely';
 
-export type AreaKind = 'city' | 'district' | 'township' | 'village';
+import type { AreaKind } from '../domain/area-name.ts';
+import type { Role } from '../domain/permissions.ts';
+
+export type { AreaKind, Role };
 
 export interface AreaTable {
   id: Generated<number>;
@@ -47,7 +50,6 @@ export interface IdentityTable {
   member_id: number;
 }
 
-export type Role = 'admin' | 'leader' | 'coordinator';
 
 /**
  * Where a grant came from: `chat` (the `grant` command), `config` (an admin
@@ -288,7 +290,8 @@ export interface RobotTable {
 export interface RobotImageTable {
   id: Generated<number>;
   digest: string;
-  png: string;
+  /** The chart's SVG; the sender draws it. */
+  svg: string;
   created_at: string;
 }
 

@@ -1,6 +1,14 @@
 /** What an area (township, village, district) may be called. */
 import { hasControlCharacter } from './control-characters.ts';
 
+/** The levels of the area tree, from the top. */
+export type AreaKind = 'city' | 'district' | 'township' | 'village';
+
+/** The kind of area that sits under a parent of the given kind. */
+export function childKind(parent: AreaKind): AreaKind {
+  return parent === 'city' ? 'district' : parent === 'district' ? 'township' : 'village';
+}
+
 /** Words that would read as part of the command grammar if used as a name. */
 const RESERVED = new Set(['in', 'target', 'under', 'leaders', '在', '任务', '属于', '领导']);
 

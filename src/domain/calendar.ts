@@ -129,3 +129,11 @@ export function zonedInstant(date: string, hour: number, minute: number, timeZon
   }
   return new Date(t);
 }
+
+/** The zone a new campaign starts in when `ENROLLBOT_TZ` is not set. */
+export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
+
+/** The zone a new database's campaign is seeded with: `ENROLLBOT_TZ`, else Asia/Shanghai. */
+export function seedTimeZone(config: { timeZone: string | null }): string {
+  return config.timeZone ?? DEFAULT_TIME_ZONE;
+}

@@ -3,7 +3,8 @@
  * identified by their path (`/1/5/`), so "coordinator of a township" covers
  * its villages too.
  */
-import type { Role } from '../db/schema.ts';
+/** What a member may be granted, on an area. */
+export type Role = 'admin' | 'leader' | 'coordinator';
 
 /** One role the speaker holds, on an area (admins hold theirs on the root). */
 export interface Grant {

@@ -19,6 +19,7 @@
  */
 import { createCipheriv, createDecipheriv, hkdfSync } from 'node:crypto';
 import { hmacSha256Into } from './pii-hash.ts';
+import { EnrollbotError } from '../core/errors.ts';
 
 /** What a sealed value is: the additional data that binds it to its use. */
 export type SealField = 'contact';
@@ -223,9 +224,9 @@ export function piiSealer(keys: SealKeys): PiiSealer {
       return this.sealMany([{ value, person }], field)[0]!;
     },
     open(sealed, field) {
-      if (!isSealed(sealed)) throw new Error('not a sealed value');
+      if (!isSealed(sealed)) throw new EnrollbotError('data_corrupt', 'not a sealed value');
       const raw = Buffer.from(sealed.slice(SEALED_PREFIX.length), 'base64url');
-      if (raw.length < 28) throw new Error('sealed value too short');
+      if (raw.length < 28) throw new EnrollbotError('data_corrupt', 'sealed value too short');
       const d = createDecipheriv('aes-256-gcm', enc, raw.subarray(0, 12));
       d.setAAD(FIELDS[field]);
       d.setAuthTag(raw.subarray(raw.length - 16));

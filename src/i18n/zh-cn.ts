@@ -2,7 +2,7 @@
  * The Simplified Chinese catalogue: the reference. `en.ts` must provide the
  * same keys with the same parameters (the compiler checks it).
  */
-import type { RefusalReason, TargetRefusalReason } from '../import/report.ts';
+import type { RefusalReason, TargetRefusalReason } from '../domain/import-reasons.ts';
 
 /** `10000` → `10,000`: every count and sum a reply shows is grouped by thousands. */
 const num = (x: number) => String(x).replace(/\B(?=(\d{3})+(?!\d))/g, ',');

@@ -2,7 +2,8 @@
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { sql } from 'kysely';
-import { seedTimeZone, type Config } from '../config.ts';
+import type { Config } from '../config.ts';
+import { seedTimeZone } from '../domain/calendar.ts';
 import { findCurrentCampaign } from '../store/campaigns.ts';
 import { isPostgresUrl, openDatabase, sqlitePath } from '../db/database.ts';
 import { migrateToLatestOrThrow } from '../db/migrate.ts';

@@ -4,7 +4,7 @@ import { parseAmount } from '../domain/money.ts';
 import { parseMonth } from '../domain/months.ts';
 import { cellText, type RowChecker } from './check-table.ts';
 import { CONTRIBUTION_COLUMNS, type ContributionColumn } from './columns.ts';
-import type { RefusalReason } from './report.ts';
+import type { RefusalReason } from '../domain/import-reasons.ts';
 import { checkIdCell } from './roster-check.ts';
 import type { Cell } from './table-source.ts';
 

@@ -5,6 +5,8 @@
  * check digit), kept as two numbers: digits 1–8 and 9–17. Exact, no hashing
  * of the ID needed.
  */
+import { EnrollbotError } from '../core/errors.ts';
+
 export class IdNumberSet {
   private table: Uint32Array;
   private mask: number;
@@ -30,7 +32,7 @@ export class IdNumberSet {
       else lo = lo * 10 + d;
     }
     // A valid ID's first digit is 1–9, so `hi` is never 0: 0 marks an empty slot.
-    if (bad || hi < 10_000_000) throw new Error('IdNumberSet: not a checked ID number');
+    if (bad || hi < 10_000_000) throw new EnrollbotError('internal', 'IdNumberSet: not a checked ID number');
     if ((this.size + 1) * 2 > this.mask + 1) this.grow();
     return this.put(hi, lo);
   }

@@ -7,8 +7,9 @@
  */
 import type { Kysely } from 'kysely';
 import type { Area, Campaign, Database } from '../db/schema.ts';
-import { bumpSetupVersion } from '../core/setup-cache.ts';
-import { allAreas, areasByName, childKind, createArea, getArea, getRootArea } from '../store/areas.ts';
+import { bumpSetupVersion } from '../store/setup-version.ts';
+import { allAreas, areasByName, createArea, getArea, getRootArea } from '../store/areas.ts';
+import { childKind } from '../domain/area-name.ts';
 import { appendAudit } from '../store/audit.ts';
 import { getCurrentCampaign } from '../store/campaigns.ts';
 import { getTarget, setTarget } from '../store/targets.ts';

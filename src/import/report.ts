@@ -2,38 +2,8 @@
 import type { Catalogue } from '../i18n/index.ts';
 import type { TextEncoding } from './encoding.ts';
 import type { TableFormat } from './table-source.ts';
+import { TARGET_REFUSAL_REASONS, type RefusalReason, type TargetRefusalReason } from '../domain/import-reasons.ts';
 
-/** Why a row of a roster or contributions file was refused. */
-export type RefusalReason =
-  | 'id_empty'
-  | 'id_number_format'
-  | 'id_format'
-  | 'id_birth_date'
-  | 'id_check_digit'
-  | 'id_duplicate'
-  | 'name_missing'
-  | 'township_missing'
-  | 'township_unknown'
-  | 'township_ambiguous'
-  | 'kind_invalid'
-  | 'phone_invalid'
-  | 'month_invalid'
-  | 'amount_invalid'
-  | 'amount_negative';
-
-/** Why a row of a targets file was refused (an empty township is `township_missing`). */
-export const TARGET_REFUSAL_REASONS = [
-  'township_name_invalid',
-  'township_repeated',
-  'township_several',
-  'parent_unknown',
-  'parent_ambiguous',
-  'parent_village',
-  'target_missing',
-  'target_invalid',
-] as const;
-
-export type TargetRefusalReason = (typeof TARGET_REFUSAL_REASONS)[number];
 
 /** A name or free-text cell of any import holds a control character (a NUL). */
 export const CONTROL_REFUSAL = 'text_control';

@@ -5,7 +5,8 @@ import { maskIdNumber, maskName, maskPhone, redact } from '../domain/mask.ts';
 import { cellText, type RowChecker, type RowView } from './check-table.ts';
 import { ROSTER_COLUMNS, type RosterColumn } from './columns.ts';
 import { IdNumberSet } from './id-set.ts';
-import { CONTROL_REFUSAL, type RefusalReason, type RefusalTally } from './report.ts';
+import { CONTROL_REFUSAL, type RefusalTally } from './report.ts';
+import type { RefusalReason } from '../domain/import-reasons.ts';
 import { hasControlCharacter } from '../domain/control-characters.ts';
 import type { Cell } from './table-source.ts';
 

@@ -10,6 +10,7 @@ import { extname } from 'node:path';
 import { CsvParser, type CsvRecord } from './csv.ts';
 import { chunkDecoder, detectEncoding, type TextEncoding } from './encoding.ts';
 import { checkXlsxLimits } from './xlsx-guard.ts';
+import { EnrollbotError } from '../core/errors.ts';
 
 /** A cell as the file holds it: CSV gives text; a sheet may hold numbers and dates. */
 export type Cell = string | number | Date | boolean | null;
@@ -46,7 +47,7 @@ const SAMPLE_BYTES = 1 << 20;
 
 export async function openTable(path: string, onProgress?: (p: TableProgress) => void): Promise<TableSource> {
   const format = tableFormat(path);
-  if (!format) throw new Error(`${path}: expected a .csv or .xlsx file`);
+  if (!format) throw new EnrollbotError('import_invalid', `${path}: expected a .csv or .xlsx file`);
   if (format === 'xlsx') return { format, encoding: null, rows: () => xlsxRows(path, onProgress) };
   const fh = await open(path, 'r');
   let encoding: TextEncoding;

@@ -8,7 +8,7 @@ import type { AreaKind } from '../db/schema.ts';
 import { isValidAreaName } from '../domain/area-name.ts';
 import { MAX_WHOLE_NUMBER, parseWholeNumber } from '../domain/whole-number.ts';
 import { normalize } from '../core/tokens.ts';
-import { childKind } from '../store/areas.ts';
+import { childKind } from '../domain/area-name.ts';
 import { cellText, type RowChecker, type RowView } from './check-table.ts';
 import { TARGET_COLUMNS, type TargetColumn } from './columns.ts';
 import type { ImportRefusalReason, RefusalTally } from './report.ts';

@@ -10,11 +10,11 @@ import type { Database } from '../db/schema.ts';
 import type { Catalogue } from '../i18n/index.ts';
 import type { enqueuePost } from '../store/outbox.ts';
 import { enqueueFor } from '../robots/fanout.ts';
-import { robotDestinations } from '../robots/store.ts';
+import { robotDestinations } from '../store/robots.ts';
 import { cadresWithOpenCases, markReminded, openCases, stageCounts, stageCountsByArea } from '../store/lapse-cases.ts';
-import { leaderGrants } from '../store/members.ts';
+import { identitiesOf, leaderGrants } from '../store/members.ts';
 import { cadreDigest, escalationDigest, total, townshipDigest } from './digest.ts';
-import { directAddress } from '../platforms/platform.ts';
+import { directAddress } from '../core/platform-port.ts';
 import { bindingsOfKind } from '../store/bindings.ts';
 
 /** A case with no follow-up for this many days goes to the leaders. */
@@ -57,7 +57,7 @@ export async function enqueueLapseReminders(db: Kysely<Database>, input: Reminde
     const filter = { cadreMemberId: cadre.memberId, activeOnly: true };
     const counts = await stageCounts(db, filter);
     const rows = await openCases(db, filter, DIGEST_ROWS);
-    const identities = await db.selectFrom('identity').select(['platform', 'external_id']).where('member_id', '=', cadre.memberId).execute();
+    const identities = await identitiesOf(db, cadre.memberId);
     // A direct message to each of the cadre's identities; each platform knows how to reach a user.
     for (const i of identities) await post(i.platform, directAddress(i.external_id), cadreDigest({ t, name: cadre.name, month, counts, rows }), 'cadre');
   }

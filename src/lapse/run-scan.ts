@@ -5,6 +5,7 @@ import type { Catalogue } from '../i18n/index.ts';
 import { enqueueLapseReminders } from './reminders.ts';
 import { lockJob } from '../db/job-lock.ts';
 import { screenLapses, type ScanResult } from './screen.ts';
+import { openCaseCount } from '../store/lapse-cases.ts';
 
 export interface ScanAndRemindResult extends ScanResult {
   open: number;
@@ -20,10 +21,5 @@ export async function scanAndRemind(
   await lockJob(db, 'lapse');
   const result = await screenLapses(db, { month: input.month, now: input.now });
   const posts = await enqueueLapseReminders(db, { now: input.now, month: input.month, t: input.t, key: input.key, weekly: false });
-  const open = await db
-    .selectFrom('lapse_case')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('status', '=', 'open')
-    .executeTakeFirstOrThrow();
-  return { ...result, open: Number(open.n), posts };
+  return { ...result, open: await openCaseCount(db), posts };
 }

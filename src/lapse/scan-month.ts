@@ -9,6 +9,7 @@ import type { Database } from '../db/schema.ts';
 import { businessDate } from '../domain/calendar.ts';
 import { contributionMonths } from '../store/lapse-people.ts';
 import { getSetting } from '../store/settings.ts';
+import { latestCaseScanMonth } from '../store/lapse-cases.ts';
 
 /** The settings lapse work keeps its progress in (the health report reads them too). */
 export const LAST_SCAN = 'lapse.last_scan_month';
@@ -31,11 +32,7 @@ export type ScanMonthProblem =
 export async function latestScanMonth(db: Kysely<Database>): Promise<string | null> {
   const kept = (await getSetting(db, LAST_SCAN)) ?? null;
   // Scans made before admins' scans were kept in the setting left their month on the cases only.
-  const row = await db
-    .selectFrom('lapse_case')
-    .select((eb) => eb.fn.max('scan_month').as('m'))
-    .executeTakeFirst();
-  const onCases = (row?.m as string | null | undefined) ?? null;
+  const onCases = await latestCaseScanMonth(db);
   if (kept === null) return onCases;
   return onCases !== null && onCases > kept ? onCases : kept;
 }

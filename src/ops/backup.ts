@@ -14,7 +14,7 @@ import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { EnrollbotError } from '../core/errors.ts';
 import { isPostgresUrl, sqlitePath, SQLITE_PRAGMAS } from '../db/database.ts';
-import { createPrivateFile, makePrivate } from './private-files.ts';
+import { createPrivateFile, makePrivate } from '../db/private-files.ts';
 import { PII_KEY_FINGERPRINT } from '../setup/pii-key.ts';
 
 /** What a backup wrote. */

@@ -8,7 +8,7 @@
  * ten-million-row ledger needs no more memory than a small one.
  */
 import { createWriteStream, renameSync, rmSync } from 'node:fs';
-import { createPrivateFile, makePrivate } from './private-files.ts';
+import { createPrivateFile, makePrivate } from '../db/private-files.ts';
 import { redact } from '../domain/mask.ts';
 import { once } from 'node:events';
 import ExcelJS from 'exceljs';
@@ -21,7 +21,8 @@ import { loadBoard } from '../board/board.ts';
 import { businessDate, zonedParts } from '../domain/calendar.ts';
 import { formatYuanPlain } from '../domain/money.ts';
 import { formatRate } from '../domain/rates.ts';
-import { UNDO_REASON } from '../core/reverse.ts';
+import { UNDO_REASON } from '../services/ledger.ts';
+import { ledgerPage } from '../store/ledger.ts';
 import { zhCN } from '../i18n/zh-cn.ts';
 
 export type ExportFormat = 'csv' | 'xlsx';
@@ -144,30 +145,7 @@ const LEDGER_COLUMNS: Column[] = [
 async function* ledgerRows(db: Kysely<Database>, campaign: Campaign): AsyncIterable<Cell[]> {
   let after = 0;
   for (;;) {
-    const page = await db
-      .selectFrom('ledger_entry as e')
-      .innerJoin('area as a', 'a.id', 'e.area_id')
-      .innerJoin('member as m', 'm.id', 'e.member_id')
-      .select([
-        'e.id',
-        'e.kind',
-        'a.name as area',
-        'e.people',
-        'e.amount_fen',
-        'e.reverses_id',
-        'e.reason',
-        'e.note',
-        'm.name as member',
-        'e.platform',
-        'e.channel_id',
-        'e.business_date',
-        'e.recorded_at',
-      ])
-      .where('e.campaign_id', '=', campaign.id)
-      .where('e.id', '>', after)
-      .orderBy('e.id')
-      .limit(PAGE)
-      .execute();
+    const page = await ledgerPage(db, campaign.id, after, PAGE);
     for (const e of page) {
       yield [
         `#${e.id}`,

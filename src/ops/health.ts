@@ -7,19 +7,18 @@
  * short timeout, so a hung database gives a 503, not a hung probe. The report
  * holds no personal data and no configuration values.
  */
-import { randomUUID } from 'node:crypto';
-import { SqliteAdapter, sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import { SQLITE_BUSY_TIMEOUT_MS } from '../db/database.ts';
+import { pingDatabase, probeWrite } from '../store/health-probe.ts';
 import type { Logger } from '../core/logger.ts';
-import type { PlatformStatus } from '../platforms/platform.ts';
+import type { PlatformStatus } from '../core/platform-port.ts';
 import { boardJob } from '../board/publish.ts';
 import { lastFinishedRun } from '../store/job-claims.ts';
 import { getSetting } from '../store/settings.ts';
 import { newestNightlyBackup } from './nightly-backup.ts';
 import { holidayYearsMissing, LAST_REMINDER, LAST_SCAN } from '../lapse/schedule.ts';
 import { HOLIDAY_YEARS } from '../domain/workdays.ts';
-import { failingRobots } from '../robots/store.ts';
+import { failingRobots } from '../store/robots.ts';
 
 /** A group robot its app refused (bad key, signature, keyword, removed): its posts are held until it is fixed. */
 export interface FailingRobot {
@@ -104,21 +103,10 @@ export function writeProblem(error: unknown): DatabaseProblem {
   return 'unwritable';
 }
 
-/** The probe's row in `setting`: a unique key, never committed. */
-const PROBE_KEY_PREFIX = 'health-probe:';
-/**
- * A value larger than a SQLite page (4 KB): storing it needs a page the
- * database does not have yet, so a database that cannot grow fails the probe
- * as a payment would, instead of fitting it into free room of a page.
- */
-const PROBE_VALUE = 'x'.repeat(8192);
-
 /** How long the database may take to answer a probe, by default. */
 export const HEALTH_DB_TIMEOUT_MS = 2000;
 
 const TIMED_OUT = Symbol('timed out');
-/** Thrown inside the probe's transaction so that Kysely rolls it back. */
-const ROLLED_BACK = Symbol('rolled back');
 
 /** Settles with `work`'s result, or with TIMED_OUT after `ms`; the timer never holds the process open. */
 async function within<T>(ms: number, work: () => Promise<T>): Promise<T | typeof TIMED_OUT> {
@@ -139,38 +127,9 @@ export function databaseHealthSources(
   db: Kysely<Database>,
   now: () => Date = () => new Date(),
 ): Pick<HealthSources, 'pingDatabase' | 'probeWrite' | 'lastRuns' | 'holidayYearsMissing'> {
-  const sqlite = db.getExecutor().adapter instanceof SqliteAdapter;
-  /** Inserts the probe's row and rolls it back: nothing is left behind, nothing reaches the disk. */
-  const probeIn = (on: Kysely<Database>) =>
-    on
-      .transaction()
-      .execute(async (tx) => {
-        await tx.insertInto('setting').values({ key: `${PROBE_KEY_PREFIX}${randomUUID()}`, value: PROBE_VALUE }).execute();
-        throw ROLLED_BACK;
-      })
-      .catch((e: unknown) => {
-        if (e !== ROLLED_BACK) throw e;
-      });
   return {
-    async pingDatabase() {
-      await db.selectFrom('setting').select('key').limit(1).execute();
-    },
-    async probeWrite() {
-      if (!sqlite) return probeIn(db);
-      // On SQLite the probe must not wait for another process's write lock (a
-      // long CLI import holds it): busy_timeout would block the whole event
-      // loop meanwhile. Busy means a writer is working, which is not a fault.
-      await db.connection().execute(async (conn) => {
-        await sql`pragma busy_timeout = 0`.execute(conn);
-        try {
-          await probeIn(conn);
-        } catch (e) {
-          if (!String((e as { code?: unknown } | null)?.code ?? '').startsWith('SQLITE_BUSY')) throw e;
-        } finally {
-          await sql.raw(`pragma busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`).execute(conn);
-        }
-      });
-    },
+    pingDatabase: () => pingDatabase(db),
+    probeWrite: () => probeWrite(db),
     async lastRuns() {
       // Scheduled board runs are claimed as `board@HH:MM`; `board post` runs as `board-post@…`.
       const board = await lastFinishedRun(db, boardJob('scheduled', ''));

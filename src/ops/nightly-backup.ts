@@ -10,7 +10,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { businessDate } from '../domain/calendar.ts';
 import { backupDatabase } from './backup.ts';
-import { ensurePrivateDir } from './private-files.ts';
+import { ensurePrivateDir } from '../db/private-files.ts';
 
 const NAME = /^enrollbot-(\d{4}-\d{2}-\d{2})\.db$/;
 

@@ -18,8 +18,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import { DestinationFailing, RateLimited, type PlatformOutbound } from '../platforms/platform.ts';
-import { claimOutbox, dueOutbox, nextOutboxAttempt, recordOutcomes, storedReply, type OutboxOutcome, type OutboxRow } from '../store/outbox.ts';
+import { DestinationFailing, RateLimited, type PlatformOutbound } from '../core/platform-port.ts';
+import { claimOutbox, dueOutbox, nextOutboxAttempt, recordOutcomes, storedPost, type OutboxOutcome, type OutboxRow } from '../store/outbox.ts';
+import { renderSvgPngAsync } from '../board/chart.ts';
+import type { Reply } from '../core/reply.ts';
 import type { Logger } from '../core/logger.ts';
 
 export interface OutboxWorkerOptions {
@@ -40,6 +42,8 @@ export interface OutboxWorkerOptions {
   pollMs?: number;
   /** Rows looked at per pass. */
   batch?: number;
+  /** Draws a queued chart (SVG) as PNG, off the event loop; resvg on libuv's thread pool by default. */
+  drawChart?: (svg: string) => Promise<Uint8Array>;
 }
 
 export interface OutboxWorker {
@@ -77,6 +81,14 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const pollMs = options.pollMs ?? 1000;
   const batch = options.batch ?? 1000;
   const platforms = new Map(options.platforms.map((p) => [p.name, p]));
+  const drawChart = options.drawChart ?? ((svg: string) => renderSvgPngAsync(svg));
+
+  /** The row's reply with its chart drawn: a chart is drawn at sending, never in the transaction that queued it. */
+  async function replyOf(row: { reply: string; image: string | null }): Promise<Reply> {
+    const { reply, chart } = storedPost(row);
+    if (chart) reply.image = { png: await drawChart(chart.svg), filename: chart.filename, alt: chart.alt };
+    return reply;
+  }
 
   /** Channels with a send in flight, and when each channel may next be sent to. */
   const inFlight = new Map<string, Promise<void>>();
@@ -121,12 +133,16 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     const key = `${row.platform}\u0000${row.channelId}`;
     const platform = platforms.get(row.platform)!;
     const interval = platform.minIntervalMs ?? defaultInterval;
-    const startedAt = now().getTime();
+    let startedAt = now().getTime();
     nextAt.set(key, startedAt + interval);
     const p = (async () => {
       const where = { id: row.id, platform: row.platform, channelId: row.channelId };
       try {
-        await platform.post(row.channelId, storedReply(row));
+        const reply = await replyOf(row);
+        // Pacing counts from the post itself, not from the chart's drawing before it.
+        startedAt = now().getTime();
+        nextAt.set(key, startedAt + interval);
+        await platform.post(row.channelId, reply);
         const at = now();
         // A platform with its own interval (a group robot, whose app counts
         // arrivals per minute) is paced from its answer, so the next message

@@ -22,13 +22,15 @@ import type { Database, RobotApp } from '../db/schema.ts';
 import type { Catalogue } from '../i18n/index.ts';
 import type { Logger } from '../core/logger.ts';
 import type { Reply } from '../core/reply.ts';
-import { DestinationFailing, RateLimited, type PlatformOutbound } from '../platforms/platform.ts';
+import { DestinationFailing, RateLimited, type PlatformOutbound } from '../core/platform-port.ts';
 import { enqueuePost } from '../store/outbox.ts';
 import { open } from '../domain/secret-box.ts';
 import { businessDate } from '../domain/calendar.ts';
 import { postToRobot, ROBOT_APPS, ROBOT_INTERVAL_MS, robotPlatform, signRequest, type RobotAnswer } from './apps.ts';
-import { robotBody, type RobotBody } from './render.ts';
-import { getRobot, imagePartId, leadersChannelsOver, markRobotFailing, parseRobotRef, robotImage, robotRef, type RobotWithArea } from './store.ts';
+import { fitImage, robotBody, WECOM_IMAGE_MAX_BYTES, type RobotBody } from './render.ts';
+import { renderSvgPngAsync } from '../board/chart.ts';
+import { getRobot, imagePartId, leadersChannelsOver, markRobotFailing, robotImage, type RobotWithArea } from '../store/robots.ts';
+import { parseRobotRef, robotRef } from '../domain/robot-ref.ts';
 
 /** How long a failing robot's posts are held before the robot is looked at again. */
 export const FAILING_HOLD_MS = 10 * 60_000;
@@ -134,10 +136,11 @@ export function createRobotPlatforms(options: RobotPlatformOptions): PlatformOut
           const cached = charts.get(imageId);
           if (cached) body = cached;
           else {
-            const png = await robotImage(db, imageId);
+            const svg = await robotImage(db, imageId);
             // Kept a month: a chart older than that is not worth sending late.
-            if (!png) return log.warn('group robot chart no longer stored; not sent', { robot: ref, image: imageId });
-            body = robotBody(app, { status: 'ok', text: '', image: { png, filename: `chart-${imageId}.png`, alt: '' } });
+            if (!svg) return log.warn('group robot chart no longer stored; not sent', { robot: ref, image: imageId });
+            const png = await renderSvgPngAsync(svg);
+            body = robotBody(app, { status: 'ok', text: '', image: fitImage({ png, filename: `chart-${imageId}.png`, alt: '' }, WECOM_IMAGE_MAX_BYTES) });
             // One board's chart goes to every robot: read and encode it once.
             if (charts.size >= 4) charts.delete(charts.keys().next().value!);
             charts.set(imageId, body);

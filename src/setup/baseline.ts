@@ -9,7 +9,7 @@ import { createArea, findRootArea } from '../store/areas.ts';
 import { createCampaign, findCurrentCampaign } from '../store/campaigns.ts';
 import { ensureMember, grantRole } from '../store/members.ts';
 import { appendAudit } from '../store/audit.ts';
-import { bumpSetupVersion } from '../core/setup-cache.ts';
+import { bumpSetupVersion } from '../store/setup-version.ts';
 import { businessDate } from '../domain/calendar.ts';
 import { FEN_PER_YUAN } from '../domain/money.ts';
 

@@ -27,7 +27,7 @@ import { deriveKey } from '../domain/secret-box.ts';
 /** HKDF's info for the robot secrets' key: a key of its own, derived from the same secret. */
 const ROBOT_KEY_INFO = 'enrollbot robot secrets v1';
 import { getSetting } from '../store/settings.ts';
-import { ensurePrivateDir, FILE_MODE, makePrivate } from '../ops/private-files.ts';
+import { ensurePrivateDir, FILE_MODE, makePrivate } from '../db/private-files.ts';
 
 /** The setting that holds the key's fingerprint. */
 export const PII_KEY_FINGERPRINT = 'pii_key_fingerprint';

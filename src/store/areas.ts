@@ -35,10 +35,6 @@ export async function allAreas(db: Kysely<Database>): Promise<Area[]> {
   return db.selectFrom('area').selectAll().orderBy('id').execute();
 }
 
-/** The kind of area that sits under a parent of the given kind. */
-export function childKind(parent: AreaKind): AreaKind {
-  return parent === 'city' ? 'district' : parent === 'district' ? 'township' : 'village';
-}
 
 /** Adds an area under a parent (or the root when `parent` is null). */
 export async function createArea(

@@ -2,6 +2,7 @@
 import { redact } from '../domain/mask.ts';
 import type { Kysely, Updateable } from 'kysely';
 import type { Campaign, CampaignTable, Database } from '../db/schema.ts';
+import { EnrollbotError } from '../core/errors.ts';
 
 export async function findCurrentCampaign(db: Kysely<Database>): Promise<Campaign | undefined> {
   return db.selectFrom('campaign').selectAll().where('is_current', '=', 1).orderBy('id', 'desc').limit(1).executeTakeFirst();
@@ -9,7 +10,7 @@ export async function findCurrentCampaign(db: Kysely<Database>): Promise<Campaig
 
 export async function getCurrentCampaign(db: Kysely<Database>): Promise<Campaign> {
   const c = await findCurrentCampaign(db);
-  if (!c) throw new Error('no current campaign: the database was not set up (run migrate)');
+  if (!c) throw new EnrollbotError('not_set_up', 'no current campaign: the database was not set up (run migrate)');
   return c;
 }
 

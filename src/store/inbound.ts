@@ -26,6 +26,11 @@ export async function markHandled(db: Kysely<Database>, sourceKey: string, reply
   await insertHandled(db, { key: sourceKey, reply: JSON.stringify(redactReply(reply)), at: now.toISOString() });
 }
 
+/** Replaces the stored answer of a message whose reply was completed after its commit. */
+export async function replaceHandled(db: Kysely<Database>, sourceKey: string, reply: Reply): Promise<void> {
+  await db.updateTable('inbound_message').set({ reply: JSON.stringify(redactReply(reply)) }).where('source_key', '=', sourceKey).execute();
+}
+
 /**
  * Forgets the replies of messages handled before `before`: past the dedupe
  * window a platform no longer retries, and a stored reply is personal data

@@ -326,3 +326,22 @@ export async function recordFollowup(
     .execute();
   return { paused, closed };
 }
+
+/** How many cases are open, everywhere. */
+export async function openCaseCount(db: Kysely<Database>): Promise<number> {
+  const row = await db
+    .selectFrom('lapse_case')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('status', '=', 'open')
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** The latest month any case was screened in, or null before the first scan. */
+export async function latestCaseScanMonth(db: Kysely<Database>): Promise<string | null> {
+  const row = await db
+    .selectFrom('lapse_case')
+    .select((eb) => eb.fn.max('scan_month').as('m'))
+    .executeTakeFirst();
+  return (row?.m as string | null | undefined) ?? null;
+}

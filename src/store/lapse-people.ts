@@ -6,6 +6,7 @@
 import { sql, type CompiledQuery, type Kysely } from 'kysely';
 import type { ContributorKind, Database } from '../db/schema.ts';
 import { getSetting, putSetting } from './settings.ts';
+import { EnrollbotError } from '../core/errors.ts';
 
 /**
  * A roster row ready to stage, as the flat values an import binds (the ID
@@ -57,7 +58,7 @@ function template(db: Kysely<Database>, key: string, build: () => CompiledQuery,
   if (!q) {
     q = build();
     // The trick below relies on the values being the only parameters, row by row.
-    if (q.parameters.length !== expectParams) throw new Error(`${key}: unexpected parameter count ${q.parameters.length}`);
+    if (q.parameters.length !== expectParams) throw new EnrollbotError('internal', `${key}: unexpected parameter count ${q.parameters.length}`);
     byKey.set(key, q);
   }
   return q;
@@ -101,7 +102,7 @@ for (const [i, c] of [...'-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnop
 /** The staging part (0 to `ROSTER_STAGE_PARTS` − 1) of an ID hash: parts in order hold hashes in order. */
 export function rosterStagePart(idHash: string): number {
   const part = PART_OF_CHAR[idHash.charCodeAt(0) & 127]!;
-  if (part < 0) throw new Error('rosterStagePart: not a base64url hash');
+  if (part < 0) throw new EnrollbotError('internal', 'rosterStagePart: not a base64url hash');
   return part;
 }
 
@@ -135,7 +136,7 @@ export async function createRosterStage(db: Kysely<Database>): Promise<void> {
  * another, all of that part.
  */
 export async function stageRoster(db: Kysely<Database>, part: number, values: unknown[], rows: number): Promise<void> {
-  if (values.length !== rows * STAGE_COLUMNS) throw new Error(`stageRoster: ${values.length} values for ${rows} rows`);
+  if (values.length !== rows * STAGE_COLUMNS) throw new EnrollbotError('internal', `stageRoster: ${values.length} values for ${rows} rows`);
   const stage = db.withTables<StageTables>();
   const dummy: RosterStageTable = { id_hash: '', id_masked: '', contact: '', name_masked: '', phone_masked: '', area_id: 0, kind: 'employer', employer: '', cadre_member_id: 0, cadre_text: '' };
   const q = template(

@@ -291,3 +291,31 @@ export async function appendEntriesInBulk(db: Kysely<Database>, entries: readonl
       .execute();
   }
 }
+
+/** A page of a campaign's entries after `after` (by id), with area and author names, for the export. */
+export async function ledgerPage(db: Kysely<Database>, campaignId: number, after: number, limit: number) {
+  return db
+    .selectFrom('ledger_entry as e')
+    .innerJoin('area as a', 'a.id', 'e.area_id')
+    .innerJoin('member as m', 'm.id', 'e.member_id')
+    .select([
+      'e.id',
+      'e.kind',
+      'a.name as area',
+      'e.people',
+      'e.amount_fen',
+      'e.reverses_id',
+      'e.reason',
+      'e.note',
+      'm.name as member',
+      'e.platform',
+      'e.channel_id',
+      'e.business_date',
+      'e.recorded_at',
+    ])
+    .where('e.campaign_id', '=', campaignId)
+    .where('e.id', '>', after)
+    .orderBy('e.id')
+    .limit(limit)
+    .execute();
+}

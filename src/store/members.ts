@@ -187,3 +187,8 @@ export async function leaderGrants(db: Kysely<Database>): Promise<{ name: string
     .orderBy('g.id')
     .execute();
 }
+
+/** Every platform identity of a member: where a direct message can reach them. */
+export async function identitiesOf(db: Kysely<Database>, memberId: number): Promise<{ platform: string; external_id: string }[]> {
+  return db.selectFrom('identity').select(['platform', 'external_id']).where('member_id', '=', memberId).execute();
+}

@@ -9,10 +9,22 @@ import { storableReply, type Reply } from '../core/reply.ts';
 import { redactReply } from '../core/redact-reply.ts';
 import { redact } from '../domain/mask.ts';
 
+/**
+ * A chart to draw when the post is sent (SVG text): drawing it takes about
+ * 0.3 s, too long to hold the write lock of the transaction that queues it.
+ */
+interface ChartToDraw {
+  svg: string;
+  filename: string;
+  alt: string;
+}
+
 export interface OutboxPost {
   platform: string;
   channelId: string;
   reply: Reply;
+  /** Drawn by the delivery worker and attached as the reply's image. */
+  chart?: ChartToDraw;
   /** What this post is; a second post with the same key is ignored. */
   dedupeKey: string;
   now: Date;
@@ -26,9 +38,11 @@ export async function enqueuePost(db: Kysely<Database>, post: OutboxPost): Promi
       platform: post.platform,
       channel_id: post.channelId,
       reply: JSON.stringify(storableReply(redactReply(post.reply))),
-      image: post.reply.image
-        ? JSON.stringify({ ...post.reply.image, png: Buffer.from(post.reply.image.png).toString('base64') })
-        : null,
+      image: post.chart
+        ? JSON.stringify(post.chart)
+        : post.reply.image
+          ? JSON.stringify({ ...post.reply.image, png: Buffer.from(post.reply.image.png).toString('base64') })
+          : null,
       dedupe_key: post.dedupeKey,
       created_at: post.now.toISOString(),
       next_attempt_at: post.now.toISOString(),
@@ -126,14 +140,14 @@ export async function claimOutbox(
     .sort((a, b) => a.id - b.id);
 }
 
-/** The reply a stored row carries, image included. */
-export function storedReply(row: { reply: string; image: string | null }): Reply {
+/** The reply a stored row carries, image included, and the chart still to draw, if any. */
+export function storedPost(row: { reply: string; image: string | null }): { reply: Reply; chart?: ChartToDraw } {
   const reply = JSON.parse(row.reply) as Reply;
-  if (row.image) {
-    const image = JSON.parse(row.image) as { png: string; filename: string; alt: string };
-    reply.image = { ...image, png: new Uint8Array(Buffer.from(image.png, 'base64')) };
-  }
-  return reply;
+  if (!row.image) return { reply };
+  const image = JSON.parse(row.image) as { png: string; filename: string; alt: string } | ChartToDraw;
+  if ('svg' in image) return { reply, chart: image };
+  reply.image = { ...image, png: new Uint8Array(Buffer.from(image.png, 'base64')) };
+  return { reply };
 }
 
 /**

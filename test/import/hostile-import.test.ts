@@ -159,7 +159,7 @@ describe('NUL bytes in names', () => {
     const t = catalogue('zh-CN');
     for (const line of ['township add 青山\u0000镇', 'grant 张\u0000三 coordinator 城南街道', 'target 城南\u0000街道 100']) {
       const r = await a.say('admin', 'console', line);
-      expect(r, JSON.stringify(line)).toEqual({ status: 'refused', text: t.controlCharacterInMessage() });
+      expect(r, JSON.stringify(line)).toEqual({ status: 'refused', code: 'invalid_input', text: t.controlCharacterInMessage() });
     }
     expect(await count(a, 'area')).toBe(areas);
     expect(await a.database.db.selectFrom('member').select('id').execute()).toEqual(members);

@@ -13,7 +13,7 @@ import { botHealth, checkHealth } from '../../src/ops/health.ts';
 import { runBoardSlot } from '../../src/board/scheduler.ts';
 import { lapseTick } from '../../src/lapse/schedule.ts';
 import { catalogue } from '../../src/i18n/index.ts';
-import type { PlatformStatus } from '../../src/platforms/platform.ts';
+import type { PlatformStatus } from '../../src/core/platform-port.ts';
 import { loadConfig } from '../../src/config.ts';
 
 let app: TestApp | undefined;

@@ -4,7 +4,7 @@ import { rmSync } from 'node:fs';
 import { makeDir, openTestApp, type TestApp } from '../helpers/app.ts';
 import { enqueuePost } from '../../src/store/outbox.ts';
 import { backoffMs, createOutboxWorker, type OutboxWorker } from '../../src/outbox/worker.ts';
-import { RateLimited, type PlatformOutbound } from '../../src/platforms/platform.ts';
+import { RateLimited, type PlatformOutbound } from '../../src/core/platform-port.ts';
 import type { Reply } from '../../src/core/reply.ts';
 import { until } from '../helpers/until.ts';
 

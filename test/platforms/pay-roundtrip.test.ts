@@ -11,7 +11,7 @@ import { openTestApp, type TestApp } from '../helpers/app.ts';
 import { amountSpellings, payLines, type Meant } from '../helpers/pay-lines.ts';
 import { createSlackPlatform, type SlackPlatform } from '../../src/platforms/slack/slack-platform.ts';
 import { createDiscordPlatform } from '../../src/platforms/discord/discord-platform.ts';
-import type { Platform } from '../../src/platforms/platform.ts';
+import type { Platform } from '../../src/core/platform-port.ts';
 import { commands } from '../../commands/index.ts';
 import { sendToApp, slashBody, startFakeSlack, type FakeSlack } from './slack/fake-slack.ts';
 import { APP_ID, FakeDiscord, GUILD_ID, type DiscordUser } from './discord/fake-discord.ts';

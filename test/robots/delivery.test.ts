@@ -14,7 +14,7 @@ import { startFakeRobots, type Delivery, type FakeRobots } from './fake-robots.t
 import { createOutboxWorker, type OutboxWorker } from '../../src/outbox/worker.ts';
 import { createRobotPlatforms } from '../../src/robots/robot-platform.ts';
 import { catalogue } from '../../src/i18n/index.ts';
-import type { PlatformOutbound } from '../../src/platforms/platform.ts';
+import type { PlatformOutbound } from '../../src/core/platform-port.ts';
 import type { Reply } from '../../src/core/reply.ts';
 import { botHealth } from '../../src/ops/health.ts';
 import { WECOM_MARKDOWN_MAX_BYTES } from '../../src/robots/render.ts';

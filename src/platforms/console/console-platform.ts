@@ -6,14 +6,14 @@
 import { createInterface } from 'node:readline';
 import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { createPrivateFile, ensurePrivateDir } from '../../ops/private-files.ts';
+import { createPrivateFile, ensurePrivateDir } from '../../db/private-files.ts';
 import { join, resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import type { Dispatcher, InboundMessage } from '../../core/dispatcher.ts';
 import type { Reply } from '../../core/reply.ts';
 import { renderText } from '../../render/text.ts';
 import { catalogue } from '../../i18n/index.ts';
-import { directUser, type Platform } from '../platform.ts';
+import { directUser, type Platform } from '../../core/platform-port.ts';
 
 /**
  * A console line as the dispatcher takes it: users and channels are known by

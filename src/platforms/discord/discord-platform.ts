@@ -27,7 +27,7 @@ import type { Logger } from '../../core/logger.ts';
 import type { Reply } from '../../core/reply.ts';
 import { buttonCommand } from '../../core/buttons.ts';
 import { catalogue } from '../../i18n/index.ts';
-import { directUser, RateLimited, type Platform, type PlatformStatus } from '../platform.ts';
+import { directUser, RateLimited, type Platform, type PlatformStatus } from '../../core/platform-port.ts';
 import { apiOptions, createRest, deployCommands, type DiscordRestConfig } from './deploy.ts';
 import { commandOfButton, renderDiscordMessage, type DiscordMessage } from './render.ts';
 import { commandInvocation, ROOT_COMMAND, type InteractionOption } from './slash-commands.ts';

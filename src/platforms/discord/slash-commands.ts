@@ -20,6 +20,7 @@ import {
 import type { ArgSpec, ArgSpecs } from '../../core/args.ts';
 import type { AnyCommand } from '../../core/command.ts';
 import type { Localized } from '../../i18n/index.ts';
+import { EnrollbotError } from '../../core/errors.ts';
 
 /** The one top-level command's name. */
 export const ROOT_COMMAND = 'enroll';
@@ -47,7 +48,7 @@ export function isValidName(name: string): boolean {
 /** `townshipName` → `township_name`: the option name of a declared argument. */
 export function optionName(argName: string): string {
   const name = argName.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
-  if (!isValidName(name)) throw new Error(`argument "${argName}" cannot be a Discord option name`);
+  if (!isValidName(name)) throw new EnrollbotError('command_definition', `argument "${argName}" cannot be a Discord option name`);
   return name;
 }
 
@@ -128,7 +129,7 @@ function buildOptions(args: ArgSpecs, where: string): APIApplicationCommandBasic
     }
     return option;
   });
-  if (options.length > MAX_OPTIONS) throw new Error(`${where}: more than ${MAX_OPTIONS} options`);
+  if (options.length > MAX_OPTIONS) throw new EnrollbotError('command_definition', `${where}: more than ${MAX_OPTIONS} options`);
   // Discord wants required options first; the command line is rebuilt in declared order anyway.
   return [...options.filter((o) => o.required), ...options.filter((o) => !o.required)];
 }
@@ -141,7 +142,7 @@ function subcommand(
   taken: Set<string>,
   where: string,
 ): APIApplicationCommandSubcommandOption {
-  if (!isValidName(name)) throw new Error(`${where}: "${name}" is not a valid Discord name`);
+  if (!isValidName(name)) throw new EnrollbotError('command_definition', `${where}: "${name}" is not a valid Discord name`);
   return {
     type: ApplicationCommandOptionType.Subcommand,
     name,
@@ -157,15 +158,15 @@ function group(command: AnyCommand, taken: Set<string>): APIApplicationCommandSu
   const subs: APIApplicationCommandSubcommandOption[] = [];
   if (command.run) {
     if (command.subcommands!.some((s) => s.name === SHOW_SUBCOMMAND)) {
-      throw new Error(`${where}: runs bare and also has a "${SHOW_SUBCOMMAND}" subcommand`);
+      throw new EnrollbotError('command_definition', `${where}: runs bare and also has a "${SHOW_SUBCOMMAND}" subcommand`);
     }
     subs.push(subcommand(SHOW_SUBCOMMAND, command.summary, command.args, SHOW_SUMMARY['zh-CN'], inner, `${where} ${SHOW_SUBCOMMAND}`));
   }
   for (const sub of command.subcommands!) {
-    if (sub.subcommands?.length) throw new Error(`${where} ${sub.name}: Discord allows only one level of subcommand groups`);
+    if (sub.subcommands?.length) throw new EnrollbotError('command_definition', `${where} ${sub.name}: Discord allows only one level of subcommand groups`);
     subs.push(subcommand(sub.name, sub.summary, sub.args, chineseAlias(sub), inner, `${where} ${sub.name}`));
   }
-  if (subs.length > MAX_OPTIONS) throw new Error(`${where}: more than ${MAX_OPTIONS} subcommands`);
+  if (subs.length > MAX_OPTIONS) throw new EnrollbotError('command_definition', `${where}: more than ${MAX_OPTIONS} subcommands`);
   return {
     type: ApplicationCommandOptionType.SubcommandGroup,
     name: command.name,
@@ -210,7 +211,7 @@ export function buildSlashCommands(commands: readonly AnyCommand[]): RESTPostAPI
   const options = commands.map((c) =>
     c.subcommands?.length ? group(c, taken) : subcommand(c.name, c.summary, c.args, chineseAlias(c), taken, `/${ROOT_COMMAND} ${c.name}`),
   );
-  if (options.length > MAX_OPTIONS) throw new Error(`/${ROOT_COMMAND}: more than ${MAX_OPTIONS} subcommands`);
+  if (options.length > MAX_OPTIONS) throw new EnrollbotError('command_definition', `/${ROOT_COMMAND}: more than ${MAX_OPTIONS} subcommands`);
   const root: RESTPostAPIChatInputApplicationCommandsJSONBody = {
     type: ApplicationCommandType.ChatInput,
     name: ROOT_COMMAND,
@@ -218,7 +219,7 @@ export function buildSlashCommands(commands: readonly AnyCommand[]): RESTPostAPI
     options,
   };
   const size = commandSize(root as Sized);
-  if (size > MAX_COMMAND_SIZE) throw new Error(`/${ROOT_COMMAND}: ${size} characters of names and descriptions, over Discord's ${MAX_COMMAND_SIZE}`);
+  if (size > MAX_COMMAND_SIZE) throw new EnrollbotError('command_definition', `/${ROOT_COMMAND}: ${size} characters of names and descriptions, over Discord's ${MAX_COMMAND_SIZE}`);
   return [root];
 }
 

@@ -7,7 +7,7 @@
  */
 import { webApi } from '@slack/bolt';
 import type { Reply } from '../../core/reply.ts';
-import { directUser, RateLimited, type PlatformOutbound } from '../platform.ts';
+import { directUser, RateLimited, type PlatformOutbound } from '../../core/platform-port.ts';
 import { actionBlocks, contentBlocks, fallbackText, renderSlackMessage } from './render.ts';
 
 type WebClient = InstanceType<typeof webApi.WebClient>;

@@ -4,7 +4,7 @@
  * through a Web API client that never retries by itself, so the outbox owns
  * every retry after a 429.
  */
-import type { Platform, PlatformStatus } from '../platform.ts';
+import type { Platform, PlatformStatus } from '../../core/platform-port.ts';
 import { createOutboundClient, createSlackOutbound } from './outbound.ts';
 import { boltLogger, createSlackApp, type SlackAppOptions, type SlackBoltApp } from './slack-app.ts';
 

@@ -10,7 +10,7 @@ import { openTestApp, type TestApp } from '../../helpers/app.ts';
 import { probe, probeUntil } from '../../helpers/health.ts';
 import { commands } from '../../../commands/index.ts';
 import { createDiscordPlatform } from '../../../src/platforms/discord/discord-platform.ts';
-import type { Platform } from '../../../src/platforms/platform.ts';
+import type { Platform } from '../../../src/core/platform-port.ts';
 import { botHealth } from '../../../src/ops/health.ts';
 import { healthRoute, startHealthServer, type HealthServer } from '../../../src/ops/health-server.ts';
 import { APP_ID, FakeDiscord, GUILD_ID } from './fake-discord.ts';

@@ -10,7 +10,7 @@ import { openTestApp, type TestApp } from '../../helpers/app.ts';
 import { commands } from '../../../commands/index.ts';
 import { createDiscordPlatform } from '../../../src/platforms/discord/discord-platform.ts';
 import { buildSlashCommands } from '../../../src/platforms/discord/slash-commands.ts';
-import { directAddress, RateLimited, type Platform } from '../../../src/platforms/platform.ts';
+import { directAddress, RateLimited, type Platform } from '../../../src/core/platform-port.ts';
 import type { Dispatcher, InboundMessage } from '../../../src/core/dispatcher.ts';
 import { createOutboxWorker } from '../../../src/outbox/worker.ts';
 import { APP_ID, CHANNEL_ID, CHANNEL_NAME, FakeDiscord, GUILD_ID, type DiscordUser, type Recorded } from './fake-discord.ts';

@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openTestApp, type TestApp } from '../../helpers/app.ts';
 import { probe } from '../../helpers/health.ts';
 import { createSlackPlatform, type SlackPlatform } from '../../../src/platforms/slack/slack-platform.ts';
-import type { Platform } from '../../../src/platforms/platform.ts';
+import type { Platform } from '../../../src/core/platform-port.ts';
 import { botHealth } from '../../../src/ops/health.ts';
 import { healthRoute } from '../../../src/ops/health-server.ts';
 import { sendToApp, startFakeSlack, type FakeSlack } from './fake-slack.ts';

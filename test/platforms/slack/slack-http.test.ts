@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openTestApp, type TestApp } from '../../helpers/app.ts';
 import { createSlackPlatform, type SlackPlatform } from '../../../src/platforms/slack/slack-platform.ts';
 import { slackSignature } from '../../../src/platforms/slack/signature.ts';
-import { directAddress, RateLimited } from '../../../src/platforms/platform.ts';
+import { directAddress, RateLimited } from '../../../src/core/platform-port.ts';
 import { createOutboxWorker } from '../../../src/outbox/worker.ts';
 import { buttonBody, mentionBody, sendToApp, slashBody, startFakeSlack, type FakeCall, type FakeSlack } from './fake-slack.ts';
 import { until } from '../../helpers/until.ts';

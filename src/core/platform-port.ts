@@ -1,10 +1,13 @@
 /**
- * The platform boundary. Inbound, an adapter turns its events into
+ * The platform port: the framework's side of the platform boundary. Everything
+ * outside src/platforms (the outbox worker, the lapse reminders, the health
+ * report) talks to platforms through these types only. Inbound, an adapter turns its events into
  * `InboundMessage`s for the dispatcher and renders the replies; outbound, it
  * posts to a channel. A push-only platform (a WeCom group robot) implements
  * only the outbound half.
  */
-import type { Reply } from '../core/reply.ts';
+import type { Reply } from './reply.ts';
+import { EnrollbotError } from './errors.ts';
 
 /** The outbound half: what scheduled posts and reminders are delivered through. */
 export interface PlatformOutbound {
@@ -38,10 +41,10 @@ export interface Platform extends PlatformOutbound {
  * Thrown by `post` when the platform answers "too many requests": the outbox
  * waits `retryAfterMs` before trying that message again.
  */
-export class RateLimited extends Error {
+export class RateLimited extends EnrollbotError {
   readonly retryAfterMs: number;
   constructor(retryAfterMs: number, message = `rate limited; retry after ${retryAfterMs} ms`) {
-    super(message);
+    super('rate_limited', message);
     this.name = 'RateLimited';
     this.retryAfterMs = retryAfterMs;
   }

@@ -3,18 +3,8 @@ import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { BindingKind, Database, Robot, RobotApp } from '../db/schema.ts';
 import { pathIds } from '../domain/permissions.ts';
-import { robotPlatform } from './apps.ts';
-
-/** `R12`: how a robot is shown and typed. */
-export function robotRef(id: number): string {
-  return `R${id}`;
-}
-
-/** The id in `R12` (or `r12`, `12`), or null. */
-export function parseRobotRef(token: string): number | null {
-  const m = /^[Rr]?(\d{1,9})$/.exec(token.trim());
-  return m ? Number(m[1]) : null;
-}
+import { robotRef } from '../domain/robot-ref.ts';
+import { robotPlatform } from '../robots/apps.ts';
 
 /** A robot with the name and path of the place it is bound to. */
 export type RobotWithArea = Robot & { area_name: string; area_path: string };
@@ -148,11 +138,11 @@ export async function releaseHeldPosts(db: Kysely<Database>, platform: string, c
 const IMAGE_KEEP_MS = 30 * 86_400_000;
 
 /** Stores a chart once (by its digest); returns its id. Charts older than a month are dropped. */
-export async function storeRobotImage(db: Kysely<Database>, png: Uint8Array, now: Date): Promise<number> {
-  const hash = createHash('sha256').update(png).digest('hex');
+export async function storeRobotImage(db: Kysely<Database>, svg: string, now: Date): Promise<number> {
+  const hash = createHash('sha256').update(svg).digest('hex');
   await db
     .insertInto('robot_image')
-    .values({ digest: hash, png: Buffer.from(png).toString('base64'), created_at: now.toISOString() })
+    .values({ digest: hash, svg, created_at: now.toISOString() })
     .onConflict((oc) => oc.column('digest').doNothing())
     .execute();
   await db.deleteFrom('robot_image').where('created_at', '<', new Date(now.getTime() - IMAGE_KEEP_MS).toISOString()).execute();
@@ -160,10 +150,10 @@ export async function storeRobotImage(db: Kysely<Database>, png: Uint8Array, now
   return row.id;
 }
 
-/** A chart, by id (null when it was dropped). */
-export async function robotImage(db: Kysely<Database>, id: number): Promise<Uint8Array | null> {
-  const row = await db.selectFrom('robot_image').select('png').where('id', '=', id).executeTakeFirst();
-  return row ? new Uint8Array(Buffer.from(row.png, 'base64')) : null;
+/** A chart's SVG, by id (null when it was dropped); the sender draws it. */
+export async function robotImage(db: Kysely<Database>, id: number): Promise<string | null> {
+  const row = await db.selectFrom('robot_image').select('svg').where('id', '=', id).executeTakeFirst();
+  return row?.svg ?? null;
 }
 
 const IMAGE_PART = /^\[\[chart (\d+)\]\]$/;

@@ -1,0 +1,157 @@
+/**
+ * The ledger: payments, reversals and an area's figures after a write.
+ * Append-only: a mistake is corrected by a reversal, never by an edit.
+ */
+import type { Area, LedgerEntry } from '../db/schema.ts';
+import { isUniqueViolation } from '../db/errors.ts';
+import { formatRate, rateBasisPoints } from '../domain/rates.ts';
+import { formatYuanNumber } from '../domain/money.ts';
+import { Refusal } from '../core/refusal.ts';
+import { EnrollbotError } from '../core/errors.ts';
+import { getArea } from '../store/areas.ts';
+import { getTarget } from '../store/targets.ts';
+import { memberName } from '../store/members.ts';
+import {
+  appendEntry,
+  getEntry,
+  latestOpenPaymentBy,
+  latestPaymentBy,
+  lockEntry,
+  reversalOf,
+  type AreaAfter,
+  type EntryInput,
+} from '../store/ledger.ts';
+import type { ServiceScope } from './scope.ts';
+
+/** The reason `undo` records on its reversals (a `void` records the admin's words). */
+export const UNDO_REASON = 'undo';
+
+/** One area's current figures, formatted for confirmations. */
+interface FormattedFigures {
+  totalPeople: string;
+  target: string;
+  rate: string;
+  /** With its sign: `+12`, `-3`. */
+  todayPeople: string;
+  totalAmount: string;
+}
+
+/** A payment as a command hands it over, already checked against the campaign's rules. */
+interface PaymentInput {
+  area: Area;
+  people: number;
+  amountFen: number;
+  note: string | null;
+}
+
+/** Which of a member's payments `undo` looks at. */
+interface PaymentsBy {
+  memberId: number;
+  campaignId: number;
+  /** Only payments under this area (a township channel), or anywhere. */
+  areaPath: string | null;
+}
+
+/** The ledger, bound to one command. */
+export interface LedgerService {
+  /** Appends a payment; returns its id and the totals after it of the area and each area above it. */
+  pay(input: PaymentInput): Promise<{ id: number; after: Map<number, AreaAfter> }>;
+  entry(id: number): Promise<LedgerEntry | undefined>;
+  latestPaymentBy(where: PaymentsBy): ReturnType<typeof latestPaymentBy>;
+  latestOpenPaymentBy(where: PaymentsBy): ReturnType<typeof latestOpenPaymentBy>;
+  /**
+   * Appends the reversal of a payment; refuses a reversal or an entry already
+   * reversed. Returns the entry's area and its totals after the reversal.
+   */
+  reverse(entry: LedgerEntry, reason: string): Promise<{ reversalId: number; area: Area; after: AreaAfter }>;
+  /** An area's figures for a confirmation, from what the write just returned, so at most the target is read. */
+  figures(area: Area, known: AreaAfter, knownTarget?: number | null): Promise<FormattedFigures>;
+}
+
+/** The member id of the speaker; only known members write to the ledger. */
+export function requireMember(scope: Pick<ServiceScope, 'actor' | 't'>): number {
+  if (scope.actor.memberId === null) throw new Refusal(scope.t.needCoordinator(), { code: 'not_permitted' });
+  return scope.actor.memberId;
+}
+
+/** Who wrote an entry, where and when: the same for every entry appended in a command. */
+function entryOrigin(scope: ServiceScope): Pick<EntryInput, 'memberId' | 'platform' | 'channelId' | 'sourceKey' | 'businessDate' | 'recordedAt'> {
+  return {
+    memberId: requireMember(scope),
+    platform: scope.channel.platform,
+    channelId: scope.channel.id,
+    sourceKey: scope.sourceKey,
+    businessDate: scope.today,
+    recordedAt: scope.now,
+  };
+}
+
+export function createLedgerService(scope: ServiceScope): LedgerService {
+  const { db, t } = scope;
+  return {
+    pay: ({ area, people, amountFen, note }) =>
+      appendEntry(db, {
+        campaignId: scope.campaign.id,
+        areaId: area.id,
+        areaPath: area.path,
+        kind: 'payment',
+        people,
+        amountFen,
+        note,
+        ...entryOrigin(scope),
+      }),
+    entry: (id) => getEntry(db, id),
+    latestPaymentBy: (where) => latestPaymentBy(db, where),
+    latestOpenPaymentBy: (where) => latestOpenPaymentBy(db, where),
+    async reverse(entry, reason) {
+      const ref = `#${entry.id}`;
+      if (entry.kind !== 'payment') throw new Refusal(t.entryIsReversal({ ref }), { code: 'invalid_input' });
+      await lockEntry(db, entry.id);
+      const existing = await reversalOf(db, entry.id);
+      if (existing) throw new Refusal(t.entryAlreadyReversed({ ref, by: `#${existing.id}` }), { code: 'conflict' });
+      const area = await getArea(db, entry.area_id);
+      // The foreign key makes this impossible; if it happens the data is damaged.
+      if (!area) throw new EnrollbotError('internal', `entry ${entry.id} names area ${entry.area_id}, which does not exist`);
+      let reversalId: number;
+      let after: Map<number, AreaAfter>;
+      try {
+        ({ id: reversalId, after } = await appendEntry(db, {
+          campaignId: entry.campaign_id,
+          areaId: entry.area_id,
+          areaPath: area.path,
+          kind: 'reversal',
+          people: -entry.people,
+          amountFen: -Number(entry.amount_fen),
+          reversesId: entry.id,
+          reason,
+          ...entryOrigin(scope),
+        }));
+      } catch (e) {
+        // `reverses_id` is unique: another writer reversed it between our check
+        // and our insert. The transaction is spoilt (PostgreSQL), so refuse with
+        // what we know rather than look the reversal up. (If it was instead the
+        // source key, this message is a replay, and the dispatcher answers with
+        // the stored reply of its first handling whatever is thrown here.)
+        if (isUniqueViolation(e)) throw new Refusal(t.entryReversedMeanwhile({ ref }), { code: 'conflict' });
+        throw e;
+      }
+      await scope.audit('ledger.reverse', {
+        entry: reversalId,
+        reverses: entry.id,
+        reason,
+        author: await memberName(db, entry.member_id),
+      });
+      return { reversalId, area, after: after.get(area.id)! };
+    },
+    async figures(area, known, knownTarget) {
+      const target = knownTarget !== undefined ? knownTarget : await getTarget(db, scope.campaign.id, area.id);
+      return {
+        totalPeople: known.people.toLocaleString('en'),
+        target: target === null ? '—' : target.toLocaleString('en'),
+        rate: formatRate(target === null ? null : rateBasisPoints(known.people, target)),
+        todayPeople: `${known.dayPeople < 0 ? '' : '+'}${known.dayPeople.toLocaleString('en')}`,
+        totalAmount: formatYuanNumber(known.amountFen),
+      };
+    },
+  };
+}
