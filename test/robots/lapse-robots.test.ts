@@ -61,7 +61,7 @@ it("sends a township's lapse digest to its robot, masked, and the escalation to 
   const worker = createOutboxWorker({ db: app.database.db, platforms: robots, log: app.log, pollMs: 20 });
   worker.start();
   try {
-    expect(await worker.idle(20_000)).toBe(true);
+    expect(await worker.idle(60_000)).toBe(true);
   } finally {
     await worker.stop({ timeoutMs: 200 });
   }
