@@ -64,8 +64,12 @@ export function createRobotPlatforms(options: RobotPlatformOptions): PlatformOut
   const now = options.now ?? (() => new Date());
   const scale = options.timeScale ?? 1;
   const scaled = (ms: number) => Math.max(1, Math.round(ms / scale));
-  /** The latest charts' bodies (base64 and md5), by stored image id. */
-  const charts = new Map<number, RobotBody>();
+  /**
+   * The latest charts' bodies (base64 and md5), by stored image id: the
+   * promise, so the robots sending one board at once wait for one drawing
+   * instead of each drawing it (null: the chart is no longer stored).
+   */
+  const charts = new Map<number, Promise<RobotBody | null>>();
   /** Rate-limit answers in a row, per robot: each one doubles the wait. */
   const streak = new Map<number, number>();
 
@@ -133,18 +137,24 @@ export function createRobotPlatforms(options: RobotPlatformOptions): PlatformOut
         let body: RobotBody;
         const imageId = imagePartId(reply.text);
         if (imageId !== null) {
-          const cached = charts.get(imageId);
-          if (cached) body = cached;
-          else {
-            const svg = await robotImage(db, imageId);
-            // Kept a month: a chart older than that is not worth sending late.
-            if (!svg) return log.warn('group robot chart no longer stored; not sent', { robot: ref, image: imageId });
-            const png = await renderSvgPngAsync(svg);
-            body = robotBody(app, { status: 'ok', text: '', image: fitImage({ png, filename: `chart-${imageId}.png`, alt: '' }, WECOM_IMAGE_MAX_BYTES) });
-            // One board's chart goes to every robot: read and encode it once.
+          let drawn = charts.get(imageId);
+          if (!drawn) {
+            drawn = (async () => {
+              const svg = await robotImage(db, imageId);
+              if (!svg) return null;
+              const png = await renderSvgPngAsync(svg);
+              return robotBody(app, { status: 'ok', text: '', image: fitImage({ png, filename: `chart-${imageId}.png`, alt: '' }, WECOM_IMAGE_MAX_BYTES) });
+            })();
+            // One board's chart goes to every robot: read, draw and encode it once.
             if (charts.size >= 4) charts.delete(charts.keys().next().value!);
-            charts.set(imageId, body);
+            charts.set(imageId, drawn);
+            // A failed drawing is not remembered: the next send tries again.
+            drawn.catch(() => charts.delete(imageId));
           }
+          const found = await drawn;
+          // Kept a month: a chart older than that is not worth sending late.
+          if (!found) return log.warn('group robot chart no longer stored; not sent', { robot: ref, image: imageId });
+          body = found;
         } else body = robotBody(app, reply);
         const request = signRequest(app, url, secret, body, now());
         const answer = await postToRobot(app, request, { timeoutMs: options.timeoutMs, fetch: options.fetch });
