@@ -9,11 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { openTestApp, type TestApp } from '../helpers/app.ts';
 import { amountSpellings, payLines, type Meant } from '../helpers/pay-lines.ts';
-import { createSlackPlatform, type SlackPlatform } from '../../src/platforms/slack/slack-platform.ts';
+import type { SlackPlatform } from '../../src/platforms/slack/slack-platform.ts';
 import { createDiscordPlatform } from '../../src/platforms/discord/discord-platform.ts';
 import type { Platform } from '../../src/core/platform-port.ts';
 import { commands } from '../../commands/index.ts';
-import { sendToApp, slashBody, startFakeSlack, type FakeSlack } from './slack/fake-slack.ts';
+import { sendToApp, slashBody, startFakeSlack, startSlackHttp, type FakeSlack } from './slack/fake-slack.ts';
 import { APP_ID, FakeDiscord, GUILD_ID, type DiscordUser } from './discord/fake-discord.ts';
 import { until } from '../helpers/until.ts';
 
@@ -51,13 +51,7 @@ describe('pay lines round-trip on Slack and Discord', () => {
     fake = await startFakeSlack();
     fake.users.set('UADMIN', { name: '李管理' });
     fake.channels.set('CSOUTH', '城南工作群');
-    slack = createSlackPlatform({
-      slack: { botToken: 'xoxb-test', appToken: null, signingSecret: SECRET, port: 0, apiUrl: fake.apiUrl },
-      dispatcher: app.dispatcher,
-      log: app.log,
-      host: '127.0.0.1',
-    });
-    await slack.start();
+    slack = await startSlackHttp(fake, app, SECRET);
     discordFake = new FakeDiscord();
     await discordFake.listen();
     discord = createDiscordPlatform({

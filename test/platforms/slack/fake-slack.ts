@@ -9,6 +9,9 @@ import { parse as parseQuery } from 'node:querystring';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { slackSignature } from '../../../src/platforms/slack/signature.ts';
 import { until } from '../../helpers/until.ts';
+import { createSlackPlatform, type SlackPlatform, type SlackPlatformOptions } from '../../../src/platforms/slack/slack-platform.ts';
+import type { Dispatcher } from '../../../src/core/dispatcher.ts';
+import type { Logger } from '../../../src/core/logger.ts';
 
 /** One request the fake received. */
 export interface FakeCall {
@@ -306,4 +309,25 @@ export function buttonBody(fields: { userId: string; channelId: string; value: s
     actions: [{ action_id: fields.actionId, block_id: 'b1', text: { type: 'plain_text', text: 'go' }, value: fields.value, type: 'button', action_ts: '1700000002.000100' }],
   };
   return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+}
+
+/**
+ * The real Slack platform in HTTP mode on a loopback port, talking to the
+ * fake's Web API, started: what every HTTP test of the Slack door sets up.
+ */
+export async function startSlackHttp(
+  fake: FakeSlack,
+  app: { dispatcher: Dispatcher; log: Logger },
+  secret: string,
+  extra: Partial<Pick<SlackPlatformOptions, 'nowMs'>> = {},
+): Promise<SlackPlatform> {
+  const slack = createSlackPlatform({
+    slack: { botToken: 'xoxb-test', appToken: null, signingSecret: secret, port: 0, apiUrl: fake.apiUrl },
+    dispatcher: app.dispatcher,
+    log: app.log,
+    host: '127.0.0.1',
+    ...extra,
+  });
+  await slack.start();
+  return slack;
 }

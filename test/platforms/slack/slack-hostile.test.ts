@@ -9,12 +9,12 @@ import { connect, type Socket } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openTestApp, type TestApp } from '../../helpers/app.ts';
 import { until } from '../../helpers/until.ts';
-import { createSlackPlatform, type SlackPlatform } from '../../../src/platforms/slack/slack-platform.ts';
+import type { SlackPlatform } from '../../../src/platforms/slack/slack-platform.ts';
 import { slackSignature } from '../../../src/platforms/slack/signature.ts';
 import { BODY_LIMIT_BYTES, MAX_CONNECTIONS, REQUEST_TIMEOUT_MS } from '../../../src/platforms/slack/http-server.ts';
 import { MAX_MENTION_LOOKUPS } from '../../../src/platforms/slack/slack-app.ts';
 import { catalogue } from '../../../src/i18n/index.ts';
-import { buttonBody, sendToApp, slashBody, startFakeSlack, type FakeCall, type FakeSlack } from './fake-slack.ts';
+import { buttonBody, sendToApp, slashBody, startFakeSlack, startSlackHttp, type FakeCall, type FakeSlack } from './fake-slack.ts';
 
 const SECRET = 'test-signing-secret';
 const FORM = 'application/x-www-form-urlencoded' as const;
@@ -33,13 +33,7 @@ beforeEach(async () => {
   fake.channels.set('CSOUTH', '城南工作群');
   app = await openTestApp({ env: { ENROLLBOT_ADMINS: 'slack:UADMIN' } });
   expect((await app.say('admin', 'console', 'township add 城南街道 target 1000')).status).toBe('ok');
-  slack = createSlackPlatform({
-    slack: { botToken: 'xoxb-test', appToken: null, signingSecret: SECRET, port: 0, apiUrl: fake.apiUrl },
-    dispatcher: app.dispatcher,
-    log: app.log,
-    host: '127.0.0.1',
-  });
-  await slack.start();
+  slack = await startSlackHttp(fake, app, SECRET);
 });
 
 afterEach(async () => {

@@ -5,11 +5,11 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openTestApp, type TestApp } from '../../helpers/app.ts';
-import { createSlackPlatform, type SlackPlatform } from '../../../src/platforms/slack/slack-platform.ts';
+import type { SlackPlatform } from '../../../src/platforms/slack/slack-platform.ts';
 import { slackSignature } from '../../../src/platforms/slack/signature.ts';
 import { directAddress, RateLimited } from '../../../src/core/platform-port.ts';
 import { createOutboxWorker } from '../../../src/outbox/worker.ts';
-import { buttonBody, mentionBody, sendToApp, slashBody, startFakeSlack, type FakeCall, type FakeSlack } from './fake-slack.ts';
+import { buttonBody, mentionBody, sendToApp, slashBody, startFakeSlack, startSlackHttp, type FakeCall, type FakeSlack } from './fake-slack.ts';
 import { until } from '../../helpers/until.ts';
 
 const SECRET = 'test-signing-secret';
@@ -31,14 +31,7 @@ beforeEach(async () => {
   app = await openTestApp({ env: { ENROLLBOT_ADMINS: 'slack:UADMIN' } });
   clockMs = Date.now();
   expect((await app.say('admin', 'console', 'township add 城南街道 target 1000')).status).toBe('ok');
-  slack = createSlackPlatform({
-    slack: { botToken: 'xoxb-test', appToken: null, signingSecret: SECRET, port: 0, apiUrl: fake.apiUrl },
-    dispatcher: app.dispatcher,
-    log: app.log,
-    host: '127.0.0.1',
-    nowMs: () => clockMs,
-  });
-  await slack.start();
+  slack = await startSlackHttp(fake, app, SECRET, { nowMs: () => clockMs });
 });
 
 afterEach(async () => {
