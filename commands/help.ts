@@ -41,7 +41,9 @@ export default defineCommand({
           const aliases = aliasForms(chain);
           return `• ${usage(pathOf(chain), chain.at(-1)!.args, locale)}${aliases.length ? `  (${t.list({ items: aliases })})` : ''}`;
       });
-      const footer = lines.length < all.length ? [t.helpFooter(), t.helpOnlyYours()] : [t.helpFooter()];
+      // The example names a command the asker may run: `help pay` to a member who cannot pay misleads.
+      const example = all.filter(mine).some((chain) => chain[0]!.name === 'pay') ? 'pay' : 'board';
+      const footer = lines.length < all.length ? [t.helpFooter({ example }), t.helpOnlyYours()] : [t.helpFooter({ example })];
       return ok([t.helpIntro(), ...lines, '', ...footer].join('\n'));
     }
     const words = tokenize(args.command);

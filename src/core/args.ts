@@ -126,6 +126,8 @@ function amount(base: Base): ArgSpec<number> {
       const token = normalize(raw);
       const r = parseAmount(token);
       if (r.ok) return good(r.fen);
+      // `缴费 12 人 4800`: the people's unit set apart lands here; say so rather than "unreadable amount".
+      if (LONE_UNIT.test(token)) return bad(t.unitApart({ unit: token }));
       switch (r.problem) {
         case 'negative':
           return bad(t.amountNegative());

@@ -74,7 +74,7 @@ export const en: Catalogue = {
   villagesColumns: (p) => [p.kind, 'Enrolled/Target', 'Rate', 'Today'],
   helpIntro: () => `Commands (on Slack and Discord, after /enroll):`,
   helpDetail: (p) => `${p.usage}\n${p.summary}\nAliases: ${p.aliases}\nWho: ${p.who}`,
-  helpFooter: () => `Send help <command> for details, such as help pay.`,
+  helpFooter: (p) => `Send help <command> for details, such as help ${p.example}.`,
   who: (p) =>
     ({
       anyone: 'anyone',
@@ -212,6 +212,7 @@ export const en: Catalogue = {
   noteTooLong: (p) => `The note is too long (${p.length} characters); at most ${p.max}.`,
   noteStartsWithNumber: (p) =>
     `The note "${p.note}" starts with a number or an amount, so it may be part of the amount: write the amount without spaces (4800 or 4,800); if it is a note, put it in quotes: "${p.note}".`,
+  unitApart: (p) => `"${p.unit}" is a unit: write it right after its number, without a space (12人, 4800元).`,
   noteStartsWithUnit: (p) =>
     `"${p.unit}" is a unit: write it right after its number (4800元, 12人), without a space; if "${p.note}" is a note, put it in quotes: "${p.note}".`,
   noteStartsWithArea: (p) =>

@@ -96,7 +96,7 @@ export const zhCN = {
   helpIntro: () => `可用命令（在 Slack / Discord 上前面加 /enroll）：`,
   helpDetail: (p: { usage: string; summary: string; aliases: string; who: string }) =>
     `${p.usage}\n${p.summary}\n别名：${p.aliases}\n谁可以用：${p.who}`,
-  helpFooter: () => `发送 help 命令名 查看详细用法，如 help pay。`,
+  helpFooter: (p: { example: string }) => `发送 help 命令名 查看详细用法，如 help ${p.example}。`,
   who: (p: { permission: 'anyone' | 'coordinator' | 'staff' | 'admin' }) =>
     ({ anyone: '所有人', coordinator: '本乡镇联络员、管理员', staff: '联络员、领导（只看人数）、管理员', admin: '管理员' })[p.permission],
   // setup
@@ -245,6 +245,7 @@ export const zhCN = {
   noteTooLong: (p: { max: number; length: number }) => `备注太长（${p.length} 个字），最多 ${p.max} 个字。`,
   noteStartsWithNumber: (p: { note: string }) =>
     `备注“${p.note}”以数字或金额开头，看不出它是不是金额的一部分：金额请连写，不要加空格（4800 或 4,800）；如果确实是备注，请加引号：“${p.note}”。`,
+  unitApart: (p: { unit: string }) => `“${p.unit}”是单位，要和前面的数字连写，不要加空格：如 12人、4800元。`,
   noteStartsWithUnit: (p: { unit: string; note: string }) =>
     `“${p.unit}”是单位，要和前面的数字连写（如 4800元、12人），不要加空格；如果“${p.note}”确实是备注，请加引号：“${p.note}”。`,
   noteStartsWithArea: (p: { area: string; note: string }) =>

@@ -103,6 +103,9 @@ describe('help', () => {
     expect(admin).toContain('lapse scan');
     expect(admin).toContain('board post');
     expect((await app.say('路人', 'c', 'help')).text).toContain('这里只列出你可以使用的命令');
+    // the example is a command the asker may run
+    expect((await app.say('路人', 'c', 'help')).text).toContain('如 help board');
+    expect((await app.say('王芳', 'c', 'help')).text).toContain('如 help pay');
     expect((await app.say('admin', 'c', 'help')).text).not.toContain('这里只列出你可以使用的命令');
   });
 });
