@@ -61,7 +61,7 @@ async function leaderArea(ctx: CommandContext, name: string | undefined): Promis
   const bound = ctx.channel.binding?.area;
   if (bound && leads(ctx.actor, bound.path)) return bound;
   const own = await ctx.setup.area(led[0]!.areaId);
-  if (!own) throw new Refusal(ctx.t.lapseNoTownship(), { code: 'wrong_place' });
+  if (!own) throw new Refusal(ctx.t.lapseNoTownship({ example: ctx.t.townshipPlaceholder() }), { code: 'wrong_place' });
   return own;
 }
 
@@ -88,7 +88,7 @@ async function leaderCounts(ctx: CommandContext, area: Area) {
 function lapseTownship(ctx: CommandContext, name: string | undefined): Promise<Area> {
   return coordinatedTownship(ctx, name, {
     villages: false,
-    noTownship: () => ctx.t.lapseNoTownship(),
+    noTownship: (example) => ctx.t.lapseNoTownship({ example }),
     notCoordinator: (township) => ctx.t.lapseNotCoordinator({ township }),
   });
 }

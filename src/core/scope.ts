@@ -51,7 +51,8 @@ export async function resolveArea(ctx: CommandContext, name: string): Promise<Ar
 export interface TownshipScope {
   /** Villages count too (a payment may go to a village; a lapse list is per township). */
   villages: boolean;
-  noTownship(): string;
+  /** `example`: a township the speaker may name (one of theirs when they coordinate several), else a placeholder. */
+  noTownship(example: string): string;
   notCoordinator(township: string): string;
 }
 
@@ -69,7 +70,12 @@ export async function coordinatedTownship(ctx: CommandContext, name: string | un
     const mine = coordinatedAreas(ctx.actor);
     if (mine.length === 1 && !isAdmin(ctx.actor)) area = await ctx.setup.area(mine[0]!.areaId);
   }
-  if (!area) throw new Refusal(scope.noTownship(), { code: 'wrong_place' });
+  if (!area) {
+    // Name one of the speaker's own townships: a demo district's name in the example would not exist in theirs.
+    const theirs = await ctx.setup.areasByIds(coordinatedAreas(ctx.actor).map((g) => g.areaId));
+    const example = theirs.find((a) => a.kind === 'township')?.name ?? ctx.t.townshipPlaceholder();
+    throw new Refusal(scope.noTownship(example), { code: 'wrong_place' });
+  }
   if (area.kind !== 'township' && !(scope.villages && area.kind === 'village')) throw new Refusal(ctx.t.areaNotTownship({ name: area.name }), { code: 'invalid_input' });
   if (!mayLogFor(ctx.actor, area.path)) throw new Refusal(scope.notCoordinator(area.name), { code: 'not_permitted' });
   return area;
@@ -79,7 +85,7 @@ export async function coordinatedTownship(ctx: CommandContext, name: string | un
 export function loggingArea(ctx: CommandContext, name: string | undefined): Promise<Area> {
   return coordinatedTownship(ctx, name, {
     villages: true,
-    noTownship: () => ctx.t.noTownshipHere(),
+    noTownship: (example) => ctx.t.noTownshipHere({ example }),
     notCoordinator: (township) => ctx.t.notCoordinatorOf({ township }),
   });
 }

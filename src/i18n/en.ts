@@ -41,8 +41,8 @@ export const en: Catalogue = {
   areaUnknown: (p) => `"${p.name}" was not found. Send board to see every township's name.`,
   areaAmbiguous: (p) => `"${p.name}" matches several; write one of: ${p.options}.`,
   areaNotTownship: (p) => `"${p.name}" is not a township or village, so payments cannot be logged to it.`,
-  noTownshipHere: () =>
-    `This channel is not bound to a township. Name one: pay 12 4800 in 城南街道, or ask an admin to send bind <township> in the township's channel.`,
+  noTownshipHere: (p) =>
+    `This channel is not bound to a township. Name one: pay 12 4800 in ${p.example}, or ask an admin to send bind <township> in the township's channel.`,
   payRecorded: (p) =>
     `Recorded ${p.ref}: ${p.area} ${persons(p.people)}, ${p.amount} yuan${p.defaulted ? ' (at the standard premium)' : ''}${p.note ? `, note "${p.note}"` : ''}.\n` +
     `${p.area} now ${p.totalPeople}/${p.target} people, ${p.rate} complete, ${p.todayPeople} today, ${p.totalAmount} yuan collected.`,
@@ -152,7 +152,8 @@ export const en: Catalogue = {
   lapseMore: (p) => `${num(p.more)} more not listed.`,
   lapseHowTo: () =>
     `Record a follow-up: lapse done L12 paid (paid/promised/refused/moved/unreachable). Up to 3 months can be back-paid with no loss of benefits; the third month is the last chance.`,
-  lapseNoTownship: () => `This channel is not bound to a township. Use the township's channel, or name it: lapse in 城南街道.`,
+  lapseNoTownship: (p) => `This channel is not bound to a township. Use the township's channel, or name it: lapse in ${p.example}.`,
+  townshipPlaceholder: () => `<township>`,
   lapseNotCoordinator: (p) => `You are not a coordinator of ${p.township}, so you cannot see or work its lapses.`,
   lapseCaseInvalid: (p) => `"${p.token}" is not a lapse case: write L12.`,
   lapseCaseUnknown: (p) => `There is no lapse case ${p.ref}.`,

@@ -43,7 +43,7 @@ export const zhCN = {
   areaUnknown: (p: { name: string }) => `没有找到“${p.name}”。发送 board（排行）可看全部乡镇名称。`,
   areaAmbiguous: (p: { name: string; options: string }) => `“${p.name}”有多个，请写其中一种：${p.options}。`,
   areaNotTownship: (p: { name: string }) => `“${p.name}”不是乡镇或村（社区），不能登记缴费。`,
-  noTownshipHere: () => `本频道没有绑定乡镇，请注明乡镇：pay 12 4800 in 城南街道，或请管理员在乡镇群里发送 bind 乡镇名。`,
+  noTownshipHere: (p: { example: string }) => `本频道没有绑定乡镇，请注明乡镇：pay 12 4800 in ${p.example}，或请管理员在乡镇群里发送 bind 乡镇名。`,
   // pay / undo / void
   payRecorded: (p: {
     ref: string;
@@ -179,7 +179,8 @@ export const zhCN = {
   lapseListEmpty: (p: { area: string }) => `${p.area}没有未结的断缴。`,
   lapseMore: (p: { more: number }) => `另有 ${num(p.more)} 件未列出。`,
   lapseHowTo: () => `记录跟进：lapse done L12 paid（已缴/承诺/拒绝/迁出/联系不上）。断缴3个月内补缴不影响待遇，第3个月是最后机会。`,
-  lapseNoTownship: () => `本频道没有绑定乡镇。请在乡镇群里发送，或注明乡镇：lapse in 城南街道。`,
+  lapseNoTownship: (p: { example: string }) => `本频道没有绑定乡镇。请在乡镇群里发送，或注明乡镇：lapse in ${p.example}。`,
+  townshipPlaceholder: () => `<乡镇>`,
   lapseNotCoordinator: (p: { township: string }) => `你不是${p.township}的联络员，不能查看或处理它的断缴。`,
   lapseCaseInvalid: (p: { token: string }) => `“${p.token}”不是断缴编号：请写 L12。`,
   lapseCaseUnknown: (p: { ref: string }) => `没有断缴 ${p.ref}。`,

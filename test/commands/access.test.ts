@@ -166,7 +166,11 @@ describe('unbind', () => {
     await district(app);
     await ok(app, 'admin', '城南', 'pay 1');
     expect((await ok(app, 'admin', '城南', 'unbind')).text).toBe('本频道已不再是城南街道的工作群：不再收到断缴提醒，在这里登记须注明乡镇。');
-    expect((await app.say('admin', '城南', 'pay 1')).text).toContain('本频道没有绑定乡镇');
+    expect((await app.say('admin', '城南', 'pay 1')).text).toBe('本频道没有绑定乡镇，请注明乡镇：pay 12 4800 in <乡镇>，或请管理员在乡镇群里发送 bind 乡镇名。');
+    // a coordinator of two townships is shown one of their own to copy
+    await ok(app, 'admin', 'console', 'grant 王芳 coordinator 城北街道');
+    expect((await app.say('王芳', '城南', 'pay 1')).text).toMatch(/pay 12 4800 in 城[南北]街道，/);
+    expect((await app.say('王芳', '城南', 'lapse')).text).toMatch(/lapse in 城[南北]街道。/);
     await ok(app, 'admin', '城南', 'pay 1 in 城南街道');
     const audited = await count(app, 'audit_log');
     expect((await app.say('admin', '城南', 'unbind')).text).toBe('本频道没有绑定，无需解绑。');
