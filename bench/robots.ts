@@ -23,7 +23,8 @@ import { getCurrentCampaign } from '../src/store/campaigns.ts';
 import { createArea, getRootArea } from '../src/store/areas.ts';
 import { setTarget } from '../src/store/targets.ts';
 import { digest, seal } from '../src/domain/secret-box.ts';
-import { imagePartId, insertRobot, robotImage } from '../src/store/robots.ts';
+import { imagePartId, insertRobot } from '../src/store/robots.ts';
+import { storedChart } from '../src/store/charts.ts';
 import { createRobotPlatforms } from '../src/robots/robot-platform.ts';
 import { ROBOT_INTERVAL_MS, urlHint } from '../src/robots/apps.ts';
 import { createOutboxWorker } from '../src/outbox/worker.ts';
@@ -32,7 +33,6 @@ import { catalogue } from '../src/i18n/index.ts';
 import { businessDate } from '../src/domain/calendar.ts';
 import { storedPost } from '../src/store/outbox.ts';
 import { fitImage, robotBody, WECOM_IMAGE_MAX_BYTES } from '../src/robots/render.ts';
-import { renderSvgPngAsync } from '../src/board/chart.ts';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { createHash } from 'node:crypto';
@@ -81,8 +81,8 @@ export async function benchRobots(opts: BenchOptions): Promise<Figure[]> {
     const partBody = async (row: { reply: string; image: string | null }) => {
       const part = storedPost(row).reply;
       const id = imagePartId(part.text);
-      const svg = id === null ? null : await robotImage(db, id);
-      const png = svg === null ? null : await renderSvgPngAsync(svg);
+      // The drawing the first sender stored: every robot must have got these bytes.
+      const png = id === null ? null : ((await storedChart(db, id))?.png ?? null);
       return JSON.stringify(robotBody('wecom', png ? { status: 'ok', text: '', image: fitImage({ png, filename: '', alt: '' }, WECOM_IMAGE_MAX_BYTES) } : part));
     };
     const perRobot = rows.filter((r) => r.channel_id === 'R1').length;
