@@ -25,6 +25,7 @@ import { setTarget } from '../src/store/targets.ts';
 import { digest, seal } from '../src/domain/secret-box.ts';
 import { imagePartId, insertRobot } from '../src/store/robots.ts';
 import { storedChart } from '../src/store/charts.ts';
+import { warmChartThreads } from '../src/board/chart.ts';
 import { createRobotPlatforms } from '../src/robots/robot-platform.ts';
 import { ROBOT_INTERVAL_MS, urlHint } from '../src/robots/apps.ts';
 import { createOutboxWorker } from '../src/outbox/worker.ts';
@@ -87,13 +88,35 @@ export async function benchRobots(opts: BenchOptions): Promise<Figure[]> {
     };
     const perRobot = rows.filter((r) => r.channel_id === 'R1').length;
 
-    const robots = createRobotPlatforms({ db, key: () => key, t: catalogue('zh-CN'), log, timeScale: SCALE });
+    // BENCH_TRACE=1: when each robot's messages left and how long the app took to answer (where the time goes).
+    const sends: { key: string; at: number; ms: number }[] = [];
+    let t0 = 0;
+    const timedFetch: typeof fetch = async (input, init) => {
+      const at = performance.now();
+      const r = await fetch(input, init);
+      await r.clone().text();
+      sends.push({ key: String(input).slice(-20), at: at - t0, ms: performance.now() - at });
+      return r;
+    };
+    const robots = createRobotPlatforms({ db, key: () => key, t: catalogue('zh-CN'), log, timeScale: SCALE, fetch: process.env.BENCH_TRACE ? timedFetch : undefined });
     const worker = createOutboxWorker({ db, platforms: robots, log, pollMs: 20 });
-    const t0 = performance.now();
+    // A running bot: its chart threads opened the font at start (src/background.ts).
+    await warmChartThreads();
+    t0 = performance.now();
     worker.start();
     const finished = await worker.idle(120_000);
     const elapsed = performance.now() - t0;
     await worker.stop({ timeoutMs: 5000 });
+    if (process.env.BENCH_TRACE) {
+      const by = new Map<string, number[]>();
+      for (const s of sends) by.set(s.key, [...(by.get(s.key) ?? []), s.at]);
+      for (let k = 0; k < 4; k++) {
+        const xs = [...by.values()].map((ts) => [...ts].sort((a, b) => a - b)[k]).filter((x): x is number => x !== undefined).sort((a, b) => a - b);
+        if (xs.length) process.stderr.write(`message ${k + 1} left: ${xs.length} robots, first ${xs[0]!.toFixed(0)} ms, median ${xs[xs.length >> 1]!.toFixed(0)} ms, last ${xs[xs.length - 1]!.toFixed(0)} ms\n`);
+      }
+      const lat = sends.map((s) => s.ms).sort((a, b) => a - b);
+      process.stderr.write(`answer time p50 ${lat[lat.length >> 1]!.toFixed(0)} p99 ${lat[Math.floor(lat.length * 0.99)]!.toFixed(0)} max ${lat[lat.length - 1]!.toFixed(0)}\n`);
+    }
 
     const undelivered = await db.selectFrom('outbox').select('id').where('delivered_at', 'is', null).execute();
     const report = (await ask({ report: true })) as { accepted: string[]; refused: number };

@@ -157,6 +157,12 @@ export function drawChartPng(svg: string): Promise<Uint8Array> {
   return pool.draw(svg);
 }
 
+/** Starts the chart threads and opens the font in each: the bot does it at start, before any board is due. */
+export function warmChartThreads(): Promise<void> {
+  pool ??= createChartPool({ fontFile: CHART_FONT_FILES[0]! });
+  return pool.warm();
+}
+
 /** The chart of a board, to be stored with the post and drawn once when it is first sent. */
 export function boardChartToDraw(board: Board, t: Catalogue, filename: string): { svg: string; filename: string; alt: string } {
   return { svg: boardChartSvg(board, t), filename, alt: t.chartAlt({ area: board.area.name }) };

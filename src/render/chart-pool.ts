@@ -12,6 +12,11 @@ import { Worker } from 'node:worker_threads';
 /** Draws SVG charts to PNG off the main thread. */
 export interface ChartPool {
   draw(svg: string): Promise<Uint8Array>;
+  /**
+   * Starts every thread and has each open the font and draw a line of text,
+   * so the first board is not kept waiting for that (about a second).
+   */
+  warm(): Promise<void>;
   /** Ends the threads; drawings still waiting are refused. */
   close(): Promise<void>;
 }
@@ -74,6 +79,21 @@ export function createChartPool(options: { fontFile: string; size?: number }): C
         slot.worker.ref();
         slot.worker.postMessage({ id, svg });
       });
+    },
+    async warm() {
+      while (slots.length < size) start();
+      const line = '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="30"><text x="4" y="20" font-size="15">1. 城南街道 99.99%</text></svg>';
+      await Promise.all(
+        slots.map(
+          (slot) =>
+            new Promise<void>((resolve, reject) => {
+              const id = ++nextId;
+              slot.waiting.set(id, { resolve: () => resolve(), reject });
+              slot.worker.ref();
+              slot.worker.postMessage({ id, svg: line });
+            }),
+        ),
+      );
     },
     async close() {
       closed = true;
