@@ -38,6 +38,7 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { createHash } from 'node:crypto';
 import type { BenchOptions, Figure } from './types.ts';
+import { benchDatabaseUrl, dialectName, dropBenchDatabase } from './db.ts';
 
 const ROBOTS = 250;
 
@@ -47,7 +48,8 @@ export async function benchRobots(opts: BenchOptions): Promise<Figure[]> {
   // Quick: a 120-township board (its chart renders in a third of the time; 3 messages a robot).
   const TOWNSHIPS = opts.quick ? 120 : 250;
   const dir = mkdtempSync(join(tmpdir(), 'enrollbot-bench-robots-'));
-  const config = loadConfig({ DATABASE_URL: `sqlite:${join(dir, 'bench.db')}`, ENROLLBOT_DEMO: '0', LOG_LEVEL: 'silent', ENROLLBOT_PII_KEY: 'bench-robots-pii-secret-0123456789abcdef' });
+  const url = await benchDatabaseUrl(opts, dir, 'robots');
+  const config = loadConfig({ DATABASE_URL: url, ENROLLBOT_DEMO: '0', LOG_LEVEL: 'silent', ENROLLBOT_PII_KEY: 'bench-robots-pii-secret-0123456789abcdef' });
   const log = jsonLogger('silent');
   const now = new Date();
   const app = await openApp({ config, log, seedDemo: false, consoleAdmin: false, now: () => now });
@@ -137,7 +139,7 @@ export async function benchRobots(opts: BenchOptions): Promise<Figure[]> {
     const floor = (perRobot - 1) * interval;
     return [
       {
-        name: `group robots: a ${TOWNSHIPS}-township board to ${ROBOTS} WeCom robots at 20 messages a minute each (${perRobot} messages each: markdown parts and the chart), time ×${SCALE}, ${rateAnswers} rate-limit answers`,
+        name: `group robots, ${dialectName(opts)}: a ${TOWNSHIPS}-township board to ${ROBOTS} WeCom robots at 20 messages a minute each (${perRobot} messages each: markdown parts and the chart), time ×${SCALE}, ${rateAnswers} rate-limit answers`,
         value: `${(elapsed / 1000).toFixed(2)} s (= ${((elapsed * SCALE) / 1000).toFixed(1)} s at the real rate), ${lost} lost, ${doubled} doubled, ${undelivered.length} left undelivered`,
         reference: `floor (${perRobot} − 1) × ${interval.toFixed(0)} ms = ${(floor / 1000).toFixed(2)} s (= ${((floor * SCALE) / 1000).toFixed(0)} s real); 2 × floor = ${((2 * floor) / 1000).toFixed(2)} s`,
         target: '≤ 2 × the floor, nothing lost or doubled',
@@ -148,6 +150,7 @@ export async function benchRobots(opts: BenchOptions): Promise<Figure[]> {
     child.stdin.end();
     await new Promise((r) => child.once('exit', r));
     await app.close();
+    await dropBenchDatabase(url);
     rmSync(dir, { recursive: true, force: true });
   }
 }

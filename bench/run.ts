@@ -1,7 +1,14 @@
 /**
- * `npm run bench [-- --quick]`: the figures of docs/figures.md, each printed
- * beside the reference it is compared with, measured in the same run.
+ * `npm run bench [-- --quick] [-- --pg]`: the figures of docs/figures.md,
+ * each printed beside the reference it is compared with, measured in the
+ * same run. `--pg` measures every figure on PostgreSQL instead of SQLite:
+ * on the server of a `postgres://` DATABASE_URL (or ENROLLBOT_TEST_DATABASE_URL)
+ * when one is set, otherwise on a throwaway cluster started for the run by
+ * scripts/with-postgres.sh.
  */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { benchPostgresUrl } from './db.ts';
 import { benchPay } from './pay.ts';
 import { benchPayDuringPost } from './pay-during-post.ts';
 import { benchBoard } from './board.ts';
@@ -10,7 +17,15 @@ import { benchLapse } from './lapse.ts';
 import { benchRobots } from './robots.ts';
 import type { BenchOptions, Figure } from './types.ts';
 
-const opts: BenchOptions = { quick: process.argv.includes('--quick') };
+const opts: BenchOptions = { quick: process.argv.includes('--quick'), pg: process.argv.includes('--pg') };
+
+if (opts.pg && !benchPostgresUrl()) {
+  // No server named: run this same bench again inside a throwaway cluster.
+  const script = fileURLToPath(new URL('../scripts/with-postgres.sh', import.meta.url));
+  const self = fileURLToPath(import.meta.url);
+  const r = spawnSync(script, [process.execPath, '--import', 'tsx', self, ...process.argv.slice(2)], { stdio: 'inherit' });
+  process.exit(r.status ?? 1);
+}
 
 const suites: [string, (o: BenchOptions) => Promise<Figure[]>][] = [
   ['pay', benchPay],
@@ -23,7 +38,7 @@ const suites: [string, (o: BenchOptions) => Promise<Figure[]>][] = [
 
 const rows: Figure[] = [];
 for (const [name, run] of suites) {
-  process.stderr.write(`bench: ${name}${opts.quick ? ' (quick)' : ''}…\n`);
+  process.stderr.write(`bench: ${name}${opts.quick ? ' (quick)' : ''}${opts.pg ? ' on PostgreSQL' : ''}…\n`);
   rows.push(...(await run(opts)));
 }
 for (const r of rows) {
