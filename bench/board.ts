@@ -84,16 +84,16 @@ async function bulkLedgerPg(
   for (let done = 0; done < input.count; done += 1_000_000) {
     const upTo = Math.min(input.count, done + 1_000_000);
     await sql`insert into ledger_entry (campaign_id, area_id, kind, people, amount_fen, member_id, platform, channel_id, business_date, recorded_at)
-      select ${input.campaignId}, (array[${ids}])[1 + ((g - 1) * ${n}) / ${input.count}], 'payment', p, p * ${input.premiumFen}, ${input.memberId}, 'bench', 'bench', d, d || 'T02:00:00.000Z'
+      select ${input.campaignId}::int, (array[${ids}]::int[])[1 + ((g - 1) * ${n}::int) / ${input.count}::int], 'payment', p, p * ${input.premiumFen}::bigint, ${input.memberId}::int, 'bench', 'bench', d, d || 'T02:00:00.000Z'
       from generate_series(${done + 1}::bigint, ${upTo}::bigint) g,
-        lateral (select 1 + (g * 7919 % 5) as p, to_char(${input.start}::date + (g * 104729 % ${days})::int, 'YYYY-MM-DD') as d) x`.execute(db);
+        lateral (select 1 + (g * 7919 % 5) as p, to_char(${input.start}::date + (g * 104729 % ${days}::int)::int, 'YYYY-MM-DD') as d) x`.execute(db);
   }
   await sql`insert into area_total (campaign_id, area_id, people, amount_fen, entries)
-    select ${input.campaignId}, area_id, sum(people), sum(amount_fen), count(*) from ledger_entry group by area_id
-    union all select ${input.campaignId}, ${input.rootId}, sum(people), sum(amount_fen), count(*) from ledger_entry`.execute(db);
+    select ${input.campaignId}::int, area_id, sum(people), sum(amount_fen), count(*) from ledger_entry group by area_id
+    union all select ${input.campaignId}::int, ${input.rootId}::int, sum(people), sum(amount_fen), count(*) from ledger_entry`.execute(db);
   await sql`insert into area_day (campaign_id, area_id, business_date, people, amount_fen)
-    select ${input.campaignId}, area_id, business_date, sum(people), sum(amount_fen) from ledger_entry group by area_id, business_date
-    union all select ${input.campaignId}, ${input.rootId}, business_date, sum(people), sum(amount_fen) from ledger_entry group by business_date`.execute(db);
+    select ${input.campaignId}::int, area_id, business_date, sum(people), sum(amount_fen) from ledger_entry group by area_id, business_date
+    union all select ${input.campaignId}::int, ${input.rootId}::int, business_date, sum(people), sum(amount_fen) from ledger_entry group by business_date`.execute(db);
   await sql`analyze`.execute(db);
 }
 
