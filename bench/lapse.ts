@@ -133,7 +133,7 @@ async function benchScreen(dir: string, opts: BenchOptions): Promise<LapseFigure
     await db.transaction().execute(async (tx) => {
       await sql`insert into lapse_person (id, id_hash, id_masked, name, phone, area_id, kind, created_at, updated_at)
         select i, ${hashOf}, '430602********0000', '张三', null, ${firstArea} + (i % ${TOWNSHIPS}), 'employer', ${now}, ${now} from (${numbers}) n`.execute(tx);
-      const monthValues = sql.join(months.map((m, k) => sql`(${k}, ${m})`));
+      const monthValues = sql.join(months.map((m, k) => sql`(cast(${k} as integer), ${m})`));
       await sql`insert into lapse_contribution (person_id, month, amount_fen, imported_at)
         select i, month, 50000, ${now} from (${numbers}) n, (select column1 as k, column2 as month from (values ${monthValues}) as v) m where not (i % 20 = 0 and k > (i / 20) % 12) order by i, month`.execute(tx);
       if (pg) await sql`select setval(pg_get_serial_sequence('lapse_person', 'id'), ${people})`.execute(tx);
