@@ -22,6 +22,7 @@ import { createArea, getRootArea } from '../src/store/areas.ts';
 import { getCurrentCampaign } from '../src/store/campaigns.ts';
 import { setTarget } from '../src/store/targets.ts';
 import { bumpSetupVersion } from '../src/store/setup-version.ts';
+import { warmChartThreads } from '../src/board/chart.ts';
 import { benchDatabaseUrl, dialectName, dropBenchDatabase } from './db.ts';
 import type { BenchOptions, Figure } from './types.ts';
 
@@ -68,6 +69,8 @@ async function payDuringPost(opts: BenchOptions, townships: number): Promise<Fig
     await say('admin', 'setup', 'grant coord coordinator 镇0');
     for (let i = 0; i < 20; i++) await say('admin', 'setup', `pay 1 in 镇${i}`);
     worker.start();
+    // A running bot: its chart threads opened the font at start (src/background.ts).
+    await warmChartThreads();
     const pay = async (i: number) => {
       const start = performance.now();
       const r = await say('coord', 't0', `pay ${1 + (i % 9)}`);
