@@ -25,11 +25,14 @@ if (mode === 'read') {
   }
   process.stdout.write(`${JSON.stringify({ ms: performance.now() - t0, rows: lines - 1, peakMb: peakMb() })}\n`);
 } else if (mode === 'import') {
-  const handle = await openDatabase(`sqlite:${a}`);
+  // A file, or (`npm run bench -- --pg`) a PostgreSQL URL.
+  const handle = await openDatabase(/^postgres(ql)?:\/\//.test(a!) ? a! : `sqlite:${a}`);
   await migrateToLatestOrThrow(handle.db);
-  // The same page caches the CLI import sets.
-  await sql`pragma cache_size = -24576`.execute(handle.db);
-  await sql`pragma temp.cache_size = -2048`.execute(handle.db);
+  if (handle.dialect === 'sqlite') {
+    // The same page caches the CLI import sets.
+    await sql`pragma cache_size = -24576`.execute(handle.db);
+    await sql`pragma temp.cache_size = -2048`.execute(handle.db);
+  }
   const t0 = performance.now();
   const report = await importRoster(b!, {
     db: handle.db,

@@ -1,48 +1,76 @@
 /**
- * `pay` latency while a `board post` of 250 townships runs: the post commits
- * rows only and the delivery worker draws the chart off the event loop, so a
- * coordinator's payment waits for neither. Target: p99 during the post ≤ 2 ×
- * the p99 of the same payments with nothing else running, measured in the
- * same run on the same database.
+ * `pay` latency and the event loop while a `board post` runs, at a city's
+ * 250 townships and a province's 2,000: the post commits rows only, and
+ * the chart (at most 22 bars however many units) is drawn on a chart thread
+ * by the first sender, so a coordinator's payment waits for neither.
+ * Targets: the event loop's worst delay during each post (from the command
+ * to its delivery with the chart) under 100 ms, and the p99 of pays during
+ * the posts ≤ 2 × the p99 of the same payments with nothing else running,
+ * measured in the same run on the same database.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { loadConfig } from '../src/config.ts';
 import { openApp } from '../src/app.ts';
 import { consoleMessage } from '../src/platforms/console/console-platform.ts';
 import { jsonLogger } from '../src/core/logger.ts';
 import { createOutboxWorker } from '../src/outbox/worker.ts';
 import type { PlatformOutbound } from '../src/core/platform-port.ts';
+import { createArea, getRootArea } from '../src/store/areas.ts';
+import { getCurrentCampaign } from '../src/store/campaigns.ts';
+import { setTarget } from '../src/store/targets.ts';
+import { bumpSetupVersion } from '../src/store/setup-version.ts';
+import { warmChartThreads } from '../src/board/chart.ts';
+import { benchDatabaseUrl, dialectName, dropBenchDatabase } from './db.ts';
 import type { BenchOptions, Figure } from './types.ts';
-
-const TOWNSHIPS = 250;
 
 function p99(samples: number[]): number {
   const sorted = [...samples].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.99) - 1)]!;
 }
 
-export async function benchPayDuringPost(opts: BenchOptions): Promise<Figure[]> {
+async function payDuringPost(opts: BenchOptions, townships: number): Promise<Figure[]> {
   const posts = opts.quick ? 3 : 10;
   const idlePays = opts.quick ? 300 : 1000;
   const dir = mkdtempSync(join(tmpdir(), 'enrollbot-bench-post-'));
   // Each post is another minute: `board post` publishes once per minute.
   let now = new Date('2026-11-23T02:00:00Z');
-  const config = loadConfig({ DATABASE_URL: `sqlite:${join(dir, 'post.db')}`, ENROLLBOT_DEMO: '0' });
+  const url = await benchDatabaseUrl(opts, dir, `post${townships}`);
+  const config = loadConfig({ DATABASE_URL: url, ENROLLBOT_DEMO: '0' });
   const app = await openApp({ config, log: jsonLogger('error'), now: () => now, seedDemo: false, consoleAdmin: true });
   let id = 0;
   const say = (user: string, channel: string, text: string) => app.dispatcher.handle(consoleMessage({ user, channel, text, messageId: `b${++id}` }));
   let delivered = 0;
-  const platform: PlatformOutbound = { name: 'console', post: async () => void delivered++ };
+  let charts = 0;
+  const platform: PlatformOutbound = {
+    name: 'console',
+    post: async (_channel, reply) => {
+      delivered++;
+      if (reply.image) charts++;
+    },
+  };
   const worker = createOutboxWorker({ db: app.database.db, platforms: [platform], log: jsonLogger('error'), channelIntervalMs: 0, pollMs: 20 });
   try {
-    for (let i = 0; i < TOWNSHIPS; i++) await say('admin', 'setup', `township add 镇${i} target 10000000`);
+    const db = app.database.db;
+    const campaign = await getCurrentCampaign(db);
+    const root = await getRootArea(db);
+    // The townships straight into the database, as `import targets` would add them: 2,000 commands would take minutes.
+    await db.transaction().execute(async (tx) => {
+      for (let i = 0; i < townships; i++) {
+        const a = await createArea(tx, { parent: root, name: `镇${i}`, kind: 'township', now });
+        await setTarget(tx, campaign.id, a.id, 10_000_000);
+      }
+      await bumpSetupVersion(tx);
+    });
     await say('admin', 'leaders', 'bind leaders');
     await say('admin', 't0', 'bind 镇0');
     await say('admin', 'setup', 'grant coord coordinator 镇0');
     for (let i = 0; i < 20; i++) await say('admin', 'setup', `pay 1 in 镇${i}`);
     worker.start();
+    // A running bot: its chart threads opened the font at start (src/background.ts).
+    await warmChartThreads();
     const pay = async (i: number) => {
       const start = performance.now();
       const r = await say('coord', 't0', `pay ${1 + (i % 9)}`);
@@ -51,17 +79,24 @@ export async function benchPayDuringPost(opts: BenchOptions): Promise<Figure[]> 
     };
     for (let i = 0; i < 50; i++) await pay(i); // warm
     const idle: number[] = [];
+    // The same monitor over the idle pays: what the machine's own load does to the event loop.
+    const idleLoop = monitorEventLoopDelay({ resolution: 5 });
+    idleLoop.enable();
     for (let i = 0; i < idlePays; i++) {
       idle.push(await pay(i));
       await new Promise((resolve) => setImmediate(resolve)); // as below
     }
+    idleLoop.disable();
 
     const during: number[] = [];
     let postMs = 0;
+    let worstDelayMs = 0;
     for (let k = 0; k < posts; k++) {
       now = new Date(now.getTime() + 60_000);
       const before = delivered;
       let running = true;
+      const loop = monitorEventLoopDelay({ resolution: 5 });
+      loop.enable();
       const paying = (async () => {
         for (let i = 0; running; i++) {
           during.push(await pay(i));
@@ -79,13 +114,24 @@ export async function benchPayDuringPost(opts: BenchOptions): Promise<Figure[]> 
       postMs += performance.now() - start;
       running = false;
       await paying;
+      loop.disable();
+      worstDelayMs = Math.max(worstDelayMs, loop.max / 1e6);
     }
+    if (charts !== posts) throw new Error(`${charts} of ${posts} posts had their chart`);
     const idleP99 = p99(idle);
     const duringP99 = p99(during);
+    const where = `${townships.toLocaleString('en')} townships, ${dialectName(opts)}`;
     return [
       {
-        name: `pay while board post of ${TOWNSHIPS} townships runs (${posts} posts, chart drawn and delivered, ${during.length} pays during)`,
-        value: `p99 ${duringP99.toFixed(1)} ms (each post ${(postMs / posts).toFixed(0)} ms to delivery)`,
+        name: `event loop while board post of ${where} runs (${posts} posts, each from the command to its delivery with the chart)`,
+        value: `worst delay ${worstDelayMs.toFixed(1)} ms (each post ${(postMs / posts).toFixed(0)} ms to delivery)`,
+        reference: `monitorEventLoopDelay (5 ms resolution); over the idle pays, worst ${(idleLoop.max / 1e6).toFixed(1)} ms, p99 ${(idleLoop.percentile(99) / 1e6).toFixed(1)} ms`,
+        target: '< 100 ms',
+        pass: worstDelayMs < 100,
+      },
+      {
+        name: `pay while board post of ${where} runs (${during.length} pays during the posts)`,
+        value: `p99 ${duringP99.toFixed(1)} ms`,
         reference: `the same pays with nothing else running: p99 ${idleP99.toFixed(1)} ms (${idle.length} pays)`,
         target: `≤ 2 × the idle p99 = ${(2 * idleP99).toFixed(1)} ms`,
         pass: duringP99 <= 2 * idleP99,
@@ -94,6 +140,17 @@ export async function benchPayDuringPost(opts: BenchOptions): Promise<Figure[]> 
   } finally {
     await worker.stop();
     await app.close();
+    await dropBenchDatabase(url);
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function benchPayDuringPost(opts: BenchOptions): Promise<Figure[]> {
+  return [...(await payDuringPost(opts, 250)), ...(await payDuringPost(opts, 2000))];
+}
+
+if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
+  for (const r of await benchPayDuringPost({ quick: process.argv.includes('--quick'), pg: process.argv.includes('--pg') })) {
+    process.stdout.write(`${r.pass ? 'PASS' : 'FAIL'}  ${r.name}\n      ${r.value}\n      reference: ${r.reference}\n      target: ${r.target}\n`);
   }
 }

@@ -14,10 +14,13 @@ import { jsonLogger } from '../src/core/logger.ts';
 import { openDatabase, SQLITE_PRAGMAS } from '../src/db/database.ts';
 import { migrateToLatestOrThrow } from '../src/db/migrate.ts';
 import type { BenchOptions, Figure } from './types.ts';
+import { benchDatabaseUrl, dropBenchDatabase } from './db.ts';
+import { rawPgRate } from './pay-raw-pg.ts';
 
 /** `inFlight` coordinators logging at once, each waiting for its reply before the next. */
-async function pipelineRate(dir: string, n: number, inFlight: number): Promise<number> {
-  const config = loadConfig({ DATABASE_URL: `sqlite:${join(dir, 'pipeline.db')}`, ENROLLBOT_DEMO: '0' });
+async function pipelineRate(dir: string, n: number, inFlight: number, opts: BenchOptions = { quick: false }): Promise<number> {
+  const url = await benchDatabaseUrl(opts, dir, 'pipeline');
+  const config = loadConfig({ DATABASE_URL: url, ENROLLBOT_DEMO: '0' });
   const app = await openApp({
     config,
     log: jsonLogger('error'),
@@ -44,6 +47,7 @@ async function pipelineRate(dir: string, n: number, inFlight: number): Promise<n
   );
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   await app.close();
+  await dropBenchDatabase(url);
   return n / seconds;
 }
 
@@ -99,17 +103,28 @@ export async function benchPay(opts: BenchOptions): Promise<Figure[]> {
     let burst = 0;
     let serial = 0;
     let raw = 0;
+    const rawOnce = async () => {
+      if (!opts.pg) return rawRate(mkdtempSync(join(dir, 'r')), n);
+      const url = await benchDatabaseUrl(opts, dir, 'raw');
+      try {
+        return await rawPgRate(url, n);
+      } finally {
+        await dropBenchDatabase(url);
+      }
+    };
     for (let round = 0; round < 2; round++) {
-      raw = Math.max(raw, await rawRate(mkdtempSync(join(dir, 'r')), n));
-      burst = Math.max(burst, await pipelineRate(mkdtempSync(join(dir, 'p')), n, IN_FLIGHT));
-      serial = Math.max(serial, await pipelineRate(mkdtempSync(join(dir, 's')), n, 1));
+      raw = Math.max(raw, await rawOnce());
+      burst = Math.max(burst, await pipelineRate(mkdtempSync(join(dir, 'p')), n, IN_FLIGHT, opts));
+      serial = Math.max(serial, await pipelineRate(mkdtempSync(join(dir, 's')), n, 1, opts));
     }
     const pct = (x: number) => `${((x / raw) * 100).toFixed(0)}% of raw`;
     return [
       {
-        name: `pay through the full pipeline, durable SQLite: ${n} commands from ${IN_FLIGHT} coordinators at once`,
+        name: `pay through the full pipeline, ${opts.pg ? 'PostgreSQL' : 'durable SQLite'}: ${n} commands from ${IN_FLIGHT} coordinators at once`,
         value: `${burst.toFixed(0)}/s (${pct(burst)}); group commit, each reply after its own fsync'd commit`,
-        reference: `raw better-sqlite3, the same statements in one transaction per pay, same pragmas (WAL, synchronous=FULL): ${raw.toFixed(0)}/s`,
+        reference: opts.pg
+          ? `raw node-postgres, the same statements in one transaction per pay, one connection: ${raw.toFixed(0)}/s`
+          : `raw better-sqlite3, the same statements in one transaction per pay, same pragmas (WAL, synchronous=FULL): ${raw.toFixed(0)}/s`,
         target: '≥ 80% of raw',
         pass: burst >= 0.8 * raw,
       },

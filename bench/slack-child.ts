@@ -16,12 +16,12 @@ import { jsonLogger } from '../src/core/logger.ts';
 import { createSlackPlatform } from '../src/platforms/slack/slack-platform.ts';
 import { createSlackApp } from '../src/platforms/slack/slack-app.ts';
 
-const [apiUrl, signingSecret, door = 'front-door'] = process.argv.slice(2);
-if (!apiUrl || !signingSecret) throw new Error('usage: slack-child <apiUrl> <signingSecret> [front-door|bolt]');
+const [apiUrl, signingSecret, door = 'front-door', databaseUrl] = process.argv.slice(2);
+if (!apiUrl || !signingSecret) throw new Error('usage: slack-child <apiUrl> <signingSecret> [front-door|bolt] [<DATABASE_URL>]');
 
 const dir = mkdtempSync(join(tmpdir(), 'enrollbot-bench-slack-'));
 const log = jsonLogger('warn');
-const config = loadConfig({ DATABASE_URL: `sqlite:${join(dir, 'bench.db')}`, ENROLLBOT_DEMO: '0', ENROLLBOT_ADMINS: 'slack:UADMIN' });
+const config = loadConfig({ DATABASE_URL: databaseUrl ?? `sqlite:${join(dir, 'bench.db')}`, ENROLLBOT_DEMO: '0', ENROLLBOT_ADMINS: 'slack:UADMIN' });
 // A fixed day inside the default season, so that `pay` records.
 const app = await openApp({ config, log, now: () => new Date('2026-11-23T02:00:00Z'), seedDemo: false, consoleAdmin: false });
 const say = (userId: string, text: string, id: string) =>

@@ -11,6 +11,10 @@
  * beside it), and the fake Slack Web API.
  */
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { benchDatabaseUrl, dropBenchDatabase } from './db.ts';
 import { request, Agent } from 'node:http';
 import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -96,13 +100,15 @@ function startChild(script: string, args: string[]) {
   };
 }
 
-export async function benchSlack(opts: { quick: boolean; door?: 'front-door' | 'bolt' }): Promise<SlackFigure[]> {
+export async function benchSlack(opts: { quick: boolean; pg?: boolean; door?: 'front-door' | 'bolt' }): Promise<SlackFigure[]> {
   const rounds = opts.quick ? 5 : 30;
   const fakeChild = startChild('./slack-fake-child.ts', []);
   let appChild: ReturnType<typeof startChild> | null = null;
+  const dir = mkdtempSync(join(tmpdir(), 'enrollbot-bench-slack-'));
+  const url = await benchDatabaseUrl(opts, dir, 'slack');
   try {
     const fake = (await fakeChild.ready) as { apiUrl: string; url: string };
-    appChild = startChild('./slack-child.ts', [fake.apiUrl, SECRET, opts.door ?? 'front-door']);
+    appChild = startChild('./slack-child.ts', [fake.apiUrl, SECRET, opts.door ?? 'front-door', url]);
     const { slackPort, barePort } = (await appChild.ready) as { slackPort: number; barePort: number };
     const answered = async () => Number(await (await fetch(`${fake.url}/_count/response`)).text());
 
@@ -165,12 +171,14 @@ export async function benchSlack(opts: { quick: boolean; door?: 'front-door' | '
   } finally {
     await appChild?.stop();
     await fakeChild.stop();
+    await dropBenchDatabase(url);
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
 // `npx tsx bench/slack.ts [--quick]`: this figure alone, printed as `npm run bench` prints it.
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const rows = await benchSlack({ quick: process.argv.includes('--quick'), door: process.argv.includes('--bolt') ? 'bolt' : 'front-door' });
+  const rows = await benchSlack({ quick: process.argv.includes('--quick'), pg: process.argv.includes('--pg'), door: process.argv.includes('--bolt') ? 'bolt' : 'front-door' });
   for (const r of rows) {
     process.stdout.write(`${r.pass ? 'PASS' : 'FAIL'}  ${r.name}\n      ${r.value}\n      reference: ${r.reference}${r.target ? `\n      target: ${r.target}` : ''}\n`);
   }

@@ -10,4 +10,6 @@ export interface Figure {
 
 export interface BenchOptions {
   quick: boolean;
+  /** Run on PostgreSQL instead of SQLite (`--pg`; see bench/db.ts). */
+  pg?: boolean;
 }

@@ -9,6 +9,7 @@ import type { Logger } from './core/logger.ts';
 import type { PlatformOutbound } from './core/platform-port.ts';
 import { catalogue } from './i18n/index.ts';
 import { createOutboxWorker, type OutboxWorker } from './outbox/worker.ts';
+import { warmChartThreads } from './board/chart.ts';
 import { startBoardScheduler, type BoardScheduler } from './board/scheduler.ts';
 import schedule from 'node-schedule';
 import { holidayYearsMissing, scheduleLapse } from './lapse/schedule.ts';
@@ -53,6 +54,8 @@ export async function startBackground(opts: BackgroundOptions): Promise<Backgrou
     channelIntervalMs: opts.channelIntervalMs,
     leaseMs: config.outboxLeaseMs,
   });
+  // The chart threads open their font now, not when the first board is due.
+  warmChartThreads().catch((e: unknown) => log.warn('chart threads could not start; charts are drawn when first needed', { err: e instanceof Error ? e.message : String(e) }));
   let backup: NightlyBackupSchedule | null = null;
   const scheduler = await startBoardScheduler({
     db: app.database.db,

@@ -6,8 +6,9 @@
 import type { Kysely } from 'kysely';
 import type { Area, Campaign, Database } from '../db/schema.ts';
 import { figuresUnder } from '../store/board-figures.ts';
-import { lastPost, standingsOf } from '../store/board-posts.ts';
+import { lastPost, ranksOf } from '../store/board-posts.ts';
 import { effectiveTargetsOf } from '../store/targets.ts';
+import { setupVersion } from '../store/setup-version.ts';
 import { rankStandings, type Standing } from '../domain/standings.ts';
 import { dailyPace, formatRate, rateBasisPoints } from '../domain/rates.ts';
 import { daysLeft, zonedParts } from '../domain/calendar.ts';
@@ -73,6 +74,30 @@ export function formatRankChange(change: number | null, newWord: string): string
   return '—';
 }
 
+/**
+ * Rolled-up targets by setup version, campaign and areas. Targets and the
+ * area tree change only with the setup (which changes its version in the same
+ * transaction, on every replica's next read), yet summing a province's
+ * villages for its townships reads 30,000 areas: done once per setup
+ * version, not once per board.
+ */
+const rolledUpCache = new Map<string, Map<number, number>>();
+const ROLLED_UP_KEEP = 32;
+
+async function rolledUpTargets(db: Kysely<Database>, campaignId: number, areas: Area[]): Promise<Map<number, number>> {
+  if (areas.length === 0) return new Map();
+  const version = await setupVersion(db);
+  // A database no one has set up through the bot yet (version '') is not cached: nothing tells its changes.
+  if (version === '') return effectiveTargetsOf(db, campaignId, areas);
+  const key = `${version}|${campaignId}|${areas.map((a) => a.id).join(',')}`;
+  const known = rolledUpCache.get(key);
+  if (known) return known;
+  const found = await effectiveTargetsOf(db, campaignId, areas);
+  if (rolledUpCache.size >= ROLLED_UP_KEEP) rolledUpCache.delete(rolledUpCache.keys().next().value!);
+  rolledUpCache.set(key, found);
+  return found;
+}
+
 export async function loadBoard(
   db: Kysely<Database>,
   input: { campaign: Campaign; area: Area; today: string; now: Date },
@@ -83,9 +108,8 @@ export async function loadBoard(
   ]);
   // A district of a city may have no target of its own: it counts its townships'.
   const untargeted = children.filter((c) => c.target === null && c.area.kind !== 'village').map((c) => c.area);
-  const rolledUp = untargeted.length ? await effectiveTargetsOf(db, input.campaign.id, untargeted) : new Map<number, number>();
-  const previousRanks = new Map<number, number>();
-  if (last) for (const [id, s] of await standingsOf(db, last.id)) previousRanks.set(id, s.rank);
+  const rolledUp = await rolledUpTargets(db, input.campaign.id, untargeted);
+  const previousRanks = last ? await ranksOf(db, last.id) : new Map<number, number>();
   const ranked = rankStandings(
     children.map((c) => ({
       areaId: c.area.id,

@@ -3,8 +3,8 @@
  * run, read the figures, store the post with its standings (第N期), and queue
  * one outbox message per leaders' channel of the area (and the group robots
  * bound for its leaders), all in the caller's transaction. Shared by the
- * scheduler and `board post`. The charts are queued as SVG and drawn by the
- * delivery worker when it sends them.
+ * scheduler and `board post`. Each post's chart is stored once, as SVG; the
+ * first sender draws it and stores the PNG for the others.
  */
 import type { Kysely } from 'kysely';
 import type { BoardPostKind, Campaign, Database } from '../db/schema.ts';
@@ -17,6 +17,7 @@ import { robotDestinations } from '../store/robots.ts';
 import type { Catalogue } from '../i18n/index.ts';
 import { loadBoard, renderBoard } from './board.ts';
 import { boardChartToDraw } from './chart.ts';
+import { storeChart } from '../store/charts.ts';
 
 export interface PublishInput {
   campaign: Campaign;
@@ -96,12 +97,14 @@ export async function publishBoards(db: Kysely<Database>, input: PublishInput): 
       now: input.now,
     });
     const reply = renderBoard(board, input.t, input.demo, { seq, late: input.late });
-    // Only the chart's SVG here: it is drawn by the delivery worker, after
-    // this transaction has committed and released the write lock.
-    const chart =
+    // Only the chart's SVG here, stored once for every channel and robot of
+    // the post: the first sender draws it, after this transaction has
+    // committed and released the write lock, and stores the PNG for the rest.
+    const toDraw =
       input.chart !== false && board.rows.length > 0
         ? boardChartToDraw(board, input.t, `board-${areaId}-${input.businessDate}-${input.slot.replace(':', '')}-${seq}.png`)
         : undefined;
+    const chart = toDraw ? { id: await storeChart(db, toDraw.svg, input.now), filename: toDraw.filename, alt: toDraw.alt } : undefined;
     for (const ch of channels) {
       await enqueueFor(db, {
         platform: ch.platform,

@@ -290,8 +290,10 @@ export interface RobotTable {
 export interface RobotImageTable {
   id: Generated<number>;
   digest: string;
-  /** The chart's SVG; the sender draws it. */
+  /** The chart's SVG; the first sender draws it. */
   svg: string;
+  /** Its drawing, stored by the first sender (null until then). */
+  png: Uint8Array | null;
   created_at: string;
 }
 

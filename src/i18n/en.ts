@@ -333,4 +333,7 @@ export const en: Catalogue = {
     `"${p.token}" is not a time zone name; nothing was changed. Write an IANA zone name, such as campaign zone Asia/Shanghai (Beijing time) or campaign zone Asia/Urumqi.`,
   campaignZoneMoved: (p) =>
     `In ${p.zone} today is ${p.today}. The daily board, the lapse scan and the nightly backup now run on this zone's clock (every replica follows within a minute).`,
+  // --- scale-charts ---
+  chartRest: (p) => `${p.count} more (#${p.from}–${p.to})`,
+  chartOwn: (p) => `${p.area} overall`,
 };

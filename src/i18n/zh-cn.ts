@@ -373,6 +373,9 @@ export const zhCN = {
     `“${p.token}”不是时区名称，未做改动。请写 IANA 时区名称，如 campaign zone Asia/Shanghai（北京时间）或 campaign zone Asia/Urumqi。`,
   campaignZoneMoved: (p: { zone: string; today: string }) =>
     `按${p.zone}，今天是 ${p.today}。每日通报、断缴筛查和夜间备份都改按这个时区的时间进行（各个实例在一分钟内跟上）。`,
+  // --- scale-charts ---
+  chartRest: (p: { count: number; from: number; to: number }) => `其余${p.count}个（第${p.from}–${p.to}名）`,
+  chartOwn: (p: { area: string }) => `${p.area}合计`,
 };
 
 /** The shape every catalogue has: the keys and parameters of the reference. */

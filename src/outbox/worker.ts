@@ -20,7 +20,8 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { DestinationFailing, RateLimited, type PlatformOutbound } from '../core/platform-port.ts';
 import { claimOutbox, dueOutbox, nextOutboxAttempt, recordOutcomes, storedPost, type OutboxOutcome, type OutboxRow } from '../store/outbox.ts';
-import { renderSvgPngAsync } from '../board/chart.ts';
+import { drawChartPng } from '../board/chart.ts';
+import { chartPng } from '../board/chart-images.ts';
 import type { Reply } from '../core/reply.ts';
 import type { Logger } from '../core/logger.ts';
 
@@ -42,7 +43,7 @@ export interface OutboxWorkerOptions {
   pollMs?: number;
   /** Rows looked at per pass. */
   batch?: number;
-  /** Draws a queued chart (SVG) as PNG, off the event loop; resvg on libuv's thread pool by default. */
+  /** Draws a stored chart (SVG) as PNG, off the event loop: the chart threads by default. */
   drawChart?: (svg: string) => Promise<Uint8Array>;
 }
 
@@ -81,12 +82,18 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const pollMs = options.pollMs ?? 1000;
   const batch = options.batch ?? 1000;
   const platforms = new Map(options.platforms.map((p) => [p.name, p]));
-  const drawChart = options.drawChart ?? ((svg: string) => renderSvgPngAsync(svg));
+  const drawChart = options.drawChart ?? drawChartPng;
 
-  /** The row's reply with its chart drawn: a chart is drawn at sending, never in the transaction that queued it. */
+  /**
+   * The row's reply with its chart: drawn by the first sender of the post
+   * (never in the transaction that queued it) and stored; read after that.
+   * A chart dropped as too old goes out without its picture.
+   */
   async function replyOf(row: { reply: string; image: string | null }): Promise<Reply> {
     const { reply, chart } = storedPost(row);
-    if (chart) reply.image = { png: await drawChart(chart.svg), filename: chart.filename, alt: chart.alt };
+    if (!chart) return reply;
+    const png = 'svg' in chart ? await drawChart(chart.svg) : await chartPng(db, chart.id, drawChart);
+    if (png) reply.image = { png, filename: chart.filename, alt: chart.alt };
     return reply;
   }
 

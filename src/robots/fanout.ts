@@ -9,7 +9,7 @@ import type { Database } from '../db/schema.ts';
 import { enqueuePost, type OutboxPost } from '../store/outbox.ts';
 import { appOfPlatform } from './apps.ts';
 import { robotParts } from './render.ts';
-import { storeRobotImage, imagePartText } from '../store/robots.ts';
+import { imagePartText } from '../store/robots.ts';
 
 /** Queues a post to a channel or a robot; false when everything of it was queued before. */
 export async function enqueueFor(db: Kysely<Database>, post: OutboxPost): Promise<boolean> {
@@ -17,10 +17,10 @@ export async function enqueueFor(db: Kysely<Database>, post: OutboxPost): Promis
   if (!app) return enqueuePost(db, post);
   let queued = false;
   const parts = robotParts(app, post.reply);
-  // A WeCom robot takes the chart as a picture, first. It is stored once, as
-  // SVG, and its part is a reference: a board to 250 robots copies it into no
-  // row, and the sender draws it (once, off the event loop) when it goes out.
-  if (app === 'wecom' && post.chart) parts.unshift({ status: 'ok', text: imagePartText(await storeRobotImage(db, post.chart.svg, post.now)) });
+  // A WeCom robot takes the chart as a picture, first. The chart is stored
+  // once with the post and its part is a reference: a board to 250 robots
+  // copies it into no row, and the first sender draws it (off the event loop).
+  if (app === 'wecom' && post.chart) parts.unshift({ status: 'ok', text: imagePartText(post.chart.id) });
   for (const [i, part] of parts.entries()) {
     const { chart, ...rest } = { ...post, reply: part, dedupeKey: `${post.dedupeKey}:p${i + 1}` };
     void chart; // the chart travels by reference above, never in a robot's row

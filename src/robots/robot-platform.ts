@@ -28,8 +28,8 @@ import { open } from '../domain/secret-box.ts';
 import { businessDate } from '../domain/calendar.ts';
 import { postToRobot, ROBOT_APPS, ROBOT_INTERVAL_MS, robotPlatform, signRequest, type RobotAnswer } from './apps.ts';
 import { fitImage, robotBody, WECOM_IMAGE_MAX_BYTES, type RobotBody } from './render.ts';
-import { renderSvgPngAsync } from '../board/chart.ts';
-import { getRobot, imagePartId, leadersChannelsOver, markRobotFailing, robotImage, type RobotWithArea } from '../store/robots.ts';
+import { chartPng } from '../board/chart-images.ts';
+import { getRobot, imagePartId, leadersChannelsOver, markRobotFailing, type RobotWithArea } from '../store/robots.ts';
 import { parseRobotRef, robotRef } from '../domain/robot-ref.ts';
 
 /** How long a failing robot's posts are held before the robot is looked at again. */
@@ -140,9 +140,8 @@ export function createRobotPlatforms(options: RobotPlatformOptions): PlatformOut
           let drawn = charts.get(imageId);
           if (!drawn) {
             drawn = (async () => {
-              const svg = await robotImage(db, imageId);
-              if (!svg) return null;
-              const png = await renderSvgPngAsync(svg);
+              const png = await chartPng(db, imageId);
+              if (!png) return null;
               return robotBody(app, { status: 'ok', text: '', image: fitImage({ png, filename: `chart-${imageId}.png`, alt: '' }, WECOM_IMAGE_MAX_BYTES) });
             })();
             // One board's chart goes to every robot: read, draw and encode it once.

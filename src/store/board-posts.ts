@@ -41,22 +41,12 @@ export async function lastPost(db: Kysely<Database>, campaignId: number, areaId:
 }
 
 /** The standings stored with a post, by child area. */
-export async function standingsOf(db: Kysely<Database>, postId: number): Promise<Map<number, StoredStanding>> {
-  const rows = await db.selectFrom('board_standing').selectAll().where('post_id', '=', postId).execute();
-  return new Map(
-    rows.map((r) => [
-      r.area_id,
-      {
-        areaId: r.area_id,
-        rank: r.rank,
-        enrolled: Number(r.enrolled),
-        target: Number(r.target),
-        today: Number(r.today),
-        amountFen: Number(r.amount_fen),
-      },
-    ]),
-  );
+/** The ranks of a stored post's standings, by area: all a board compares with. */
+export async function ranksOf(db: Kysely<Database>, postId: number): Promise<Map<number, number>> {
+  const rows = await db.selectFrom('board_standing').select(['area_id', 'rank']).where('post_id', '=', postId).execute();
+  return new Map(rows.map((r) => [r.area_id, r.rank]));
 }
+
 
 /** Stores a post with the next number of its area; returns its id and number. */
 export async function storePost(db: Kysely<Database>, p: NewBoardPost): Promise<{ id: number; seq: number }> {

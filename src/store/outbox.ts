@@ -10,21 +10,26 @@ import { redactReply } from '../core/redact-reply.ts';
 import { redact } from '../domain/mask.ts';
 
 /**
- * A chart to draw when the post is sent (SVG text): drawing it takes about
- * 0.3 s, too long to hold the write lock of the transaction that queues it.
+ * A post's chart, stored once (src/store/charts.ts) and referred to by id:
+ * drawing it takes too long to hold the write lock of the transaction that
+ * queues it, and a picture copied into every channel's row was megabytes a
+ * row at province scale.
  */
-interface ChartToDraw {
-  svg: string;
+interface ChartRef {
+  id: number;
   filename: string;
   alt: string;
 }
+
+/** A queued row's chart: by reference, or (rows queued before charts were stored once) its SVG. */
+type QueuedChart = { filename: string; alt: string } & ({ id: number } | { svg: string });
 
 export interface OutboxPost {
   platform: string;
   channelId: string;
   reply: Reply;
-  /** Drawn by the delivery worker and attached as the reply's image. */
-  chart?: ChartToDraw;
+  /** Drawn once by the first sender and attached as the reply's image. */
+  chart?: ChartRef;
   /** What this post is; a second post with the same key is ignored. */
   dedupeKey: string;
   now: Date;
@@ -39,7 +44,7 @@ export async function enqueuePost(db: Kysely<Database>, post: OutboxPost): Promi
       channel_id: post.channelId,
       reply: JSON.stringify(storableReply(redactReply(post.reply))),
       image: post.chart
-        ? JSON.stringify(post.chart)
+        ? JSON.stringify({ chart: post.chart.id, filename: post.chart.filename, alt: post.chart.alt })
         : post.reply.image
           ? JSON.stringify({ ...post.reply.image, png: Buffer.from(post.reply.image.png).toString('base64') })
           : null,
@@ -140,11 +145,12 @@ export async function claimOutbox(
     .sort((a, b) => a.id - b.id);
 }
 
-/** The reply a stored row carries, image included, and the chart still to draw, if any. */
-export function storedPost(row: { reply: string; image: string | null }): { reply: Reply; chart?: ChartToDraw } {
+/** The reply a stored row carries, image included, and the chart still to attach, if any. */
+export function storedPost(row: { reply: string; image: string | null }): { reply: Reply; chart?: QueuedChart } {
   const reply = JSON.parse(row.reply) as Reply;
   if (!row.image) return { reply };
-  const image = JSON.parse(row.image) as { png: string; filename: string; alt: string } | ChartToDraw;
+  const image = JSON.parse(row.image) as { png: string; filename: string; alt: string } | { svg: string; filename: string; alt: string } | { chart: number; filename: string; alt: string };
+  if ('chart' in image) return { reply, chart: { id: image.chart, filename: image.filename, alt: image.alt } };
   if ('svg' in image) return { reply, chart: image };
   reply.image = { ...image, png: new Uint8Array(Buffer.from(image.png, 'base64')) };
   return { reply };

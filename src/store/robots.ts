@@ -1,5 +1,4 @@
 /** Group robots in the database: typed Kysely, sealed URLs and secrets. */
-import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { BindingKind, Database, Robot, RobotApp } from '../db/schema.ts';
 import { pathIds } from '../domain/permissions.ts';
@@ -132,28 +131,6 @@ export async function releaseHeldPosts(db: Kysely<Database>, platform: string, c
     .executeTakeFirst();
   await db.deleteFrom('outbox_channel').where('platform', '=', platform).where('channel_id', '=', channelId).where('held_by', 'is', null).execute();
   return Number(held.numUpdatedRows);
-}
-
-/** How long a stored chart is kept for posts still waiting to go out (a failing robot's). */
-const IMAGE_KEEP_MS = 30 * 86_400_000;
-
-/** Stores a chart once (by its digest); returns its id. Charts older than a month are dropped. */
-export async function storeRobotImage(db: Kysely<Database>, svg: string, now: Date): Promise<number> {
-  const hash = createHash('sha256').update(svg).digest('hex');
-  await db
-    .insertInto('robot_image')
-    .values({ digest: hash, svg, created_at: now.toISOString() })
-    .onConflict((oc) => oc.column('digest').doNothing())
-    .execute();
-  await db.deleteFrom('robot_image').where('created_at', '<', new Date(now.getTime() - IMAGE_KEEP_MS).toISOString()).execute();
-  const row = await db.selectFrom('robot_image').select('id').where('digest', '=', hash).executeTakeFirstOrThrow();
-  return row.id;
-}
-
-/** A chart's SVG, by id (null when it was dropped); the sender draws it. */
-export async function robotImage(db: Kysely<Database>, id: number): Promise<string | null> {
-  const row = await db.selectFrom('robot_image').select('svg').where('id', '=', id).executeTakeFirst();
-  return row?.svg ?? null;
 }
 
 const IMAGE_PART = /^\[\[chart (\d+)\]\]$/;

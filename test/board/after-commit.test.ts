@@ -1,7 +1,7 @@
 /**
  * Slow work happens after the chat transaction commits: `board post` queues
- * rows (the chart as SVG) and the delivery worker draws the chart when it
- * sends; `lapse scan` writes its cases, then builds and queues the digests,
+ * rows and stores the chart once, as SVG; the first sender draws it and
+ * stores the PNG for the others; `lapse scan` writes its cases, then builds and queues the digests,
  * and its reply (also for a replayed message) counts what was queued.
  */
 import { afterEach, describe, expect, it } from 'vitest';
@@ -17,37 +17,53 @@ let app: TestApp;
 afterEach(async () => app?.close());
 
 describe('after commit', () => {
-  it('board post queues the chart undrawn; the worker draws it when sending', async () => {
+  it('board post stores the chart once, undrawn; the first sender draws it and every channel and replica sends those bytes', async () => {
     app = await openTestApp({ now: NOW });
     for (const line of ['township add 甲镇 target 10', 'township add 乙镇 target 10', 'bind leaders']) {
       expect((await app.say('admin', 'leaders', line)).status).toBe('ok');
     }
+    expect((await app.say('admin', 'leaders2', 'bind leaders')).status).toBe('ok');
     expect((await app.say('admin', 'leaders', 'board post')).status).toBe('ok');
-    const rows = await app.database.db.selectFrom('outbox').select(['image']).execute();
-    expect(rows).toHaveLength(1);
-    const queued = JSON.parse(rows[0]!.image!) as Record<string, unknown>;
-    expect(queued.svg).toMatch(/^<svg /);
-    expect(queued.png).toBeUndefined();
+    const db = app.database.db;
+    const rows = await db.selectFrom('outbox').select(['image']).execute();
+    expect(rows).toHaveLength(2);
+    // The rows refer to one stored chart; neither carries a picture or its SVG.
+    const queued = rows.map((r) => JSON.parse(r.image!) as Record<string, unknown>);
+    expect(queued[0]!.chart).toEqual(expect.any(Number));
+    expect(queued[1]!.chart).toBe(queued[0]!.chart);
+    for (const q of queued) expect(q.svg ?? q.png).toBeUndefined();
+    const stored = await db.selectFrom('robot_image').select(['id', 'svg', 'png']).execute();
+    expect(stored).toHaveLength(1);
+    expect(stored[0]!.svg).toMatch(/^<svg /);
+    expect(stored[0]!.png).toBeNull();
 
     let drawn = 0;
     const posted: Reply[] = [];
     const platform: PlatformOutbound = { name: 'console', post: async (_channel, reply) => void posted.push(reply) };
-    const worker = createOutboxWorker({
-      db: app.database.db,
-      platforms: [platform],
-      log: app.log,
-      drawChart: async (svg) => {
-        drawn++;
-        return new TextEncoder().encode(`drawn:${svg.length}`);
-      },
-    });
+    const draw = async (svg: string) => {
+      drawn++;
+      return new TextEncoder().encode(`drawn:${svg.length}`);
+    };
+    const worker = createOutboxWorker({ db, platforms: [platform], log: app.log, drawChart: draw });
     worker.start();
     expect(await worker.idle(10_000)).toBe(true);
     await worker.stop();
     expect(drawn).toBe(1);
-    expect(posted).toHaveLength(1);
-    expect(new TextDecoder().decode(posted[0]!.image!.png)).toBe(`drawn:${(queued.svg as string).length}`);
+    expect(posted).toHaveLength(2);
+    for (const p of posted) expect(new TextDecoder().decode(p.image!.png)).toBe(`drawn:${stored[0]!.svg.length}`);
     expect(posted[0]!.image!.filename).toMatch(/\.png$/);
+    const after = await db.selectFrom('robot_image').select('png').executeTakeFirstOrThrow();
+    expect(new TextDecoder().decode(after.png!)).toBe(`drawn:${stored[0]!.svg.length}`);
+
+    // Another replica sending the post again (a lost delivery) reads the stored drawing: no second drawing.
+    await db.updateTable('outbox').set({ delivered_at: null }).execute();
+    const replica = createOutboxWorker({ db, platforms: [platform], log: app.log, drawChart: draw });
+    replica.start();
+    expect(await replica.idle(10_000)).toBe(true);
+    await replica.stop();
+    expect(posted).toHaveLength(4);
+    expect(drawn).toBe(1);
+    expect(new TextDecoder().decode(posted[3]!.image!.png)).toBe(`drawn:${stored[0]!.svg.length}`);
   });
 
   it('lapse scan counts the reminders queued after commit, and a replay gets the same answer', async () => {

@@ -1,0 +1,60 @@
+/**
+ * The raw reference of the `pay` figure on PostgreSQL: node-postgres alone,
+ * the statements of bench/pay.ts's better-sqlite3 reference (one transaction
+ * per pay, one round trip per statement), prepared by name, on a fresh
+ * database at `url`.
+ */
+import pg from 'pg';
+import { openDatabase } from '../src/db/database.ts';
+import { migrateToLatestOrThrow } from '../src/db/migrate.ts';
+
+export async function rawPgRate(url: string, n: number): Promise<number> {
+  const handle = await openDatabase(url);
+  await migrateToLatestOrThrow(handle.db);
+  await handle.close();
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    const now = '2026-11-23T02:00:00.000Z';
+    await c.query(`insert into area (id, parent_id, name, kind, path, created_at) values (1, null, '本区', 'district', '/1/', $1), (2, 1, '镇0', 'township', '/1/2/', $1)`, [now]);
+    await c.query(`insert into campaign (id, name, start_date, deadline, premium_fen, time_zone, is_current, created_at) values (1, 'c', '2026-09-01', '2026-12-31', 40000, 'Asia/Shanghai', 1, $1)`, [now]);
+    await c.query(`insert into member (id, name, locale, created_at) values (1, 'coord', null, $1)`, [now]);
+    const q = (name: string, text: string, values: unknown[]) => c.query({ name, text, values });
+    const pay = async (i: number) => {
+      const people = 1 + (i % 9);
+      const fen = people * 10_000;
+      const key = `console:m${i}`;
+      await c.query('begin');
+      const id = (
+        await q(
+          'entry',
+          `insert into ledger_entry (campaign_id, area_id, kind, people, amount_fen, member_id, platform, channel_id, source_key, business_date, recorded_at) values (1, 2, 'payment', $1, $2, 1, 'console', 't0', $3, '2026-11-23', $4) returning id`,
+          [people, fen, key, now],
+        )
+      ).rows[0].id as number;
+      for (const area of [1, 2]) {
+        await q(
+          'total',
+          `insert into area_total (campaign_id, area_id, people, amount_fen, entries) values (1, $1, $2, $3, 1) on conflict (campaign_id, area_id) do update set people = area_total.people + excluded.people, amount_fen = area_total.amount_fen + excluded.amount_fen, entries = area_total.entries + excluded.entries`,
+          [area, people, fen],
+        );
+      }
+      for (const area of [1, 2]) {
+        await q(
+          'day',
+          `insert into area_day (campaign_id, area_id, business_date, people, amount_fen) values (1, $1, '2026-11-23', $2, $3) on conflict (campaign_id, area_id, business_date) do update set people = area_day.people + excluded.people, amount_fen = area_day.amount_fen + excluded.amount_fen`,
+          [area, people, fen],
+        );
+      }
+      await q('audit', `insert into audit_log (at, member_id, platform, channel_id, action, detail) values ($1, 1, 'console', 't0', 'ledger.pay', $2)`, [now, JSON.stringify({ entry: id, people, amount_fen: fen })]);
+      await q('inbound', `insert into inbound_message (source_key, reply, created_at) values ($1, $2, $3)`, [key, JSON.stringify({ status: 'ok', text: `recorded #${id}` }), now]);
+      await c.query('commit');
+    };
+    for (let i = 0; i < Math.min(50, n); i++) await pay(1_000_000 + i);
+    const start = process.hrtime.bigint();
+    for (let i = 0; i < n; i++) await pay(i);
+    return n / (Number(process.hrtime.bigint() - start) / 1e9);
+  } finally {
+    await c.end();
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * A chart-drawing thread: opens the chart font once, then turns each SVG it
+ * is sent into a PNG (text as outlines, see text-paths.ts), so a chart never
+ * holds the bot's event loop. Started by chart-pool.ts (loaded as CommonJS:
+ * no top-level await and no `import.meta` in anything it imports).
+ */
+import { readFileSync, readlinkSync } from 'node:fs';
+import { constants, setPriority } from 'node:os';
+import { parentPort, workerData } from 'node:worker_threads';
+import { create, type Font } from 'fontkit';
+import { Resvg } from '@resvg/resvg-js';
+import { outlineFont, textToPaths } from './text-paths.ts';
+
+/**
+ * On Linux a thread has its own nice value: this one yields the CPU to the
+ * bot's main thread (payments, acknowledgements) on a busy machine, where a
+ * chart arriving a little later harms no one. Elsewhere it runs as it is.
+ */
+function yieldToMainThread(): void {
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (Number.isInteger(tid) && tid > 0) setPriority(tid, constants.priority.PRIORITY_BELOW_NORMAL);
+  } catch {
+    // No /proc, or not allowed: the thread keeps the process's priority.
+  }
+}
+yieldToMainThread();
+
+const port = parentPort!;
+const { fontFile } = workerData as { fontFile: string };
+const font = outlineFont(create(readFileSync(fontFile)) as Font);
+
+port.on('message', (job: { id: number; svg: string }) => {
+  try {
+    const png = new Resvg(textToPaths(job.svg, font), { font: { loadSystemFonts: false }, background: '#ffffff' }).render().asPng();
+    // A copy of its own, so that handing it over detaches nothing else.
+    const bytes = new Uint8Array(png);
+    port.postMessage({ id: job.id, png: bytes }, [bytes.buffer as ArrayBuffer]);
+  } catch (e) {
+    port.postMessage({ id: job.id, error: e instanceof Error ? e.message : String(e) });
+  }
+});
