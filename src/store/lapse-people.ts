@@ -6,6 +6,7 @@
 import { sql, type CompiledQuery, type Kysely } from 'kysely';
 import type { ContributorKind, Database } from '../db/schema.ts';
 import { getSetting, putSetting } from './settings.ts';
+import { linkedCadre } from './named-people.ts';
 import { EnrollbotError } from '../core/errors.ts';
 
 /**
@@ -267,8 +268,10 @@ export async function townshipsByName(db: Kysely<Database>): Promise<Map<string,
   return map;
 }
 
-/** The member a roster's cadre column names: a platform user id, else a unique member name. */
+/** The member a roster's cadre column names: one linked by `cadre link`, a platform user id, else a unique member name. */
 export async function findCadre(db: Kysely<Database>, text: string): Promise<number | null> {
+  const linked = await linkedCadre(db, text);
+  if (linked !== null) return linked;
   const byId = await db.selectFrom('identity').select('member_id').distinct().where('external_id', '=', text).execute();
   if (byId.length === 1) return byId[0]!.member_id;
   const byName = await db.selectFrom('member').select('id').where('name', '=', text).limit(2).execute();
