@@ -118,7 +118,13 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     const raw = await handleRaw(clean, said);
     // The one reply that may carry a full phone: private, in a direct conversation, asked for by `lapse call`.
     const reveal = raw.reveal === true && raw.private === true && message.direct === true;
-    const reply = reveal ? { ...redactReply(raw), text: raw.text } : redactReply({ ...raw, reveal: false });
+    let reply: Reply;
+    if (reveal) reply = { ...redactReply(raw), text: raw.text };
+    else {
+      const { reveal: asked, ...rest } = raw;
+      void asked;
+      reply = redactReply(rest);
+    }
     if (redact(message.text) === message.text) return reply;
     return { ...reply, text: `${reply.text}\n${said.t.personalNumbersMasked()}` };
   };
