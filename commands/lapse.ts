@@ -26,7 +26,8 @@ import type { FollowupOutcome } from '../src/services/lapse.ts';
 /** Cases listed by `lapse`. */
 const LIST_ROWS = 50;
 
-const caseArg: ArgSpec<number> = {
+/** `L12`: a case, as `lapse done`, `lapse call` and `assign` take it. */
+export const caseArg: ArgSpec<number> = {
   label: { 'zh-CN': '断缴编号', en: 'case' },
   description: { 'zh-CN': '如 L12', en: 'e.g. L12' },
   optionType: 'string',
