@@ -149,7 +149,9 @@ export async function settleNamedList(
         .where('n.list', '=', list)
         .where('n.paid', '=', 0)
         .where('n.listed', '=', 1)
-        .where((w) => w.not(w.exists(w.selectFrom('lapse_case as c').select('c.id').whereRef('c.person_id', '=', 'p.id').where('c.first_missing_month', '=', key)))),
+        .where((w) => w.not(w.exists(w.selectFrom('lapse_case as c').select('c.id').whereRef('c.person_id', '=', 'p.id').where('c.first_missing_month', '=', key))))
+        // Case numbers in list order, on every database.
+        .orderBy('n.id'),
     )
     .executeTakeFirst();
   const closed = await db

@@ -29,7 +29,8 @@ const produced: string[] = [];
 let apps: TestApp[] = [];
 afterEach(async () => {
   for (const a of apps) {
-    produced.push(...a.log.lines);
+    // Not the key's own line: its hex fingerprint may hold 18 digits in a row by chance.
+    produced.push(...a.log.lines.filter((l) => !l.includes('generated the personal-data key')));
     const posts = await a.database.db.selectFrom('outbox').select('reply').execute();
     produced.push(...posts.map((p) => p.reply));
     const stored = await a.database.db.selectFrom('inbound_message').select('reply').execute();
@@ -395,8 +396,8 @@ describe('personal data in everything these tests saw', () => {
   it('has no unmasked ID number or mobile number', () => {
     expect(produced.length).toBeGreaterThan(20);
     for (const text of produced) {
-      expect(text).not.toMatch(/\d{17}[\dX]/);
-      expect(text).not.toMatch(/1[3-9]\d{9}/);
+      expect(/\d{17}[\dX]/.exec(text)?.[0], text).toBeUndefined();
+      expect(/1[3-9]\d{9}/.exec(text)?.[0], text).toBeUndefined();
     }
   });
 });
