@@ -69,7 +69,7 @@ export async function importNamed(list: NamedList, path: string, options: Import
         return written;
       },
       async finish(db: Kysely<Database>) {
-        settled = await settleNamedList(db, { list, campaignId: options.campaignId, areaIds: [...areaIds], now: options.now, month: options.today.slice(0, 7) });
+        settled = await settleNamedList(db, { list, campaignId: options.campaignId, areaIds: [...areaIds], now: options.now });
         return settled.closed;
       },
     },

@@ -82,7 +82,7 @@ export async function upsertNamed(db: Kysely<Database>, input: { list: NamedList
  */
 export async function settleNamedList(
   db: Kysely<Database>,
-  input: { list: NamedList; campaignId: number; areaIds: readonly number[]; now: Date; month: string },
+  input: { list: NamedList; campaignId: number; areaIds: readonly number[]; now: Date },
 ): Promise<{ opened: number; closed: number }> {
   const at = input.now.toISOString();
   const { list, campaignId } = input;
