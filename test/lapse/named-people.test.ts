@@ -366,6 +366,13 @@ describe('special groups and 包户到人 lists', () => {
     expect(namedPost?.reply).toContain('城南街道 未缴名单提醒（2026-11）');
     expect(namedPost?.reply).toContain('监测对象未参保');
     expect(posts.some((p) => p.dedupe_key.includes(':cadre:') && p.reply.includes('未缴费（包户到人）'))).toBe(true);
+    // Untouched for 14 days, named cases escalate to the leaders like lapses (counts only).
+    await app.database.db
+      .transaction()
+      .execute((tx) => enqueueLapseReminders(tx, { now: later(15 * 24 * 60), month: '2026-11', t: catalogue('zh-CN'), key: 'weekly:t2', weekly: true }));
+    const escalation = (await app.database.db.selectFrom('outbox').select(['reply', 'dedupe_key']).execute()).find((p) => p.dedupe_key.includes('weekly:t2:escalation'));
+    expect(escalation?.reply).toContain('城南街道');
+    expect(escalation?.reply).not.toContain('居民');
 
     // The next export no longer names 居民0: paid, their case closes.
     writeCsv(uf, unpaid([1, 2]));
