@@ -463,12 +463,13 @@ export async function recordFollowup(
   return { paused, closed };
 }
 
-/** How many cases are open, everywhere. */
+/** How many lapse cases are open, everywhere (the named lists' cases are not lapses). */
 export async function openCaseCount(db: Kysely<Database>): Promise<number> {
   const row = await db
     .selectFrom('lapse_case')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('status', '=', 'open')
+    .where('kind', '=', 'lapse')
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
