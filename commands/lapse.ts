@@ -330,8 +330,9 @@ export default defineCommand({
   name: 'lapse',
   aliases: ['断缴'],
   summary: {
-    'zh-CN': '本乡镇未结的职工医保断缴，最紧急的在前（个人信息已脱敏），只在本乡镇的群里或私信中显示。可注明乡镇：lapse in 城南街道。领导查看所辖地区的人数。',
-    en: "This township's open lapsed-contribution cases, most urgent first (personal data masked), in the township's own channel or a direct message. Name a township with lapse in 城南街道. Leaders get the counts of their area.",
+    'zh-CN':
+      '本乡镇未结的职工医保断缴，最紧急的在前、帮扶对象在各阶段最前（个人信息已脱敏），只在本乡镇的群里或私信中显示。lapse 帮扶：只看帮扶对象；lapse 名单：特殊人群和包户到人未缴名单。可注明乡镇：lapse in 城南街道。包户干部看到自己负责的人；领导查看所辖地区的人数。',
+    en: "This township's open lapsed-contribution cases, most urgent first and 帮扶对象 first within each stage (personal data masked), in the township's own channel or a direct message. lapse supported (帮扶): only 帮扶对象; lapse named (名单): the special-group and 包户到人 unpaid lists. Name a township with lapse in 城南街道. A cadre gets their own people; leaders get the counts of their area.",
   },
   permission: 'staff',
   denied: (t) => t.needCoordinatorForLapse(),
