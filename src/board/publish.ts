@@ -17,6 +17,8 @@ import { robotDestinations } from '../store/robots.ts';
 import type { Catalogue } from '../i18n/index.ts';
 import { loadBoard, renderBoard } from './board.ts';
 import { boardChartToDraw } from './chart.ts';
+import { specialBoardLine } from '../lapse/named-lines.ts';
+import { specialFigures } from '../store/named-people.ts';
 
 export interface PublishInput {
   campaign: Campaign;
@@ -95,7 +97,10 @@ export async function publishBoards(db: Kysely<Database>, input: PublishInput): 
       })),
       now: input.now,
     });
-    const reply = renderBoard(board, input.t, input.demo, { seq, late: input.late });
+    const rendered = renderBoard(board, input.t, input.demo, { seq, late: input.late });
+    // The special groups' floor under the ranking, when their list was imported (counts only).
+    const special = specialBoardLine(input.t, await specialFigures(db, { campaignId: input.campaign.id, underPath: area.path }));
+    const reply = special ? { ...rendered, footer: [rendered.footer, special].filter(Boolean).join('\n') } : rendered;
     // Only the chart's SVG here: it is drawn by the delivery worker, after
     // this transaction has committed and released the write lock.
     const chart =

@@ -315,6 +315,10 @@ describe('special groups and 包户到人 lists', () => {
     expect(progress.text).toContain('特殊人群（特困、低保、脱贫、监测对象）：已参保 2/应参保 4，50.00%（要求 100%，还差 2 人）。');
     const board = await say(app, '周局长', 'leaders', 'board');
     expect(board.footer).toContain('特殊人群参保：3/5，60.00%（要求 100%）；未达100%：城南街道 50.00%。');
+    // The published board carries the same line.
+    expect((await say(app, 'admin', 'leaders', 'board post')).status).toBe('ok');
+    const published = await app.database.db.selectFrom('outbox').select(['reply', 'dedupe_key']).where('channel_id', '=', 'leaders').execute();
+    expect(published.some((p) => p.reply.includes('特殊人群参保：3/5，60.00%'))).toBe(true);
 
     const named = await say(app, '王芳', '城南', 'lapse 名单');
     expect(named.text).toBe('未缴名单：特殊人群未参保 2 人，包户到人未缴 0 人。');
