@@ -6,6 +6,7 @@ import { Refusal } from '../src/core/refusal.ts';
 import { ok } from '../src/core/reply.ts';
 import { renderBoard } from '../src/board/board.ts';
 import { zonedParts } from '../src/domain/calendar.ts';
+import { specialBoardLine } from '../src/lapse/named-lines.ts';
 
 const post = defineCommand({
   name: 'post',
@@ -54,6 +55,9 @@ export default defineCommand({
     // No chart here: rendering one takes about half a second (resvg shapes
     // every label with a 10 MB CJK face), too slow for an answer on demand.
     // The published posts carry it.
-    return renderBoard(board, ctx.t, ctx.settings.demo);
+    const reply = renderBoard(board, ctx.t, ctx.settings.demo);
+    // The special groups' floor, beside the ranking (counts only).
+    const special = specialBoardLine(ctx.t, await ctx.lapse.specialFigures(area.path));
+    return special ? { ...reply, footer: [reply.footer, special].filter(Boolean).join('\n') } : reply;
   },
 });

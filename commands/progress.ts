@@ -7,6 +7,7 @@ import { signed, unassigned } from '../src/board/board.ts';
 import { childKind } from '../src/domain/area-name.ts';
 import { formatRate } from '../src/domain/rates.ts';
 import { formatYuanNumber } from '../src/domain/money.ts';
+import { specialProgressLine, unpaidLeftLine } from '../src/lapse/named-lines.ts';
 
 const n = (x: number) => x.toLocaleString('en');
 
@@ -42,9 +43,15 @@ export default defineCommand({
       amount: formatYuanNumber(own.total.amountFen),
       rank,
     });
-    if (own.rows.length === 0) return ok(text);
+    // The named lists' lines: counts and cadre names, never the people.
+    const named = [
+      specialProgressLine(t, await ctx.lapse.specialFigures(area.path)),
+      area.kind === 'township' ? unpaidLeftLine(t, await ctx.lapse.unpaidHolders(area.id)) : null,
+    ].filter((l): l is string => l !== null);
+    const body = [text, ...named].join('\n');
+    if (own.rows.length === 0) return ok(body);
     const rest = unassigned(own);
-    return ok(text, {
+    return ok(body, {
       table: {
         columns: t.villagesColumns({ kind: t.childKindColumn({ kind: childKind(area.kind) }) }).map((header, i) => ({ header, align: i === 0 ? 'left' : 'right' })),
         rows: own.rows.map((r) => [r.name, `${n(r.enrolled)}/${n(r.target)}`, formatRate(r.rateBp), signed(r.today)]),

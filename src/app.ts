@@ -79,7 +79,7 @@ export async function openApp(options: AppOptions): Promise<App> {
       now,
       commands,
       defaultLocale: config.locale,
-      settings: { demo, robotKey },
+      settings: { demo, robotKey, sealer: () => pii.sealer },
       log,
     });
     return { database, dispatcher, demo, pii, robotKey, close: () => database.close() };

@@ -17,6 +17,8 @@ const USAGE = `usage: npm run cli -- <subcommand> [--json]
   import contributions <file>
                           import monthly contributions (.csv or .xlsx)
   import targets <file>   add townships and set their targets (.csv or .xlsx)
+  import special <file>   the special groups (特困、低保、脱贫、监测对象) with their paid status
+  import unpaid <file>    the named unpaid residents worked by cadres (包户到人)
   backup <file>           copy the SQLite database to a new file, safely while the bot runs
   export ledger <file>    the current campaign's ledger as .csv or .xlsx
   export board <file>     the board of the whole area now, as .csv or .xlsx

@@ -18,6 +18,8 @@ import type { Catalogue } from '../i18n/index.ts';
 import { loadBoard, renderBoard } from './board.ts';
 import { boardChartToDraw } from './chart.ts';
 import { storeChart } from '../store/charts.ts';
+import { specialBoardLine } from '../lapse/named-lines.ts';
+import { specialFigures } from '../store/named-people.ts';
 
 export interface PublishInput {
   campaign: Campaign;
@@ -96,7 +98,10 @@ export async function publishBoards(db: Kysely<Database>, input: PublishInput): 
       })),
       now: input.now,
     });
-    const reply = renderBoard(board, input.t, input.demo, { seq, late: input.late });
+    const rendered = renderBoard(board, input.t, input.demo, { seq, late: input.late });
+    // The special groups' floor under the ranking, when their list was imported (counts only).
+    const special = specialBoardLine(input.t, await specialFigures(db, { campaignId: input.campaign.id, underPath: area.path }));
+    const reply = special ? { ...rendered, footer: [rendered.footer, special].filter(Boolean).join('\n') } : rendered;
     // Only the chart's SVG here, stored once for every channel and robot of
     // the post: the first sender draws it, after this transaction has
     // committed and released the write lock, and stores the PNG for the rest.

@@ -7,7 +7,7 @@
  */
 
 /** The follow-up outcomes the bot's lapse buttons carry (see `caseActions`). */
-const BUTTON_OUTCOMES = ['paid', 'promised', 'refused', 'moved', 'unreachable'] as const;
+const BUTTON_OUTCOMES = ['paid', 'promised', 'refused', 'moved', 'unreachable', 'resident', 'retired', 'deceased', 'elsewhere'] as const;
 
 /** `lapse done L<n> <outcome>`: the only command line the bot puts on a button. */
 const BUTTON_LINE = new RegExp(`^lapse done L[1-9]\\d{0,11} (?:${BUTTON_OUTCOMES.join('|')})$`);

@@ -8,7 +8,8 @@ import type { Services } from '../services/index.ts';
 import type { Catalogue, Locale, Localized } from '../i18n/index.ts';
 import type { ArgSpecs, ArgValues } from './args.ts';
 import type { Reply } from './reply.ts';
-import { isAdmin, isCoordinator, isLeader, type Actor } from '../domain/permissions.ts';
+import type { PiiSealer } from '../domain/pii-seal.ts';
+import { isAdmin, isCadre, isCoordinator, isLeader, type Actor } from '../domain/permissions.ts';
 
 /**
  * Who may run a command, checked before its arguments are parsed. Scope
@@ -16,11 +17,14 @@ import { isAdmin, isCoordinator, isLeader, type Actor } from '../domain/permissi
  * - `anyone`: every user.
  * - `coordinator`: a coordinator of some township, or an admin (also who
  *   may undo: only coordinators and admins ever log entries).
- * - `staff`: anyone holding a role: a coordinator, a leader or an admin
- *   (`lapse`: leaders see counts, coordinators their township's cases).
+ * - `staff`: anyone holding a role: a coordinator, a leader, a cadre or an
+ *   admin (`lapse`: leaders see counts, coordinators their township's cases,
+ *   cadres their own people).
+ * - `caseworker`: who works lists of people: a coordinator, a cadre or an
+ *   admin (scope: a cadre only their own cases).
  * - `admin`: admins only.
  */
-export type Permission = 'anyone' | 'coordinator' | 'staff' | 'admin';
+export type Permission = 'anyone' | 'coordinator' | 'caseworker' | 'staff' | 'admin';
 
 /** Whether the actor holds a command's permission (scope is the command's to check). */
 export function mayRun(permission: Permission, actor: Actor): boolean {
@@ -31,8 +35,10 @@ export function mayRun(permission: Permission, actor: Actor): boolean {
       return isAdmin(actor);
     case 'coordinator':
       return isAdmin(actor) || isCoordinator(actor);
+    case 'caseworker':
+      return isAdmin(actor) || isCoordinator(actor) || isCadre(actor);
     case 'staff':
-      return isAdmin(actor) || isCoordinator(actor) || isLeader(actor);
+      return isAdmin(actor) || isCoordinator(actor) || isLeader(actor) || isCadre(actor);
   }
 }
 
@@ -56,6 +62,8 @@ export interface CommandSettings {
    * is no secret to derive it from. Absent where no robot is managed.
    */
   robotKey?: () => Uint8Array;
+  /** Opens roster names and phones (the one audited reveal, `lapse call`); absent where no key is loaded. */
+  sealer?: () => PiiSealer;
 }
 
 /**

@@ -115,7 +115,16 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   const handle = async (message: InboundMessage): Promise<Reply> => {
     const said = { t: catalogue(localeFor(message)) };
     const clean = hasControlCharacter(message.userName) ? { ...message, userName: withoutControlCharacters(message.userName) } : message;
-    const reply = redactReply(await handleRaw(clean, said));
+    const raw = await handleRaw(clean, said);
+    // The one reply that may carry a full phone: private, in a direct conversation, asked for by `lapse call`.
+    const reveal = raw.reveal === true && raw.private === true && message.direct === true;
+    let reply: Reply;
+    if (reveal) reply = { ...redactReply(raw), text: raw.text };
+    else {
+      const { reveal: asked, ...rest } = raw;
+      void asked;
+      reply = redactReply(rest);
+    }
     if (redact(message.text) === message.text) return reply;
     return { ...reply, text: `${reply.text}\n${said.t.personalNumbersMasked()}` };
   };
@@ -233,7 +242,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
           });
           const result = await run(ctx, args, prepared);
           if (setupChanged) await bumpSetupVersion(tx);
-          if (sourceKey) await markHandled(tx, sourceKey, storableReply(result), now);
+          // A revealed phone is never stored: a replay gets the masked answer.
+          if (sourceKey) await markHandled(tx, sourceKey, storableReply(result.reveal ? redactReply(result) : result), now);
           return result;
         });
       } catch (e) {

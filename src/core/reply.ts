@@ -54,6 +54,12 @@ export interface Reply {
    * Discord show it ephemerally, the console labels it. Never posted to a channel.
    */
   private?: boolean;
+  /**
+   * A private answer that deliberately carries one full phone number (the
+   * audited `lapse call`): the last redaction passes over its text, and it
+   * is stored masked. Honoured only with `private` in a direct conversation.
+   */
+  reveal?: boolean;
   /** True when this is the stored answer to a message handled before. */
   duplicate?: boolean;
   /** Why it was refused (with status `refused`): what callers switch on, never the text. */

@@ -22,14 +22,17 @@ export const roleArgs = {
       { value: 'coordinator', aliases: ['联络员'], label: { 'zh-CN': '联络员', en: 'coordinator' } },
       { value: 'leader', aliases: ['领导'], label: { 'zh-CN': '领导', en: 'leader' } },
       { value: 'admin', aliases: ['管理员'], label: { 'zh-CN': '管理员', en: 'admin' } },
+      { value: 'cadre', aliases: ['干部', '包户干部', '网格员'], label: { 'zh-CN': '包户干部', en: 'cadre' } },
     ] as const,
   ),
-  area: arg.optional(arg.word({ label: { 'zh-CN': '地区', en: 'area' }, description: { 'zh-CN': '乡镇（联络员必填）或地区', en: 'the township (for a coordinator) or area' } })),
+  area: arg.optional(
+    arg.word({ label: { 'zh-CN': '地区', en: 'area' }, description: { 'zh-CN': '乡镇（联络员、包户干部必填）或地区', en: 'the township (for a coordinator or cadre) or area' } }),
+  ),
 };
 
 /**
  * The area a role is held on: the root for an admin (no area may be named),
- * the named township or village for a coordinator (required), the named
+ * the named township or village for a coordinator or cadre (required), the named
  * area or else the root for a leader.
  */
 export async function roleArea(ctx: CommandContext, role: Role, name: string | undefined): Promise<Area> {
@@ -38,7 +41,7 @@ export async function roleArea(ctx: CommandContext, role: Role, name: string | u
     if (name !== undefined) throw new Refusal(t.extraWords({ words: name }), { code: 'invalid_input', usage: true });
     return ctx.setup.rootArea();
   }
-  if (role === 'coordinator') {
+  if (role === 'coordinator' || role === 'cadre') {
     if (name === undefined) throw new Refusal(t.argMissing({ arg: TOWNSHIP[ctx.locale] }), { code: 'invalid_input', usage: true });
     const area = await resolveArea(ctx, name);
     if (area.kind !== 'township' && area.kind !== 'village') throw new Refusal(t.areaNotTownship({ name: area.name }), { code: 'invalid_input' });

@@ -222,6 +222,45 @@ export interface LapsePersonTable {
   last_paid_month: string | null;
   created_at: string;
   updated_at: string;
+  /** 参保状态; null when the roster does not say (screened as paying). */
+  insured_status: InsuredStatus | null;
+  /** 1 for a 帮扶对象 (a person under poverty-prevention support). */
+  supported: Generated<number>;
+  /** 特困、低保、脱贫人口、监测对象…, as the roster writes it. */
+  special_category: string | null;
+}
+
+/**
+ * A contributor's 参保状态. Only `active`, `flexible` and unknown are
+ * screened: a retiree has stopped paying by right, the others pay elsewhere
+ * or no longer at all.
+ */
+export type InsuredStatus = 'active' | 'retired' | 'flexible' | 'resident' | 'elsewhere' | 'deceased';
+
+/** A campaign's named list: special groups (100 % floor) or the 包户到人 unpaid residents. */
+export type NamedList = 'special' | 'unpaid';
+
+/** A named person of a campaign list; their unpaid state is worked as a case (`lapse_case.kind`). */
+export interface NamedPersonTable {
+  id: Generated<number>;
+  list: NamedList;
+  campaign_id: number;
+  id_hash: string;
+  id_masked: string;
+  /** Name and phone sealed together (`domain/pii-seal.ts`). */
+  contact: string;
+  name_masked: string;
+  phone_masked: string | null;
+  area_id: number;
+  village: string | null;
+  category: string | null;
+  cadre_member_id: number | null;
+  cadre_text: string | null;
+  paid: Generated<number>;
+  listed: Generated<number>;
+  seen_at: string;
+  created_at: string;
+  updated_at: string;
 }
 
 export interface LapseContributionTable {
@@ -232,6 +271,9 @@ export interface LapseContributionTable {
 }
 
 export type LapseCaseStatus = 'open' | 'closed';
+
+/** What a case is about: a lapsed contribution, or a named person of a campaign list still unpaid. */
+export type CaseKind = 'lapse' | NamedList;
 
 export interface LapseCaseTable {
   id: Generated<number>;
@@ -250,6 +292,9 @@ export interface LapseCaseTable {
   opened_at: string;
   updated_at: string;
   closed_at: string | null;
+  kind: Generated<CaseKind>;
+  /** The list entry of a named case; null for a lapse. */
+  named_id: number | null;
 }
 
 export interface LapseFollowupTable {
@@ -321,6 +366,7 @@ export interface Database {
   lapse_contribution: LapseContributionTable;
   lapse_case: LapseCaseTable;
   lapse_followup: LapseFollowupTable;
+  named_person: NamedPersonTable;
   robot: RobotTable;
   robot_image: RobotImageTable;
 }

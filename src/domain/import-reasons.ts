@@ -20,7 +20,11 @@ export type RefusalReason =
   | 'phone_invalid'
   | 'month_invalid'
   | 'amount_invalid'
-  | 'amount_negative';
+  | 'amount_negative'
+  | 'status_invalid'
+  | 'supported_invalid'
+  | 'category_missing'
+  | 'paid_invalid';
 
 /** Why a row of a targets file was refused (an empty township is `township_missing`). */
 export const TARGET_REFUSAL_REASONS = [

@@ -3,8 +3,11 @@
  * identified by their path (`/1/5/`), so "coordinator of a township" covers
  * its villages too.
  */
-/** What a member may be granted, on an area. */
-export type Role = 'admin' | 'leader' | 'coordinator';
+/**
+ * What a member may be granted, on an area. A `cadre` (包户干部, 网格员) works
+ * only the people assigned to them, in the township the grant names.
+ */
+export type Role = 'admin' | 'leader' | 'coordinator' | 'cadre';
 
 /** One role the speaker holds, on an area (admins hold theirs on the root). */
 export interface Grant {
@@ -34,6 +37,15 @@ export function isCoordinator(actor: Actor): boolean {
 
 export function isLeader(actor: Actor): boolean {
   return actor.grants.some((g) => g.role === 'leader');
+}
+
+export function isCadre(actor: Actor): boolean {
+  return actor.grants.some((g) => g.role === 'cadre');
+}
+
+/** True when the actor works this case as its assigned cadre (their own people only). */
+export function worksAsCadre(actor: Actor, cadreMemberId: number | null): boolean {
+  return isCadre(actor) && actor.memberId !== null && cadreMemberId === actor.memberId;
 }
 
 /** True when the actor may log payments for the area (its township's coordinator, or an admin). */

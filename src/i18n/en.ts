@@ -79,7 +79,8 @@ export const en: Catalogue = {
     ({
       anyone: 'anyone',
       coordinator: "the township's coordinators, admins",
-      staff: 'coordinators, leaders (counts only), admins',
+      caseworker: 'coordinators, cadres (their own people), admins',
+      staff: 'coordinators, cadres (their own people), leaders (counts only), admins',
       admin: 'admins',
     })[p.permission],
   townshipAdded: (p) => `Added ${p.kind} "${p.name}" under ${p.parent}${p.target ? `, target ${persons(p.target)}` : ''}.`,
@@ -91,7 +92,8 @@ export const en: Catalogue = {
   boundTownship: (p) => `This channel is now ${p.area}'s work channel; payments logged here go to ${p.area}.`,
   granted: (p) => `${p.user} is now ${p.role}.`,
   alreadyGranted: (p) => `${p.user} is already ${p.role}.`,
-  roleName: (p) => ({ admin: 'an admin', leader: `a leader of ${p.area}`, coordinator: `a coordinator of ${p.area}` })[p.role],
+  roleName: (p) =>
+    ({ admin: 'an admin', leader: `a leader of ${p.area}`, coordinator: `a coordinator of ${p.area}`, cadre: `a cadre (包户干部) of ${p.area}` })[p.role],
   campaignShow: (p) =>
     `Current campaign: ${p.name}\nPeriod: ${p.start} to ${p.deadline} (${p.daysLeft > 1 ? `${num(p.daysLeft)} days left` : p.daysLeft === 1 ? '1 day left' : 'closed'})\nStandard premium: ${p.premium} yuan a person\nTime zone: ${p.zone}`,
   campaignUpdated: (p) => `Changed the ${p.field} to ${p.value}.`,
@@ -116,7 +118,7 @@ export const en: Catalogue = {
   chartAlt: (p) => `Bar chart of completion by unit in ${p.area}`,
   // --- lapse ---
   importSummary: (p) =>
-    `${p.kind === 'roster' ? 'Roster' : 'Contributions'} (${p.format}): ${num(p.read)} rows read, ${num(p.taken)} taken (${num(p.written)} new or changed), ${num(p.refused)} refused.`,
+    `${({ roster: 'Roster', contributions: 'Contributions', special: 'Special groups', unpaid: 'Named unpaid residents' })[p.kind]} (${p.format}): ${num(p.read)} rows read, ${num(p.taken)} taken (${num(p.written)} new or changed), ${num(p.refused)} refused.`,
   importReason: (p) =>
     ({
       id_empty: 'the ID number is empty',
@@ -134,6 +136,10 @@ export const en: Catalogue = {
       month_invalid: 'the month is not valid (write 2025-10, 202510 or 2025年10月)',
       amount_invalid: 'the amount is not valid (yuan above 0, at most two decimals)',
       amount_negative: 'the amount cannot be negative',
+      status_invalid: 'the insured status must be 在职 (active), 退休 (retired), 灵活就业 (flexible), 转居民医保 (resident), 已在外地参保 (elsewhere) or 死亡 (deceased)',
+      supported_invalid: 'the 帮扶对象 column must be 是 or 否 (or 1/0, Y/N)',
+      category_missing: 'the group category is empty (such as 特困, 低保, 脱贫人口, 监测对象)',
+      paid_invalid: 'the paid status must be 已参保/已缴费 (paid) or 未参保/未缴费 (unpaid)',
     })[p.reason],
   importReasonLine: (p) => `  · ${p.reason}: ${num(p.count)} rows, e.g. ${p.where}`,
   importCellRef: (p) => `line ${p.line} column ${p.column}`,
@@ -142,16 +148,27 @@ export const en: Catalogue = {
   importCasesClosed: (p) => `${num(p.count)} lapse cases closed by the new contributions.`,
   importCommitted: () => `Imported in full.`,
   importNothingWritten: () => `The file has errors, so none of it was imported and the database is unchanged. Correct it and import again.`,
-  lapseStageName: (p) => (p.stage <= 1 ? 'reminder' : p.stage === 2 ? 'escalated' : p.stage === 3 ? 'last month' : 'past back-pay'),
+  lapseStageName: (p) =>
+    p.stage <= 2
+      ? `lapsed ${p.months} mo (can back-pay)`
+      : p.stage === 3
+        ? `lapsed ${p.months} mo (can back-pay, last month)`
+        : `past the back-pay window (not retroactive${p.wait > 0 ? '; a waiting period may apply' : ''})`,
   lapseMonths: (p) => `${p.months} mo`,
   lapseColumns: () => ['Case', 'Name', 'ID', 'Phone', 'Lapsed', 'Since', 'Stage', 'Cadre'],
-  lapseCounts: (p) =>
-    `${num(p.total)} open lapses: 1 month (reminder) ${num(p.s1)}, 2 months (escalated) ${num(p.s2)}, 3 months (last month to back-pay) ${num(p.s3)}, over 3 months (waiting period applies, advise re-enrolment) ${num(p.s4)}.`,
+  lapseCounts: (p) => {
+    const within = [
+      p.backPay > 1 ? `1 month ${num(p.s1)}` : '',
+      p.backPay > 2 ? `${p.backPay === 3 ? '2 months' : `2–${p.backPay - 1} months`} ${num(p.s2)}` : '',
+      `month ${p.backPay} (the last to back-pay) ${num(p.s3)}`,
+    ].filter(Boolean);
+    return `${num(p.total)} open lapses: can still back-pay: ${within.join(', ')}; past the back-pay window (over ${p.backPay} months: back-pay is not retroactive${p.wait > 0 ? '; a waiting period may apply' : ''}) ${num(p.s4)}.`;
+  },
   lapseListTitle: (p) => `${p.area}: open lapses`,
   lapseListEmpty: (p) => `${p.area} has no open lapses.`,
   lapseMore: (p) => `${num(p.more)} more not listed.`,
   lapseHowTo: () =>
-    `Record a follow-up: lapse done L12 paid (paid/promised/refused/moved/unreachable). Up to 3 months can be back-paid with no loss of benefits; the third month is the last chance.`,
+    `Record a follow-up: lapse done L12 paid (paid/promised/refused/moved/unreachable/resident/retired/deceased/elsewhere). The assigned cadre gets the full phone by direct message: lapse call L12.`,
   lapseNoTownship: (p) => `This channel is not bound to a township. Use the township's channel, or name it: lapse in ${p.example}.`,
   townshipPlaceholder: () => `<township>`,
   lapseNotCoordinator: (p) => `You are not a coordinator of ${p.township}, so you cannot see or work its lapses.`,
@@ -248,7 +265,7 @@ export const en: Catalogue = {
   whoMore: (p) => `${persons(p.more)} more not listed; ask about an area below.`,
   lapseLeaderTitle: (p) => `${p.area}: open lapses, counts`,
   lapseLeaderNote: () => `Leaders see counts; the lists of people are worked by township coordinators in their own channels.`,
-  lapseAreaColumns: () => ['Township', 'Total', '1 month', '2 months', '3 months', 'Over 3'],
+  lapseAreaColumns: (p) => ['Township', 'Total', '1 month', p.backPay <= 3 ? '2 months' : `2–${p.backPay - 1} months`, `Month ${p.backPay} (last)`, `Over ${p.backPay}`],
   lapseNotLeaderOf: (p) => `You are not a leader of ${p.area}, so you cannot see its lapse counts.`,
   // --- hostile load ---
   buttonNotOurs: () => 'That button did not come from this bot, so nothing was run. Type the command instead, e.g. lapse done L12 paid.',
@@ -271,7 +288,8 @@ export const en: Catalogue = {
   lapseScanOlder: (p) =>
     `The latest scan screened ${p.latest}, after ${p.month}: an older month is not screened again and no reminders are resent; nothing was changed. To screen the latest data again and resend the reminders, send lapse scan ${p.latest}.`,
   needAuthorToUndo: () => `Only a township coordinator or an admin can undo entries (a coordinator their own, the same day). Ask an admin to grant you the role.`,
-  needCoordinatorForLapse: () => `Only a township coordinator or an admin can see and work lapse cases (a leader can see their counts). Ask an admin to grant you the role.`,
+  needCoordinatorForLapse: () =>
+    `Only a township coordinator, a cadre (their own people only) or an admin can see and work lapse cases (a leader can see their counts). Ask an admin to grant you the role.`,
   undoNotYours: (p) => `${p.ref} was logged by someone else; you can undo only your own entries. To void it, an admin sends void ${p.ref} <reason>.`,
   undoLatestReversed: (p) =>
     `Your latest entry ${p.ref} was already reversed by ${p.by}; nothing was undone.` +
@@ -336,4 +354,50 @@ export const en: Catalogue = {
   // --- scale-charts ---
   chartRest: (p) => `${p.count} more (#${p.from}–${p.to})`,
   chartOwn: (p) => `${p.area} overall`,
+  // --- named-people ---
+  lapseRulesNote: (p) =>
+    `Back-paid within ${p.backPay} months, a lapse keeps cover continuous; later it can still be back-paid, but not retroactively` +
+    (p.wait > 0 ? `, and the local waiting period (here up to ${p.wait} months) runs from when payment resumes.` : '.'),
+  lapseRulesShow: (p) =>
+    `Lapse rules: back-pay window ${p.backPay} months, waiting period ${p.wait > 0 ? `up to ${p.wait} months` : 'none'}.\nExplanation${p.custom ? ' (local)' : ' (default)'}: ${p.note}\n` +
+    `Change: lapse rules backpay 3 / lapse rules wait 6 (0: none) / lapse rules note <text> / lapse rules note default`,
+  lapseRulesSet: (p) => `The lapse rules' ${p.what} is now ${p.value}. Later scans and reminders follow it.`,
+  lapseRulesWhat: (p) => ({ backpay: 'back-pay window', wait: 'waiting period', note: 'explanation' })[p.what],
+  lapseRulesInvalid: (p) =>
+    ({
+      backpay: `Write the back-pay window as whole months from 1 to ${p.max}, such as lapse rules backpay 3.`,
+      wait: `Write the waiting period as whole months from 0 to ${p.max} (0: none), such as lapse rules wait 6.`,
+      note: `Write an explanation of 1 to ${p.max} characters, or default for the default one, such as lapse rules note Back-pay within 3 months keeps cover.`,
+    })[p.what],
+  lapseSupportedCount: (p) => `Of them ${num(p.count)} are 帮扶对象 (under support), listed first in each stage.`,
+  lapseSupportedTitle: (p) => `${p.area}: open lapses of 帮扶对象`,
+  lapseSupportedEmpty: (p) => `${p.area} has no open lapses of 帮扶对象.`,
+  lapseSupportedMark: () => `[support] `,
+  caseKindCell: (p) => (p.kind === 'special' ? `${p.category ?? 'special group'}: not enrolled` : 'unpaid (包户到人)'),
+  namedCounts: (p) => `Named lists: ${num(p.special)} special-group people not enrolled, ${num(p.unpaid)} named unpaid residents.`,
+  namedListTitle: (p) => `${p.area}: named unpaid people (special groups, 包户到人)`,
+  namedListEmpty: (p) => `${p.area} has nobody unpaid on its special-group and 包户到人 lists.`,
+  namedDigestTitle: (p) => `${p.area}: named unpaid people (${p.month})`,
+  namedHowTo: () => `Closed by itself once the official figures show them paid; record a follow-up: lapse done L12 promised.`,
+  cadreListTitle: (p) => `${p.name}: your people`,
+  cadreListEmpty: (p) => `${p.name}, none of your people has an open lapse or unpaid entry.`,
+  lapseNotYourCase: (p) => `${p.ref} is not assigned to you; you can only follow up your own people. Ask the township coordinator.`,
+  lapseCallNotDirect: () => `A full phone number is only given in a direct message: send lapse call L12 to the bot directly. No number was shown here.`,
+  lapseCallNotYours: (p) => `Only the cadre assigned to ${p.ref} or the township's coordinator can see the full phone number.`,
+  lapseCallNoPhone: (p) => `${p.ref} has no phone number on its list.`,
+  lapseCallLimit: (p) => `You have seen ${num(p.limit)} full phone numbers today, the daily limit. Try tomorrow, or ask an admin.`,
+  lapseCallReveal: (p) => `${p.ref} ${p.name} (${p.area}) phone: ${p.phone}\nFor your call only; do not forward. This look-up was recorded.`,
+  cadreLinked: (p) =>
+    `Linked the cadre "${p.name}" of the lists to ${p.user}: ${num(p.people)} people; ${p.user} is now a cadre of ${p.townships}, gets their own list, can follow up and see phones by direct message.`,
+  cadreLinkNone: (p) => `No one on the roster or the unpaid lists has "${p.name}" as their cadre. Write the name as the lists' 包户干部 column does.`,
+  assigned: (p) => `${p.ref} is now assigned to ${p.user}; reminders about it go to ${p.user}.`,
+  assignNeedsCadre: (p) => `${p.user} is not a cadre of ${p.township} yet: first send grant ${p.user} cadre ${p.township}.`,
+  progressSpecial: (p) =>
+    `Special groups (特困, 低保, 脱贫, 监测对象): ${p.paid} enrolled of ${p.due}, ${p.rate} (floor 100%${p.short ? `, ${p.short} short` : ', met'}).`,
+  progressNamedLeft: (p) => `Named unpaid residents (包户到人) left: ${p.left}: ${p.holders}.`,
+  progressHolder: (p) => `${p.name} ${p.count}`,
+  progressUnassigned: () => `unassigned`,
+  boardSpecialLine: (p) => `Special groups enrolled: ${p.paid}/${p.due}, ${p.rate} (floor 100%)${p.below ? `; below 100%: ${p.below}` : '; every township met it'}.`,
+  boardSpecialItem: (p) => `${p.area} ${p.rate}`,
+  namedImportClosed: (p) => `${num(p.opened)} unpaid people added; ${num(p.closed)} no longer on the unpaid list (paid or removed), their follow-ups closed.`,
 };

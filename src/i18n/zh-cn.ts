@@ -97,8 +97,14 @@ export const zhCN = {
   helpDetail: (p: { usage: string; summary: string; aliases: string; who: string }) =>
     `${p.usage}\n${p.summary}\n别名：${p.aliases}\n谁可以用：${p.who}`,
   helpFooter: (p: { example: string }) => `发送 help 命令名 查看详细用法，如 help ${p.example}。`,
-  who: (p: { permission: 'anyone' | 'coordinator' | 'staff' | 'admin' }) =>
-    ({ anyone: '所有人', coordinator: '本乡镇联络员、管理员', staff: '联络员、领导（只看人数）、管理员', admin: '管理员' })[p.permission],
+  who: (p: { permission: 'anyone' | 'coordinator' | 'caseworker' | 'staff' | 'admin' }) =>
+    ({
+      anyone: '所有人',
+      coordinator: '本乡镇联络员、管理员',
+      caseworker: '联络员、包户干部（自己负责的人）、管理员',
+      staff: '联络员、包户干部（自己负责的人）、领导（只看人数）、管理员',
+      admin: '管理员',
+    })[p.permission],
   // setup
   townshipAdded: (p: { name: string; parent: string; kind: string; target: string }) =>
     `已在${p.parent}下添加${p.kind}“${p.name}”${p.target ? `，任务 ${p.target}人` : ''}。`,
@@ -112,8 +118,8 @@ export const zhCN = {
   boundTownship: (p: { area: string }) => `本频道已绑定为${p.area}的工作群，在这里登记的缴费默认记入${p.area}。`,
   granted: (p: { user: string; role: string }) => `已授予 ${p.user} ${p.role}。`,
   alreadyGranted: (p: { user: string; role: string }) => `${p.user} 已经是${p.role}。`,
-  roleName: (p: { role: 'admin' | 'leader' | 'coordinator'; area: string }) =>
-    ({ admin: '管理员', leader: `${p.area}领导`, coordinator: `${p.area}联络员` })[p.role],
+  roleName: (p: { role: 'admin' | 'leader' | 'coordinator' | 'cadre'; area: string }) =>
+    ({ admin: '管理员', leader: `${p.area}领导`, coordinator: `${p.area}联络员`, cadre: `${p.area}包户干部` })[p.role],
   campaignShow: (p: { name: string; start: string; deadline: string; premium: string; zone: string; daysLeft: number }) =>
     `当前征缴：${p.name}\n征缴期：${p.start} 至 ${p.deadline}（${p.daysLeft > 0 ? `剩余 ${num(p.daysLeft)} 天` : '已截止'}）\n标准保费：${p.premium}元/人\n时区：${p.zone}`,
   campaignUpdated: (p: { field: string; value: string }) => `已把${p.field}改为 ${p.value}。`,
@@ -140,8 +146,8 @@ export const zhCN = {
   chartAreaRate: (p: { area: string; rate: string }) => `${p.area}合计 ${p.rate}`,
   chartAlt: (p: { area: string }) => `${p.area}各单位完成率柱状图`,
   // --- lapse ---
-  importSummary: (p: { kind: 'roster' | 'contributions'; format: string; read: number; taken: number; written: number; refused: number }) =>
-    `${p.kind === 'roster' ? '花名册' : '缴费记录'}（${p.format}）：读取 ${num(p.read)} 行，接收 ${num(p.taken)} 行（新增或变更 ${num(p.written)} 行），拒收 ${num(p.refused)} 行。`,
+  importSummary: (p: { kind: 'roster' | 'contributions' | 'special' | 'unpaid'; format: string; read: number; taken: number; written: number; refused: number }) =>
+    `${({ roster: '花名册', contributions: '缴费记录', special: '特殊人群名单', unpaid: '包户到人未缴名单' })[p.kind]}（${p.format}）：读取 ${num(p.read)} 行，接收 ${num(p.taken)} 行（新增或变更 ${num(p.written)} 行），拒收 ${num(p.refused)} 行。`,
   importReason: (p: {
     reason: RefusalReason;
   }) =>
@@ -161,6 +167,10 @@ export const zhCN = {
       month_invalid: '缴费月份不对（应写 2025-10、202510 或 2025年10月）',
       amount_invalid: '金额不对（应为大于 0 的元数，最多两位小数）',
       amount_negative: '金额不能为负数',
+      status_invalid: '参保状态应为 在职、退休、灵活就业、转居民医保、已在外地参保 或 死亡',
+      supported_invalid: '帮扶对象应写 是 或 否（也可写 1/0、Y/N）',
+      category_missing: '人群类别为空（如 特困、低保、脱贫人口、监测对象）',
+      paid_invalid: '参保状态应写 已参保/已缴费 或 未参保/未缴费',
     })[p.reason],
   importReasonLine: (p: { reason: string; count: number; where: string }) => `  · ${p.reason}：${num(p.count)} 行，如 ${p.where}`,
   importCellRef: (p: { line: number; column: string }) => `第 ${p.line} 行 ${p.column}列`,
@@ -169,24 +179,47 @@ export const zhCN = {
   importCasesClosed: (p: { count: number }) => `${num(p.count)} 件断缴已因补缴自动结案。`,
   importCommitted: () => `已全部导入。`,
   importNothingWritten: () => `文件有误，整份未导入，数据库没有任何改动。请改正后重新导入。`,
-  lapseStageName: (p: { stage: number }): string =>
-    p.stage <= 1 ? '提醒' : p.stage === 2 ? '催办' : p.stage === 3 ? '最后补缴月' : '已超补缴期',
+  lapseStageName: (p: { stage: number; months: number; wait: number }): string =>
+    p.stage <= 2
+      ? `断缴${p.months}个月（可补缴）`
+      : p.stage === 3
+        ? `断缴${p.months}个月（可补缴，最后一个月）`
+        : `已过补缴期限（补缴不追溯${p.wait > 0 ? '，可能有等待期' : ''}）`,
   lapseMonths: (p: { months: number }) => `${p.months}个月`,
   lapseColumns: () => ['编号', '姓名', '身份证号', '电话', '断缴', '自', '阶段', '网格员'],
-  lapseCounts: (p: { total: number; s1: number; s2: number; s3: number; s4: number }) =>
-    `未结断缴 ${num(p.total)} 人：断缴1个月（提醒）${num(p.s1)} 人，2个月（催办）${num(p.s2)} 人，3个月（最后补缴月）${num(p.s3)} 人，超过3个月（已进入待遇等待期，建议重新参保）${num(p.s4)} 人。`,
+  lapseCounts: (p: { total: number; s1: number; s2: number; s3: number; s4: number; backPay: number; wait: number }) => {
+    const within = [
+      p.backPay > 1 ? `断缴1个月 ${num(p.s1)} 人` : '',
+      p.backPay > 2 ? `${p.backPay === 3 ? '2个月' : `2至${p.backPay - 1}个月`} ${num(p.s2)} 人` : '',
+      `第${p.backPay}个月（最后补缴月）${num(p.s3)} 人`,
+    ].filter(Boolean);
+    return `未结断缴 ${num(p.total)} 人：可补缴的 ${within.join('，')}；已过补缴期限（超过${p.backPay}个月，补缴不追溯${p.wait > 0 ? '，可能有等待期' : ''}）${num(p.s4)} 人。`;
+  },
   lapseListTitle: (p: { area: string }) => `${p.area} 未结断缴`,
   lapseListEmpty: (p: { area: string }) => `${p.area}没有未结的断缴。`,
   lapseMore: (p: { more: number }) => `另有 ${num(p.more)} 件未列出。`,
-  lapseHowTo: () => `记录跟进：lapse done L12 paid（已缴/承诺/拒绝/迁出/联系不上）。断缴3个月内补缴不影响待遇，第3个月是最后机会。`,
+  lapseHowTo: () =>
+    `记录跟进：lapse done L12 paid（已缴/承诺/拒绝/迁出/联系不上/转居民医保/退休/死亡/已在外地参保）。负责的网格员要完整电话：私信机器人 lapse call L12。`,
   lapseNoTownship: (p: { example: string }) => `本频道没有绑定乡镇。请在乡镇群里发送，或注明乡镇：lapse in ${p.example}。`,
   townshipPlaceholder: () => `<乡镇>`,
   lapseNotCoordinator: (p: { township: string }) => `你不是${p.township}的联络员，不能查看或处理它的断缴。`,
   lapseCaseInvalid: (p: { token: string }) => `“${p.token}”不是断缴编号：请写 L12。`,
   lapseCaseUnknown: (p: { ref: string }) => `没有断缴 ${p.ref}。`,
   lapseCaseClosed: (p: { ref: string }) => `断缴 ${p.ref} 已结案，无需再跟进。`,
-  lapseOutcomeName: (p: { outcome: 'paid' | 'promised' | 'refused' | 'moved' | 'unreachable' }) =>
-    ({ paid: '已缴', promised: '承诺', refused: '拒绝', moved: '迁出', unreachable: '联系不上' })[p.outcome],
+  lapseOutcomeName: (p: {
+    outcome: 'paid' | 'promised' | 'refused' | 'moved' | 'unreachable' | 'resident' | 'retired' | 'deceased' | 'elsewhere';
+  }) =>
+    ({
+      paid: '已缴',
+      promised: '承诺',
+      refused: '拒绝',
+      moved: '迁出',
+      unreachable: '联系不上',
+      resident: '转居民医保',
+      retired: '退休',
+      deceased: '死亡',
+      elsewhere: '已在外地参保',
+    })[p.outcome],
   lapseFollowupRecorded: (p: { ref: string; name: string; outcome: string; paused: boolean; closed: boolean }) =>
     `已记录 ${p.ref}（${p.name}）跟进：${p.outcome}。${p.closed ? '已结案。' : p.paused ? '下次筛查前不再提醒。' : ''}`,
   lapseMonthInvalid: (p: { token: string }) => `月份“${p.token}”不对：请写 YYYY-MM，如 2026-10。`,
@@ -284,7 +317,14 @@ export const zhCN = {
   whoMore: (p: { more: number }) => `另有 ${p.more} 人未列出，请指定下级地区查询。`,
   lapseLeaderTitle: (p: { area: string }) => `${p.area} 未结断缴人数`,
   lapseLeaderNote: () => `领导只看人数；人员名单由乡镇联络员在本乡镇的群里处理。`,
-  lapseAreaColumns: () => ['乡镇', '合计', '1个月', '2个月', '3个月', '超过3个月'],
+  lapseAreaColumns: (p: { backPay: number }) => [
+    '乡镇',
+    '合计',
+    '1个月',
+    p.backPay <= 3 ? '2个月' : `2至${p.backPay - 1}个月`,
+    `第${p.backPay}个月（最后补缴月）`,
+    `超过${p.backPay}个月`,
+  ],
   lapseNotLeaderOf: (p: { area: string }) => `你不是${p.area}的领导，不能查看它的断缴人数。`,
   // --- hostile load ---
   buttonNotOurs: () => '这个按钮不是本机器人发出的，没有执行任何操作。请直接输入命令，例如：lapse done L12 paid。',
@@ -308,7 +348,8 @@ export const zhCN = {
   lapseScanOlder: (p: { month: string; latest: string }) =>
     `最近一次筛查的是 ${p.latest}，${p.month} 更早：旧月份不再筛查，也不重发提醒，未做改动。要按最新数据重新筛查并重发提醒，请发送 lapse scan ${p.latest}。`,
   needAuthorToUndo: () => `只有乡镇联络员或管理员可以撤销登记（联络员撤销自己当天的登记）。请管理员用 grant 授权。`,
-  needCoordinatorForLapse: () => `只有乡镇联络员或管理员可以查看和跟进断缴名单（领导可以查看断缴人数）。请管理员用 grant 授权。`,
+  needCoordinatorForLapse: () =>
+    `只有乡镇联络员、包户干部（只看自己负责的人）或管理员可以查看和跟进断缴名单（领导可以查看断缴人数）。请管理员用 grant 授权。`,
   undoNotYours: (p: { ref: string }) => `${p.ref} 不是你登记的，只能撤销自己的登记。如需作废，请管理员发送 void ${p.ref} 原因。`,
   undoLatestReversed: (p: { ref: string; by: string; older: string | null }) =>
     `你最近一条登记 ${p.ref} 已经被 ${p.by} 冲正，未再撤销。` +
@@ -376,6 +417,55 @@ export const zhCN = {
   // --- scale-charts ---
   chartRest: (p: { count: number; from: number; to: number }) => `其余${p.count}个（第${p.from}–${p.to}名）`,
   chartOwn: (p: { area: string }) => `${p.area}合计`,
+  // --- named-people ---
+  lapseRulesNote: (p: { backPay: number; wait: number }) =>
+    `断缴${p.backPay}个月内补缴，参保连续、待遇不受影响；超过${p.backPay}个月仍可补缴，但不追溯补缴前的待遇` +
+    (p.wait > 0 ? `，恢复缴费后按当地规定设等待期（本地最长${p.wait}个月）。` : '。'),
+  lapseRulesShow: (p: { backPay: number; wait: number; note: string; custom: boolean }) =>
+    `断缴规则：补缴期限 ${p.backPay} 个月，等待期 ${p.wait > 0 ? `最长 ${p.wait} 个月` : '无'}。\n说明${p.custom ? '（本地）' : '（默认）'}：${p.note}\n` +
+    `修改：lapse rules backpay 3 / lapse rules wait 6（0 为无等待期）/ lapse rules note <说明> / lapse rules note default`,
+  lapseRulesSet: (p: { what: string; value: string }) => `已把断缴规则的${p.what}改为 ${p.value}。以后的筛查和提醒按新规则。`,
+  lapseRulesWhat: (p: { what: 'backpay' | 'wait' | 'note' }) => ({ backpay: '补缴期限', wait: '等待期', note: '说明' })[p.what],
+  lapseRulesInvalid: (p: { what: 'backpay' | 'wait' | 'note'; max: number }) =>
+    ({
+      backpay: `补缴期限请写 1 到 ${p.max} 的整数（月），如 lapse rules backpay 3。`,
+      wait: `等待期请写 0 到 ${p.max} 的整数（月，0 为无等待期），如 lapse rules wait 6。`,
+      note: `说明请写 1 到 ${p.max} 个字，或写 default 恢复默认说明，如 lapse rules note 断缴3个月内补缴不影响待遇。`,
+    })[p.what],
+  lapseSupportedCount: (p: { count: number }) => `其中帮扶对象 ${num(p.count)} 人，排在各阶段最前。`,
+  lapseSupportedTitle: (p: { area: string }) => `${p.area} 帮扶对象未结断缴`,
+  lapseSupportedEmpty: (p: { area: string }) => `${p.area}的帮扶对象没有未结的断缴。`,
+  lapseSupportedMark: () => `【帮扶】`,
+  caseKindCell: (p: { kind: 'special' | 'unpaid'; category: string | null }) => (p.kind === 'special' ? `${p.category ?? '特殊人群'}未参保` : '未缴费（包户到人）'),
+  namedCounts: (p: { special: number; unpaid: number }) => `未缴名单：特殊人群未参保 ${num(p.special)} 人，包户到人未缴 ${num(p.unpaid)} 人。`,
+  namedListTitle: (p: { area: string }) => `${p.area} 未缴名单（特殊人群、包户到人）`,
+  namedListEmpty: (p: { area: string }) => `${p.area}的特殊人群和包户到人名单里没有未缴的人。`,
+  namedDigestTitle: (p: { area: string; month: string }) => `${p.area} 未缴名单提醒（${p.month}）`,
+  namedHowTo: () => `缴费后随官方数据导入自动结案；记录跟进：lapse done L12 承诺。`,
+  cadreListTitle: (p: { name: string }) => `${p.name}：你负责的人员`,
+  cadreListEmpty: (p: { name: string }) => `${p.name}，你负责的人员里没有未结的断缴或未缴。`,
+  lapseNotYourCase: (p: { ref: string }) => `${p.ref} 不是分给你的，只能跟进自己负责的人。请联系乡镇联络员。`,
+  lapseCallNotDirect: () => `完整电话只在私信里给：请私信机器人发送 lapse call L12。本频道没有显示任何号码。`,
+  lapseCallNotYours: (p: { ref: string }) => `只有 ${p.ref} 的负责网格员（包户干部）或本乡镇联络员可以查看完整电话。`,
+  lapseCallNoPhone: (p: { ref: string }) => `${p.ref} 在名单里没有电话号码。`,
+  lapseCallLimit: (p: { limit: number }) => `你今天已查看 ${p.limit} 个完整电话，达到每日上限，明天再查。如确有需要，请联系管理员。`,
+  lapseCallReveal: (p: { ref: string; name: string; phone: string; area: string }) =>
+    `${p.ref} ${p.name}（${p.area}）电话：${p.phone}\n仅供本人劝缴联系使用，请勿转发；本次查看已记录。`,
+  cadreLinked: (p: { name: string; user: string; people: number; townships: string }) =>
+    `已把名单中的包户干部“${p.name}”关联到 ${p.user}：${num(p.people)} 人，授予 ${p.townships} 包户干部角色。${p.user} 会收到自己的名单，可以跟进和私信查看电话。`,
+  cadreLinkNone: (p: { name: string }) => `花名册和未缴名单里没有包户干部叫“${p.name}”的人员。请按名单里“包户干部”一列的写法填写。`,
+  assigned: (p: { ref: string; user: string }) => `已把 ${p.ref} 分给 ${p.user}，今后的提醒发给 ${p.user}。`,
+  assignNeedsCadre: (p: { user: string; township: string }) =>
+    `${p.user} 还不是${p.township}的包户干部：请先发送 grant ${p.user} cadre ${p.township}。`,
+  progressSpecial: (p: { paid: string; due: string; rate: string; short: string }) =>
+    `特殊人群（特困、低保、脱贫、监测对象）：已参保 ${p.paid}/应参保 ${p.due}，${p.rate}（要求 100%${p.short ? `，还差 ${p.short} 人` : '，已达标'}）。`,
+  progressNamedLeft: (p: { left: string; holders: string }) => `包户到人未缴名单还剩 ${p.left} 人：${p.holders}。`,
+  progressHolder: (p: { name: string; count: string }) => `${p.name} ${p.count}人`,
+  progressUnassigned: () => `未分配`,
+  boardSpecialLine: (p: { paid: string; due: string; rate: string; below: string }) =>
+    `特殊人群参保：${p.paid}/${p.due}，${p.rate}（要求 100%）${p.below ? `；未达100%：${p.below}` : '；各乡镇均已达标'}。`,
+  boardSpecialItem: (p: { area: string; rate: string }) => `${p.area} ${p.rate}`,
+  namedImportClosed: (p: { closed: number; opened: number }) => `新增未缴 ${num(p.opened)} 人；${num(p.closed)} 人已不在未缴名单（已缴费或已移出），其跟进已结案。`,
 };
 
 /** The shape every catalogue has: the keys and parameters of the reference. */

@@ -10,6 +10,7 @@ import { redact } from '../domain/mask.ts';
 import type { CheckSummary } from './check-table.ts';
 import type { ContributionCheckContext } from './contribution-check.ts';
 import type { RosterCheckContext } from './roster-check.ts';
+import type { NamedCheckContext } from './named-check.ts';
 import type { TargetCheckContext } from './target-check.ts';
 import type { TableProgress } from './table-source.ts';
 
@@ -17,7 +18,8 @@ import type { TableProgress } from './table-source.ts';
 export type CheckTask =
   | { kind: 'roster'; context: RosterCheckContext }
   | { kind: 'contributions'; context: ContributionCheckContext }
-  | { kind: 'targets'; context: TargetCheckContext };
+  | { kind: 'targets'; context: TargetCheckContext }
+  | { kind: 'special' | 'unpaid'; context: NamedCheckContext };
 
 /** What the checking thread is asked to do. */
 export type CheckJob = CheckTask & {

@@ -1,4 +1,4 @@
-/** `npm run cli -- import roster|contributions|targets <file>`: the operator's side of an import. */
+/** `npm run cli -- import roster|contributions|targets|special|unpaid <file>`: the operator's side of an import. */
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { sql } from 'kysely';
@@ -16,6 +16,7 @@ import { ImportStopped } from './check-thread.ts';
 import { importContributions } from './import-contributions.ts';
 import { importRoster } from './import-roster.ts';
 import { importTargets } from './import-targets.ts';
+import { importNamed } from './import-named.ts';
 import { formatImportReport, type ImportReport } from './report.ts';
 import { tableFormat, type TableProgress } from './table-source.ts';
 
@@ -51,11 +52,13 @@ function stoppedText(e: ImportStopped, t: Catalogue): string {
 /** Runs one import; returns the process exit code (0 imported, 1 refused, 2 usage). */
 export async function cliImport(args: string[], config: Config, log: Logger, io: CliImportIo): Promise<{ code: number; report?: ImportReport }> {
   const [what, file] = args;
-  if ((what !== 'roster' && what !== 'contributions' && what !== 'targets') || !file || args.length !== 2) {
+  if (!['roster', 'contributions', 'targets', 'special', 'unpaid'].includes(what ?? '') || !file || args.length !== 2) {
     io.out.write(
       'usage: npm run cli -- import roster <file.csv|file.xlsx>\n' +
         '       npm run cli -- import contributions <file.csv|file.xlsx>\n' +
-        '       npm run cli -- import targets <file.csv|file.xlsx>\n',
+        '       npm run cli -- import targets <file.csv|file.xlsx>\n' +
+        '       npm run cli -- import special <file.csv|file.xlsx>\n' +
+        '       npm run cli -- import unpaid <file.csv|file.xlsx>\n',
     );
     return { code: 2 };
   }
@@ -104,8 +107,16 @@ export async function cliImport(args: string[], config: Config, log: Logger, io:
         // Only these hash ID numbers: a targets import needs no key (nor creates one).
         // The database's own key, or none: a copy with another key is refused before a row is read.
         const pii = await openPersonalData({ db: handle.db, file: handle.file, dialect: handle.dialect, config, log });
-        const options = { db: handle.db, hasher: pii.hasher, sealer: pii.sealer, now, today: businessDate(now, (await findCurrentCampaign(handle.db))?.time_zone ?? seedTimeZone(config)), onProgress };
-        report = what === 'roster' ? await importRoster(file, options) : await importContributions(file, options);
+        const campaign = await findCurrentCampaign(handle.db);
+        const options = { db: handle.db, hasher: pii.hasher, sealer: pii.sealer, now, today: businessDate(now, campaign?.time_zone ?? seedTimeZone(config)), onProgress };
+        if (what === 'special' || what === 'unpaid') {
+          // A named list belongs to a campaign: the bot's first start makes one.
+          if (!campaign) {
+            io.out.write('there is no campaign in this database yet: start the bot once, or import targets first\n');
+            return { code: 2 };
+          }
+          report = await importNamed(what, file, { ...options, campaignId: campaign.id });
+        } else report = what === 'roster' ? await importRoster(file, options) : await importContributions(file, options);
       }
     } catch (e) {
       if (!(e instanceof ImportStopped)) throw e;

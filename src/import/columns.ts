@@ -58,6 +58,21 @@ export const ROSTER_COLUMNS = [
   { key: 'employer', names: ['单位', '单位名称', '工作单位', 'employer'], required: false },
   { key: 'phone', names: ['电话', '联系电话', '手机', '手机号', '手机号码', 'phone', 'mobile'], required: false },
   { key: 'cadre', names: ['网格员', '包户干部', '责任人', 'cadre'], required: false },
+  { key: 'status', names: ['参保状态', '人员状态', '状态', 'status'], required: false },
+  { key: 'supported', names: ['帮扶对象', '是否帮扶对象', 'supported'], required: false },
+  { key: 'category', names: ['特殊人群', '特殊人群类别', '人群类别', 'category'], required: false },
+] as const satisfies readonly ColumnSpec<string>[];
+
+/** A named list (special groups, 包户到人 unpaid residents), as the insurance system exports it. */
+export const NAMED_COLUMNS = [
+  { key: 'name', names: ['姓名', 'name'], required: true },
+  { key: 'id_number', names: ['身份证号', '身份证号码', '公民身份号码', '证件号码', 'id_number', 'id'], required: true },
+  { key: 'township', names: ['乡镇', '乡镇街道', '乡镇（街道）', '街道', 'township'], required: true },
+  { key: 'village', names: ['村', '村（社区）', '村社区', '社区', 'village'], required: false },
+  { key: 'category', names: ['人群类别', '特殊人群类别', '类别', '特殊人群', 'category'], required: false },
+  { key: 'cadre', names: ['包户干部', '网格员', '责任人', 'cadre'], required: false },
+  { key: 'phone', names: ['电话', '联系电话', '手机', '手机号', '手机号码', 'phone', 'mobile'], required: false },
+  { key: 'paid', names: ['参保状态', '缴费状态', '是否参保', '是否缴费', 'paid', 'status'], required: false },
 ] as const satisfies readonly ColumnSpec<string>[];
 
 export const CONTRIBUTION_COLUMNS = [
@@ -74,5 +89,6 @@ export const TARGET_COLUMNS = [
 ] as const satisfies readonly ColumnSpec<string>[];
 
 export type RosterColumn = (typeof ROSTER_COLUMNS)[number]['key'];
+export type NamedColumn = (typeof NAMED_COLUMNS)[number]['key'];
 export type ContributionColumn = (typeof CONTRIBUTION_COLUMNS)[number]['key'];
 export type TargetColumn = (typeof TARGET_COLUMNS)[number]['key'];

@@ -2,7 +2,7 @@
 import { statSync } from 'node:fs';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import { closeCasesWithContributions } from '../store/lapse-cases.ts';
+import { closeCasesNoLongerScreened, closeCasesWithContributions } from '../store/lapse-cases.ts';
 import { contactText } from '../domain/pii-seal.ts';
 import { redact } from '../domain/mask.ts';
 import {
@@ -70,6 +70,8 @@ export async function importRoster(path: string, options: ImportOptions): Promis
           const into = pending[part]!;
           // `RosterStageValues`, in order.
           into.push(hashes[r], values[i + 1], sealed[r], values[i + 4], values[i + 5], values[i + 6], values[i + 7], values[i + 8], cadre?.member ?? null, cadre?.shown ?? null);
+          // 参保状态, 帮扶对象, special-group category (`RosterStageValues`' last three).
+          into.push(values[i + 11], values[i + 12], values[i + 13]);
           if (into.length === batchSize * ROSTER_STAGE_WIDTH) {
             await stageRoster(db, part, into, batchSize);
             pending[part] = [];
@@ -90,7 +92,8 @@ export async function importRoster(path: string, options: ImportOptions): Promis
         }
         return mergeRosterStage(db, options.now);
       },
-      finish: (db) => closeCasesWithContributions(db, options.now),
+      // A retiree (or someone now insured elsewhere) the roster names closes their case too.
+      finish: async (db) => (await closeCasesWithContributions(db, options.now)) + (await closeCasesNoLongerScreened(db, options.now)),
     },
     options,
   );

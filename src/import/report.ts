@@ -83,7 +83,7 @@ export interface TargetCounts {
 }
 
 export interface ImportReport {
-  kind: 'roster' | 'contributions' | 'targets';
+  kind: 'roster' | 'contributions' | 'targets' | 'special' | 'unpaid';
   format: TableFormat;
   encoding: TextEncoding | null;
   /** Data rows read (the header not counted). */
@@ -105,6 +105,8 @@ export interface ImportReport {
   casesClosed: number;
   /** A targets import's counts (all 0 when nothing was committed); absent for the other kinds. */
   targets?: TargetCounts;
+  /** A named list's cases: opened for the unpaid, closed for those now paid or off the list. */
+  named?: { opened: number; closed: number };
   committed: boolean;
 }
 
@@ -155,7 +157,8 @@ export function formatImportReport(r: ImportReport, t: Catalogue): string {
       }
       if (r.refused > r.refusedLines.length) lines.push(t.importMoreRefused({ more: r.refused - r.refusedLines.length }));
     }
-    if (r.casesClosed) lines.push(t.importCasesClosed({ count: r.casesClosed }));
+    if (r.named && r.committed) lines.push(t.namedImportClosed(r.named));
+    else if (r.casesClosed) lines.push(t.importCasesClosed({ count: r.casesClosed }));
   }
   lines.push(r.committed ? t.importCommitted() : t.importNothingWritten());
   return lines.join('\n');

@@ -1,5 +1,5 @@
 /** Checking roster rows (and the ID cells every import has): pure, so it runs in the import's checking thread. */
-import type { ContributorKind } from '../db/schema.ts';
+import type { ContributorKind, InsuredStatus } from '../db/schema.ts';
 import { parseIdNumber, type IdNumberProblem } from '../domain/id-number.ts';
 import { maskIdNumber, maskName, maskPhone, redact } from '../domain/mask.ts';
 import { cellText, type RowChecker, type RowView } from './check-table.ts';
@@ -22,6 +22,47 @@ const KINDS = new Map<string, ContributorKind>(Object.entries({
   个人: 'flexible',
   flexible: 'flexible',
 }) as [string, ContributorKind][]);
+
+// 参保状态 as exports write it.
+const STATUSES = new Map<string, InsuredStatus>(Object.entries({
+  在职: 'active',
+  在职职工: 'active',
+  参保缴费: 'active',
+  正常参保: 'active',
+  正常缴费: 'active',
+  active: 'active',
+  退休: 'retired',
+  退休人员: 'retired',
+  retired: 'retired',
+  灵活就业: 'flexible',
+  灵活就业人员: 'flexible',
+  flexible: 'flexible',
+  转居民医保: 'resident',
+  居民医保: 'resident',
+  resident: 'resident',
+  已在外地参保: 'elsewhere',
+  外地参保: 'elsewhere',
+  异地参保: 'elsewhere',
+  elsewhere: 'elsewhere',
+  死亡: 'deceased',
+  已故: 'deceased',
+  deceased: 'deceased',
+}) as [string, InsuredStatus][]);
+
+/** A 参保状态 cell: null when empty, false when unreadable. */
+export function insuredStatus(text: string): InsuredStatus | null | false {
+  if (!text) return null;
+  return STATUSES.get(text.toLowerCase()) ?? false;
+}
+
+const YES = new Set(['是', 'y', 'yes', '1', '√', 'true', '帮扶对象']);
+const NO = new Set(['', '否', 'n', 'no', '0', '×', 'false']);
+
+/** A yes/no cell (帮扶对象): 1, 0, or false when unreadable. */
+export function yesNo(text: string): 0 | 1 | false {
+  const t = text.toLowerCase();
+  return YES.has(t) ? 1 : NO.has(t) ? 0 : false;
+}
 
 const ID_REASONS: Record<IdNumberProblem, RefusalReason> = {
   empty: 'id_empty',
@@ -73,7 +114,7 @@ export interface RosterCheckContext {
  * the clear ones), their masked forms, township, kind, employer (redacted:
  * free text), the cadre's member id (left null) and the cadre cell.
  */
-export const ROSTER_ROW_WIDTH: RosterRowValues['length'] = 11;
+export const ROSTER_ROW_WIDTH: RosterRowValues['length'] = 14;
 
 /** An accepted roster row as the checking thread posts it. */
 type RosterRowValues = [
@@ -88,6 +129,9 @@ type RosterRowValues = [
   employer: string | null,
   cadreMemberId: null,
   cadreText: string | null,
+  insuredStatus: InsuredStatus | null,
+  supported: 0 | 1,
+  specialCategory: string | null,
 ];
 
 /**
@@ -121,6 +165,12 @@ export function rosterChecker(ctx: RosterCheckContext): RowChecker<RosterColumn>
       if (phone === false) refuse(tally, row, 'phone_invalid', 'phone');
       const employer = cellText(row.get('employer'));
       const cadre = cellText(row.get('cadre'));
+      const status = insuredStatus(cellText(row.get('status')));
+      if (status === false) refuse(tally, row, 'status_invalid', 'status');
+      const supported = yesNo(cellText(row.get('supported')));
+      if (supported === false) refuse(tally, row, 'supported_invalid', 'supported');
+      const category = cellText(row.get('category'));
+      if (hasControlCharacter(category)) tally.add(CONTROL_REFUSAL, row.ref('category'));
       // A NUL in a name is invisible yet makes it another name; one in any text cell is a broken export.
       if (hasControlCharacter(name)) tally.add(CONTROL_REFUSAL, row.ref('name'));
       if (hasControlCharacter(employer)) tally.add(CONTROL_REFUSAL, row.ref('employer'));
@@ -140,6 +190,9 @@ export function rosterChecker(ctx: RosterCheckContext): RowChecker<RosterColumn>
         employer ? redact(employer) : null,
         null,
         cadre || null,
+        status || null,
+        supported || 0,
+        category ? redact(category) : null,
       );
       return true;
     },

@@ -4,8 +4,15 @@
  * every reply is redacted again on its way out.
  */
 import type { Reply, ReplyAction } from '../core/reply.ts';
+import type { LapseRules } from '../domain/lapse-rules.ts';
 import type { Catalogue } from '../i18n/index.ts';
 import type { AreaStageCounts, OpenCaseRow } from '../store/lapse-cases.ts';
+
+/** Open named cases of a place, by list. */
+export interface NamedCounts {
+  special: number;
+  unpaid: number;
+}
 
 export type StageCounts = Record<1 | 2 | 3 | 4, number>;
 
@@ -18,23 +25,29 @@ export function total(counts: StageCounts): number {
   return counts[1] + counts[2] + counts[3] + counts[4];
 }
 
-function countsLine(t: Catalogue, c: StageCounts): string {
-  return t.lapseCounts({ total: total(c), s1: c[1], s2: c[2], s3: c[3], s4: c[4] });
+/** The counts of lapses by stage, in the deployment's rules' words. */
+export function countsLine(t: Catalogue, c: StageCounts, rules: LapseRules): string {
+  return t.lapseCounts({ total: total(c), s1: c[1], s2: c[2], s3: c[3], s4: c[4], backPay: rules.backPayMonths, wait: rules.waitMonths });
 }
 
-/** The table of cases as townships and cadres see it. */
-export function caseTable(t: Catalogue, rows: OpenCaseRow[]): Reply['table'] {
+/** The rules' explanation under every list: the deployment's own, else the default in the reader's language. */
+export function rulesNote(t: Catalogue, rules: LapseRules): string {
+  return rules.note ?? t.lapseRulesNote({ backPay: rules.backPayMonths, wait: rules.waitMonths });
+}
+
+/** The table of cases as townships and cadres see it (lapses and named cases alike). */
+export function caseTable(t: Catalogue, rows: OpenCaseRow[], rules: LapseRules): Reply['table'] {
   const headers = t.lapseColumns();
   return {
     columns: headers.map((header, i) => ({ header, align: i === 4 ? 'right' : 'left' })),
     rows: rows.map((r) => [
       caseRef(r.id),
-      r.name ?? '—',
+      `${r.supported ? t.lapseSupportedMark() : ''}${r.name ?? '—'}`,
       r.idMasked,
       r.phone ?? '—',
-      t.lapseMonths({ months: r.monthsLapsed }),
-      r.firstMissingMonth,
-      t.lapseStageName({ stage: r.stage }),
+      r.kind === 'lapse' ? t.lapseMonths({ months: r.monthsLapsed }) : '—',
+      r.kind === 'lapse' ? r.firstMissingMonth : (r.village ?? '—'),
+      r.kind === 'lapse' ? t.lapseStageName({ stage: r.stage, months: r.monthsLapsed, wait: rules.waitMonths }) : t.caseKindCell({ kind: r.kind, category: r.category }),
       r.cadre ?? '—',
     ]),
   };
@@ -48,8 +61,9 @@ export function caseActions(t: Catalogue, rows: OpenCaseRow[], max = 4): ReplyAc
   ]);
 }
 
-function footer(t: Catalogue, shown: number, all: number): string {
-  return [all > shown ? t.lapseMore({ more: all - shown }) : '', t.lapseHowTo()].filter(Boolean).join('\n');
+/** Under a list: how many more, how to record a follow-up, and the rules as this deployment applies them. */
+export function listFooter(t: Catalogue, shown: number, all: number, rules: LapseRules | null): string {
+  return [all > shown ? t.lapseMore({ more: all - shown }) : '', t.lapseHowTo(), rules ? rulesNote(t, rules) : t.namedHowTo()].filter(Boolean).join('\n');
 }
 
 /** A township's digest: counts by stage and its cases, most urgent first. */
@@ -60,27 +74,52 @@ export function townshipDigest(input: {
   weekly: boolean;
   counts: StageCounts;
   rows: OpenCaseRow[];
+  rules: LapseRules;
+  /** How many of the counted are 帮扶对象. */
+  supported: number;
 }): Reply {
   const { t } = input;
   return {
     status: 'ok',
     title: t.lapseDigestTitle({ area: input.area, month: input.month, weekly: input.weekly }),
-    text: countsLine(t, input.counts),
-    table: caseTable(t, input.rows),
-    footer: footer(t, input.rows.length, total(input.counts)),
+    text: [countsLine(t, input.counts, input.rules), input.supported ? t.lapseSupportedCount({ count: input.supported }) : ''].filter(Boolean).join('\n'),
+    table: caseTable(t, input.rows, input.rules),
+    footer: listFooter(t, input.rows.length, total(input.counts), input.rules),
     actions: caseActions(t, input.rows),
   };
 }
 
-/** A cadre's own cases, sent to them directly. */
-export function cadreDigest(input: { t: Catalogue; name: string; month: string; counts: StageCounts; rows: OpenCaseRow[] }): Reply {
+/** A township's named unpaid people (special groups, 包户到人), posted beside its lapse digest. */
+export function namedDigest(input: { t: Catalogue; area: string; month: string; counts: NamedCounts; rows: OpenCaseRow[]; rules: LapseRules }): Reply {
   const { t } = input;
   return {
     status: 'ok',
+    title: t.namedDigestTitle({ area: input.area, month: input.month }),
+    text: t.namedCounts(input.counts),
+    table: caseTable(t, input.rows, input.rules),
+    footer: listFooter(t, input.rows.length, input.counts.special + input.counts.unpaid, null),
+    actions: caseActions(t, input.rows),
+  };
+}
+
+/** A cadre's own cases (lapses and named people), sent to them directly. */
+export function cadreDigest(input: {
+  t: Catalogue;
+  name: string;
+  month: string;
+  counts: StageCounts;
+  named: NamedCounts;
+  rows: OpenCaseRow[];
+  rules: LapseRules;
+}): Reply {
+  const { t } = input;
+  const all = total(input.counts) + input.named.special + input.named.unpaid;
+  return {
+    status: 'ok',
     title: t.lapseCadreTitle({ name: input.name, month: input.month }),
-    text: countsLine(t, input.counts),
-    table: caseTable(t, input.rows),
-    footer: footer(t, input.rows.length, total(input.counts)),
+    text: [total(input.counts) ? countsLine(t, input.counts, input.rules) : '', input.named.special + input.named.unpaid ? t.namedCounts(input.named) : ''].filter(Boolean).join('\n'),
+    table: caseTable(t, input.rows, input.rules),
+    footer: listFooter(t, input.rows.length, all, input.rules),
     actions: caseActions(t, input.rows),
   };
 }

@@ -6,15 +6,20 @@
  *
  * A person is lapsed as of month M when they have paid before and their
  * latest contribution on record is before M. The months lapsed (M minus the
- * latest paid month) give the stage: 1 reminder, 2 escalated, 3 the last
- * month to back-pay without losing benefits, 4 over three months (a waiting
- * period applies).
+ * latest paid month) give the stage against the deployment's back-pay
+ * window (`domain/lapse-rules.ts`): 1 first month, 2 within the window, 3 its
+ * last month, 4 past it. Only people whose 参保状态 says they should be paying
+ * are screened: a retiree, someone moved to resident insurance or insured
+ * elsewhere, or a deceased person is not a lapse, and their open case closes.
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { businessDate } from '../domain/calendar.ts';
 import { addMonths, monthsBetween, previousMonth } from '../domain/months.ts';
+import { stageOf as stageByRules } from '../domain/lapse-rules.ts';
+import { getLapseRules } from '../store/lapse-rules.ts';
 import {
+  closeCasesNoLongerScreened,
   closeCasesWithContributions,
   lapsedLastPaidMonths,
   openNewCases,
@@ -32,9 +37,9 @@ export const MAX_NEW_CASE_MONTHS = 12;
 
 export type Stage = 1 | 2 | 3 | 4;
 
-/** The stage of a lapse of `months` months (1 or more). */
-export function stageOf(months: number): Stage {
-  return months <= 1 ? 1 : months === 2 ? 2 : months === 3 ? 3 : 4;
+/** The stage of a lapse of `months` months (1 or more), for a back-pay window of `backPayMonths` (default 3). */
+export function stageOf(months: number, backPayMonths?: number): Stage {
+  return stageByRules(months, backPayMonths);
 }
 
 /** The month a scan at this instant is about by default: the previous month in the campaign zone. */
@@ -52,7 +57,8 @@ export interface ScanResult {
 /** Screens every roster person as of `month`; call inside a transaction. */
 export async function screenLapses(db: Kysely<Database>, input: { month: string; now: Date }): Promise<ScanResult> {
   const { month, now } = input;
-  const closed = await closeCasesWithContributions(db, now);
+  const closed = (await closeCasesWithContributions(db, now)) + (await closeCasesNoLongerScreened(db, now));
+  const rules = await getLapseRules(db);
   await unpauseCases(db, month);
   let opened = 0;
   let updated = 0;
@@ -62,7 +68,7 @@ export async function screenLapses(db: Kysely<Database>, input: { month: string;
       lastPaidMonth: lastPaid,
       firstMissingMonth: addMonths(lastPaid, 1),
       monthsLapsed,
-      stage: stageOf(monthsLapsed),
+      stage: stageOf(monthsLapsed, rules.backPayMonths),
       scanMonth: month,
     };
     updated += await updateOpenCases(db, group, now);

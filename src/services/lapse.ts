@@ -4,7 +4,20 @@ import { enqueueLapseReminders } from '../lapse/reminders.ts';
 import { screenLapses, type ScanResult } from '../lapse/screen.ts';
 import { openCaseCount } from '../store/lapse-cases.ts';
 import { LAST_REMINDER, LAST_SCAN, scanMonthProblem, type ScanMonthProblem } from '../lapse/scan-month.ts';
-import { getCase, openCases, recordFollowup, stageCounts, stageCountsByArea, type CaseFilter, type FollowupOutcome } from '../store/lapse-cases.ts';
+import {
+  getCase,
+  namedCaseCounts,
+  openCases,
+  recordFollowup,
+  stageCounts,
+  stageCountsByArea,
+  supportedCount,
+  type CaseFilter,
+  type FollowupOutcome,
+} from '../store/lapse-cases.ts';
+import { getLapseRules, putLapseRules } from '../store/lapse-rules.ts';
+import { assignCase, callsSince, linkCadre, specialFigures, unpaidHolders } from '../store/named-people.ts';
+import type { LapseRules } from '../domain/lapse-rules.ts';
 import { getSetting, putSetting } from '../store/settings.ts';
 import type { ServiceScope } from './scope.ts';
 
@@ -16,6 +29,19 @@ export interface LapseService {
   openCases(filter: CaseFilter, limit: number): ReturnType<typeof openCases>;
   stageCounts(filter: CaseFilter): ReturnType<typeof stageCounts>;
   stageCountsByArea(filter: CaseFilter): ReturnType<typeof stageCountsByArea>;
+  namedCaseCounts(filter: CaseFilter): ReturnType<typeof namedCaseCounts>;
+  supportedCount(filter: CaseFilter): Promise<number>;
+  rules(): Promise<LapseRules>;
+  setRules(rules: LapseRules): Promise<void>;
+  /** Links a cadre name of the roster and lists to a member (this campaign's lists). */
+  linkCadre(name: string, memberId: number): ReturnType<typeof linkCadre>;
+  assignCase(caseId: number, memberId: number): Promise<void>;
+  /** How many full phones the speaker looked up in the last day. */
+  callsToday(): Promise<number>;
+  /** Special-group figures per township under an area (this campaign). */
+  specialFigures(underPath: string): ReturnType<typeof specialFigures>;
+  /** Who holds a township's named unpaid residents (this campaign). */
+  unpaidHolders(areaId: number): ReturnType<typeof unpaidHolders>;
   /** Records the speaker's follow-up on a case; reminders pause until `pauseUntil` after a promise or payment. */
   recordFollowup(input: { caseId: number; outcome: FollowupOutcome; note: string | null; pauseUntil: string }): Promise<{ paused: boolean; closed: boolean }>;
   /**
@@ -34,6 +60,15 @@ export function createLapseService(scope: ServiceScope): LapseService {
     openCases: (filter, limit) => openCases(db, filter, limit),
     stageCounts: (filter) => stageCounts(db, filter),
     stageCountsByArea: (filter) => stageCountsByArea(db, filter),
+    namedCaseCounts: (filter) => namedCaseCounts(db, filter),
+    supportedCount: (filter) => supportedCount(db, filter),
+    rules: () => getLapseRules(db),
+    setRules: (rules) => putLapseRules(db, rules),
+    linkCadre: (name, memberId) => linkCadre(db, { name, memberId, campaignId: scope.campaign.id, now: scope.now }),
+    assignCase: (caseId, memberId) => assignCase(db, { caseId, memberId, now: scope.now }),
+    callsToday: async () => (scope.actor.memberId === null ? 0 : callsSince(db, scope.actor.memberId, new Date(scope.now.getTime() - 86_400_000))),
+    specialFigures: (underPath) => specialFigures(db, { campaignId: scope.campaign.id, underPath }),
+    unpaidHolders: (areaId) => unpaidHolders(db, { campaignId: scope.campaign.id, areaId }),
     recordFollowup: (input) =>
       recordFollowup(db, { ...input, memberId: scope.actor.memberId, platform: scope.channel.platform, channelId: scope.channel.id, now: scope.now }),
     async scan(month, key) {

@@ -30,6 +30,8 @@ export interface SetupService {
   target(areaId: number): Promise<number | null>;
   staffOf(areaPath: string, limit: number): ReturnType<typeof staffOf>;
   findMember(user: Pick<MemberRef, 'platform' | 'externalId'>): Promise<number | null>;
+  /** The member behind a user, created (with no role) when the bot has not seen them yet. */
+  ensureMember(user: MemberRef): Promise<number>;
   grantsOf(memberId: number): ReturnType<typeof grantsOf>;
   adminCount(): Promise<number>;
   /** The channels on the speaker's platform bound to an area. */
@@ -80,6 +82,7 @@ export function createSetupService(scope: ServiceScope): SetupService {
       scope.setupChanged();
       return { was, cancelled: await cancelQueuedTo(db, scope.channel.platform, scope.channel.id) };
     },
+    ensureMember: (user) => ensureMember(db, { ...user, now: scope.now }),
     async grant(user, role, areaId) {
       scope.setupChanged();
       const memberId = await ensureMember(db, { ...user, now: scope.now });

@@ -3,9 +3,42 @@
  * statements per scan, whatever the number of people), closed when a
  * contribution for the missing months arrives, worked through follow-ups.
  */
-import type { Kysely } from 'kysely';
+import type { ExpressionBuilder, Kysely } from 'kysely';
 import { redact } from '../domain/mask.ts';
-import type { Database } from '../db/schema.ts';
+import type { CaseKind, Database, InsuredStatus } from '../db/schema.ts';
+
+/** The 参保状态 of people who should be paying: only they are screened (unknown counts as paying). */
+export const SCREENED_STATUSES: readonly InsuredStatus[] = ['active', 'flexible'];
+
+/** Roster people whose 参保状态 says they should be paying. */
+function screenedPerson(eb: ExpressionBuilder<Database, 'lapse_person'>) {
+  return eb.or([eb('lapse_person.insured_status', 'is', null), eb('lapse_person.insured_status', 'in', SCREENED_STATUSES)]);
+}
+
+/**
+ * Closes open lapse cases of people the roster now says are not paying by
+ * duty (retired, moved to resident insurance, insured elsewhere, deceased);
+ * the close reason is that status.
+ */
+export async function closeCasesNoLongerScreened(db: Kysely<Database>, now: Date): Promise<number> {
+  const at = now.toISOString();
+  const result = await db
+    .updateTable('lapse_case')
+    .set((eb) => ({
+      status: 'closed',
+      close_reason: eb.selectFrom('lapse_person').select('lapse_person.insured_status').whereRef('lapse_person.id', '=', 'lapse_case.person_id'),
+      closed_at: at,
+      updated_at: at,
+      paused_until: null,
+    }))
+    .where('status', '=', 'open')
+    .where('kind', '=', 'lapse')
+    .where('person_id', 'in', (eb) =>
+      eb.selectFrom('lapse_person').select('lapse_person.id').where('lapse_person.insured_status', 'is not', null).where((w) => w.not(screenedPerson(w))),
+    )
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
 
 /** Closes open cases whose person now has a contribution in or after the first missing month. */
 export async function closeCasesWithContributions(db: Kysely<Database>, now: Date): Promise<number> {
@@ -14,6 +47,7 @@ export async function closeCasesWithContributions(db: Kysely<Database>, now: Dat
     .updateTable('lapse_case')
     .set({ status: 'closed', close_reason: 'contribution', closed_at: at, updated_at: at, paused_until: null })
     .where('status', '=', 'open')
+    .where('kind', '=', 'lapse')
     .where((eb) =>
       eb.exists(
         eb
@@ -40,6 +74,7 @@ export async function lapsedLastPaidMonths(db: Kysely<Database>, month: string):
     .distinct()
     .where('last_paid_month', '<', month)
     .where('area_id', 'is not', null)
+    .where(screenedPerson)
     .execute();
   return rows.map((r) => r.last_paid_month!).sort();
 }
@@ -109,6 +144,7 @@ export async function openNewCases(db: Kysely<Database>, g: LapseGroup, now: Dat
         ])
         .where('p.last_paid_month', '=', g.lastPaidMonth)
         .where('p.area_id', 'is not', null)
+        .where((w) => w.or([w('p.insured_status', 'is', null), w('p.insured_status', 'in', SCREENED_STATUSES)]))
         .where((w) =>
           w.not(
             w.exists(
@@ -128,6 +164,7 @@ export async function openNewCases(db: Kysely<Database>, g: LapseGroup, now: Dat
 /** An open case as reminders and lists show it: name and phone are their masked forms (the clear ones are sealed). */
 export interface OpenCaseRow {
   id: number;
+  kind: CaseKind;
   areaId: number;
   areaName: string;
   stage: number;
@@ -142,6 +179,11 @@ export interface OpenCaseRow {
   lastFollowupAt: string | null;
   openedAt: string;
   pausedUntil: string | null;
+  /** A 帮扶对象 (roster flag). */
+  supported: boolean;
+  /** Special-group category (the roster's, or a named list's), or null. */
+  category: string | null;
+  village: string | null;
 }
 
 /** Which open cases to read. */
@@ -149,11 +191,16 @@ export interface CaseFilter {
   areaId?: number;
   /** Every township under this area path (`/1/`). */
   underPath?: string;
+  /** The cases assigned to this member (as the roster's or the list's cadre). */
   cadreMemberId?: number;
   /** Leave out cases whose reminders are paused. */
   activeOnly?: boolean;
   /** Escalation: stage 3, or no follow-up since this instant. */
   escalateUntouchedBefore?: string;
+  /** Only these kinds of case (all kinds when absent). */
+  kinds?: readonly CaseKind[];
+  /** Only 帮扶对象. */
+  supportedOnly?: boolean;
 }
 
 function filtered(db: Kysely<Database>, f: CaseFilter) {
@@ -161,11 +208,18 @@ function filtered(db: Kysely<Database>, f: CaseFilter) {
     .selectFrom('lapse_case as c')
     .innerJoin('lapse_person as p', 'p.id', 'c.person_id')
     .innerJoin('area as a', 'a.id', 'c.area_id')
+    // A named case's person is known by the list entry; a lapse's by the roster.
+    .leftJoin('named_person as n', 'n.id', 'c.named_id')
     .where('c.status', '=', 'open');
   if (f.areaId !== undefined) q = q.where('c.area_id', '=', f.areaId);
   if (f.underPath !== undefined) q = q.where('a.path', 'like', `${f.underPath}%`);
-  if (f.cadreMemberId !== undefined) q = q.where('p.cadre_member_id', '=', f.cadreMemberId);
+  if (f.cadreMemberId !== undefined) {
+    const member = f.cadreMemberId;
+    q = q.where((eb) => eb.or([eb('n.cadre_member_id', '=', member), eb.and([eb('c.named_id', 'is', null), eb('p.cadre_member_id', '=', member)])]));
+  }
   if (f.activeOnly) q = q.where('c.paused_until', 'is', null);
+  if (f.kinds !== undefined) q = q.where('c.kind', 'in', f.kinds.length ? [...f.kinds] : ['none' as CaseKind]);
+  if (f.supportedOnly) q = q.where('p.supported', '=', 1);
   const before = f.escalateUntouchedBefore;
   if (before !== undefined) {
     q = q.where((eb) => eb.or([eb('c.stage', '=', 3), eb(eb.fn.coalesce('c.last_followup_at', 'c.opened_at'), '<=', before)]));
@@ -173,35 +227,56 @@ function filtered(db: Kysely<Database>, f: CaseFilter) {
   return q;
 }
 
-/** Open cases, most urgent first: the last month to back-pay, then 2, 1, and lapses past back-pay last. */
+/**
+ * Open cases, most urgent first: lapses in their last back-pay month, then
+ * 2, 1, and lapses past back-pay, then the named lists; 帮扶对象 first within each.
+ */
 export async function openCases(db: Kysely<Database>, f: CaseFilter, limit: number): Promise<OpenCaseRow[]> {
   const rows = await filtered(db, f)
-    .leftJoin('member as m', 'm.id', 'p.cadre_member_id')
+    .leftJoin('member as m', (j) => j.on((eb) => eb('m.id', '=', eb.fn.coalesce('n.cadre_member_id', eb.case().when('c.named_id', 'is', null).then(eb.ref('p.cadre_member_id')).else(null).end()))))
     .select((eb) => [
       'c.id',
+      'c.kind',
       'c.area_id',
       'a.name as area_name',
       'c.stage',
       'c.months_lapsed',
       'c.first_missing_month',
       'c.last_paid_month',
-      'p.name_masked as name',
-      'p.id_masked',
-      'p.phone_masked as phone',
-      eb.fn.coalesce('m.name', 'p.cadre_text').as('cadre'),
-      'p.cadre_member_id',
+      eb.fn.coalesce('n.name_masked', 'p.name_masked').as('name'),
+      eb.fn.coalesce('n.id_masked', 'p.id_masked').as('id_masked'),
+      eb.fn.coalesce('n.phone_masked', 'p.phone_masked').as('phone'),
+      eb.case().when('c.named_id', 'is', null).then(eb.fn.coalesce('m.name', 'p.cadre_text')).else(eb.fn.coalesce('m.name', 'n.cadre_text')).end().as('cadre'),
+      'm.id as cadre_member_id',
       'c.last_followup_at',
       'c.opened_at',
       'c.paused_until',
-      eb.case().when('c.stage', '=', 3).then(0).when('c.stage', '=', 2).then(1).when('c.stage', '=', 1).then(2).else(3).end().as('urgency'),
+      'p.supported',
+      eb.fn.coalesce('n.category', 'p.special_category').as('category'),
+      'n.village',
+      eb
+        .case()
+        .when('c.kind', '<>', 'lapse')
+        .then(4)
+        .when('c.stage', '=', 3)
+        .then(0)
+        .when('c.stage', '=', 2)
+        .then(1)
+        .when('c.stage', '=', 1)
+        .then(2)
+        .else(3)
+        .end()
+        .as('urgency'),
     ])
     .orderBy('urgency')
+    .orderBy('p.supported', 'desc')
     .orderBy('c.months_lapsed', 'desc')
     .orderBy('c.id')
     .limit(limit)
     .execute();
   return rows.map((r) => ({
     id: r.id,
+    kind: r.kind,
     areaId: r.area_id,
     areaName: r.area_name,
     stage: r.stage,
@@ -216,6 +291,9 @@ export async function openCases(db: Kysely<Database>, f: CaseFilter, limit: numb
     lastFollowupAt: r.last_followup_at,
     openedAt: r.opened_at,
     pausedUntil: r.paused_until,
+    supported: Number(r.supported) === 1,
+    category: r.category,
+    village: r.village,
   }));
 }
 
@@ -228,6 +306,25 @@ export async function stageCounts(db: Kysely<Database>, f: CaseFilter): Promise<
   const out = { 1: 0, 2: 0, 3: 0, 4: 0 };
   for (const r of rows) out[Math.min(4, Math.max(1, r.stage)) as 1 | 2 | 3 | 4] += Number(r.n);
   return out;
+}
+
+/** How many open named cases (special groups, 包户到人) match, by list. */
+export async function namedCaseCounts(db: Kysely<Database>, f: CaseFilter): Promise<{ special: number; unpaid: number }> {
+  const rows = await filtered(db, { ...f, kinds: ['special', 'unpaid'] })
+    .select((eb) => ['c.kind', eb.fn.countAll<number>().as('n')])
+    .groupBy('c.kind')
+    .execute();
+  const out = { special: 0, unpaid: 0 };
+  for (const r of rows) if (r.kind === 'special' || r.kind === 'unpaid') out[r.kind] += Number(r.n);
+  return out;
+}
+
+/** How many open cases of 帮扶对象 match. */
+export async function supportedCount(db: Kysely<Database>, f: CaseFilter): Promise<number> {
+  const row = await filtered(db, { ...f, supportedOnly: true })
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 /** Open cases per township and stage: counts for leaders, never the people. */
@@ -260,10 +357,12 @@ export async function markReminded(db: Kysely<Database>, f: CaseFilter, now: Dat
   await db.updateTable('lapse_case').set({ last_reminded_at: now.toISOString() }).where('id', 'in', ids).execute();
 }
 
-/** Members assigned as cadre to open, unpaused cases. */
+/** Members assigned as cadre to open, unpaused cases (of any kind). */
 export async function cadresWithOpenCases(db: Kysely<Database>): Promise<{ memberId: number; name: string }[]> {
   const rows = await filtered(db, { activeOnly: true })
-    .innerJoin('member as m', 'm.id', 'p.cadre_member_id')
+    .innerJoin('member as m', (j) =>
+      j.on((eb) => eb('m.id', '=', eb.fn.coalesce('n.cadre_member_id', eb.case().when('c.named_id', 'is', null).then(eb.ref('p.cadre_member_id')).else(null).end()))),
+    )
     .select(['m.id', 'm.name'])
     .distinct()
     .orderBy('m.id')
@@ -271,20 +370,49 @@ export async function cadresWithOpenCases(db: Kysely<Database>): Promise<{ membe
   return rows.map((r) => ({ memberId: r.id, name: r.name }));
 }
 
-/** One case with its township's path, for a follow-up. */
+/** One case with its township's path and assigned cadre, for a follow-up or a call. */
 export async function getCase(db: Kysely<Database>, id: number) {
-  return db
+  const row = await db
     .selectFrom('lapse_case as c')
     .innerJoin('lapse_person as p', 'p.id', 'c.person_id')
     .innerJoin('area as a', 'a.id', 'c.area_id')
-    .select(['c.id', 'c.status', 'c.scan_month', 'c.stage', 'c.months_lapsed', 'a.name as area_name', 'a.path as area_path', 'p.name_masked as name'])
+    .leftJoin('named_person as n', 'n.id', 'c.named_id')
+    .select((eb) => [
+      'c.id',
+      'c.kind',
+      'c.status',
+      'c.scan_month',
+      'c.stage',
+      'c.months_lapsed',
+      'c.person_id',
+      'c.named_id',
+      'a.name as area_name',
+      'a.path as area_path',
+      eb.fn.coalesce('n.name_masked', 'p.name_masked').as('name'),
+      eb.fn.coalesce('n.phone_masked', 'p.phone_masked').as('phone_masked'),
+      eb.case().when('c.named_id', 'is', null).then(eb.ref('p.cadre_member_id')).else(eb.ref('n.cadre_member_id')).end().as('cadre_member_id'),
+      eb.case().when('c.named_id', 'is', null).then(eb.ref('p.contact')).else(eb.ref('n.contact')).end().as('contact'),
+    ])
     .where('c.id', '=', id)
     .executeTakeFirst();
+  return row && { ...row, cadre_member_id: row.cadre_member_id === null ? null : Number(row.cadre_member_id) };
 }
 
-export type FollowupOutcome = 'paid' | 'promised' | 'refused' | 'moved' | 'unreachable';
+/**
+ * A follow-up's outcome. `paid` and `promised` pause reminders; `moved` and
+ * the four that say the person is not to pay here (转居民医保, 退休, 死亡,
+ * 已在外地参保) close the case, and those four also set the person's
+ * 参保状态, so that later scans pass them by.
+ */
+export type FollowupOutcome = 'paid' | 'promised' | 'refused' | 'moved' | 'unreachable' | 'resident' | 'retired' | 'deceased' | 'elsewhere';
 
-/** Records a follow-up; a promise or a reported payment pauses reminders until `pauseUntil`, a move closes the case. */
+/** Outcomes that close the case. */
+export const CLOSING_OUTCOMES: readonly FollowupOutcome[] = ['moved', 'resident', 'retired', 'deceased', 'elsewhere'];
+
+/** Outcomes that say what the person's 参保状态 now is. */
+const STATUS_OF: Partial<Record<FollowupOutcome, InsuredStatus>> = { resident: 'resident', retired: 'retired', deceased: 'deceased', elsewhere: 'elsewhere' };
+
+/** Records a follow-up; a promise or a reported payment pauses reminders until `pauseUntil`; see `FollowupOutcome` for what closes. */
 export async function recordFollowup(
   db: Kysely<Database>,
   input: {
@@ -313,26 +441,35 @@ export async function recordFollowup(
     })
     .execute();
   const paused = input.outcome === 'promised' || input.outcome === 'paid';
-  const closed = input.outcome === 'moved';
+  const closed = CLOSING_OUTCOMES.includes(input.outcome);
   await db
     .updateTable('lapse_case')
     .set({
       last_followup_at: at,
       updated_at: at,
       ...(paused ? { paused_until: input.pauseUntil } : {}),
-      ...(closed ? { status: 'closed' as const, close_reason: 'moved', closed_at: at } : {}),
+      ...(closed ? { status: 'closed' as const, close_reason: input.outcome, closed_at: at } : {}),
     })
     .where('id', '=', input.caseId)
     .execute();
+  const status = STATUS_OF[input.outcome];
+  if (status) {
+    await db
+      .updateTable('lapse_person')
+      .set({ insured_status: status, updated_at: at })
+      .where('id', '=', (eb) => eb.selectFrom('lapse_case').select('lapse_case.person_id').where('lapse_case.id', '=', input.caseId))
+      .execute();
+  }
   return { paused, closed };
 }
 
-/** How many cases are open, everywhere. */
+/** How many lapse cases are open, everywhere (the named lists' cases are not lapses). */
 export async function openCaseCount(db: Kysely<Database>): Promise<number> {
   const row = await db
     .selectFrom('lapse_case')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('status', '=', 'open')
+    .where('kind', '=', 'lapse')
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }

@@ -4,8 +4,9 @@
  * rows, not a million query compilations.
  */
 import { sql, type CompiledQuery, type Kysely } from 'kysely';
-import type { ContributorKind, Database } from '../db/schema.ts';
+import type { ContributorKind, Database, InsuredStatus } from '../db/schema.ts';
 import { getSetting, putSetting } from './settings.ts';
+import { linkedCadre } from './named-people.ts';
 import { EnrollbotError } from '../core/errors.ts';
 
 /**
@@ -24,10 +25,13 @@ type RosterStageValues = [
   employer: string | null,
   cadreMemberId: number | null,
   cadreText: string | null,
+  insuredStatus: InsuredStatus | null,
+  supported: 0 | 1,
+  specialCategory: string | null,
 ];
 
 /** Values per staged roster row; typed by the tuple, so a column added there and not here fails to compile. */
-export const ROSTER_STAGE_WIDTH: RosterStageValues['length'] = 10;
+export const ROSTER_STAGE_WIDTH: RosterStageValues['length'] = 13;
 
 /** One month's contribution of a person. */
 export interface ContributionRow {
@@ -84,6 +88,9 @@ interface RosterStageTable {
   employer: string | null;
   cadre_member_id: number | null;
   cadre_text: string | null;
+  insured_status: InsuredStatus | null;
+  supported: number;
+  special_category: string | null;
 }
 
 type StageTables = Record<`lapse_roster_stage_${number}`, RosterStageTable>;
@@ -126,6 +133,9 @@ export async function createRosterStage(db: Kysely<Database>): Promise<void> {
       .addColumn('employer', 'text')
       .addColumn('cadre_member_id', 'integer')
       .addColumn('cadre_text', 'text')
+      .addColumn('insured_status', 'text')
+      .addColumn('supported', 'integer', (c) => c.notNull())
+      .addColumn('special_category', 'text')
       .execute();
   }
 }
@@ -138,7 +148,7 @@ export async function createRosterStage(db: Kysely<Database>): Promise<void> {
 export async function stageRoster(db: Kysely<Database>, part: number, values: unknown[], rows: number): Promise<void> {
   if (values.length !== rows * STAGE_COLUMNS) throw new EnrollbotError('internal', `stageRoster: ${values.length} values for ${rows} rows`);
   const stage = db.withTables<StageTables>();
-  const dummy: RosterStageTable = { id_hash: '', id_masked: '', contact: '', name_masked: '', phone_masked: '', area_id: 0, kind: 'employer', employer: '', cadre_member_id: 0, cadre_text: '' };
+  const dummy: RosterStageTable = { id_hash: '', id_masked: '', contact: '', name_masked: '', phone_masked: '', area_id: 0, kind: 'employer', employer: '', cadre_member_id: 0, cadre_text: '', insured_status: 'active', supported: 0, special_category: '' };
   const q = template(
     db,
     `roster-stage:${part}:${rows}`,
@@ -160,11 +170,28 @@ export async function mergeRosterStage(db: Kysely<Database>, now: Date): Promise
   for (let part = 0; part < ROSTER_STAGE_PARTS; part++) {
     const result = await stage
       .insertInto('lapse_person')
-      .columns(['id_hash', 'id_masked', 'contact', 'name_masked', 'phone_masked', 'area_id', 'kind', 'employer', 'cadre_member_id', 'cadre_text', 'created_at', 'updated_at'])
+      .columns([
+        'id_hash',
+        'id_masked',
+        'contact',
+        'name_masked',
+        'phone_masked',
+        'area_id',
+        'kind',
+        'employer',
+        'cadre_member_id',
+        'cadre_text',
+        'insured_status',
+        'supported',
+        'special_category',
+        'created_at',
+        'updated_at',
+      ])
       .expression((eb) =>
         eb
           .selectFrom(stageTable(part))
           .select(['id_hash', 'id_masked', 'contact', 'name_masked', 'phone_masked', 'area_id', 'kind', 'employer', 'cadre_member_id', 'cadre_text'])
+          .select(['insured_status', 'supported', 'special_category'])
           .select([sql.val(at).as('created_at'), sql.val(at).as('updated_at')])
           // SQLite: a WHERE before an upsert's ON CONFLICT keeps it from being read as a join's ON.
           .where(sql<boolean>`true`)
@@ -182,6 +209,10 @@ export async function mergeRosterStage(db: Kysely<Database>, now: Date): Promise
             employer: eb.ref('excluded.employer'),
             cadre_member_id: eb.ref('excluded.cadre_member_id'),
             cadre_text: eb.ref('excluded.cadre_text'),
+            // A roster that does not say a status keeps the one a follow-up recorded (退休, 死亡…).
+            insured_status: eb.fn.coalesce(eb.ref('excluded.insured_status'), eb.ref('lapse_person.insured_status')),
+            supported: eb.ref('excluded.supported'),
+            special_category: eb.ref('excluded.special_category'),
             updated_at: eb.ref('excluded.updated_at'),
           }))
           // Only a real change is written: re-importing a file changes nothing.
@@ -194,6 +225,9 @@ export async function mergeRosterStage(db: Kysely<Database>, now: Date): Promise
               eb('lapse_person.employer', 'is distinct from', eb.ref('excluded.employer')),
               eb('lapse_person.cadre_member_id', 'is distinct from', eb.ref('excluded.cadre_member_id')),
               eb('lapse_person.cadre_text', 'is distinct from', eb.ref('excluded.cadre_text')),
+              eb.and([eb('excluded.insured_status', 'is not', null), eb('lapse_person.insured_status', 'is distinct from', eb.ref('excluded.insured_status'))]),
+              eb('lapse_person.supported', 'is distinct from', eb.ref('excluded.supported')),
+              eb('lapse_person.special_category', 'is distinct from', eb.ref('excluded.special_category')),
             ]),
           ),
       )
@@ -267,8 +301,10 @@ export async function townshipsByName(db: Kysely<Database>): Promise<Map<string,
   return map;
 }
 
-/** The member a roster's cadre column names: a platform user id, else a unique member name. */
+/** The member a roster's cadre column names: one linked by `cadre link`, a platform user id, else a unique member name. */
 export async function findCadre(db: Kysely<Database>, text: string): Promise<number | null> {
+  const linked = await linkedCadre(db, text);
+  if (linked !== null) return linked;
   const byId = await db.selectFrom('identity').select('member_id').distinct().where('external_id', '=', text).execute();
   if (byId.length === 1) return byId[0]!.member_id;
   const byName = await db.selectFrom('member').select('id').where('name', '=', text).limit(2).execute();

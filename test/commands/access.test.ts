@@ -300,6 +300,6 @@ describe('the leader role', () => {
     // a leader is staff for lapse (counts) but logs nothing and binds nothing
     expect((await app.say('陈书记', '城南', 'pay 1')).status).toBe('refused');
     expect((await app.say('陈书记', 'x', 'bind 城南街道')).status).toBe('refused');
-    expect((await app.say('路人', '城南', 'lapse')).text).toBe('只有乡镇联络员或管理员可以查看和跟进断缴名单（领导可以查看断缴人数）。请管理员用 grant 授权。');
+    expect((await app.say('路人', '城南', 'lapse')).text).toBe('只有乡镇联络员、包户干部（只看自己负责的人）或管理员可以查看和跟进断缴名单（领导可以查看断缴人数）。请管理员用 grant 授权。');
   });
 });

@@ -67,8 +67,8 @@ describe('undo', () => {
     app = await setup();
     expect((await app.say('周局长', '城南', 'undo')).text).toBe('只有乡镇联络员或管理员可以撤销登记（联络员撤销自己当天的登记）。请管理员用 grant 授权。');
     expect((await app.say('周局长', '城南', 'undo #1')).status).toBe('refused');
-    expect((await app.say('路人', '城南', '断缴')).text).toBe('只有乡镇联络员或管理员可以查看和跟进断缴名单（领导可以查看断缴人数）。请管理员用 grant 授权。');
-    expect((await app.say('路人', '城南', 'lapse done L1 paid')).text).toBe('只有乡镇联络员或管理员可以查看和跟进断缴名单（领导可以查看断缴人数）。请管理员用 grant 授权。');
+    expect((await app.say('路人', '城南', '断缴')).text).toBe('只有乡镇联络员、包户干部（只看自己负责的人）或管理员可以查看和跟进断缴名单（领导可以查看断缴人数）。请管理员用 grant 授权。');
+    expect((await app.say('路人', '城南', 'lapse done L1 paid')).text).toBe('只有乡镇联络员、包户干部（只看自己负责的人）或管理员可以查看和跟进断缴名单（领导可以查看断缴人数）。请管理员用 grant 授权。');
     expect((await app.say('路人', '城南', 'pay 1')).text).toBe('只有乡镇联络员或管理员可以登记缴费。请管理员用 grant 授权。');
   });
 

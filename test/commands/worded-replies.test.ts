@@ -97,7 +97,7 @@ describe('help', () => {
         .filter((l) => l.startsWith('• '))
         .map((l) => l.slice(2).split(' ').slice(0, 2).filter((w) => /^[a-z]+$/.test(w)).join(' '));
     expect(await listed('路人')).toEqual(['board', 'progress', 'help', 'who']);
-    expect(await listed('王芳')).toEqual(['pay', 'undo', 'board', 'progress', 'help', 'who', 'lapse', 'lapse done']);
+    expect(await listed('王芳')).toEqual(['pay', 'undo', 'board', 'progress', 'help', 'who', 'lapse', 'lapse done', 'lapse call', 'assign']);
     const admin = await listed('admin');
     expect(admin).toContain('void');
     expect(admin).toContain('lapse scan');
@@ -158,7 +158,7 @@ describe('thousands separators', () => {
     await importContributions(join(app.dir, 'c.csv'), o);
     expect((await app.say('admin', 'c', 'lapse scan 2026-10')).text).toContain('新增 1,000 件，更新 0 件，因补缴结案 0 件，现有未结 1,000 件');
     const list = await app.say('admin', '城南', 'lapse');
-    expect(list.text).toContain('未结断缴 1,000 人：断缴1个月（提醒）1,000 人');
+    expect(list.text).toContain('未结断缴 1,000 人：可补缴的 断缴1个月 1,000 人');
     expect(list.footer).toContain('另有 950 件未列出');
   });
 });

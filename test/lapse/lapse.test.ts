@@ -136,11 +136,11 @@ describe('lapse scan, reminders and follow-up', () => {
     expect(posts.map((p) => p.channel)).toEqual(['城南', '城北', '@刘网格', 'leaders']);
     const south = posts[0]!;
     expect(south.reply.title).toBe('城南街道 职工医保断缴提醒（2026-10）');
-    expect(south.text).toContain('未结断缴 3 人：断缴1个月（提醒）1 人，2个月（催办）1 人，3个月（最后补缴月）0 人，超过3个月');
+    expect(south.text).toContain('未结断缴 3 人：可补缴的 断缴1个月 1 人，2个月 1 人，第3个月（最后补缴月）0 人；已过补缴期限（超过3个月，补缴不追溯，可能有等待期）1 人。');
     const rows = south.reply.table!.rows;
     // most urgent first: 2 months, 1 month, then past back-pay
     expect(rows.map((row) => row[0])).toEqual(['L3', 'L4', 'L1']);
-    expect(rows[0]).toEqual(['L3', '李*', '430602********' + testId(1).slice(14), '139****0001', '2个月', '2026-09', '催办', '—']);
+    expect(rows[0]).toEqual(['L3', '李*', '430602********' + testId(1).slice(14), '139****0001', '2个月', '2026-09', '断缴2个月（可补缴）', '—']);
     expect(rows[1]![7]).toBe('刘网格');
     expect(south.reply.actions!.slice(0, 2)).toEqual([
       { label: 'L3 已缴', command: 'lapse done L3 paid', style: 'primary' },
@@ -295,7 +295,7 @@ describe('lists of people only where they belong; leaders see counts', () => {
     await say(app, 'admin', 'leaders', 'lapse scan 2026-10');
     const all = await say(app, '周局长', 'leaders', 'lapse');
     expect(all.title).toBe('本区 未结断缴人数');
-    expect(all.text).toBe('未结断缴 4 人：断缴1个月（提醒）1 人，2个月（催办）1 人，3个月（最后补缴月）1 人，超过3个月（已进入待遇等待期，建议重新参保）1 人。');
+    expect(all.text).toBe('未结断缴 4 人：可补缴的 断缴1个月 1 人，2个月 1 人，第3个月（最后补缴月）1 人；已过补缴期限（超过3个月，补缴不追溯，可能有等待期）1 人。');
     expect(all.table!.rows).toEqual([
       ['城南街道', '3', '1', '1', '0', '1'],
       ['城北街道', '1', '0', '0', '1', '0'],
@@ -310,7 +310,7 @@ describe('lists of people only where they belong; leaders see counts', () => {
     // nor may a leader record a follow-up
     const followup = await say(app, '北领导', '城北', 'lapse done L2 paid');
     expect(followup.status).toBe('refused');
-    expect(followup.text).toContain('只有乡镇联络员或管理员');
+    expect(followup.text).toContain('只有乡镇联络员、包户干部（只看自己负责的人）或管理员');
     // the escalation names the leaders who answer for each township
     const escalation = (await outbox(app)).find((p) => p.channel === 'leaders')!;
     expect(escalation.reply.table!.rows).toEqual([['城北街道', '1', '1', '周局长、北领导']]);

@@ -96,6 +96,7 @@ describe('buildSlashCommands', () => {
       { name: 'coordinator', name_localizations: { 'zh-CN': '联络员', 'en-US': 'coordinator' }, value: 'coordinator' },
       { name: 'leader', name_localizations: { 'zh-CN': '领导', 'en-US': 'leader' }, value: 'leader' },
       { name: 'admin', name_localizations: { 'zh-CN': '管理员', 'en-US': 'admin' }, value: 'admin' },
+      { name: 'cadre', name_localizations: { 'zh-CN': '包户干部', 'en-US': 'cadre' }, value: 'cadre' },
     ]);
   });
 
