@@ -87,7 +87,7 @@ describe('Discord entry points', () => {
       const { id } = fake.slash({ id: '800000000000000009', username: 'guest' }, [{ type: T.Subcommand, name: 'help', options: [] }], { locale: 'en-US' });
       const cb = await fake.waitFor((q) => q.path.startsWith(`/interactions/${id}/`), from, 20_000);
       const embed = (cb.body as { data: { embeds: APIEmbed[] } }).data.embeds[0]!;
-      expect(embed.description).toContain('pay');
+      expect(embed.description).toContain('• board');
     } finally {
       child.kill('SIGTERM');
     }
