@@ -52,6 +52,8 @@ export async function startBackground(opts: BackgroundOptions): Promise<Backgrou
     pollMs: opts.pollMs ?? 250,
     channelIntervalMs: opts.channelIntervalMs,
     leaseMs: config.outboxLeaseMs,
+    maxAttempts: config.outboxMaxAttempts,
+    t: catalogue(config.locale),
   });
   let backup: NightlyBackupSchedule | null = null;
   const scheduler = await startBoardScheduler({

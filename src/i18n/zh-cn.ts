@@ -371,6 +371,35 @@ export const zhCN = {
     `“${p.token}”不是时区名称，未做改动。请写 IANA 时区名称，如 campaign zone Asia/Shanghai（北京时间）或 campaign zone Asia/Urumqi。`,
   campaignZoneMoved: (p: { zone: string; today: string }) =>
     `按${p.zone}，今天是 ${p.today}。每日通报、断缴筛查和夜间备份都改按这个时区的时间进行（各个实例在一分钟内跟上）。`,
+  // --- slack-discord ---
+  outboxImageLeftOut: () => `（图表未能附上：机器人不在本频道。请用 /invite 邀请机器人进来，下次就能带图。）`,
+  outboxDeadTitle: (p: { count: number }) => `有 ${p.count} 条消息多次发送失败，已停止重试`,
+  outboxDeadItem: (p: { id: number; platform: string; what: string; error: string }) => `#${p.id}（${p.platform}，${p.what}）：${p.error || '原因不明'}`,
+  outboxDeadHint: () => `修好原因（例如把机器人邀请进频道）后，请管理员运行 npm run cli -- outbox 查看，npm run cli -- outbox resend all 重发。`,
+  bindCannotJoin: (p: { reason: string }) =>
+    `注意：机器人没能自动加入本频道（${p.reason}），通报的图表发不进来。请用 /invite @enrollbot 邀请机器人。`,
+  bindMissingPermissions: (p: { permissions: string }) => `注意：机器人在本频道缺少权限：${p.permissions}。请在频道设置里给机器人这些权限，否则通报发不进来。`,
+  shareInChannel: () => `发到频道`,
+  sharedBy: (p: { user: string }) => `${p.user} 分享`,
+  followUpMarked: (p: { ref: string; outcome: string; user: string }) => `✅ ${p.ref} 已记录：${p.outcome}（${p.user}）`,
+  followUpThread: (p: { ref: string; outcome: string; user: string }) => `${p.user} 记录了 ${p.ref} 的劝缴结果：${p.outcome}。`,
+  payButton: (p: { township: string }) => `登记 ${p.township}`,
+  payModalTitle: () => `登记收缴`,
+  payModalSubmit: () => `登记`,
+  payModalCancel: () => `取消`,
+  payModalTownship: () => `乡镇`,
+  payModalPeople: () => `人数`,
+  payModalAmount: () => `金额（元）`,
+  payModalAmountHint: () => `不填则按人数 × 每人保费计`,
+  payModalNote: () => `备注`,
+  payModalNoTownship: () => `请选择乡镇。`,
+  payModalNoChannel: () => `请在乡镇的工作群里打开这个表单，登记结果会发到那里。`,
+  homeTitle: () => `医保征缴`,
+  homeProgress: () => `本乡镇进度`,
+  homeCases: () => `待劝缴的断缴人员`,
+  homeBoard: () => `实时排行`,
+  homeNothing: () => `你还没有角色。请管理员授权（grant），之后这里会显示你所在乡镇的进度和待办。`,
+  boardTableRest: (p: { count: number; file: string }) => `表格只显示前面的行，其余 ${p.count} 行见附件 ${p.file}。`,
 };
 
 /** The shape every catalogue has: the keys and parameters of the reference. */
