@@ -23,6 +23,7 @@ import { HEALTH_PATH, healthRoute, startHealthServer, type HealthServer } from '
 import { nightlyBackupDir } from './ops/nightly-backup.ts';
 import { catalogue } from './i18n/index.ts';
 import { createRobotPlatforms } from './robots/robot-platform.ts';
+import { platformLookups } from './store/suggestions.ts';
 
 /**
  * Resolves with the first SIGINT or SIGTERM. A second one finds no handler
@@ -79,7 +80,8 @@ async function main(argv: string[]): Promise<number> {
   const backupDir = app.database.file && config.backup.keep > 0 ? nightlyBackupDir(config.backup.dir, app.database.file) : null;
   // `/healthz` reports the chat platforms (not the console), read at each probe.
   const health = healthRoute(botHealth({ db: app.database.db, platforms, backupDir, log }), log);
-  const slack = config.slack ? createSlackPlatform({ slack: config.slack, dispatcher, log, otherPaths: health }) : null;
+  const lookups = platformLookups(app.database.db);
+  const slack = config.slack ? createSlackPlatform({ slack: config.slack, dispatcher, log, otherPaths: health, lookups, locale: config.locale }) : null;
   if (slack) platforms.push(slack);
   if (config.discord) platforms.push(createDiscordPlatform({ ...config.discord, dispatcher, commands, log }));
   const consolePlatform = wantsConsole
