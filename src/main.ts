@@ -24,6 +24,7 @@ import { nightlyBackupDir } from './ops/nightly-backup.ts';
 import { catalogue } from './i18n/index.ts';
 import { createRobotPlatforms } from './robots/robot-platform.ts';
 import { platformLookups } from './store/suggestions.ts';
+import { getSetting, putSetting } from './store/settings.ts';
 
 /**
  * Resolves with the first SIGINT or SIGTERM. A second one finds no handler
@@ -83,7 +84,11 @@ async function main(argv: string[]): Promise<number> {
   const lookups = platformLookups(app.database.db);
   const slack = config.slack ? createSlackPlatform({ slack: config.slack, dispatcher, log, otherPaths: health, lookups, locale: config.locale }) : null;
   if (slack) platforms.push(slack);
-  if (config.discord) platforms.push(createDiscordPlatform({ ...config.discord, dispatcher, commands, log }));
+  if (config.discord) {
+    const db = app.database.db;
+    const registry = { read: (key: string) => getSetting(db, key), write: (key: string, value: string) => putSetting(db, key, value) };
+    platforms.push(createDiscordPlatform({ ...config.discord, dispatcher, commands, log, lookups, registry }));
+  }
   const consolePlatform = wantsConsole
     ? createConsolePlatform({
         dispatcher,
