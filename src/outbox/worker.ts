@@ -19,7 +19,7 @@
  *   and a 429 from it pauses all of its channels for the Retry-After.
  * - A post refused because the bot is not in the channel goes out without
  *   its image (with a note saying why), when the platform can take that.
- * - After `maxAttempts` failed attempts a row is dead-lettered: it is not
+ * - After `maxAttempts` failed attempts (a 429 or a held robot not counted) a row is dead-lettered: it is not
  *   tried again until `npm run cli -- outbox resend`, and the admins are told
  *   once, in the root area's leaders' channels (or the log when none is bound).
  */
@@ -198,7 +198,9 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
         outcomes.push({ ...where, delivered: true, at, channelFreeAt: new Date(free) });
       } catch (e) {
         const at = now().getTime();
-        const dead = !(e instanceof RateLimited) && row.attempts >= maxAttempts;
+        // A 429 is pacing and a held robot is waiting for an admin's fix (it is
+        // reported as failing already): neither counts toward giving up.
+        const dead = !(e instanceof RateLimited) && !(e instanceof DestinationFailing) && row.attempts >= maxAttempts;
         const message = e instanceof Error ? e.message : String(e);
         if (dead) {
           log.error('outbox delivery given up: dead-lettered', { id: row.id, platform: row.platform, attempts: row.attempts, error: message });
@@ -224,7 +226,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
           // there, and this worker must not keep its own older hold.
           const until = at + Math.max(e.holdMs, 0);
           nextAt.delete(key);
-          outcomes.push({ ...where, delivered: false, nextAttemptAt: new Date(until), error: e.message, channelFreeAt: new Date(until) });
+          outcomes.push({ ...where, delivered: false, refund: true, nextAttemptAt: new Date(until), error: e.message, channelFreeAt: new Date(until) });
         } else {
           const wait = backoffMs(row.attempts, baseBackoff, maxBackoff);
           log.warn('outbox delivery failed; will retry', { id: row.id, platform: row.platform, attempts: row.attempts, retryInMs: wait, error: message });

@@ -169,7 +169,7 @@ export async function recordOutcomes(db: Kysely<Database>, by: string, outcomes:
   if (outcomes.length === 0) return;
   await db.transaction().execute(async (tx) => {
     for (const o of outcomes) {
-      // A 429 is the platform's pacing, not a failure of the post: it does not count toward dead-lettering.
+      // A 429 (the platform's pacing) or a held robot is not a failure of the post: it does not count toward dead-lettering.
       if (!o.delivered && o.refund) {
         await tx.updateTable('outbox').set((eb) => ({ attempts: eb('attempts', '-', 1) })).where('id', '=', o.id).where('claimed_by', '=', by).where('attempts', '>', 0).execute();
       }

@@ -179,9 +179,11 @@ describe('boards to group robots', () => {
     expect((await app.say('admin', 'console', 'board post')).status).toBe('ok');
     const chat = recorder();
     startWorker(app, chat);
+    // A minute: the board's chart is drawn as it is sent, over 20 s on a loaded machine.
     await until(
       () => chat.sent.some((s) => s.text.includes('R1') && s.text.includes('被拒收')),
       () => `a notice in ${JSON.stringify(chat.sent.map((s) => s.channel))}`,
+      60_000,
     );
     const health = botHealth({ db: app.database.db, platforms: [], log: app.log });
     expect((await health()).robots.failing).toMatchObject([{ robot: 'R1', app: 'wecom', problem: expect.stringContaining('93000') }]);

@@ -236,6 +236,11 @@ export function createSlackApp(options: SlackAppOptions): SlackBoltApp {
   ) {
     const rendered = renderSlackMessage(withoutChart(reply));
     const message = { text: rendered.text, blocks: [...rendered.blocks, ...extraBlocks].slice(0, 50) };
+    // From the App Home there is no channel: the app's direct conversation with the user is private already.
+    if (to.channelId.startsWith('U')) {
+      await to.client.chat.postMessage({ channel: to.channelId, text: message.text, blocks: message.blocks });
+      return;
+    }
     if (to.respond) {
       await to.respond({ response_type: 'ephemeral', replace_original: false, text: message.text, blocks: message.blocks });
     } else {

@@ -143,6 +143,29 @@ describe('deliveries where the bot is not a member', () => {
   });
 });
 
+describe('pacing per workspace', () => {
+  it('a 429 from the workspace-wide limit pauses every channel for its Retry-After; nothing lost or doubled', async () => {
+    fake.workspaceLimit = 3;
+    for (let i = 0; i < 6; i++) {
+      await enqueuePost(app.database.db, { platform: 'slack', channelId: `C${i}`, reply: { status: 'ok', text: `m${i}` }, dedupeKey: `m${i}`, now: new Date() });
+    }
+    const worker = createOutboxWorker({ db: app.database.db, platforms: [slack], log: app.log, pollMs: 20, channelIntervalMs: 5 });
+    worker.start();
+    try {
+      expect(await worker.idle(15_000)).toBe(true);
+    } finally {
+      await worker.stop();
+    }
+    const limited = fake.of('chat.postMessage:429');
+    expect(limited.length).toBeGreaterThan(0);
+    const firstLimit = limited[0]!.at;
+    const accepted = fake.of('chat.postMessage');
+    // Once Slack said wait a second, no channel was posted to before that second was over.
+    expect(accepted.filter((c) => c.at > firstLimit && c.at < firstLimit + 900)).toEqual([]);
+    expect(accepted.map((c) => c.body.text).sort()).toEqual(['m0', 'm1', 'm2', 'm3', 'm4', 'm5']);
+  });
+});
+
 describe('private by default', () => {
   it('answers board privately with a share button; sharing posts it with its chart and removes the private copy', async () => {
     await setUpSouth();
