@@ -5,6 +5,7 @@ import { ledAreas } from '../src/domain/permissions.ts';
 import { Refusal } from '../src/core/refusal.ts';
 import { ok } from '../src/core/reply.ts';
 import { renderBoard } from '../src/board/board.ts';
+import { boardChartToDraw } from '../src/board/chart.ts';
 import { zonedParts } from '../src/domain/calendar.ts';
 import { specialBoardLine } from '../src/lapse/named-lines.ts';
 
@@ -52,10 +53,9 @@ export default defineCommand({
     const led = ctx.channel.binding ? undefined : ledAreas(ctx.actor)[0];
     const area = (led && (await ctx.setup.area(led.areaId))) || (await channelArea(ctx));
     const board = await ctx.board.load(area);
-    // No chart here: rendering one takes about half a second (resvg shapes
-    // every label with a 10 MB CJK face), too slow for an answer on demand.
-    // The published posts carry it.
-    const reply = renderBoard(board, ctx.t, ctx.settings.demo);
+    // The chart goes as SVG text: the platform draws it (on a chart thread)
+    // after it has acknowledged the user, and reuses it while the figures stay the same.
+    const reply = { ...renderBoard(board, ctx.t, ctx.settings.demo), chart: boardChartToDraw(board, ctx.t, 'board.png') };
     // The special groups' floor, beside the ranking (counts only).
     const special = specialBoardLine(ctx.t, await ctx.lapse.specialFigures(area.path));
     return special ? { ...reply, footer: [reply.footer, special].filter(Boolean).join('\n') } : reply;

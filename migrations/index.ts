@@ -13,6 +13,7 @@ import * as personalDataAtRest from './2026-12-01-007-personal-data-at-rest.ts';
 import * as grantOrigin from './2026-12-01-008-grant-origin.ts';
 import * as robots from './2026-12-01-011-robots.ts';
 import * as namedPeople from './2026-12-01-013-named-people.ts';
+import * as delivery from './2026-12-01-014-delivery.ts';
 import * as chartPng from './2026-12-01-015-chart-png.ts';
 
 export const migrations: Record<string, Migration> = {
@@ -26,5 +27,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-01-008-grant-origin': grantOrigin,
   '2026-12-01-011-robots': robots,
   '2026-12-01-013-named-people': namedPeople,
+  '2026-12-01-014-delivery': delivery,
   '2026-12-01-015-chart-png': chartPng,
 };

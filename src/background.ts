@@ -53,6 +53,8 @@ export async function startBackground(opts: BackgroundOptions): Promise<Backgrou
     pollMs: opts.pollMs ?? 250,
     channelIntervalMs: opts.channelIntervalMs,
     leaseMs: config.outboxLeaseMs,
+    maxAttempts: config.outboxMaxAttempts,
+    t: catalogue(config.locale),
   });
   // The chart threads open their font now, not when the first board is due.
   warmChartThreads().catch((e: unknown) => log.warn('chart threads could not start; charts are drawn when first needed', { err: e instanceof Error ? e.message : String(e) }));

@@ -23,6 +23,8 @@ const USAGE = `usage: npm run cli -- <subcommand> [--json]
   export ledger <file>    the current campaign's ledger as .csv or .xlsx
   export board <file>     the board of the whole area now, as .csv or .xlsx
   discord deploy          register /enroll with Discord (in DISCORD_GUILD_ID if set, else globally)
+  outbox                  list the posts given up on after too many attempts (dead letters)
+  outbox resend <id>…|all queue dead letters again, once their cause is fixed
   robot add|list|remove|test …
                           group robots (WeCom, DingTalk, Feishu), as the chat command robot
 
@@ -131,6 +133,20 @@ async function main(all: string[]): Promise<number> {
         : `registered /${done.names.join(', /')} globally (Discord clients may take a while to show changes)\n`,
     );
     return 0;
+  }
+  if (sub === 'outbox') {
+    const { cliOutbox } = await import('./outbox/cli-outbox.ts');
+    const handle = await openExisting(config.databaseUrl);
+    try {
+      await migrateToLatestOrThrow(handle.db);
+      return await cliOutbox(handle.db, argv.slice(1), {
+        write: (s) => process.stdout.write(s),
+        fail: (s) => process.stderr.write(s),
+        now: new Date(),
+      });
+    } finally {
+      await handle.close();
+    }
   }
   if (sub === 'robot') {
     const { cliRobot } = await import('./robots/cli-robot.ts');

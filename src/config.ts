@@ -39,6 +39,8 @@ export interface Config {
    * dies mid-send, another one sends the post once this much time has passed.
    */
   outboxLeaseMs: number;
+  /** Failed attempts after which a post is dead-lettered (admins told, `npm run cli -- outbox` resends). */
+  outboxMaxAttempts: number;
   /** The nightly SQLite backup: when (campaign zone), how many to keep, where (default: `backups/` beside the database). */
   backup: { at: BoardTime; keep: number; dir: string | null };
   admins: { platform: string; externalId: string }[];
@@ -174,6 +176,7 @@ const settingsSchema = z.object({
       .transform(Number),
   ),
   ENROLLBOT_OUTBOX_LEASE_SECONDS: count('ENROLLBOT_OUTBOX_LEASE_SECONDS', '300', 2, 3600, 'a number of seconds from 2 to 3600'),
+  ENROLLBOT_OUTBOX_MAX_ATTEMPTS: count('ENROLLBOT_OUTBOX_MAX_ATTEMPTS', '8', 1, 100, 'a whole number from 1 to 100'),
   ENROLLBOT_BACKUP_AT: variable(
     z
       .string()
@@ -268,6 +271,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     boardAt: v.ENROLLBOT_BOARD_AT,
     boardGraceHours: v.ENROLLBOT_BOARD_GRACE_HOURS,
     outboxLeaseMs: v.ENROLLBOT_OUTBOX_LEASE_SECONDS * 1000,
+    outboxMaxAttempts: v.ENROLLBOT_OUTBOX_MAX_ATTEMPTS,
     backup: { at: v.ENROLLBOT_BACKUP_AT, keep: v.ENROLLBOT_BACKUP_KEEP, dir: v.ENROLLBOT_BACKUP_DIR ?? null },
     admins: v.ENROLLBOT_ADMINS,
     piiKey: v.ENROLLBOT_PII_KEY ?? null,

@@ -23,6 +23,8 @@ import { HEALTH_PATH, healthRoute, startHealthServer, type HealthServer } from '
 import { nightlyBackupDir } from './ops/nightly-backup.ts';
 import { catalogue } from './i18n/index.ts';
 import { createRobotPlatforms } from './robots/robot-platform.ts';
+import { platformLookups } from './store/suggestions.ts';
+import { getSetting, putSetting } from './store/settings.ts';
 
 /**
  * Resolves with the first SIGINT or SIGTERM. A second one finds no handler
@@ -79,9 +81,14 @@ async function main(argv: string[]): Promise<number> {
   const backupDir = app.database.file && config.backup.keep > 0 ? nightlyBackupDir(config.backup.dir, app.database.file) : null;
   // `/healthz` reports the chat platforms (not the console), read at each probe.
   const health = healthRoute(botHealth({ db: app.database.db, platforms, backupDir, log }), log);
-  const slack = config.slack ? createSlackPlatform({ slack: config.slack, dispatcher, log, otherPaths: health }) : null;
+  const lookups = platformLookups(app.database.db);
+  const slack = config.slack ? createSlackPlatform({ slack: config.slack, dispatcher, log, otherPaths: health, lookups, locale: config.locale }) : null;
   if (slack) platforms.push(slack);
-  if (config.discord) platforms.push(createDiscordPlatform({ ...config.discord, dispatcher, commands, log }));
+  if (config.discord) {
+    const db = app.database.db;
+    const registry = { read: (key: string) => getSetting(db, key), write: (key: string, value: string) => putSetting(db, key, value) };
+    platforms.push(createDiscordPlatform({ ...config.discord, dispatcher, commands, log, lookups, registry }));
+  }
   const consolePlatform = wantsConsole
     ? createConsolePlatform({
         dispatcher,

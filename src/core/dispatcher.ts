@@ -113,9 +113,10 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   // reply says so once, here, whichever command it was. A platform's display
   // name is stored as the member's name: never with a control character in it.
   const handle = async (message: InboundMessage): Promise<Reply> => {
-    const said = { t: catalogue(localeFor(message)) };
+    const said: { t: Catalogue; command?: string } = { t: catalogue(localeFor(message)) };
     const clean = hasControlCharacter(message.userName) ? { ...message, userName: withoutControlCharacters(message.userName) } : message;
-    const raw = await handleRaw(clean, said);
+    const answered = await handleRaw(clean, said);
+    const raw = said.command !== undefined ? { ...answered, command: said.command } : answered;
     // The one reply that may carry a full phone: private, in a direct conversation, asked for by `lapse call`.
     const reveal = raw.reveal === true && raw.private === true && message.direct === true;
     let reply: Reply;
@@ -129,7 +130,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     return { ...reply, text: `${reply.text}\n${said.t.personalNumbersMasked()}` };
   };
 
-  async function handleRaw(message: InboundMessage, said: { t: Catalogue }): Promise<Reply> {
+  async function handleRaw(message: InboundMessage, said: { t: Catalogue; command?: string }): Promise<Reply> {
     const now = deps.now();
     const sourceKey = message.messageId ? `${message.platform}:${message.messageId}` : null;
     let t = said.t;
@@ -155,6 +156,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         return { status: 'refused', code: 'invalid_input', text: hint ? t.notStandalone({ word, usage: hint }) : t.unknownCommand({ word }) };
       }
       const { command, path, rest } = selected;
+      said.command = path.join(' ');
       if (!mayRun(command.permission, actor)) return { status: 'refused', code: 'not_permitted', text: denial(command, t) };
       if (!command.run) {
         const subs = (command.subcommands ?? []).map((s) => usage(`${path.join(' ')} ${s.name}`, s.args, locale));

@@ -20,6 +20,13 @@ export interface PlatformOutbound {
    * previous one; the outbox's default (counted from its start) when absent.
    */
   readonly minIntervalMs?: number;
+  /**
+   * The platform's own limit across all its channels (a Slack workspace, a
+   * Discord application), kept by a token bucket in the database that every
+   * replica shares. A platform with one also takes a `RateLimited` answer as
+   * meant for all of it: every channel waits out the Retry-After.
+   */
+  readonly rate?: { perSecond: number; burst: number };
 }
 
 /**
@@ -62,6 +69,22 @@ export class DestinationFailing extends Error {
     super(message);
     this.name = 'DestinationFailing';
     this.holdMs = holdMs;
+  }
+}
+
+/**
+ * Thrown by `post` when the bot may not post there as asked because it is not
+ * a member of the channel or lacks access to it (Slack `not_in_channel` on a
+ * file upload, Discord "Missing Access", a user whose direct messages are
+ * closed). `withoutImage`: the platform could still take the message without
+ * its image, so the outbox sends it so (with a note) before retrying whole.
+ */
+export class NotMember extends Error {
+  readonly withoutImage: boolean;
+  constructor(message: string, options: { withoutImage: boolean }) {
+    super(message);
+    this.name = 'NotMember';
+    this.withoutImage = options.withoutImage;
   }
 }
 

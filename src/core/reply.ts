@@ -64,6 +64,20 @@ export interface Reply {
   duplicate?: boolean;
   /** Why it was refused (with status `refused`): what callers switch on, never the text. */
   code?: RefusalCode;
+  /**
+   * The command that answered, by its path (`board`, `lapse done`), set by
+   * the dispatcher: what a platform adapter decides its own presentation by
+   * (answering `board` privately with a "share" button, joining a channel
+   * after `bind`); absent when no command was recognised.
+   */
+  command?: string;
+  /**
+   * A chart still to draw (SVG text) for this reply: drawing takes a few
+   * hundred milliseconds, so an adapter does it after acknowledging the
+   * user (Discord's deferral, Slack's 200) and attaches it; platforms that
+   * cannot show an image leave it.
+   */
+  chart?: { svg: string; filename: string; alt: string };
 }
 
 export function ok(text: string, extra: Omit<Reply, 'status' | 'text'> = {}): Reply {
@@ -72,7 +86,8 @@ export function ok(text: string, extra: Omit<Reply, 'status' | 'text'> = {}): Re
 
 /** A reply without its image bytes, for storing as the answer to a message id. */
 export function storableReply(reply: Reply): Reply {
-  const { image, ...rest } = reply;
+  const { image, chart, ...rest } = reply;
   void image;
+  void chart;
   return rest;
 }

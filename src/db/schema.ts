@@ -149,6 +149,19 @@ export interface OutboxTable {
   last_error: string | null;
   claimed_by: string | null;
   claimed_until: string | null;
+  /** Given up after too many attempts (a dead letter): never tried again until resent. */
+  dead_at: string | null;
+  /** When the admins were told of this dead letter. */
+  dead_notified_at: string | null;
+}
+
+/** A platform's delivery token bucket and 429 pause, shared by every replica (ISO times). */
+export interface OutboxPlatformTable {
+  platform: string;
+  milli_tokens: number;
+  refilled_at: string;
+  paused_until: string | null;
+  version: Generated<number>;
 }
 
 /** A channel's delivery pacing, shared by every replica's worker (ISO times). */
@@ -359,6 +372,7 @@ export interface Database {
   setting: SettingTable;
   outbox: OutboxTable;
   outbox_channel: OutboxChannelTable;
+  outbox_platform: OutboxPlatformTable;
   board_post: BoardPostTable;
   board_standing: BoardStandingTable;
   job_claim: JobClaimTable;

@@ -19,6 +19,7 @@ import { newestNightlyBackup } from './nightly-backup.ts';
 import { holidayYearsMissing, LAST_REMINDER, LAST_SCAN } from '../lapse/schedule.ts';
 import { HOLIDAY_YEARS } from '../domain/workdays.ts';
 import { failingRobots } from '../store/robots.ts';
+import { deadLetterCount } from '../store/outbox.ts';
 
 /** A group robot its app refused (bad key, signature, keyword, removed): its posts are held until it is fixed. */
 export interface FailingRobot {
@@ -60,6 +61,8 @@ export interface HealthSources {
   platforms: readonly { readonly name: string; status(): PlatformStatus }[];
   /** Group robots their apps refused. */
   failingRobots?: () => Promise<FailingRobot[]>;
+  /** Posts given up on (dead letters): how many, and when the oldest was. */
+  deadLetters?: () => Promise<{ count: number; oldest: string | null }>;
   /** How long the process has run, in milliseconds. */
   uptimeMs(): number;
   log?: Logger;
@@ -79,6 +82,12 @@ export interface HealthReport {
    * restarting it would not fix a robot.
    */
   robots: { failing: FailingRobot[] };
+  /**
+   * Posts the outbox gave up on after too many attempts: they wait for an
+   * admin (`npm run cli -- outbox`). A warning, not unhealthy: a restart
+   * would not deliver them.
+   */
+  outbox: { dead: number; oldestDead: string | null };
   /** The holiday table: its last year, and the campaign or schedule years it lacks (they keep only the statutory days off). */
   holidays: { coveredThrough: number; missingYears: number[] };
   /** What an operator should see to but does not make the bot unhealthy, e.g. `holidays: 2027 not covered`. */
@@ -200,6 +209,13 @@ export async function checkHealth(sources: HealthSources, opts: { timeoutMs?: nu
     if (outcome !== TIMED_OUT) failing = outcome;
   }
 
+  let dead = { count: 0, oldest: null as string | null };
+  if (!error && sources.deadLetters) {
+    const read = sources.deadLetters;
+    const outcome = await within(timeoutMs, () => read()).catch((): typeof TIMED_OUT => TIMED_OUT);
+    if (outcome !== TIMED_OUT) dead = outcome;
+  }
+
   const platforms: Record<string, PlatformStatus> = {};
   for (const p of sources.platforms) {
     const status = p.status();
@@ -214,8 +230,12 @@ export async function checkHealth(sources: HealthSources, opts: { timeoutMs?: nu
     platforms,
     lastRuns,
     robots: { failing },
+    outbox: { dead: dead.count, oldestDead: dead.oldest },
     holidays: { coveredThrough: HOLIDAY_YEARS.at(-1)!, missingYears },
-    warnings: missingYears.map((y) => `holidays: ${y} not covered`),
+    warnings: [
+      ...missingYears.map((y) => `holidays: ${y} not covered`),
+      ...(dead.count ? [`outbox: ${dead.count} dead letter${dead.count === 1 ? '' : 's'} (npm run cli -- outbox)`] : []),
+    ],
     uptimeSeconds: Math.floor(sources.uptimeMs() / 1000),
   };
 }
@@ -240,6 +260,7 @@ export function botHealth(input: {
     platforms: input.platforms,
     failingRobots: async () =>
       (await failingRobots(input.db)).map((r) => ({ robot: `R${r.id}`, app: r.app, problem: r.problem ?? '', since: r.failing_since })),
+    deadLetters: () => deadLetterCount(input.db),
     uptimeMs: () => process.uptime() * 1000,
     log: input.log,
   };

@@ -14,12 +14,36 @@
  *   its channel for the time it names instead of retrying it.
  * - After a restart, undelivered rows are picked up again; a row whose
  *   sender died mid-post is retried only when its lease ends.
+ * - A platform with a `rate` (Slack per workspace, Discord per application)
+ *   also draws from a token bucket in the database shared by every replica,
+ *   and a 429 from it pauses all of its channels for the Retry-After.
+ * - A post refused because the bot is not in the channel goes out without
+ *   its image (with a note saying why), when the platform can take that.
+ * - After `maxAttempts` failed attempts (a 429 or a held robot not counted) a row is dead-lettered: it is not
+ *   tried again until `npm run cli -- outbox resend`, and the admins are told
+ *   once, in the root area's leaders' channels (or the log when none is bound).
  */
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import { DestinationFailing, RateLimited, type PlatformOutbound } from '../core/platform-port.ts';
-import { claimOutbox, dueOutbox, nextOutboxAttempt, recordOutcomes, storedPost, type OutboxOutcome, type OutboxRow } from '../store/outbox.ts';
+import { DestinationFailing, NotMember, RateLimited, type PlatformOutbound } from '../core/platform-port.ts';
+import {
+  claimOutbox,
+  dueOutbox,
+  enqueuePost,
+  nextOutboxAttempt,
+  pausePlatform,
+  recordOutcomes,
+  storedPost,
+  takePlatformTokens,
+  takeUnannouncedDeadLetters,
+  type DeadLetter,
+  type OutboxOutcome,
+  type OutboxRow,
+} from '../store/outbox.ts';
+import { leadersChannels } from '../store/bindings.ts';
+import { findRootArea } from '../store/areas.ts';
+import { catalogue, type Catalogue } from '../i18n/index.ts';
 import { drawChartPng } from '../board/chart.ts';
 import { chartPng } from '../board/chart-images.ts';
 import type { Reply } from '../core/reply.ts';
@@ -45,7 +69,14 @@ export interface OutboxWorkerOptions {
   batch?: number;
   /** Draws a stored chart (SVG) as PNG, off the event loop: the chart threads by default. */
   drawChart?: (svg: string) => Promise<Uint8Array>;
+  /** Attempts after which a row is dead-lettered (default 8). */
+  maxAttempts?: number;
+  /** The words of the notes the worker adds (an image left out, a dead letter); zh-CN by default. */
+  t?: Catalogue;
 }
+
+/** The prefix of a dead-letter notice's key: a notice that dies itself is not announced again. */
+export const DEAD_NOTICE_PREFIX = 'dead-letter-notice:';
 
 export interface OutboxWorker {
   readonly id: string;
@@ -83,6 +114,11 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const batch = options.batch ?? 1000;
   const platforms = new Map(options.platforms.map((p) => [p.name, p]));
   const drawChart = options.drawChart ?? drawChartPng;
+  const maxAttempts = options.maxAttempts ?? 8;
+  const t = options.t ?? catalogue('zh-CN');
+  /** Per platform with a rate: until when a 429 paused it (as this worker knows). */
+  const pausedUntil = new Map<string, number>();
+  let deadSeen = true;
 
   /**
    * The row's reply with its chart: drawn by the first sender of the post
@@ -149,7 +185,17 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
         // Pacing counts from the post itself, not from the chart's drawing before it.
         startedAt = now().getTime();
         nextAt.set(key, startedAt + interval);
-        await platform.post(row.channelId, reply);
+        try {
+          await platform.post(row.channelId, reply);
+        } catch (e) {
+          if (!(e instanceof NotMember) || !e.withoutImage || !reply.image) throw e;
+          // The bot cannot share a file there but may still post: the figures go
+          // out now, with a note on how to get the chart there next time.
+          log.warn('outbox: not a member of the channel; posting without the image', { id: row.id, platform: row.platform, error: e.message });
+          const { image, ...bare } = reply;
+          void image;
+          await platform.post(row.channelId, { ...bare, footer: [bare.footer, t.outboxImageLeftOut()].filter(Boolean).join('\n') });
+        }
         const at = now();
         // A platform with its own interval (a group robot, whose app counts
         // arrivals per minute) is paced from its answer, so the next message
@@ -158,24 +204,40 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
         if (platform.minIntervalMs !== undefined) nextAt.set(key, free);
         outcomes.push({ ...where, delivered: true, at, channelFreeAt: new Date(free) });
       } catch (e) {
-        const t = now().getTime();
-        if (e instanceof RateLimited) {
-          const until = t + Math.max(e.retryAfterMs, 0);
+        const at = now().getTime();
+        // A 429 is pacing and a held robot is waiting for an admin's fix (it is
+        // reported as failing already): neither counts toward giving up.
+        const dead = !(e instanceof RateLimited) && !(e instanceof DestinationFailing) && row.attempts >= maxAttempts;
+        const message = e instanceof Error ? e.message : String(e);
+        if (dead) {
+          log.error('outbox delivery given up: dead-lettered', { id: row.id, platform: row.platform, attempts: row.attempts, error: message });
+          deadSeen = true;
+          nextAt.set(key, startedAt + interval);
+          outcomes.push({ ...where, delivered: false, dead: true, nextAttemptAt: new Date(at), error: message, channelFreeAt: new Date(startedAt + interval) });
+        } else if (e instanceof RateLimited) {
+          const until = at + Math.max(e.retryAfterMs, 0);
           // The platform refused this one, so the pacing counts from its
           // answer: the channel is free again when the platform says.
           nextAt.set(key, until);
-          outcomes.push({ ...where, delivered: false, nextAttemptAt: new Date(until), error: e.message, channelFreeAt: new Date(until) });
+          if (platform.rate) {
+            // Slack's and Discord's limits are the workspace's and the
+            // application's: every channel of the platform waits, on every replica.
+            pausedUntil.set(row.platform, Math.max(pausedUntil.get(row.platform) ?? 0, until));
+            await pausePlatform(db, row.platform, new Date(until), new Date(at)).catch((err: unknown) =>
+              log.warn('outbox: could not record a platform pause', { platform: row.platform, err: err instanceof Error ? err.message : String(err) }),
+            );
+          }
+          outcomes.push({ ...where, delivered: false, refund: true, nextAttemptAt: new Date(until), error: e.message, channelFreeAt: new Date(until) });
         } else if (e instanceof DestinationFailing) {
           // Held in the database only: an admin's fix releases the rows
           // there, and this worker must not keep its own older hold.
-          const until = t + Math.max(e.holdMs, 0);
+          const until = at + Math.max(e.holdMs, 0);
           nextAt.delete(key);
-          outcomes.push({ ...where, delivered: false, nextAttemptAt: new Date(until), error: e.message, channelFreeAt: new Date(until) });
+          outcomes.push({ ...where, delivered: false, refund: true, nextAttemptAt: new Date(until), error: e.message, channelFreeAt: new Date(until) });
         } else {
           const wait = backoffMs(row.attempts, baseBackoff, maxBackoff);
-          const message = e instanceof Error ? e.message : String(e);
           log.warn('outbox delivery failed; will retry', { id: row.id, platform: row.platform, attempts: row.attempts, retryInMs: wait, error: message });
-          outcomes.push({ ...where, delivered: false, nextAttemptAt: new Date(t + wait), error: message, channelFreeAt: new Date(startedAt + interval) });
+          outcomes.push({ ...where, delivered: false, nextAttemptAt: new Date(at + wait), error: message, channelFreeAt: new Date(startedAt + interval) });
         }
       } finally {
         inFlight.delete(key);
@@ -185,9 +247,40 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     inFlight.set(key, p);
   }
 
+  /**
+   * Tells the admins, once, of posts given up on: a notice to each leaders'
+   * channel of the root area (never to the channel that failed, nor about a
+   * notice that failed itself), and always an error in the log.
+   */
+  async function announceDead(): Promise<void> {
+    const dead = await takeUnannouncedDeadLetters(db, now());
+    const real = dead.filter((d) => !d.what.startsWith(DEAD_NOTICE_PREFIX));
+    if (real.length === 0) return;
+    const root = await findRootArea(db);
+    const channels = (await leadersChannels(db)).filter((c) => c.area_id === root?.id && platforms.has(c.platform));
+    const describe = (d: DeadLetter) => t.outboxDeadItem({ id: d.id, platform: d.platform, what: d.what, error: d.lastError ?? '' });
+    log.error('outbox: posts given up on; list and resend them with `npm run cli -- outbox`', { ids: real.map((d) => d.id), told: channels.length });
+    for (const c of channels) {
+      const about = real.filter((d) => !(d.platform === c.platform && d.channelId === c.channel_id));
+      if (about.length === 0) continue;
+      await enqueuePost(db, {
+        platform: c.platform,
+        channelId: c.channel_id,
+        reply: { status: 'error', title: t.outboxDeadTitle({ count: about.length }), text: about.slice(0, 10).map(describe).join('\n'), footer: t.outboxDeadHint() },
+        dedupeKey: `${DEAD_NOTICE_PREFIX}${c.platform}:${c.channel_id}:${about.map((d) => d.id).join(',')}`.slice(0, 500),
+        now: now(),
+      });
+    }
+    kick();
+  }
+
   /** One pass: record finished sends, claim what may go now, start sending; returns when to look again. */
   async function pass(): Promise<number> {
     await recordOutcomes(db, id, outcomes.splice(0));
+    if (deadSeen) {
+      deadSeen = false;
+      await announceDead();
+    }
     if (stopped) return pollMs;
     const current = now();
     const t = current.getTime();
@@ -216,7 +309,29 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       }
       chosen.set(key, row);
     }
-    const candidates = [...chosen.values()].filter((v): v is OutboxRow => v !== null);
+    const candidates: OutboxRow[] = [];
+    const byPlatform = new Map<string, OutboxRow[]>();
+    for (const row of chosen.values()) if (row) byPlatform.set(row.platform, [...(byPlatform.get(row.platform) ?? []), row]);
+    for (const [name, rows] of byPlatform) {
+      const rate = platforms.get(name)!.rate;
+      if (!rate) {
+        candidates.push(...rows);
+        continue;
+      }
+      const paused = pausedUntil.get(name) ?? 0;
+      if (paused > t) {
+        pending = true;
+        wake = Math.min(wake, paused - t);
+        continue;
+      }
+      const grant = await takePlatformTokens(db, name, rows.length, current, rate);
+      candidates.push(...rows.slice(0, grant.granted));
+      if (grant.granted < rows.length) {
+        pending = true;
+        wake = Math.min(wake, Math.max(1, grant.waitMs));
+      }
+    }
+    candidates.sort((a, b) => a.id - b.id);
     const claimed = await claimOutbox(db, candidates, { by: id, now: current, leaseMs });
     // A channel another replica is sending to, or has paced: look again at the next poll.
     if (claimed.length < candidates.length) pending = true;

@@ -74,6 +74,7 @@ export async function dueOutbox(db: Kysely<Database>, now: Date, limit: number):
     .selectFrom('outbox')
     .select(['id', 'platform', 'channel_id', 'attempts'])
     .where('delivered_at', 'is', null)
+    .where('dead_at', 'is', null)
     .where('next_attempt_at', '<=', iso)
     .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', iso)]))
     .orderBy('id')
@@ -162,7 +163,7 @@ export function storedPost(row: { reply: string; image: string | null }): { repl
  */
 export type OutboxOutcome = { id: number; platform: string; channelId: string; channelFreeAt: Date } & (
   | { delivered: true; at: Date }
-  | { delivered: false; nextAttemptAt: Date; error: string }
+  | { delivered: false; nextAttemptAt: Date; error: string; dead?: boolean; refund?: boolean }
 );
 
 /**
@@ -174,10 +175,20 @@ export async function recordOutcomes(db: Kysely<Database>, by: string, outcomes:
   if (outcomes.length === 0) return;
   await db.transaction().execute(async (tx) => {
     for (const o of outcomes) {
+      // A 429 (the platform's pacing) or a held robot is not a failure of the post: it does not count toward dead-lettering.
+      if (!o.delivered && o.refund) {
+        await tx.updateTable('outbox').set((eb) => ({ attempts: eb('attempts', '-', 1) })).where('id', '=', o.id).where('claimed_by', '=', by).where('attempts', '>', 0).execute();
+      }
       const q = tx.updateTable('outbox');
       const set = o.delivered
         ? q.set({ delivered_at: o.at.toISOString(), claimed_by: null, claimed_until: null, last_error: null })
-        : q.set({ next_attempt_at: o.nextAttemptAt.toISOString(), claimed_by: null, claimed_until: null, last_error: redact(o.error).slice(0, 500) });
+        : q.set({
+            next_attempt_at: o.nextAttemptAt.toISOString(),
+            claimed_by: null,
+            claimed_until: null,
+            last_error: redact(o.error).slice(0, 500),
+            ...(o.dead ? { dead_at: o.nextAttemptAt.toISOString() } : {}),
+          });
       await set.where('id', '=', o.id).where('claimed_by', '=', by).where('delivered_at', 'is', null).execute();
       await tx
         .updateTable('outbox_channel')
@@ -197,7 +208,7 @@ export async function recordOutcomes(db: Kysely<Database>, by: string, outcomes:
 export async function nextOutboxAttempt(db: Kysely<Database>, platforms: string[], now: Date): Promise<Date | null> {
   if (platforms.length === 0) return null;
   const iso = now.toISOString();
-  const base = db.selectFrom('outbox').where('delivered_at', 'is', null).where('platform', 'in', platforms);
+  const base = db.selectFrom('outbox').where('delivered_at', 'is', null).where('dead_at', 'is', null).where('platform', 'in', platforms);
   const [free, held] = await Promise.all([
     base
       .select((eb) => eb.fn.min('next_attempt_at').as('at'))
@@ -222,4 +233,174 @@ export async function cancelQueuedTo(db: Kysely<Database>, platform: string, cha
     .where('delivered_at', 'is', null)
     .executeTakeFirst();
   return Number(result.numDeletedRows);
+}
+
+/** A post given up on after too many attempts, as `npm run cli -- outbox` lists it. */
+export interface DeadLetter {
+  id: number;
+  platform: string;
+  channelId: string;
+  /** What it was (`board:2026-11-23:18:00:area-1`). */
+  what: string;
+  attempts: number;
+  lastError: string | null;
+  createdAt: string;
+  deadAt: string;
+}
+
+/** Dead letters, oldest first. */
+export async function deadLetters(db: Kysely<Database>, limit = 1000): Promise<DeadLetter[]> {
+  const rows = await db
+    .selectFrom('outbox')
+    .select(['id', 'platform', 'channel_id', 'dedupe_key', 'attempts', 'last_error', 'created_at', 'dead_at'])
+    .where('delivered_at', 'is', null)
+    .where('dead_at', 'is not', null)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    platform: r.platform,
+    channelId: r.channel_id,
+    what: r.dedupe_key,
+    attempts: r.attempts,
+    lastError: r.last_error,
+    createdAt: r.created_at,
+    deadAt: r.dead_at!,
+  }));
+}
+
+/** How many dead letters there are and when the oldest died (for `/healthz`). */
+export async function deadLetterCount(db: Kysely<Database>): Promise<{ count: number; oldest: string | null }> {
+  const row = await db
+    .selectFrom('outbox')
+    .select((eb) => [eb.fn.countAll<number | string>().as('n'), eb.fn.min('dead_at').as('oldest')])
+    .where('delivered_at', 'is', null)
+    .where('dead_at', 'is not', null)
+    .executeTakeFirst();
+  return { count: Number(row?.n ?? 0), oldest: (row?.oldest as string | null | undefined) ?? null };
+}
+
+/**
+ * Queues dead letters again from scratch (all when `ids` is absent): a fresh
+ * count of attempts, due now. Returns how many.
+ */
+export async function resendDeadLetters(db: Kysely<Database>, now: Date, ids?: readonly number[]): Promise<number> {
+  if (ids && ids.length === 0) return 0;
+  let q = db
+    .updateTable('outbox')
+    .set({ dead_at: null, dead_notified_at: null, attempts: 0, next_attempt_at: now.toISOString(), claimed_by: null, claimed_until: null })
+    .where('delivered_at', 'is', null)
+    .where('dead_at', 'is not', null);
+  if (ids) q = q.where('id', 'in', ids);
+  const result = await q.executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/**
+ * Takes the dead letters nobody was told of yet and marks them told, in one
+ * transaction: with several replicas, each dead letter is announced once.
+ */
+export async function takeUnannouncedDeadLetters(db: Kysely<Database>, now: Date): Promise<DeadLetter[]> {
+  return db.transaction().execute(async (tx) => {
+    const rows = await tx
+      .selectFrom('outbox')
+      .select(['id', 'platform', 'channel_id', 'dedupe_key', 'attempts', 'last_error', 'created_at', 'dead_at'])
+      .where('delivered_at', 'is', null)
+      .where('dead_at', 'is not', null)
+      .where('dead_notified_at', 'is', null)
+      .orderBy('id')
+      .limit(100)
+      .execute();
+    if (rows.length === 0) return [];
+    const marked = await tx
+      .updateTable('outbox')
+      .set({ dead_notified_at: now.toISOString() })
+      .where('id', 'in', rows.map((r) => r.id))
+      .where('dead_notified_at', 'is', null)
+      .returning('id')
+      .execute();
+    const mine = new Set(marked.map((m) => m.id));
+    return rows
+      .filter((r) => mine.has(r.id))
+      .map((r) => ({
+        id: r.id,
+        platform: r.platform,
+        channelId: r.channel_id,
+        what: r.dedupe_key,
+        attempts: r.attempts,
+        lastError: r.last_error,
+        createdAt: r.created_at,
+        deadAt: r.dead_at!,
+      }));
+  });
+}
+
+/** A platform-wide sending rate: `perSecond` messages on average, up to `burst` at once. */
+export interface PlatformRate {
+  perSecond: number;
+  burst: number;
+}
+
+/** What a platform's bucket gave: how many messages may go now, and when to ask again if fewer than wanted. */
+export interface PlatformGrant {
+  granted: number;
+  /** Milliseconds until the next token (or the end of a 429 pause) when `granted` fell short. */
+  waitMs: number;
+}
+
+/**
+ * Takes up to `want` tokens from a platform's bucket in the database, shared
+ * by every replica: a compare-and-set on `version`, retried a few times when
+ * another replica took tokens meanwhile (no row lock, the same on SQLite and
+ * PostgreSQL). Nothing is granted while a 429's pause lasts.
+ */
+export async function takePlatformTokens(db: Kysely<Database>, platform: string, want: number, now: Date, rate: PlatformRate): Promise<PlatformGrant> {
+  const t = now.getTime();
+  const full = rate.burst * 1000;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const row = await db.selectFrom('outbox_platform').selectAll().where('platform', '=', platform).executeTakeFirst();
+    if (!row) {
+      const granted = Math.min(want, rate.burst);
+      const inserted = await db
+        .insertInto('outbox_platform')
+        .values({ platform, milli_tokens: full - granted * 1000, refilled_at: now.toISOString(), paused_until: null })
+        .onConflict((oc) => oc.column('platform').doNothing())
+        .executeTakeFirst();
+      if (Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0) return { granted, waitMs: granted < want ? Math.ceil(1000 / rate.perSecond) : 0 };
+      continue;
+    }
+    const paused = row.paused_until ? Date.parse(row.paused_until) : 0;
+    if (paused > t) return { granted: 0, waitMs: paused - t };
+    const since = Math.max(0, t - Date.parse(row.refilled_at));
+    const have = Math.min(full, row.milli_tokens + Math.floor(since * rate.perSecond));
+    const granted = Math.max(0, Math.min(want, Math.floor(have / 1000)));
+    const left = have - granted * 1000;
+    const updated = await db
+      .updateTable('outbox_platform')
+      .set({ milli_tokens: left, refilled_at: now.toISOString(), version: row.version + 1 })
+      .where('platform', '=', platform)
+      .where('version', '=', row.version)
+      .executeTakeFirst();
+    if (Number(updated.numUpdatedRows) === 0) continue;
+    const waitMs = granted < want ? Math.max(1, Math.ceil((1000 - (left % 1000)) / rate.perSecond)) : 0;
+    return { granted, waitMs };
+  }
+  // Contended: another replica is sending; try again shortly.
+  return { granted: 0, waitMs: 50 };
+}
+
+/** Pauses a whole platform until `until` (a 429's Retry-After), for every replica; a later pause is kept. */
+export async function pausePlatform(db: Kysely<Database>, platform: string, until: Date, now: Date): Promise<void> {
+  const iso = until.toISOString();
+  await db
+    .insertInto('outbox_platform')
+    .values({ platform, milli_tokens: 0, refilled_at: now.toISOString(), paused_until: iso })
+    .onConflict((oc) =>
+      oc
+        .column('platform')
+        .doUpdateSet((eb) => ({ paused_until: iso, milli_tokens: 0, refilled_at: now.toISOString(), version: eb('outbox_platform.version', '+', 1) }))
+        .where((eb) => eb.or([eb('outbox_platform.paused_until', 'is', null), eb('outbox_platform.paused_until', '<', iso)])),
+    )
+    .execute();
 }

@@ -3,6 +3,7 @@
  * application's commands, in one guild when `DISCORD_GUILD_ID` is set (shows
  * at once; for trying out) or globally otherwise.
  */
+import { createHash } from 'node:crypto';
 import { REST, Routes } from 'discord.js';
 import type { AnyCommand } from '../../core/command.ts';
 import { buildSlashCommands } from './slash-commands.ts';
@@ -42,4 +43,14 @@ export async function deployCommands(rest: REST, config: DiscordRestConfig, comm
   const route = config.guildId ? Routes.applicationGuildCommands(config.appId, config.guildId) : Routes.applicationCommands(config.appId);
   await rest.put(route, { body });
   return { scope: config.guildId ? 'guild' : 'global', names: body.map((c) => c.name) };
+}
+
+/** Where the hash of the registered commands is kept (one per application and guild, or global). */
+export function registrationKey(config: DiscordRestConfig): string {
+  return `discord.commands:${config.appId}:${config.guildId ?? 'global'}`;
+}
+
+/** A digest of the commands' definition: equal digests, nothing to register again. */
+export function commandsHash(commands: readonly AnyCommand[]): string {
+  return createHash('sha256').update(JSON.stringify(buildSlashCommands(commands))).digest('hex');
 }

@@ -3,10 +3,18 @@
  * the dispatcher parses, and the way back: an interaction's options turned
  * into one command line for `dispatcher.handle`. No command is written twice.
  *
- * Shape: one top-level `enroll`; every command is a subcommand; a command with
- * subcommands (`campaign`, `township`) is a subcommand group, and when the
- * group also runs bare (`campaign` shows the campaign) it gets a `show`
- * subcommand for that.
+ * Shape: two top-level commands, `enroll` (征缴) for everyone and
+ * `enroll-admin` (征缴管理) for the admin commands, which Discord shows only
+ * to members who may manage the server (`default_member_permissions`; the
+ * bot still checks its own admin role). Every command is a subcommand; a
+ * command with subcommands (`campaign`, `township`) is a subcommand group,
+ * and when the group also runs bare (`campaign` shows the campaign) it gets
+ * a `show` subcommand for that. A group with subcommands of both kinds
+ * (`board` and `board post`) appears under each root with its own.
+ *
+ * Options are typed: areas and open cases are autocompleted (answered by
+ * the platform from the database), counts are integers with bounds,
+ * outcomes and `help`'s command are choices.
  */
 import {
   ApplicationCommandOptionType,
@@ -22,14 +30,38 @@ import type { AnyCommand } from '../../core/command.ts';
 import type { Localized } from '../../i18n/index.ts';
 import { EnrollbotError } from '../../core/errors.ts';
 
-/** The one top-level command's name. */
+/** The top-level command's name, and the admin commands'. */
 export const ROOT_COMMAND = 'enroll';
+export const ADMIN_COMMAND = 'enroll-admin';
+/** Their names in Chinese clients. */
+const ROOT_ZH = '征缴';
+const ADMIN_ZH = '征缴管理';
+/** Manage Server: who sees the admin command by default (a server admin may change it per role). */
+const MANAGE_GUILD = String(1 << 5);
+
+/** What an autocompleted option suggests. */
+export type AutocompleteKind = 'area' | 'case';
+
+/** Options that name an area or an open case, by option name: they are autocompleted. */
+const AUTOCOMPLETE: Readonly<Record<string, AutocompleteKind>> = { township: 'area', area: 'area', under: 'area', case: 'case' };
+
+/** The autocomplete kind of an option, or null. */
+export function autocompleteKind(optionName: string): AutocompleteKind | null {
+  return AUTOCOMPLETE[optionName] ?? null;
+}
+
+/** Integer options' bounds by option name; others are whole numbers from 0. */
+const INTEGER_BOUNDS: Readonly<Record<string, { min_value: number; max_value?: number }>> = { people: { min_value: 1, max_value: 10_000 } };
 /** The subcommand that runs a group bare (`/enroll campaign show` = `campaign`). */
 export const SHOW_SUBCOMMAND = 'show';
 
 const ROOT_SUMMARY: Localized = {
-  'zh-CN': '医保征缴：登记收缴、查看排行和进度、设置（help 查看全部命令）。',
-  en: 'Enrollment campaign: log collections, see the board and progress, set up (see help).',
+  'zh-CN': '医保征缴：登记收缴、查看排行和进度、劝缴（help 查看全部命令）。',
+  en: 'Enrollment campaign: log collections, see the board and progress, follow up lapses (see help).',
+};
+const ADMIN_SUMMARY: Localized = {
+  'zh-CN': '医保征缴管理：乡镇、任务、绑定频道、授权、发布通报、筛查断缴（仅管理员）。',
+  en: 'Enrollment admin: townships, targets, channels, roles, posting the board, lapse scans (admins).',
 };
 const SHOW_SUMMARY: Localized = { 'zh-CN': '查看', en: 'show' };
 
@@ -105,7 +137,7 @@ function optionType(spec: ArgSpec<unknown>): ApplicationCommandOptionType.String
   }
 }
 
-function buildOptions(args: ArgSpecs, where: string): APIApplicationCommandBasicOption[] {
+function buildOptions(args: ArgSpecs, where: string, helpChoices: readonly string[] = []): APIApplicationCommandBasicOption[] {
   const taken = new Set<string>();
   const options = Object.entries(args).map(([argName, spec]) => {
     const name = optionName(argName);
@@ -118,6 +150,13 @@ function buildOptions(args: ArgSpecs, where: string): APIApplicationCommandBasic
       ...descriptions(spec.description),
       required: !spec.optional,
     } as APIApplicationCommandBasicOption;
+    if (type === ApplicationCommandOptionType.Integer) Object.assign(option, INTEGER_BOUNDS[name] ?? { min_value: 0 });
+    if (type === ApplicationCommandOptionType.String && !spec.choices?.length) {
+      if (autocompleteKind(name)) Object.assign(option, { autocomplete: true });
+      else if (where === `/${ROOT_COMMAND} help` && helpChoices.length) {
+        Object.assign(option, { choices: helpChoices.slice(0, MAX_OPTIONS).map((c) => ({ name: c, value: c })) });
+      }
+    }
     if (spec.choices?.length && type === ApplicationCommandOptionType.String) {
       Object.assign(option, {
         choices: spec.choices.map((c) => ({
@@ -141,6 +180,7 @@ function subcommand(
   zhName: string | undefined,
   taken: Set<string>,
   where: string,
+  helpChoices: readonly string[] = [],
 ): APIApplicationCommandSubcommandOption {
   if (!isValidName(name)) throw new EnrollbotError('command_definition', `${where}: "${name}" is not a valid Discord name`);
   return {
@@ -148,12 +188,12 @@ function subcommand(
     name,
     name_localizations: nameLocalizations(name, zhName, taken),
     ...descriptions(summary),
-    options: buildOptions(args, where),
+    options: buildOptions(args, where, helpChoices),
   };
 }
 
-function group(command: AnyCommand, taken: Set<string>): APIApplicationCommandSubcommandGroupOption {
-  const where = `/${ROOT_COMMAND} ${command.name}`;
+function group(command: AnyCommand, taken: Set<string>, root: string): APIApplicationCommandSubcommandGroupOption {
+  const where = `/${root} ${command.name}`;
   const inner = new Set<string>();
   const subs: APIApplicationCommandSubcommandOption[] = [];
   if (command.run) {
@@ -202,25 +242,61 @@ export function commandSize(node: Sized): number {
 }
 
 /**
- * The application commands to register (bulk overwrite): one `/enroll` with a
- * subcommand or subcommand group per declared command. Throws when a
- * declaration cannot be expressed within Discord's limits.
+ * The commands one root holds: the admin ones (`admin`), or everyone's. A
+ * group keeps only its subcommands of that kind, and runs bare only under
+ * the root its own permission belongs to; a group left with no subcommand
+ * becomes a plain command (or is left out).
  */
-export function buildSlashCommands(commands: readonly AnyCommand[]): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
+export function commandsOfRoot(commands: readonly AnyCommand[], admin: boolean): AnyCommand[] {
+  const mine = (c: AnyCommand) => (c.permission === 'admin') === admin;
+  const out: AnyCommand[] = [];
+  for (const c of commands) {
+    const subs = (c.subcommands ?? []).filter(mine);
+    const runsHere = c.run !== undefined && mine(c);
+    if (subs.length) out.push({ ...c, subcommands: subs, ...(runsHere ? {} : { run: undefined }) });
+    else if (runsHere) out.push({ ...c, subcommands: [] });
+  }
+  return out;
+}
+
+function rootCommand(
+  name: string,
+  zh: string,
+  summary: Localized,
+  commands: readonly AnyCommand[],
+  helpChoices: readonly string[],
+): RESTPostAPIChatInputApplicationCommandsJSONBody {
   const taken = new Set<string>(commands.map((c) => c.name));
   const options = commands.map((c) =>
-    c.subcommands?.length ? group(c, taken) : subcommand(c.name, c.summary, c.args, chineseAlias(c), taken, `/${ROOT_COMMAND} ${c.name}`),
+    c.subcommands?.length ? group(c, taken, name) : subcommand(c.name, c.summary, c.args, chineseAlias(c), taken, `/${name} ${c.name}`, helpChoices),
   );
-  if (options.length > MAX_OPTIONS) throw new EnrollbotError('command_definition', `/${ROOT_COMMAND}: more than ${MAX_OPTIONS} subcommands`);
+  if (options.length > MAX_OPTIONS) throw new EnrollbotError('command_definition', `/${name}: more than ${MAX_OPTIONS} subcommands`);
   const root: RESTPostAPIChatInputApplicationCommandsJSONBody = {
     type: ApplicationCommandType.ChatInput,
-    name: ROOT_COMMAND,
-    ...descriptions(ROOT_SUMMARY),
+    name,
+    name_localizations: { 'zh-CN': zh, 'en-US': name },
+    ...descriptions(summary),
     options,
   };
   const size = commandSize(root as Sized);
-  if (size > MAX_COMMAND_SIZE) throw new EnrollbotError('command_definition', `/${ROOT_COMMAND}: ${size} characters of names and descriptions, over Discord's ${MAX_COMMAND_SIZE}`);
-  return [root];
+  if (size > MAX_COMMAND_SIZE) throw new EnrollbotError('command_definition', `/${name}: ${size} characters of names and descriptions, over Discord's ${MAX_COMMAND_SIZE}`);
+  return root;
+}
+
+/**
+ * The application commands to register (bulk overwrite): `/enroll` with a
+ * subcommand or subcommand group per command everyone may be given, and
+ * `/enroll-admin` with the admin ones, hidden by default from members who
+ * cannot manage the server. Throws when a declaration cannot be expressed
+ * within Discord's limits.
+ */
+export function buildSlashCommands(commands: readonly AnyCommand[]): RESTPostAPIChatInputApplicationCommandsJSONBody[] {
+  const helpChoices = commands.map((c) => c.name);
+  const everyone = rootCommand(ROOT_COMMAND, ROOT_ZH, ROOT_SUMMARY, commandsOfRoot(commands, false), helpChoices);
+  const adminCommands = commandsOfRoot(commands, true);
+  if (adminCommands.length === 0) return [everyone];
+  const admin = { ...rootCommand(ADMIN_COMMAND, ADMIN_ZH, ADMIN_SUMMARY, adminCommands, helpChoices), default_member_permissions: MANAGE_GUILD };
+  return [everyone, admin];
 }
 
 /** An interaction option as discord.js (and the API) hands it over. */

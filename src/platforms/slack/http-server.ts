@@ -36,6 +36,12 @@ export const REQUEST_TIMEOUT_MS = 10_000;
  */
 export const MAX_CONNECTIONS = 256;
 
+/**
+ * How long a modal submission's listener has to answer before an empty 200
+ * (closing the modal) goes out for it: Slack waits three seconds in all.
+ */
+export const VIEW_ACK_MS = 2500;
+
 /** Slack's unsigned SSL probe is a tiny form; an unsigned body larger than this is not one. */
 const SSL_CHECK_MAX_BYTES = 4096;
 
@@ -54,6 +60,11 @@ export interface VerifiedRequest {
   retryNum?: number;
   /** `X-Slack-Retry-Reason`. */
   retryReason?: string;
+  /**
+   * A modal submission only: answers Slack's request with this body (JSON)
+   * or, with none, an empty 200. Only the first answer counts.
+   */
+  answer?: (body?: unknown) => void;
 }
 
 /** Answers a request for a path other than Slack's (e.g. `GET /healthz`). */
@@ -258,12 +269,40 @@ export async function startVerifiedServer(options: VerifiedServerOptions): Promi
         return;
       }
     }
-    // Every listener answers through response_url or the Web API, never in the
-    // acknowledgement: an empty 200 is the whole answer, and it goes first.
-    res.writeHead(200, { 'content-length': '0' });
-    res.end();
     const retryNum = retryNumOf(req);
     const retryReason = header(req, 'x-slack-retry-reason');
+    // A modal submission is answered by its listener (a cheap look at the raw
+    // form first: other interactions are not parsed before their answer).
+    if (isForm(req) && body.includes('view_submission')) {
+      parsed = parseBody(req, body);
+      if (parsed?.type === 'view_submission') {
+        let answered = false;
+        const answer = (content?: unknown) => {
+          if (answered) return;
+          answered = true;
+          clearTimeout(timer);
+          if (content === undefined || content === null || content === '') {
+            res.writeHead(200, { 'content-length': '0' });
+            res.end();
+            return;
+          }
+          const json = JSON.stringify(content);
+          res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(json)) });
+          res.end(json);
+        };
+        const timer = setTimeout(() => {
+          log.warn('slack modal submission not answered in time; closed it', {});
+          answer();
+        }, VIEW_ACK_MS);
+        const submitted = parsed;
+        options.dispatch({ body: () => submitted, answer, ...(retryNum !== undefined ? { retryNum } : {}) });
+        return;
+      }
+    }
+    // Every other listener answers through response_url or the Web API, never
+    // in the acknowledgement: an empty 200 is the whole answer, and it goes first.
+    res.writeHead(200, { 'content-length': '0' });
+    res.end();
     const request: VerifiedRequest = {
       body: () => parsed ?? parseBody(req, body),
       ...(retryNum !== undefined ? { retryNum } : {}),

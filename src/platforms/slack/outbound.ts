@@ -1,14 +1,24 @@
 /**
  * Posting a neutral reply into a Slack channel: chat.postMessage for a plain
- * reply; for a reply with an image, one files.uploadV2 (getUploadURLExternal →
- * upload → completeUploadExternal) that shares the image with the reply's
+ * reply; for a reply with an image (or a table longer than a table block,
+ * whose whole goes along as XLSX), one files.uploadV2 (getUploadURLExternal →
+ * upload → completeUploadExternal) that shares the files with the reply's
  * blocks, so the post appears once, whole, or not at all. A 429 becomes
  * `RateLimited` so the outbox decides when to try again.
+ *
+ * Sharing a file needs the bot in the channel (`not_in_channel` otherwise,
+ * though chat:write.public lets it post text to any public channel): the
+ * poster joins a public channel first (channels:join) and tries again; when
+ * it cannot join (a private channel) it throws `NotMember`, and the outbox
+ * posts the message without its image. Slack refusing the table block
+ * (`invalid_blocks`) gets the code block instead.
  */
 import { webApi } from '@slack/bolt';
 import type { Reply } from '../../core/reply.ts';
-import { directUser, RateLimited, type PlatformOutbound } from '../../core/platform-port.ts';
-import { actionBlocks, contentBlocks, fallbackText, renderSlackMessage } from './render.ts';
+import ExcelJS from 'exceljs';
+import { directUser, NotMember, RateLimited, type PlatformOutbound } from '../../core/platform-port.ts';
+import { actionBlocks, contentBlocks, fallbackText, fitsTableBlock, renderSlackMessage, type TableStyle } from './render.ts';
+import { catalogue, type Catalogue } from '../../i18n/index.ts';
 
 type WebClient = InstanceType<typeof webApi.WebClient>;
 
@@ -17,6 +27,8 @@ export interface PostTarget {
   channelId: string;
   /** Replies in a thread when set. */
   threadTs?: string;
+  /** The words of the poster's own notes (the deployment's language when absent). */
+  t?: Catalogue;
 }
 
 /** The `RateLimited` behind a Slack rate-limit error; null for any other error. */
@@ -29,29 +41,106 @@ export function rateLimitOf(e: unknown): RateLimited | null {
   return null;
 }
 
-/** Posts a reply; throws `RateLimited` on a 429 and the client's error otherwise. */
-export async function postReply(client: WebClient, target: PostTarget, reply: Reply): Promise<void> {
-  const thread = target.threadTs ? { thread_ts: target.threadTs } : {};
+/** The Slack error code of a Web API failure (`not_in_channel`), or null. */
+export function slackErrorOf(e: unknown): string | null {
+  const code = (e as { data?: { error?: unknown } } | null)?.data?.error;
+  return typeof code === 'string' ? code : null;
+}
+
+/** Errors that mean the bot is not in the channel, or may not see it. */
+const MEMBERSHIP_ERRORS = new Set(['not_in_channel', 'channel_not_found', 'is_archived', 'restricted_action']);
+
+/**
+ * Joins a public channel (channels:join); says why not otherwise: a private
+ * channel (`method_not_supported_for_channel_type`), a missing scope, an
+ * archived channel. A direct conversation needs no joining.
+ */
+export async function joinChannel(client: WebClient, channelId: string): Promise<{ ok: true } | { ok: false; reason: string }> {
+  if (channelId.startsWith('D') || channelId.startsWith('U')) return { ok: true };
   try {
-    if (!reply.image) {
-      const message = renderSlackMessage(reply);
-      await client.chat.postMessage({ channel: target.channelId, ...thread, text: message.text, blocks: message.blocks, unfurl_links: false });
-      return;
-    }
-    // The upload carries the content blocks; buttons (rare beside a chart) follow in their own message.
-    const blocks = contentBlocks(reply);
-    await client.filesUploadV2({
+    await client.conversations.join({ channel: channelId });
+    return { ok: true };
+  } catch (e) {
+    const limited = rateLimitOf(e);
+    if (limited) throw limited;
+    return { ok: false, reason: slackErrorOf(e) ?? (e instanceof Error ? e.message : String(e)) };
+  }
+}
+
+/** The whole table as an XLSX workbook (the rows a table block cannot hold). */
+export async function tableWorkbook(table: NonNullable<Reply['table']>, sheet: string): Promise<Buffer> {
+  const book = new ExcelJS.Workbook();
+  const ws = book.addWorksheet(sheet.slice(0, 31) || 'table');
+  ws.addRow(table.columns.map((c) => c.header));
+  for (const row of table.rows) ws.addRow(row);
+  table.columns.forEach((c, i) => (ws.getColumn(i + 1).alignment = { horizontal: c.align }));
+  return Buffer.from(await book.xlsx.writeBuffer());
+}
+
+/** The file name of a table's XLSX attachment. */
+const TABLE_FILE = 'table.xlsx';
+
+async function postOnce(client: WebClient, target: PostTarget, reply: Reply, style: TableStyle): Promise<void> {
+  const thread = target.threadTs ? { thread_ts: target.threadTs } : {};
+  // A table longer than a table block: its first rows in the block, the whole attached.
+  const overflow = style === 'block' && reply.table && !fitsTableBlock(reply.table) ? reply.table : null;
+  if (!reply.image && !overflow) {
+    const message = renderSlackMessage(reply, style);
+    await client.chat.postMessage({ channel: target.channelId, ...thread, text: message.text, blocks: message.blocks, unfurl_links: false });
+    return;
+  }
+  const t = target.t ?? catalogue('zh-CN');
+  const withNote: Reply = overflow
+    ? { ...reply, footer: [reply.footer, t.boardTableRest({ count: overflow.rows.length - 99, file: TABLE_FILE })].filter(Boolean).join('\n') }
+    : reply;
+  const files: { file: Buffer; filename: string; title: string; alt_text?: string }[] = [];
+  if (reply.image) files.push({ file: Buffer.from(reply.image.png), filename: reply.image.filename, title: reply.title ?? reply.image.filename, alt_text: reply.image.alt });
+  if (overflow) files.push({ file: await tableWorkbook(overflow, reply.title ?? 'table'), filename: TABLE_FILE, title: TABLE_FILE });
+  // The upload carries the content blocks; buttons (rare beside a chart) follow in their own message.
+  const blocks = contentBlocks(withNote, style);
+  const upload = () =>
+    client.filesUploadV2({
       channel_id: target.channelId,
       ...thread,
-      file: Buffer.from(reply.image.png),
-      filename: reply.image.filename,
-      alt_text: reply.image.alt,
-      title: reply.title ?? reply.image.filename,
+      file_uploads: files,
       ...(blocks.length ? { blocks: blocks.slice(0, 50) } : {}),
-    } as Parameters<WebClient['filesUploadV2']>[0]);
-    const buttons = actionBlocks(reply);
-    if (buttons.length) await client.chat.postMessage({ channel: target.channelId, ...thread, text: fallbackText(reply), blocks: buttons });
+    } as unknown as Parameters<WebClient['filesUploadV2']>[0]);
+  try {
+    await upload();
   } catch (e) {
+    if (!MEMBERSHIP_ERRORS.has(slackErrorOf(e) ?? '')) throw e;
+    // Sharing files needs membership: join (a public channel) and try once more.
+    const joined = await joinChannel(client, target.channelId);
+    if (!joined.ok) {
+      if (!reply.image) {
+        // Only the long table's file was refused: the code block carries every row.
+        await postOnce(client, target, reply, 'code');
+        return;
+      }
+      throw new NotMember(`slack: cannot share a file in ${target.channelId}: ${slackErrorOf(e)}; join: ${joined.reason}`, { withoutImage: true });
+    }
+    await upload();
+  }
+  const buttons = actionBlocks(reply);
+  if (buttons.length) await client.chat.postMessage({ channel: target.channelId, ...thread, text: fallbackText(reply), blocks: buttons });
+}
+
+/**
+ * Posts a reply; throws `RateLimited` on a 429, `NotMember` when the bot may
+ * not post there, and the client's error otherwise.
+ */
+export async function postReply(client: WebClient, target: PostTarget, reply: Reply): Promise<void> {
+  try {
+    try {
+      await postOnce(client, target, reply, 'block');
+    } catch (e) {
+      // A workspace (or a Slack) that does not take the table block: the code block.
+      if (reply.table && slackErrorOf(e) === 'invalid_blocks') await postOnce(client, target, reply, 'code');
+      else throw e;
+    }
+  } catch (e) {
+    const code = slackErrorOf(e);
+    if (!(e instanceof NotMember) && code && MEMBERSHIP_ERRORS.has(code)) throw new NotMember(`slack: ${code} (${target.channelId})`, { withoutImage: false });
     throw rateLimitOf(e) ?? e;
   }
 }
@@ -67,11 +156,22 @@ export function createOutboundClient(options: { token: string; apiUrl: string | 
   });
 }
 
+/**
+ * The workspace-wide pace of posts, beside the one a second per channel:
+ * chat.postMessage allows short bursts, and Slack's workspace limit for an
+ * app is far below 250 channels at once.
+ */
+export const SLACK_WORKSPACE_RATE = { perSecond: 10, burst: 20 } as const;
+
 /** The outbound half of Slack for the outbox: `post` to a channel. */
-export function createSlackOutbound(client: WebClient): PlatformOutbound {
+export function createSlackOutbound(
+  client: WebClient,
+  options: { rate?: { perSecond: number; burst: number }; t?: Catalogue } = {},
+): PlatformOutbound {
   return {
     name: 'slack',
+    rate: options.rate ?? SLACK_WORKSPACE_RATE,
     // chat.postMessage to a user id posts in the app's direct conversation with them.
-    post: (channelId, reply) => postReply(client, { channelId: directUser(channelId) ?? channelId }, reply),
+    post: (channelId, reply) => postReply(client, { channelId: directUser(channelId) ?? channelId, ...(options.t ? { t: options.t } : {}) }, reply),
   };
 }

@@ -83,6 +83,9 @@ export class VerifiedReceiver implements Receiver {
     this.server = await startVerifiedServer({
       signingSecret,
       dispatch: (request) => {
+        // A modal submission waits for its own answer, which counts as a request
+        // still arriving: it must not queue behind that, or it would wait for itself.
+        if (request.answer) return this.dispatch(request);
         // The job ends once Bolt has the event: its listeners run on, and queue their own work.
         void this.toDispatch.run(async () => this.dispatch(request));
       },
@@ -113,8 +116,9 @@ export class VerifiedReceiver implements Receiver {
       body,
       ...(request.retryNum !== undefined ? { retryNum: request.retryNum } : {}),
       ...(request.retryReason !== undefined ? { retryReason: request.retryReason } : {}),
-      // Already answered with an empty 200; a listener's content would have nowhere to go.
+      // Already answered with an empty 200, but for a modal submission, whose answer the listener gives.
       ack: async (response?: unknown) => {
+        if (request.answer) return request.answer(response);
         if (response !== undefined) log.warn('slack ack content dropped: answered already', { type: String(body.type ?? body.command ?? '') });
       },
     };

@@ -1,8 +1,11 @@
 /**
  * The neutral Reply as Slack Block Kit: the title as a header, the text as
- * sections, the table as an aligned monospace code block (CJK counted
- * double-width, as Slack's monospace font draws it), the footer as a context
- * line, and actions as buttons whose value is the command line they run.
+ * sections, the table as a `table` block (a header row, numbers aligned
+ * right; at most 100 rows, so a longer table shows its first rows and the
+ * poster attaches the whole as XLSX) or, as the fallback, an aligned
+ * monospace code block (CJK counted double-width, as Slack's monospace font
+ * draws it), the footer as a context line, and actions as buttons whose
+ * value is the command line they run.
  * The image is not a block: the platform uploads it with these blocks.
  *
  * Text and footer are plain_text, not mrkdwn: masked data such as 张*三 or
@@ -26,6 +29,16 @@ const BUTTON_TEXT_MAX = 75;
 const BUTTON_VALUE_MAX = 2000;
 const BUTTONS_PER_ACTIONS = 25;
 const FALLBACK_TEXT_MAX = 3000;
+/** A table block's rows, its header row included (Block Kit reference: table block). */
+export const TABLE_BLOCK_MAX_ROWS = 100;
+const TABLE_BLOCK_MAX_COLUMNS = 20;
+
+/**
+ * How the table is drawn: `block` (a table block; a longer table is cut to
+ * its first rows, for a poster that attaches the rest), `code` (the code
+ * block, any length), or `auto`: a table block when the table fits one.
+ */
+export type TableStyle = 'block' | 'code' | 'auto';
 
 /** A Slack message: fallback text for notifications, and the blocks. */
 export interface SlackMessage {
@@ -72,12 +85,27 @@ function button(action: ReplyAction, index: number): Extract<KnownBlock, { type:
   };
 }
 
+/** Whether a table fits one table block whole. */
+export function fitsTableBlock(table: NonNullable<Reply['table']>): boolean {
+  return table.rows.length + 1 <= TABLE_BLOCK_MAX_ROWS && table.columns.length <= TABLE_BLOCK_MAX_COLUMNS;
+}
+
+/** A table block: the header row, then as many rows as fit; numbers' columns aligned right. */
+function tableBlock(table: NonNullable<Reply['table']>): KnownBlock {
+  const cell = (text: string) => ({ type: 'raw_text' as const, text: text.trim() === '' ? '-' : text });
+  const columns = table.columns.slice(0, TABLE_BLOCK_MAX_COLUMNS);
+  const rows = [columns.map((c) => cell(c.header)), ...table.rows.slice(0, TABLE_BLOCK_MAX_ROWS - 1).map((r) => columns.map((_, i) => cell(r[i] ?? '')))];
+  return { type: 'table', rows, column_settings: columns.map((c) => ({ align: c.align })) };
+}
+
 /** The body blocks (everything but the buttons). */
-export function contentBlocks(reply: Reply): KnownBlock[] {
+export function contentBlocks(reply: Reply, style: TableStyle = 'auto'): KnownBlock[] {
   const blocks: KnownBlock[] = [];
   if (reply.title) blocks.push({ type: 'header', text: { type: 'plain_text', text: truncate(reply.title, HEADER_TEXT_MAX), emoji: true } });
   if (reply.text) for (const chunk of chunkLines(reply.text.split('\n'), SECTION_TEXT_MAX)) blocks.push(section(chunk, 'plain_text'));
-  if (reply.table) {
+  if (reply.table && (style === 'block' || (style === 'auto' && fitsTableBlock(reply.table)))) {
+    blocks.push(tableBlock(reply.table));
+  } else if (reply.table) {
     // Room for the fences and their newlines inside each section.
     for (const chunk of chunkLines(escapeMrkdwn(renderTable(reply.table)).split('\n'), SECTION_TEXT_MAX - 8)) {
       blocks.push(section(`\`\`\`\n${chunk}\n\`\`\``, 'mrkdwn'));
@@ -116,6 +144,6 @@ function capBlocks(content: KnownBlock[], actions: KnownBlock[]): KnownBlock[] {
 }
 
 /** The whole reply as one message. */
-export function renderSlackMessage(reply: Reply): SlackMessage {
-  return { text: fallbackText(reply), blocks: capBlocks(contentBlocks(reply), actionBlocks(reply)) };
+export function renderSlackMessage(reply: Reply, style: TableStyle = 'auto'): SlackMessage {
+  return { text: fallbackText(reply), blocks: capBlocks(contentBlocks(reply, style), actionBlocks(reply)) };
 }

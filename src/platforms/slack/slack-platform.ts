@@ -6,10 +6,16 @@
  */
 import type { Platform, PlatformStatus } from '../../core/platform-port.ts';
 import { createOutboundClient, createSlackOutbound } from './outbound.ts';
+import { catalogue, type Locale } from '../../i18n/index.ts';
 import { boltLogger, createSlackApp, type SlackAppOptions, type SlackBoltApp } from './slack-app.ts';
 
-/** The same as the Bolt app's: the platform only adds delivery and status around it. */
-export type SlackPlatformOptions = SlackAppOptions;
+/** The Bolt app's, and what the outbound half needs: the workspace's pace and the deployment's language. */
+export interface SlackPlatformOptions extends SlackAppOptions {
+  /** The workspace-wide pace of posts (default `SLACK_WORKSPACE_RATE`). */
+  outboundRate?: { perSecond: number; burst: number };
+  /** The deployment's language, for the notes a post carries. */
+  locale?: Locale;
+}
 
 /** Slack, with the HTTP port it listens on once started (HTTP mode). */
 export interface SlackPlatform extends Platform {
@@ -22,7 +28,10 @@ export interface SlackPlatform extends Platform {
 export function createSlackPlatform(options: SlackPlatformOptions): SlackPlatform {
   const { slack, log } = options;
   const bolt = createSlackApp(options);
-  const outbound = createSlackOutbound(createOutboundClient({ token: slack.botToken, apiUrl: slack.apiUrl, logger: boltLogger(log) }));
+  const outbound = createSlackOutbound(createOutboundClient({ token: slack.botToken, apiUrl: slack.apiUrl, logger: boltLogger(log) }), {
+    ...(options.outboundRate ? { rate: options.outboundRate } : {}),
+    ...(options.locale ? { t: catalogue(options.locale) } : {}),
+  });
   let started = false;
   let starting = false;
 
@@ -63,6 +72,7 @@ export function createSlackPlatform(options: SlackPlatformOptions): SlackPlatfor
       while (pending() > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
       if (pending() > 0) log.warn('slack stopped with commands still running', { pending: pending() });
     },
+    ...(outbound.rate ? { rate: outbound.rate } : {}),
     post: (channelId, reply) => outbound.post(channelId, reply),
   };
 }

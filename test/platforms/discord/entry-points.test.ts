@@ -56,7 +56,7 @@ describe('Discord entry points', () => {
     const r = await done;
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
-    expect(r.out).toContain('registered /enroll globally');
+    expect(r.out).toContain('registered /enroll, /enroll-admin globally');
     const put = fake.requests.find((q) => q.method === 'PUT');
     expect(put?.path).toBe(`/applications/${APP_ID}/commands`);
     expect(put?.body).toEqual(JSON.parse(JSON.stringify(buildSlashCommands(commands))));

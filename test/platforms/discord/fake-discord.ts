@@ -73,6 +73,10 @@ export class FakeDiscord {
   readonly frames: { op: number; d: unknown }[] = [];
   /** How many channel posts to answer with 429 before accepting. */
   rateLimitPosts = 0;
+  /** Channel posts answered with 403 and this Discord error code (50001 Missing Access), until cleared. */
+  refusePosts: { code: number; message: string } | null = null;
+  /** The bot's permissions in the channel, as interactions report them (`app_permissions`). */
+  appPermissions = '0';
   retryAfterSeconds = 0.2;
   /**
    * While true, a new gateway connection gets no HELLO until `releaseGateway()`:
@@ -180,15 +184,28 @@ export class FakeDiscord {
     return { id, token };
   }
 
-  /** Dispatches a button press with a custom_id. */
-  button(user: DiscordUser, customId: string, locale = 'zh-CN'): { id: string; token: string } {
+  /** Dispatches a button press with a custom_id, on a bot message (default: a bare one). */
+  button(user: DiscordUser, customId: string, locale = 'zh-CN', message: Record<string, unknown> = {}): { id: string; token: string; messageId: string } {
     const id = snowflake();
     const token = `tok-${id}`;
+    const m = messageObject(CHANNEL_ID, BOT, message);
     this.dispatch('INTERACTION_CREATE', {
       ...this.interactionBase(id, token, user, locale),
       type: 3,
       data: { custom_id: customId, component_type: 2 },
-      message: messageObject(CHANNEL_ID, BOT),
+      message: m,
+    });
+    return { id, token, messageId: m.id };
+  }
+
+  /** Dispatches an autocomplete request for `/enroll …` with one focused option. */
+  autocomplete(user: DiscordUser, options: unknown[], locale = 'zh-CN'): { id: string; token: string } {
+    const id = snowflake();
+    const token = `tok-${id}`;
+    this.dispatch('INTERACTION_CREATE', {
+      ...this.interactionBase(id, token, user, locale),
+      type: 4,
+      data: { id: '920000000000000001', name: 'enroll', type: 1, options },
     });
     return { id, token };
   }
@@ -212,7 +229,7 @@ export class FakeDiscord {
       member: memberObject(user),
       locale,
       guild_locale: 'zh-CN',
-      app_permissions: '0',
+      app_permissions: this.appPermissions,
       entitlements: [],
       authorizing_integration_owners: { '0': GUILD_ID },
       context: 0,
@@ -339,7 +356,17 @@ export class FakeDiscord {
       );
       return;
     }
+    if (method === 'POST' && /^\/channels\/\d+\/messages$/.test(path) && this.refusePosts) {
+      this.requests.push({ method: '403', path, query: url.searchParams, body, files });
+      json(403, { message: this.refusePosts.message, code: this.refusePosts.code });
+      return;
+    }
     record();
+    const thread = /^\/channels\/(\d+)\/messages\/(\d+)\/threads$/.exec(path);
+    if (method === 'POST' && thread) {
+      json(201, { id: snowflake(), type: 11, guild_id: GUILD_ID, parent_id: thread[1], name: (body as { name?: string }).name ?? 'thread' });
+      return;
+    }
     if (method === 'PUT' && /^\/applications\/\d+(\/guilds\/\d+)?\/commands$/.test(path)) {
       json(200, (body as { name: string }[]).map((c) => ({ ...c, id: snowflake(), application_id: APP_ID, version: '1' })));
       return;

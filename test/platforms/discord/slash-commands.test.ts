@@ -8,6 +8,7 @@ import { ok } from '../../../src/core/reply.ts';
 import { selectCommand } from '../../../src/core/registry.ts';
 import {
   buildSlashCommands,
+  commandsOfRoot,
   commandInvocation,
   commandSize,
   MAX_COMMAND_SIZE,
@@ -26,8 +27,9 @@ type Option = APIApplicationCommandOption & {
   description_localizations?: Record<string, string>;
 };
 
-const [root] = buildSlashCommands(commands);
+const [root, admin] = buildSlashCommands(commands);
 const top = root!.options as Option[];
+const adminTop = admin!.options as Option[];
 const byName = (options: Option[] | undefined, name: string) => options?.find((o) => o.name === name);
 const TYPES = { string: T.String, integer: T.Integer, user: T.User } as const;
 
@@ -55,15 +57,35 @@ function expectArgs(option: Option | undefined, args: ArgSpecs) {
 }
 
 describe('buildSlashCommands', () => {
-  it('makes one /enroll with localized descriptions', () => {
-    expect(buildSlashCommands(commands)).toHaveLength(1);
+  it('makes /enroll (征缴) for everyone and /enroll-admin (征缴管理) gated to server managers, with localized descriptions', () => {
+    expect(buildSlashCommands(commands)).toHaveLength(2);
     expect(root!.name).toBe('enroll');
+    expect(root!.name_localizations).toEqual({ 'zh-CN': '征缴', 'en-US': 'enroll' });
     expect(Object.keys(root!.description_localizations!)).toEqual(['zh-CN', 'en-US']);
+    expect(root!.default_member_permissions).toBeUndefined();
+    expect(admin!.name).toBe('enroll-admin');
+    expect(admin!.name_localizations).toEqual({ 'zh-CN': '征缴管理', 'en-US': 'enroll-admin' });
+    // Manage Server (1 << 5): members without it do not see the admin commands.
+    expect(admin!.default_member_permissions).toBe('32');
+    // Admin subcommands are under the admin command only.
+    expect(top.map((o) => o.name)).not.toContain('grant');
+    expect(adminTop.map((o) => o.name)).toContain('grant');
+    expect(byName(top, 'board')!.type).toBe(T.Subcommand);
+    expect(byName(adminTop, 'board')!.options!.map((o) => o.name)).toEqual(['post']);
+    expect(byName(byName(top, 'lapse')!.options, 'scan')).toBeUndefined();
+    expect(byName(byName(adminTop, 'lapse')!.options, 'scan')).toBeDefined();
   });
 
-  it('has a subcommand per command and a group per command with subcommands', () => {
-    expect(top.map((o) => o.name)).toEqual(commands.map((c) => c.name));
-    for (const c of commands) {
+  it('has a subcommand per command and a group per command with subcommands, under the root of its permission', () => {
+    for (const [options, view] of [
+      [top, commandsOfRoot(commands, false)],
+      [adminTop, commandsOfRoot(commands, true)],
+    ] as const) checkRoot(options, view);
+  });
+
+  function checkRoot(top: Option[], view: typeof commands) {
+    expect(top.map((o) => o.name)).toEqual(view.map((c) => c.name));
+    for (const c of view) {
       const o = byName(top, c.name)!;
       if (c.subcommands?.length) {
         expect(o.type).toBe(T.SubcommandGroup);
@@ -78,6 +100,19 @@ describe('buildSlashCommands', () => {
       expect(o.description_localizations!['zh-CN']).toBe(fitDescription(c.summary['zh-CN']));
       expect(o.description_localizations!['en-US']).toBe(fitDescription(c.summary.en));
     }
+  }
+
+  it('autocompletes areas and open cases, bounds the count, and offers choices for outcomes and help', () => {
+    const pay = byName(top, 'pay')!;
+    expect(byName(pay.options, 'township')).toMatchObject({ autocomplete: true });
+    expect(byName(pay.options, 'people')).toMatchObject({ min_value: 1, max_value: 10_000 });
+    expect(byName(byName(top, 'progress')!.options, 'township')).toMatchObject({ autocomplete: true });
+    const done = byName(byName(top, 'lapse')!.options, 'done')!;
+    expect(byName(done.options, 'case')).toMatchObject({ autocomplete: true });
+    expect(byName(done.options, 'outcome')!.choices!.map((c) => c.value)).toEqual(['paid', 'promised', 'refused', 'moved', 'unreachable']);
+    const help = byName(top, 'help')!;
+    expect(byName(help.options, 'command')!.choices!.map((c) => c.value)).toEqual(commands.map((c) => c.name));
+    expect(byName(byName(adminTop, 'target')!.options, 'area')).toMatchObject({ autocomplete: true });
   });
 
   it('types pay and grant as declared, with Chinese names for zh-CN and choices', () => {
@@ -90,7 +125,7 @@ describe('buildSlashCommands', () => {
       ['note', T.String, false],
     ]);
     expect(byName(pay.options, 'people')!.name_localizations).toEqual({ 'en-US': 'people', 'zh-CN': '人数' });
-    const grant = byName(top, 'grant')!;
+    const grant = byName(adminTop, 'grant')!;
     expect(byName(grant.options, 'user')!.type).toBe(T.User);
     expect(byName(grant.options, 'role')!.choices).toEqual([
       { name: 'coordinator', name_localizations: { 'zh-CN': '联络员', 'en-US': 'coordinator' }, value: 'coordinator' },
@@ -101,7 +136,7 @@ describe('buildSlashCommands', () => {
   });
 
   it("keeps within Discord's limits: names, descriptions, required options first", () => {
-    for (const o of [root as unknown as Option, ...walk(top)]) {
+    for (const o of [root as unknown as Option, ...walk(top), admin as unknown as Option, ...walk(adminTop)]) {
       expect(isValidName(o.name), o.name).toBe(true);
       for (const n of Object.values(o.name_localizations ?? {})) expect(isValidName(n ?? ''), n ?? '').toBe(true);
       for (const d of [o.description, ...Object.values(o.description_localizations ?? {})].map((x) => x ?? '')) {
@@ -116,6 +151,7 @@ describe('buildSlashCommands', () => {
 
   it("stays within Discord's total size, counting the longest localization of each field", () => {
     expect(commandSize(root as never)).toBeLessThanOrEqual(MAX_COMMAND_SIZE);
+    expect(commandSize(admin as never)).toBeLessThanOrEqual(MAX_COMMAND_SIZE);
     expect(commandSize({ name: 'ab', name_localizations: { 'zh-CN': '甲乙丙' }, description: 'x', options: [{ name: 'c', description: 'yy', choices: [{ name: 'n', value: 'vv' }] }] })).toBe(3 + 1 + 1 + 2 + 1 + 2);
     const many = Array.from({ length: 25 }, (_, i) =>
       defineCommand({

@@ -42,6 +42,18 @@ export interface FakeSlack {
   authError: string | null;
   /** Answers the next `times` calls of `method` with 429 and `Retry-After: seconds`. */
   rateLimit(method: string, seconds: number, times?: number): void;
+  /**
+   * Answers calls of `method` with `{ ok: false, error }` (`not_in_channel`,
+   * `invalid_blocks`…), the next `times` of them (default: until cleared with 0).
+   * Recorded as `<method>:<error>`.
+   */
+  fail(method: string, error: string, times?: number): void;
+  /**
+   * When set, the workspace allows at most this many chat.postMessage and
+   * file uploads a second, across all channels; more get 429 with
+   * `Retry-After: 1` (Slack's workspace-wide limit).
+   */
+  workspaceLimit: number | null;
   /** Calls of one method. */
   of(method: string): FakeCall[];
   /** Waits (bounded) until `count` calls of `method` arrived. */
@@ -99,6 +111,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     for (const listener of listeners) listener(call);
   };
   const limits = new Map<string, { seconds: number; times: number }>();
+  const failures = new Map<string, { error: string; times: number }>();
+  const workspaceWindow: number[] = [];
   const holds: { method: string; match: (body: Record<string, unknown>) => boolean; times: number }[] = [];
   const users = new Map<string, FakeUser>();
   const channels = new Map<string, string>();
@@ -116,6 +130,13 @@ export async function startFakeSlack(): Promise<FakeSlack> {
         return { ok: true, channel: body.channel, ts: `${++ts}.000100`, message: { text: body.text } };
       case 'chat.postEphemeral':
         return { ok: true, message_ts: `${++ts}.000200` };
+      case 'chat.update':
+        return { ok: true, channel: body.channel, ts: body.ts, text: body.text };
+      case 'conversations.join':
+        return { ok: true, channel: { id: body.channel, is_member: true } };
+      case 'views.open':
+      case 'views.publish':
+        return { ok: true, view: { id: `V${++ts}`, ...(body.view as Record<string, unknown>) } };
       case 'users.info': {
         const id = String(body.user);
         const u = users.get(id);
@@ -166,6 +187,24 @@ export async function startFakeSlack(): Promise<FakeSlack> {
         record({ method: `${method}:held`, path, body, raw, headers: req.headers, at });
         return;
       }
+      const failure = failures.get(method);
+      if (failure && failure.times > 0) {
+        failure.times--;
+        record({ method: `${method}:${failure.error}`, path, body, raw, headers: req.headers, at });
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ ok: false, error: failure.error }));
+        return;
+      }
+      if (fake.workspaceLimit !== null && (method === 'chat.postMessage' || method === 'files.completeUploadExternal')) {
+        while (workspaceWindow.length && workspaceWindow[0]! <= at - 1000) workspaceWindow.shift();
+        if (workspaceWindow.length >= fake.workspaceLimit) {
+          record({ method: `${method}:429`, path, body, raw, headers: req.headers, at });
+          res.writeHead(429, { 'retry-after': '1', 'content-type': 'application/json' });
+          res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
+          return;
+        }
+        workspaceWindow.push(at);
+      }
       const limit = limits.get(method);
       if (limit && limit.times > 0) {
         limit.times--;
@@ -203,6 +242,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     users,
     channels,
     rateLimit: (method, seconds, times = 1) => limits.set(method, { seconds, times }),
+    fail: (method, error, times = Infinity) => void failures.set(method, { error, times }),
+    workspaceLimit: null,
     of,
     async waitFor(method, count = 1, timeoutMs = 5000) {
       await until(() => of(method).length >= count, () => `${count} × ${method}; got ${calls.map((c) => c.method).join(', ')}`, timeoutMs);
@@ -294,19 +335,33 @@ export function mentionBody(fields: { eventId: string; userId: string; channelId
 }
 
 /** The form body of a block_actions interaction pressing one button. */
-export function buttonBody(fields: { userId: string; channelId: string; value: string; actionId: string; triggerId: string; responseUrl: string }): string {
+export function buttonBody(fields: {
+  userId: string;
+  channelId: string;
+  value: string;
+  actionId: string;
+  triggerId: string;
+  responseUrl: string;
+  /** The message the button was in (default: a bare one). */
+  message?: Record<string, unknown>;
+  /** Pressed in the App Home (a view), not in a message. */
+  home?: boolean;
+  label?: string;
+}): string {
   const payload = {
     type: 'block_actions',
     user: { id: fields.userId, username: fields.userId.toLowerCase(), name: fields.userId.toLowerCase(), team_id: 'T1' },
     api_app_id: 'A1',
     token: 'legacy-token',
-    container: { type: 'message', message_ts: '1700000001.000100', channel_id: fields.channelId, is_ephemeral: false },
+    container: fields.home
+      ? { type: 'view', view_id: 'VHOME' }
+      : { type: 'message', message_ts: '1700000001.000100', channel_id: fields.channelId, is_ephemeral: false },
     trigger_id: fields.triggerId,
     team: { id: 'T1', domain: 'fake' },
-    channel: { id: fields.channelId, name: fields.channelId.toLowerCase() },
-    message: { type: 'message', ts: '1700000001.000100', text: 'digest' },
+    ...(fields.home ? { view: { id: 'VHOME', type: 'home' } } : { channel: { id: fields.channelId, name: fields.channelId.toLowerCase() } }),
+    ...(fields.home ? {} : { message: fields.message ?? { type: 'message', ts: '1700000001.000100', text: 'digest' } }),
     response_url: fields.responseUrl,
-    actions: [{ action_id: fields.actionId, block_id: 'b1', text: { type: 'plain_text', text: 'go' }, value: fields.value, type: 'button', action_ts: '1700000002.000100' }],
+    actions: [{ action_id: fields.actionId, block_id: 'b1', text: { type: 'plain_text', text: fields.label ?? 'go' }, value: fields.value, type: 'button', action_ts: '1700000002.000100' }],
   };
   return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
 }
@@ -330,4 +385,66 @@ export async function startSlackHttp(
   });
   await slack.start();
   return slack;
+}
+
+/** The form body of a global shortcut. */
+export function shortcutBody(fields: { userId: string; callbackId: string; triggerId: string }): string {
+  const payload = {
+    type: 'shortcut',
+    token: 'legacy-token',
+    action_ts: '1700000002.000100',
+    team: { id: 'T1', domain: 'fake' },
+    user: { id: fields.userId, username: fields.userId.toLowerCase(), team_id: 'T1' },
+    callback_id: fields.callbackId,
+    trigger_id: fields.triggerId,
+  };
+  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+}
+
+/** The form body of a modal's submission, with its input values (`{ block: value }`). */
+export function viewSubmissionBody(fields: {
+  userId: string;
+  callbackId: string;
+  viewId: string;
+  privateMetadata: string;
+  values: Record<string, { value?: string | null; selected_option?: { value: string } | null }>;
+}): string {
+  const values = Object.fromEntries(Object.entries(fields.values).map(([block, v]) => [block, { value: { type: 'x', ...v } }]));
+  const payload = {
+    type: 'view_submission',
+    team: { id: 'T1', domain: 'fake' },
+    user: { id: fields.userId, username: fields.userId.toLowerCase(), name: fields.userId.toLowerCase(), team_id: 'T1' },
+    api_app_id: 'A1',
+    token: 'legacy-token',
+    trigger_id: 'trig.view',
+    view: {
+      id: fields.viewId,
+      team_id: 'T1',
+      type: 'modal',
+      callback_id: fields.callbackId,
+      private_metadata: fields.privateMetadata,
+      blocks: [],
+      state: { values },
+      hash: 'h1',
+      title: { type: 'plain_text', text: 'x' },
+      app_id: 'A1',
+      bot_id: 'BBOT',
+    },
+    response_urls: [],
+  };
+  return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+}
+
+/** The JSON body of an app_home_opened event. */
+export function homeOpenedBody(fields: { eventId: string; userId: string }): string {
+  return JSON.stringify({
+    token: 'legacy-token',
+    team_id: 'T1',
+    api_app_id: 'A1',
+    event: { type: 'app_home_opened', user: fields.userId, channel: `D${fields.userId}`, tab: 'home', event_ts: '1700000003.000100' },
+    type: 'event_callback',
+    event_id: fields.eventId,
+    event_time: Math.floor(Date.now() / 1000),
+    authorizations: [{ enterprise_id: null, team_id: 'T1', user_id: 'UBOT', is_bot: true, is_enterprise_install: false }],
+  });
 }

@@ -30,8 +30,31 @@ describe('renderSlackMessage', () => {
     ],
   };
 
-  it('draws title, text, aligned table, footer and buttons', () => {
-    const { text, blocks } = renderSlackMessage(board) as { text: string; blocks: Block[] };
+  it('draws the table as a table block: a header row, numbers aligned right', () => {
+    const { blocks } = renderSlackMessage(board) as { blocks: (Block & { rows?: { type: string; text: string }[][]; column_settings?: unknown[] })[] };
+    expect(blocks.map((b) => b.type)).toEqual(['header', 'section', 'table', 'context', 'actions']);
+    const table = blocks[2]!;
+    expect(table.rows!.map((r) => r.map((c) => c.text))).toEqual([
+      ['排名', '乡镇', '完成率'],
+      ['1', '城南街道', '75.00%'],
+      ['2', 'Qingshan', '5.00%'],
+    ]);
+    expect(table.rows!.flat().every((c) => c.type === 'raw_text')).toBe(true);
+    expect(table.column_settings).toEqual([{ align: 'right' }, { align: 'left' }, { align: 'right' }]);
+  });
+
+  it('falls back to the code block for a table longer than a table block (100 rows with its header)', () => {
+    const rows = Array.from({ length: 100 }, (_, i) => [String(i + 1), `第${i + 1}乡镇`, '1.00%']);
+    const { blocks } = renderSlackMessage({ ...board, table: { ...board.table!, rows } }) as { blocks: Block[] };
+    expect(blocks.some((b) => b.type === 'table')).toBe(false);
+    expect(blocks.some((b) => b.text?.text.startsWith('```'))).toBe(true);
+    // Asked for a block (a poster that attaches the rest as XLSX): the first 99 rows and the header.
+    const cut = renderSlackMessage({ ...board, table: { ...board.table!, rows } }, 'block') as { blocks: (Block & { rows?: unknown[] })[] };
+    expect(cut.blocks.find((b) => b.type === 'table')!.rows).toHaveLength(100);
+  });
+
+  it('draws title, text, aligned table (as the code block), footer and buttons', () => {
+    const { text, blocks } = renderSlackMessage(board, 'code') as { text: string; blocks: Block[] };
     expect(blocks.map((b) => b.type)).toEqual(['header', 'section', 'section', 'context', 'actions']);
     expect(blocks[0]!.text).toEqual({ type: 'plain_text', text: '本区 征缴进度', emoji: true });
     expect(blocks[1]!.text).toEqual({ type: 'plain_text', text: '截至 11-23 <18:00> & 今日', emoji: true });
@@ -79,7 +102,7 @@ describe('renderSlackMessage', () => {
       table: { columns: [{ header: '姓名', align: 'left' }], rows: [['王*五 <x>']] },
       footer: '430602********1234 *已提醒*',
     };
-    const { blocks } = renderSlackMessage(reply) as { blocks: Block[] };
+    const { blocks } = renderSlackMessage(reply, 'code') as { blocks: Block[] };
     expect(blocks[0]!.text).toEqual({ type: 'plain_text', text: '张*三 138****5678 与 李*四', emoji: true });
     // Inside a code block mrkdwn applies no formatting; only &, < and > are escaped.
     expect(blocks[1]!.text!.type).toBe('mrkdwn');
