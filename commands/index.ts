@@ -19,5 +19,7 @@ import revoke from './revoke.ts';
 import unbind from './unbind.ts';
 import who from './who.ts';
 import robot from './robot.ts';
+import total from './total.ts';
+import official from './official.ts';
 
-export const commands: readonly AnyCommand[] = [pay, undo, voidEntry, board, progress, help, campaign, township, target, bind, unbind, grant, revoke, who, lapse, robot];
+export const commands: readonly AnyCommand[] = [pay, total, undo, voidEntry, board, progress, help, campaign, township, target, bind, unbind, grant, revoke, who, lapse, robot, official];

@@ -151,6 +151,27 @@ export async function moveTotals(
   return after;
 }
 
+/**
+ * An area's running total, held until the transaction ends (PostgreSQL: two
+ * replicas setting one township's total at once queue up, so the second
+ * one's difference is taken from the first one's result; SQLite runs one
+ * write transaction at a time already). Zero when nothing was logged yet.
+ */
+export async function lockedTotal(db: Kysely<Database>, campaignId: number, areaId: number): Promise<{ people: number; amountFen: number }> {
+  let q = db.selectFrom('area_total').select(['people', 'amount_fen']).where('campaign_id', '=', campaignId).where('area_id', '=', areaId);
+  if (db.getExecutor().adapter instanceof PostgresAdapter) {
+    // A row to lock even before the first entry: an empty total changes no figure.
+    await db
+      .insertInto('area_total')
+      .values({ campaign_id: campaignId, area_id: areaId, people: 0, amount_fen: 0, entries: 0 })
+      .onConflict((oc) => oc.columns(['campaign_id', 'area_id']).doNothing())
+      .execute();
+    q = q.forUpdate();
+  }
+  const row = await q.executeTakeFirst();
+  return { people: Number(row?.people ?? 0), amountFen: Number(row?.amount_fen ?? 0) };
+}
+
 export async function getEntry(db: Kysely<Database>, id: number): Promise<LedgerEntry | undefined> {
   return db.selectFrom('ledger_entry').selectAll().where('id', '=', id).executeTakeFirst();
 }
