@@ -105,7 +105,8 @@ export async function storeOfficialRows(
   const stored = await officialOnDates(db, input.campaign.id, counts.dates);
   const fresh = figures.filter((f) => {
     const same = stored.get(f.areaId)?.find((p) => p.asOf === f.asOf);
-    return !same || same.people !== f.people || same.amountFen !== f.amountFen;
+    // A file that gives no amount says nothing about it: the same people is the same figure.
+    return !same || same.people !== f.people || (f.amountFen !== null && same.amountFen !== f.amountFen);
   });
   counts.unchanged = figures.length - fresh.length;
   counts.stored = fresh.length;
