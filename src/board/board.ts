@@ -12,7 +12,7 @@ import {
   behindTime,
   figureSource,
   needsCheck,
-  officialWindowStart,
+  officialWindow,
   pickOfficial,
   timeElapsed,
   verifyMargin,
@@ -141,15 +141,16 @@ export async function loadBoard(
   db: Kysely<Database>,
   input: { campaign: Campaign; area: Area; today: string; now: Date },
 ): Promise<Board> {
+  const window = officialWindow(input.today);
   const [{ self, children }, last, officials] = await Promise.all([
     figuresUnder(db, { campaignId: input.campaign.id, areaId: input.area.id, businessDate: input.today }),
     lastPost(db, input.campaign.id, input.area.id),
-    officialUnder(db, { campaignId: input.campaign.id, areaId: input.area.id, from: officialWindowStart(input.today), to: input.today }),
+    officialUnder(db, { campaignId: input.campaign.id, areaId: input.area.id, from: window.dayBefore, to: input.today }),
   ]);
   const source = figureSource(input.campaign);
   const margin = verifyMargin(input.campaign);
   const time = timeElapsed(input.campaign.start_date, input.campaign.deadline, input.today);
-  const officialOf = (areaId: number) => pickOfficial(officials.get(areaId) ?? [], input.today);
+  const officialOf = (areaId: number) => pickOfficial(officials.get(areaId) ?? [], window);
   // A district of a city may have no target of its own: it counts its townships'.
   const untargeted = children.filter((c) => c.target === null && c.area.kind !== 'village').map((c) => c.area);
   const rolledUp = untargeted.length ? await effectiveTargetsOf(db, input.campaign.id, untargeted) : new Map<number, number>();

@@ -21,22 +21,36 @@ export interface OfficialFigure extends OfficialPoint {
   previousPeople: number | null;
 }
 
+/** The three days a board's official figures come from: today, yesterday, and the day before (for yesterday's increase). */
+export interface OfficialWindow {
+  today: string;
+  yesterday: string;
+  dayBefore: string;
+}
+
+/** The window of a board of `today` (computed once per board, not per line). */
+export function officialWindow(today: string): OfficialWindow {
+  return { today, yesterday: addDays(today, -1), dayBefore: addDays(today, -2) };
+}
+
 /**
- * The official figure for a board of `today`: the one as of today, else as of
+ * The official figure for a board: the one as of today, else as of
  * yesterday (the platform's export usually runs a day behind); older
  * figures are stale and not shown. `points` may come in any order.
  */
-export function pickOfficial(points: readonly OfficialPoint[], today: string): OfficialFigure | null {
-  const byDate = new Map(points.map((p) => [p.asOf, p]));
-  const yesterday = addDays(today, -1);
-  const latest = byDate.get(today) ?? byDate.get(yesterday);
+export function pickOfficial(points: readonly OfficialPoint[], w: OfficialWindow): OfficialFigure | null {
+  let today: OfficialPoint | undefined;
+  let yesterday: OfficialPoint | undefined;
+  let dayBefore: OfficialPoint | undefined;
+  for (const p of points) {
+    if (p.asOf === w.today) today = p;
+    else if (p.asOf === w.yesterday) yesterday = p;
+    else if (p.asOf === w.dayBefore) dayBefore = p;
+  }
+  const latest = today ?? yesterday;
   if (!latest) return null;
-  return { ...latest, previousPeople: byDate.get(addDays(latest.asOf, -1))?.people ?? null };
-}
-
-/** The oldest date `pickOfficial` may need for a board of `today`. */
-export function officialWindowStart(today: string): string {
-  return addDays(today, -2);
+  const previous = today ? yesterday : dayBefore;
+  return { ...latest, previousPeople: previous?.people ?? null };
 }
 
 /** The time-elapsed benchmark (序时进度): whole days from the start through `today`, over the campaign's days. */

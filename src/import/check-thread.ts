@@ -11,15 +11,13 @@ import type { CheckSummary } from './check-table.ts';
 import type { ContributionCheckContext } from './contribution-check.ts';
 import type { RosterCheckContext } from './roster-check.ts';
 import type { TargetCheckContext } from './target-check.ts';
-import type { OfficialCheckContext } from './official-check.ts';
 import type { TableProgress } from './table-source.ts';
 
 /** Which checks, and what they need: everything in it is copied to the thread. */
 export type CheckTask =
   | { kind: 'roster'; context: RosterCheckContext }
   | { kind: 'contributions'; context: ContributionCheckContext }
-  | { kind: 'targets'; context: TargetCheckContext }
-  | { kind: 'official'; context: OfficialCheckContext };
+  | { kind: 'targets'; context: TargetCheckContext };
 
 /** What the checking thread is asked to do. */
 export type CheckJob = CheckTask & {

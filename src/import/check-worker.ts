@@ -12,7 +12,6 @@ import type { CheckJob, CheckMessage } from './check-thread.ts';
 import { contributionChecker } from './contribution-check.ts';
 import { rosterChecker } from './roster-check.ts';
 import { targetChecker } from './target-check.ts';
-import { officialChecker } from './official-check.ts';
 import type { TableProgress } from './table-source.ts';
 import { XlsxTooLarge } from './xlsx-guard.ts';
 
@@ -53,9 +52,7 @@ async function run(): Promise<void> {
       ? await checkTable(job.path, rosterChecker(job.context), sink, job.batchSize)
       : job.kind === 'contributions'
         ? await checkTable(job.path, contributionChecker(job.context), sink, job.batchSize)
-        : job.kind === 'targets'
-          ? await checkTable(job.path, targetChecker(job.context), sink, job.batchSize)
-          : await checkTable(job.path, officialChecker(job.context), sink, job.batchSize);
+        : await checkTable(job.path, targetChecker(job.context), sink, job.batchSize);
   post({ type: 'done', summary });
 }
 

@@ -11,9 +11,8 @@
  */
 import { basename } from 'node:path';
 import type { Kysely } from 'kysely';
-import type { Area, Campaign, Database } from '../db/schema.ts';
-import { pathIds } from '../domain/permissions.ts';
-import { allAreas } from '../store/areas.ts';
+import type { Campaign, Database } from '../db/schema.ts';
+import { allAreas, areaParents } from '../store/areas.ts';
 import { appendAudit } from '../store/audit.ts';
 import { updateCampaign } from '../store/campaigns.ts';
 import { officialOnDates, storeOfficialImport, type NewSnapshot } from '../store/official.ts';
@@ -21,7 +20,10 @@ import { bumpSetupVersion } from '../store/setup-version.ts';
 import { checkTable } from './check-table.ts';
 import { officialChecker, officialRowAt, type OfficialCheckContext, type OfficialRowValues } from './official-check.ts';
 import type { ImportReport, OfficialCounts } from './report.ts';
-import { runImport, type RunImportOptions } from './run-import.ts';
+import type { RunImportOptions } from './run-import.ts';
+import { ImportStopped } from './check-thread.ts';
+import type { TableProgress } from './table-source.ts';
+import { XlsxTooLarge } from './xlsx-guard.ts';
 
 /** What checking a file needs, read from the database: every area, the campaign's first day. */
 export async function officialCheckContext(
@@ -48,39 +50,35 @@ const noCounts = (): OfficialCounts => ({ stored: 0, unchanged: 0, summed: 0, sk
 
 /**
  * Every area's figure per date: the file's own, and for each area above
- * them that the file leaves out, the sum of its children's (an amount only
- * when every child has one).
+ * them that the file leaves out, the sum of what is under it (an amount only
+ * when every part of it has one). Each given figure is added to the areas
+ * above it up to the nearest one the file gives itself, so nothing is
+ * counted twice whatever levels the file mixes.
  */
-function withSums(rows: readonly OfficialRowValues[], areas: ReadonlyMap<number, Area>): { figures: NewSnapshot[]; summed: number } {
-  const byDate = new Map<string, Map<number, { people: number; amountFen: number | null; given: boolean }>>();
+function withSums(rows: readonly OfficialRowValues[], parentOf: ReadonlyMap<number, number | null>): { figures: NewSnapshot[]; summed: number } {
+  const byDate = new Map<string, Map<number, { people: number; amountFen: number | null }>>();
   for (const r of rows) {
-    const m = byDate.get(r.asOf) ?? new Map();
-    m.set(r.areaId, { people: r.people, amountFen: r.amountFen, given: true });
-    byDate.set(r.asOf, m);
+    let m = byDate.get(r.asOf);
+    if (!m) byDate.set(r.asOf, (m = new Map()));
+    m.set(r.areaId, { people: r.people, amountFen: r.amountFen });
   }
   const figures: NewSnapshot[] = [];
   let summed = 0;
   for (const [asOf, given] of byDate) {
-    const values = new Map(given);
-    // Deepest first, so an area's sum is complete before it is added to its parent.
-    const ids = new Set<number>();
-    for (const id of given.keys()) for (const up of pathIds(areas.get(id)!.path)) ids.add(up);
-    const order = [...ids].sort((a, b) => pathIds(areas.get(b)!.path).length - pathIds(areas.get(a)!.path).length);
-    for (const id of order) {
-      const v = values.get(id);
-      const parentId = areas.get(id)!.parent_id;
-      if (!v || parentId === null || given.has(parentId)) continue;
-      const p = values.get(parentId) ?? { people: 0, amountFen: 0, given: false };
-      values.set(parentId, {
-        people: p.people + v.people,
-        amountFen: p.amountFen === null || v.amountFen === null ? null : p.amountFen + v.amountFen,
-        given: false,
-      });
-    }
-    for (const [areaId, v] of values) {
-      if (!v.given) summed++;
+    const sums = new Map<number, { people: number; amountFen: number | null }>();
+    for (const [areaId, v] of given) {
       figures.push({ areaId, asOf, people: v.people, amountFen: v.amountFen });
+      for (let up = parentOf.get(areaId) ?? null; up !== null && !given.has(up); up = parentOf.get(up) ?? null) {
+        const s = sums.get(up);
+        if (!s) sums.set(up, { people: v.people, amountFen: v.amountFen });
+        else {
+          s.people += v.people;
+          s.amountFen = s.amountFen === null || v.amountFen === null ? null : s.amountFen + v.amountFen;
+        }
+      }
     }
+    for (const [areaId, s] of sums) figures.push({ areaId, asOf, people: s.people, amountFen: s.amountFen });
+    summed += sums.size;
   }
   return { figures, summed };
 }
@@ -93,14 +91,22 @@ function withSums(rows: readonly OfficialRowValues[], areas: ReadonlyMap<number,
  */
 export async function storeOfficialRows(
   db: Kysely<Database>,
-  input: { campaign: Campaign; rows: readonly OfficialRowValues[]; file: string; by: OfficialImporter; now: Date },
+  input: {
+    campaign: Campaign;
+    rows: readonly OfficialRowValues[];
+    file: string;
+    by: OfficialImporter;
+    now: Date;
+    /** Each area's parent, when the caller has it already (the check read every area). */
+    parentOf?: ReadonlyMap<number, number | null>;
+  },
 ): Promise<OfficialCounts> {
   const counts = noCounts();
   const areaRows = input.rows.filter((r) => r.areaId !== 0);
   counts.skipped = input.rows.length - areaRows.length;
   counts.dates = [...new Set(areaRows.map((r) => r.asOf))].sort();
-  const areas = new Map((await allAreas(db)).map((a) => [a.id, a]));
-  const { figures, summed } = withSums(areaRows, areas);
+  const parentOf = input.parentOf ?? (await areaParents(db));
+  const { figures, summed } = withSums(areaRows, parentOf);
   counts.summed = summed;
   const stored = await officialOnDates(db, input.campaign.id, counts.dates);
   const fresh = figures.filter((f) => {
@@ -133,32 +139,34 @@ export async function storeOfficialRows(
   return counts;
 }
 
-/** The CLI's import: checked on the reading thread, stored in one transaction. */
+/**
+ * The CLI's import: the file is read and checked in this thread (an export
+ * of a city is some 30,000 lines: a reading thread would cost more to start
+ * than it saves, as nothing is written before the whole file is checked),
+ * then stored in one transaction. An XLSX past the reading limits stops the
+ * import as any other import's does.
+ */
 export async function importOfficial(
   path: string,
   options: RunImportOptions & { campaign: Campaign; asOf: string | null; today: string; now: Date; by: OfficialImporter },
 ): Promise<ImportReport> {
-  const rows: OfficialRowValues[] = [];
-  let counts = noCounts();
   const context = await officialCheckContext(options.db, { campaign: options.campaign, asOf: options.asOf, today: options.today });
-  const report = await runImport(
-    path,
-    { kind: 'official', context },
-    {
-      write(_db, values, n) {
-        for (let i = 0; i < n; i++) rows.push(officialRowAt(values, i));
-        return Promise.resolve(0);
-      },
-      async merge(db) {
-        counts = await storeOfficialRows(db, { campaign: options.campaign, rows, file: basename(path), by: options.by, now: options.now });
-        return counts.stored;
-      },
-      finish: () => Promise.resolve(0),
-    },
-    options,
-  );
-  report.official = report.committed ? counts : noCounts();
-  return report;
+  let checked: CheckedOfficialFile;
+  try {
+    checked = await checkOfficialFile(path, context, options.onProgress);
+  } catch (e) {
+    if (e instanceof XlsxTooLarge) {
+      throw new ImportStopped(e.message, e.limit === 'unpacked' ? { kind: 'xlsx_unpacked', maxBytes: e.max } : { kind: 'xlsx_shared_strings', max: e.max });
+    }
+    throw e;
+  }
+  const { report, rows } = checked;
+  if (report.refused > 0 || report.missingColumns.length > 0 || report.unreadableAt !== null) return report;
+  const parentOf = new Map(context.areas.map((a) => [a.id, a.parentId]));
+  const counts = await options.db
+    .transaction()
+    .execute((tx) => storeOfficialRows(tx, { campaign: options.campaign, rows, file: basename(path), by: options.by, now: options.now, parentOf }));
+  return { ...report, written: counts.stored, official: counts, committed: true };
 }
 
 /** A file checked in this thread (a chat import, a file of a few hundred lines): its report so far and its rows. */
@@ -168,7 +176,7 @@ export interface CheckedOfficialFile {
 }
 
 /** Reads and checks a file without writing (a chat import checks before its transaction, then stores the rows). */
-export async function checkOfficialFile(path: string, context: OfficialCheckContext): Promise<CheckedOfficialFile> {
+export async function checkOfficialFile(path: string, context: OfficialCheckContext, onProgress?: (p: TableProgress) => void): Promise<CheckedOfficialFile> {
   const rows: OfficialRowValues[] = [];
   const s = await checkTable(
     path,
@@ -177,6 +185,7 @@ export async function checkOfficialFile(path: string, context: OfficialCheckCont
       batch(values, n) {
         for (let i = 0; i < n; i++) rows.push(officialRowAt(values, i));
       },
+      ...(onProgress ? { progress: onProgress } : {}),
     },
     500,
   );

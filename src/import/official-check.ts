@@ -134,22 +134,24 @@ export function officialChecker(ctx: OfficialCheckContext): RowChecker<OfficialC
   const byId = new Map(ctx.areas.map((a) => [a.id, a]));
   const byName = new Map<string, OfficialCheckArea[]>();
   const children = new Map<number, string[]>();
+  const push = <K, V>(m: Map<K, V[]>, k: K, v: V) => {
+    const list = m.get(k);
+    if (list) list.push(v);
+    else m.set(k, [v]);
+  };
   for (const a of ctx.areas) {
-    byName.set(a.name, [...(byName.get(a.name) ?? []), a]);
-    if (a.parentId !== null) children.set(a.parentId, [...(children.get(a.parentId) ?? []), a.name]);
+    push(byName, a.name, a);
+    if (a.parentId !== null) push(children, a.parentId, a.name);
   }
   const townshipNames = [...new Set(ctx.areas.filter((a) => a.kind !== 'village').map((a) => a.name))];
-  /** Whether an area's ancestors, nearest first, are named `names` (nearest last). */
-  const under = (area: OfficialCheckArea, names: readonly string[]): boolean => {
-    let at = area;
-    for (let i = names.length - 1; i >= 0; i--) {
-      const parent = at.parentId === null ? undefined : byId.get(at.parentId);
-      if (!parent || parent.name !== names[i]) return false;
-      at = parent;
-    }
-    return true;
+  /** Children by parent and name: a path is followed down from its first name, one lookup a level. */
+  const childByName = new Map<string, OfficialCheckArea[]>();
+  for (const a of ctx.areas) if (a.parentId !== null) push(childByName, `${a.parentId}/${a.name}`, a);
+  const resolve = (parts: readonly string[]): OfficialCheckArea[] => {
+    let found = byName.get(parts[0]!) ?? [];
+    for (const part of parts.slice(1)) found = found.flatMap((a) => childByName.get(`${a.id}/${part}`) ?? []);
+    return found;
   };
-  const resolve = (parts: readonly string[]): OfficialCheckArea[] => (byName.get(parts.at(-1)!) ?? []).filter((a) => under(a, parts.slice(0, -1)));
   const nearestCache = new Map<string, string[]>();
   const nearest = (parts: readonly string[]): string[] => {
     const key = parts.join('/');
