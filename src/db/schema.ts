@@ -6,8 +6,9 @@ import type { Generated, Selectable } from 'kysely';
 
 import type { AreaKind } from '../domain/area-name.ts';
 import type { Role } from '../domain/permissions.ts';
+import type { FigureSource } from '../domain/reconcile.ts';
 
-export type { AreaKind, Role };
+export type { AreaKind, FigureSource, Role };
 
 export interface AreaTable {
   id: Generated<number>;
@@ -40,9 +41,6 @@ export interface CampaignTable {
   /** 通报 for this many of the last that are behind the benchmark; null: no criticism line. */
   criticize_bottom: Generated<number | null>;
 }
-
-/** Where a board's figures come from: the information platform's import, or what townships report in chat. */
-export type FigureSource = 'official' | 'reported';
 
 export interface TargetTable {
   campaign_id: number;

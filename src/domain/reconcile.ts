@@ -6,7 +6,9 @@
  */
 import { addDays, daysBetween } from './calendar.ts';
 import { rateBasisPoints } from './rates.ts';
-import type { FigureSource } from '../db/schema.ts';
+
+/** Where a board's figures come from: the information platform's import, or what townships report in chat. */
+export type FigureSource = 'official' | 'reported';
 
 /** A stored official figure of one area on one date (the newest row of that date). */
 export interface OfficialPoint {

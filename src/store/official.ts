@@ -65,11 +65,6 @@ function newestByAreaAndDate(
   return out;
 }
 
-/** Whether any official figure was imported in the campaign. */
-export async function hasOfficial(db: Kysely<Database>, campaignId: number): Promise<boolean> {
-  return (await db.selectFrom('official_snapshot').select('id').where('campaign_id', '=', campaignId).limit(1).executeTakeFirst()) !== undefined;
-}
-
 /** Records an import and its snapshots; returns the import's id. */
 export async function storeOfficialImport(
   db: Kysely<Database>,
