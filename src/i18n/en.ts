@@ -395,4 +395,5 @@ export const en: Catalogue = {
   campaignCriticizeSet: (p) => (p.bottom === null ? `The board lists no criticism now.` : `Set: of the last ${p.bottom}, those behind the time elapsed are criticised.`),
   thresholdInvalid: (p) => `"${p.token}" is not valid: write a whole number, or off.`,
   chartTimeElapsed: (p) => `time elapsed ${p.rate}`,
+  entryIsTotal: (p) => `${p.ref} is the difference a reported total (total) made and cannot be reversed: send total <the right cumulative figure> to correct it.`,
 };

@@ -438,6 +438,7 @@ export const zhCN = {
   campaignCriticizeSet: (p: { bottom: number | null }) => (p.bottom === null ? `已取消通报批评。` : `已设置：后 ${p.bottom} 名中落后序时进度的单位列入通报。`),
   thresholdInvalid: (p: { token: string }) => `“${p.token}”不对：请写非负整数，或 off（不列）。`,
   chartTimeElapsed: (p: { rate: string }) => `序时进度 ${p.rate}`,
+  entryIsTotal: (p: { ref: string }) => `${p.ref} 是上报累计数（total）记下的差额，不能撤销或作废：请再发一次 total <正确的累计数> 更正。`,
 };
 
 /** The shape every catalogue has: the keys and parameters of the reference. */

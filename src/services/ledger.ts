@@ -125,8 +125,9 @@ export function createLedgerService(scope: ServiceScope): LedgerService {
     latestOpenPaymentBy: (where) => latestOpenPaymentBy(db, where),
     async reverse(entry, reason) {
       const ref = `#${entry.id}`;
-      // A `total`'s difference may be voided like a payment; a reversal is never reversed.
       if (entry.kind === 'reversal') throw new Refusal(t.entryIsReversal({ ref }), { code: 'invalid_input' });
+      // A total's difference depends on what came before it: a wrong total is put right by the right one.
+      if (entry.kind === 'total') throw new Refusal(t.entryIsTotal({ ref }), { code: 'invalid_input' });
       await lockEntry(db, entry.id);
       const existing = await reversalOf(db, entry.id);
       if (existing) throw new Refusal(t.entryAlreadyReversed({ ref, by: `#${existing.id}` }), { code: 'conflict' });

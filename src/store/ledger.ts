@@ -193,7 +193,8 @@ export async function reversalOf(db: Kysely<Database>, id: number): Promise<Ledg
 }
 
 /**
- * The author's latest payment in an area's subtree (any area when null),
+ * The author's latest payment (or `total` difference: `undo` must not pass
+ * over it to an older payment) in an area's subtree (any area when null),
  * reversed or not, with the id of its reversal when it has one.
  */
 export async function latestPaymentBy(
@@ -208,7 +209,7 @@ export async function latestPaymentBy(
     .select('r.id as reversed_by')
     .where('e.member_id', '=', input.memberId)
     .where('e.campaign_id', '=', input.campaignId)
-    .where('e.kind', '=', 'payment');
+    .where('e.kind', 'in', ['payment', 'total']);
   if (input.areaPath) q = q.where('a.path', 'like', `${input.areaPath}%`);
   return q.orderBy('e.id', 'desc').limit(1).executeTakeFirst();
 }

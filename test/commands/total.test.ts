@@ -54,10 +54,13 @@ describe('total', () => {
     // Above one entry's 10,000 people is fine for a cumulative figure.
     expect((await a.say('admin', 'console', 'total 1500 in 城南街道')).text).toContain('城南街道累计 1,500人（+1,500人，+600,000元）');
     expect((await stored(a)).people).toBe(1500);
-    // A wrong total is voided like a payment; a second void is refused.
+    // A wrong total is put right by the right total: undo and void refuse it, in words, writing nothing;
+    // undo never passes over it to reverse an older payment.
     const last = (await a.database.db.selectFrom('ledger_entry').select('id').orderBy('id', 'desc').executeTakeFirstOrThrow()).id;
-    expect((await a.say('admin', 'console', `void #${last} 录错`)).status).toBe('ok');
-    expect((await stored(a)).people).toBe(0);
+    expect((await a.say('admin', 'console', `void #${last} 录错`)).text).toBe(`#${last} 是上报累计数（total）记下的差额，不能撤销或作废：请再发一次 total <正确的累计数> 更正。`);
+    expect((await a.say('王芳', '城南街道', 'total 95')).status).toBe('ok');
+    expect((await a.say('王芳', '城南街道', 'undo')).text).toContain('不能撤销或作废');
+    expect((await stored(a)).people).toBe(95);
   });
 
   it('is idempotent on the message id, as pay is', async () => {
