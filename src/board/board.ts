@@ -113,19 +113,17 @@ function reconcile(
   source: FigureSource,
   margin: { bp: number; people: number },
 ): Reconciliation & { enrolled: number; today: number; amountFen: number } {
-  const base = {
+  // Built field by field, not spread: a board builds one for each of its (up to thousands of) lines.
+  const byOfficial = source === 'official' && official !== null;
+  return {
     reported: reported.enrolled,
     official,
     diff: official ? reported.enrolled - official.people : null,
     check: official !== null && needsCheck(reported.enrolled, official.people, margin),
-  };
-  if (source !== 'official' || !official) return { ...base, ...reported };
-  return {
-    ...base,
-    enrolled: official.people,
+    enrolled: byOfficial ? official.people : reported.enrolled,
     // The increase between two imported days; the reported one where the day before was not imported.
-    today: official.previousPeople === null ? reported.today : official.people - official.previousPeople,
-    amountFen: official.amountFen ?? reported.amountFen,
+    today: byOfficial && official.previousPeople !== null ? official.people - official.previousPeople : reported.today,
+    amountFen: byOfficial ? (official.amountFen ?? reported.amountFen) : reported.amountFen,
   };
 }
 
@@ -163,9 +161,19 @@ export async function loadBoard(
       return { areaId: c.area.id, name: c.area.name, enrolled: r.enrolled, target: c.target ?? rolledUp.get(c.area.id) ?? 0, today: r.today, amountFen: r.amountFen };
     }),
   );
-  const rows: BoardRow[] = withRankChange(ranked, previousRanks).map((r) => {
+  const rows: BoardRow[] = ranked.map((r) => {
     const { reported, official, diff, check } = reconciled.get(r.areaId)!;
-    return { ...r, reported, official, diff, check, gap: Math.max(0, r.target - r.enrolled), behind: behindTime(r.enrolled, r.target, time) };
+    const before = previousRanks.get(r.areaId);
+    return {
+      ...r,
+      change: before === undefined ? null : before - r.rank,
+      reported,
+      official,
+      diff,
+      check,
+      gap: Math.max(0, r.target - r.enrolled),
+      behind: behindTime(r.enrolled, r.target, time),
+    };
   });
   const childTargets = rows.reduce((s, r) => s + r.target, 0);
   const target = self?.target ?? childTargets;
