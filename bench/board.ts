@@ -2,7 +2,10 @@
  * Board benchmarks (docs/figures.md):
  * - the leaderboard of 250 townships at 10 thousand and at 10 million ledger
  *   rows in the same run: ≤ 10 ms each, and the large figure ≤ 1.5 × the small
- *   one (the board reads maintained totals and never scans the ledger);
+ *   one (the board reads maintained totals and never scans the ledger). Both
+ *   carry the reconciliation columns: every township has official figures for
+ *   each day of the campaign so far (about 20,000 snapshots), and the board,
+ *   ranked by them, reads only the last three days';
  * - the daily post fanned out to 250 channels through the outbox worker
  *   against a simulated platform that allows 1 message per second per channel
  *   and 100 a second across the workspace (Slack's workspace-wide limit),
@@ -22,7 +25,8 @@ import { loadConfig } from '../src/config.ts';
 import { openApp, type App } from '../src/app.ts';
 import { jsonLogger } from '../src/core/logger.ts';
 import { createArea, getRootArea } from '../src/store/areas.ts';
-import { getCurrentCampaign } from '../src/store/campaigns.ts';
+import { getCurrentCampaign, updateCampaign } from '../src/store/campaigns.ts';
+import { storeOfficialImport, type NewSnapshot } from '../src/store/official.ts';
 import { setTarget } from '../src/store/targets.ts';
 import { ensureMember } from '../src/store/members.ts';
 import { enqueuePost } from '../src/store/outbox.ts';
@@ -190,9 +194,11 @@ async function boardOnce(app: App): Promise<number> {
   const now = new Date('2026-11-23T10:00:00Z');
   const t0 = performance.now();
   const board = await loadBoard(db, { campaign, area, today: businessDate(now, campaign.time_zone), now });
-  renderBoard(board, catalogue('zh-CN'), false);
+  const reply = renderBoard(board, catalogue('zh-CN'), false);
+  if (!reply.table?.columns.some((c) => c.header === '系统')) throw new Error('the board lacks its reconciliation columns');
   const ms = performance.now() - t0;
   if (board.rows.length !== TOWNSHIPS) throw new Error(`board has ${board.rows.length} rows`);
+  if (board.source !== 'official' || board.rows.some((r) => r.official === null)) throw new Error('the board lacks its official figures');
   return ms;
 }
 
@@ -215,6 +221,17 @@ async function districtWithLedger(rows: number, opts: BenchOptions): Promise<{ a
     }
   });
   const memberId = await ensureMember(db, { platform: 'bench', externalId: 'bench', displayName: 'bench', now });
+  // Official figures for every township and every day so far, a little behind what is reported.
+  const today = businessDate(now, campaign.time_zone);
+  const snapshots: NewSnapshot[] = [];
+  for (let d = campaign.start_date; d < today; d = addDays(d, 1)) {
+    const day = daysBetween(campaign.start_date, d) + 1;
+    for (const [i, areaId] of townships.entries()) snapshots.push({ areaId, asOf: d, people: day * (50 + (i % 40)), amountFen: null });
+  }
+  await db.transaction().execute((tx) =>
+    storeOfficialImport(tx, { campaignId: campaign.id, file: 'bench.csv', rows: snapshots.length, memberId: null, platform: 'cli', now, snapshots }),
+  );
+  await updateCampaign(db, campaign.id, { source: 'official' });
   const t0 = performance.now();
   if (opts.pg) {
     await bulkLedgerPg(app, {
@@ -272,13 +289,13 @@ export async function benchBoardSpeed(opts: BenchOptions): Promise<BenchResult[]
     const largeLabel = quick ? '1 million (--quick; the full run uses 10 million)' : '10 million';
     return [
       {
-        name: `board, ${TOWNSHIPS} townships, 10 thousand ledger rows, ${dialectName(opts)} (median of 100)`,
+        name: `board with reconciliation columns, ${TOWNSHIPS} townships, 10 thousand ledger rows, ${dialectName(opts)} (median of 100)`,
         value: `${smallMs.toFixed(2)} ms`,
         reference: `≤ ${limit} ms`,
         pass: smallMs <= limit,
       },
       {
-        name: `board, ${TOWNSHIPS} townships, ${largeLabel} ledger rows, ${dialectName(opts)} (median of 100, alternated with the 10 thousand; rows loaded in ${big.loadS.toFixed(0)} s)`,
+        name: `board with reconciliation columns, ${TOWNSHIPS} townships, ${largeLabel} ledger rows, ${dialectName(opts)} (median of 100, alternated with the 10 thousand; rows loaded in ${big.loadS.toFixed(0)} s)`,
         value: `${largeMs.toFixed(2)} ms, ${ratio.toFixed(2)} × the 10 thousand figure`,
         reference: `≤ ${limit} ms, and ≤ 1.5 × ${smallMs.toFixed(2)} ms`,
         pass: largeMs <= limit && ratio <= 1.5,

@@ -15,6 +15,7 @@ import { benchBoard } from './board.ts';
 import { benchSlack } from './slack.ts';
 import { benchLapse } from './lapse.ts';
 import { benchRobots } from './robots.ts';
+import { benchOfficial } from './official.ts';
 import type { BenchOptions, Figure } from './types.ts';
 
 const opts: BenchOptions = { quick: process.argv.includes('--quick'), pg: process.argv.includes('--pg') };
@@ -38,6 +39,7 @@ const suites: [string, (o: BenchOptions) => Promise<Figure[]>][] = [
   ['pay during board post', benchPayDuringPost],
   ['board', benchBoard],
   ['lapse', benchLapse],
+  ['official import', benchOfficial],
   ['slack', benchSlack],
   ['robots', benchRobots],
 ];

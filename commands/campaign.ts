@@ -9,6 +9,7 @@ import { formatYuanNumber, personFloorFen } from '../src/domain/money.ts';
 import type { CampaignTable } from '../src/db/schema.ts';
 import type { Updateable } from 'kysely';
 import type { Localized } from '../src/i18n/index.ts';
+import { figureLines, figureSubcommands } from './campaign-figures.ts';
 
 type Field = 'name' | 'start' | 'deadline' | 'premium' | 'floor' | 'zone';
 
@@ -151,6 +152,7 @@ export default defineCommand({
         note: (ctx) => ctx.t.campaignZoneMoved({ zone: v, today: businessDate(ctx.now, v) }),
       }),
     ),
+    ...figureSubcommands,
   ],
   async run(ctx) {
     const c = ctx.campaign;
@@ -164,7 +166,7 @@ export default defineCommand({
         premium: formatYuanNumber(Number(c.premium_fen)),
         zone: c.time_zone,
         daysLeft: daysLeft(ctx.today < c.start_date ? c.start_date : ctx.today, c.deadline),
-      }) + `\n${floorLine}`,
+      }) + `\n${[floorLine, ...figureLines(ctx)].join('\n')}`,
     );
   },
 });

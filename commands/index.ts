@@ -21,5 +21,7 @@ import who from './who.ts';
 import robot from './robot.ts';
 import cadre from './cadre.ts';
 import assign from './assign.ts';
+import total from './total.ts';
+import official from './official.ts';
 
-export const commands: readonly AnyCommand[] = [pay, undo, voidEntry, board, progress, help, campaign, township, target, bind, unbind, grant, revoke, who, lapse, assign, cadre, robot];
+export const commands: readonly AnyCommand[] = [pay, total, undo, voidEntry, board, progress, help, campaign, township, target, bind, unbind, grant, revoke, who, lapse, assign, cadre, robot, official];

@@ -6,6 +6,7 @@ import { ok } from '../src/core/reply.ts';
 import { loggingArea } from '../src/core/scope.ts';
 import { formatYuanNumber, personFloorFen } from '../src/domain/money.ts';
 import { isAdmin } from '../src/domain/permissions.ts';
+import { figureSource } from '../src/domain/reconcile.ts';
 
 export default defineCommand({
   name: 'pay',
@@ -41,6 +42,9 @@ export default defineCommand({
     if (ctx.today < campaign.start_date || ctx.today > campaign.deadline) {
       throw new Refusal(t.campaignClosed({ start: campaign.start_date, deadline: campaign.deadline }), { code: 'campaign_closed' });
     }
+    // Reported once: where the board follows the platform's import, a coordinator has nothing to type.
+    const official = figureSource(campaign) === 'official';
+    if (official && !isAdmin(ctx.actor)) throw new Refusal(t.sourceOfficialOnly(), { code: 'wrong_place' });
     const premium = Number(campaign.premium_fen);
     const full = args.people * premium;
     const amountFen = args.amount ?? full;
@@ -93,6 +97,6 @@ export default defineCommand({
       note,
       ...f,
     });
-    return ok(warning ? `${text}\n${warning}` : text);
+    return ok([text, warning, official ? t.sourceOfficialAdminNote() : null].filter(Boolean).join('\n'));
   },
 });

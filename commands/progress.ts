@@ -3,7 +3,8 @@ import { arg } from '../src/core/args.ts';
 import { defineCommand } from '../src/core/command.ts';
 import { ok } from '../src/core/reply.ts';
 import { channelArea, resolveArea } from '../src/core/scope.ts';
-import { signed, unassigned } from '../src/board/board.ts';
+import { boardSourceLines, signed, unassigned } from '../src/board/board.ts';
+import { behindTime } from '../src/domain/reconcile.ts';
 import { childKind } from '../src/domain/area-name.ts';
 import { formatRate } from '../src/domain/rates.ts';
 import { formatYuanNumber } from '../src/domain/money.ts';
@@ -34,21 +35,36 @@ export default defineCommand({
       const me = siblings.rows.find((r) => r.areaId === area.id);
       if (me) rank = t.progressRank({ rank: me.rank, of: siblings.rows.length, parent: parent.name });
     }
-    const text = t.progressText({
-      area: area.name,
-      enrolled: n(own.total.enrolled),
-      target: n(own.total.target),
-      rate: formatRate(own.total.rateBp),
-      today: signed(own.total.today),
-      amount: formatYuanNumber(own.total.amountFen),
-      rank,
-    });
+    const total = own.total;
+    const lines = [
+      t.progressText({
+        area: area.name,
+        enrolled: n(total.enrolled),
+        target: n(total.target),
+        rate: formatRate(total.rateBp),
+        today: signed(total.today),
+        amount: formatYuanNumber(total.amountFen),
+        rank,
+      }),
+      t.progressBenchmark({
+        gap: n(Math.max(0, total.target - total.enrolled)),
+        time: formatRate(own.time.bp),
+        behind: behindTime(total.enrolled, total.target, own.time),
+      }),
+    ];
+    // Both figures where the platform has one: what the township reported and what was paid.
+    if (total.official) {
+      lines.push(
+        t.progressReconciled({ reported: n(total.reported), official: n(total.official.people), diff: signed(total.diff!), asOf: total.official.asOf, check: total.check }),
+      );
+    }
+    lines.push(boardSourceLines(own, t).split('\n')[0]!);
     // The named lists' lines: counts and cadre names, never the people.
     const named = [
       specialProgressLine(t, await ctx.lapse.specialFigures(area.path)),
       area.kind === 'township' ? unpaidLeftLine(t, await ctx.lapse.unpaidHolders(area.id)) : null,
     ].filter((l): l is string => l !== null);
-    const body = [text, ...named].join('\n');
+    const body = [...lines, ...named].join('\n');
     if (own.rows.length === 0) return ok(body);
     const rest = unassigned(own);
     return ok(body, {

@@ -12,6 +12,7 @@ import * as campaignFloor from './2026-12-01-006-campaign-floor.ts';
 import * as personalDataAtRest from './2026-12-01-007-personal-data-at-rest.ts';
 import * as grantOrigin from './2026-12-01-008-grant-origin.ts';
 import * as robots from './2026-12-01-011-robots.ts';
+import * as official from './2026-12-01-012-official.ts';
 import * as namedPeople from './2026-12-01-013-named-people.ts';
 import * as delivery from './2026-12-01-014-delivery.ts';
 import * as chartPng from './2026-12-01-015-chart-png.ts';
@@ -26,6 +27,7 @@ export const migrations: Record<string, Migration> = {
   '2026-12-01-007-personal-data-at-rest': personalDataAtRest,
   '2026-12-01-008-grant-origin': grantOrigin,
   '2026-12-01-011-robots': robots,
+  '2026-12-01-012-official': official,
   '2026-12-01-013-named-people': namedPeople,
   '2026-12-01-014-delivery': delivery,
   '2026-12-01-015-chart-png': chartPng,

@@ -17,11 +17,15 @@ const USAGE = `usage: npm run cli -- <subcommand> [--json]
   import contributions <file>
                           import monthly contributions (.csv or .xlsx)
   import targets <file>   add townships and set their targets (.csv or .xlsx)
+  import official <file> [--as-of YYYY-MM-DD]
+                          the information platform's figures of who paid, per township
+                          (and village); rows without a date are as of --as-of, else today
   import special <file>   the special groups (特困、低保、脱贫、监测对象) with their paid status
   import unpaid <file>    the named unpaid residents worked by cadres (包户到人)
   backup <file>           copy the SQLite database to a new file, safely while the bot runs
   export ledger <file>    the current campaign's ledger as .csv or .xlsx
-  export board <file>     the board of the whole area now, as .csv or .xlsx
+  export board <file>     the board of the whole area now, as .csv or .xlsx (both sources)
+  export official <file>  every official figure imported in the current campaign
   discord deploy          register /enroll with Discord (in DISCORD_GUILD_ID if set, else globally)
   outbox                  list the posts given up on after too many attempts (dead letters)
   outbox resend <id>…|all queue dead letters again, once their cause is fixed
@@ -50,7 +54,21 @@ async function openExisting(url: string) {
   return openDatabase(url);
 }
 
-async function main(all: string[]): Promise<number> {
+/** Takes `--as-of <date>` (or `--as-of=<date>`) out of the words: the one option with a value. */
+function takeAsOf(all: string[]): { rest: string[]; asOf: string | null | undefined } {
+  const rest: string[] = [];
+  let asOf: string | null | undefined;
+  for (let i = 0; i < all.length; i++) {
+    const a = all[i]!;
+    if (a === '--as-of') asOf = all[++i] ?? null;
+    else if (a.startsWith('--as-of=')) asOf = a.slice('--as-of='.length);
+    else rest.push(a);
+  }
+  return { rest, asOf };
+}
+
+async function main(words: string[]): Promise<number> {
+  const { rest: all, asOf } = takeAsOf(words);
   const unknown = all.find((a) => a.startsWith('-') && !FLAGS.has(a));
   if (unknown) {
     process.stderr.write(`enrollbot: unknown option "${unknown}"\n${USAGE}\n`);
@@ -61,6 +79,10 @@ async function main(all: string[]): Promise<number> {
   if (all.includes('--help') || all.includes('-h') || sub === 'help') {
     process.stdout.write(`${USAGE}\n`);
     return 0;
+  }
+  if (asOf !== undefined && !(sub === 'import' && argv[1] === 'official')) {
+    process.stderr.write(`enrollbot: --as-of is only for import official\n${USAGE}\n`);
+    return 2;
   }
   if (!sub) {
     process.stderr.write(`${USAGE}\n`);
@@ -99,11 +121,11 @@ async function main(all: string[]): Promise<number> {
   }
   if (sub === 'export') {
     const [what, file] = argv.slice(1);
-    if ((what !== 'ledger' && what !== 'board') || !file || argv.length > 3) {
-      process.stderr.write('usage: npm run cli -- export ledger <file> | export board <file>   (file ending in .csv or .xlsx)\n');
+    if ((what !== 'ledger' && what !== 'board' && what !== 'official') || !file || argv.length > 3) {
+      process.stderr.write('usage: npm run cli -- export ledger <file> | export board <file> | export official <file>   (file ending in .csv or .xlsx)\n');
       return 2;
     }
-    const { exportBoard, exportFormatOf, exportLedger } = await import('./ops/export.ts');
+    const { exportBoard, exportFormatOf, exportLedger, exportOfficial } = await import('./ops/export.ts');
     exportFormatOf(file); // refuse a wrong ending before touching the database
     requireFolder(file);
     const handle = await openExisting(config.databaseUrl);
@@ -111,6 +133,9 @@ async function main(all: string[]): Promise<number> {
       if (what === 'ledger') {
         const n = await exportLedger(handle.db, file);
         process.stdout.write(`exported ${n.toLocaleString('en')} ledger entries to ${file}\n`);
+      } else if (what === 'official') {
+        const n = await exportOfficial(handle.db, file);
+        process.stdout.write(`exported ${n.toLocaleString('en')} official figures to ${file}\n`);
       } else {
         const n = await exportBoard(handle.db, file, new Date());
         process.stdout.write(`exported the board (${n.toLocaleString('en')} areas and the total) to ${file}\n`);
@@ -154,7 +179,7 @@ async function main(all: string[]): Promise<number> {
   }
   if (sub === 'import') {
     const { cliImport } = await import('./import/cli-import.ts');
-    const { code } = await cliImport(argv.slice(1), config, log, { out: process.stdout, progress: process.stderr });
+    const { code } = await cliImport(argv.slice(1), config, log, { out: process.stdout, progress: process.stderr, ...(asOf !== undefined ? { asOf } : {}) });
     return code;
   }
   process.stderr.write(`unknown subcommand "${sub}"\n${USAGE}\n`);

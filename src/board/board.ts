@@ -4,19 +4,45 @@
  * cost is the number of areas, never the number of ledger entries.
  */
 import type { Kysely } from 'kysely';
-import type { Area, Campaign, Database } from '../db/schema.ts';
+import type { Area, Campaign, Database, FigureSource } from '../db/schema.ts';
 import { figuresUnder } from '../store/board-figures.ts';
+import { officialUnder } from '../store/official.ts';
+import {
+  aheadOfTimeBy,
+  behindTime,
+  figureSource,
+  needsCheck,
+  officialWindow,
+  pickOfficial,
+  timeElapsed,
+  verifyMargin,
+  type OfficialFigure,
+  type TimeElapsed,
+} from '../domain/reconcile.ts';
 import { lastPost, ranksOf } from '../store/board-posts.ts';
 import { effectiveTargetsOf } from '../store/targets.ts';
 import { setupVersion } from '../store/setup-version.ts';
 import { rankStandings, type Standing } from '../domain/standings.ts';
 import { dailyPace, formatRate, rateBasisPoints } from '../domain/rates.ts';
-import { daysLeft, zonedParts } from '../domain/calendar.ts';
+import { addDays, daysLeft, zonedParts } from '../domain/calendar.ts';
 import { formatWan } from '../domain/money.ts';
 import type { Catalogue } from '../i18n/index.ts';
 import type { Reply } from '../core/reply.ts';
 
-export interface BoardTotal {
+/** What townships reported beside what the information platform says, for one line or the total. */
+export interface Reconciliation {
+  /** The running total of what was logged in chat (自报). */
+  reported: number;
+  /** The official figure for the board's date or the day before (系统), or null when there is none. */
+  official: OfficialFigure | null;
+  /** reported − official (差异), or null without an official figure. */
+  diff: number | null;
+  /** 待核实: the report exceeds the official figure by more than the campaign's margin. */
+  check: boolean;
+}
+
+export interface BoardTotal extends Reconciliation {
+  /** By the board's source: the official figure where there is one, else the reported. */
   enrolled: number;
   target: number;
   today: number;
@@ -25,11 +51,16 @@ export interface BoardTotal {
 }
 
 /**
- * A child area's line: its standing and its rank change since the previous
- * post (positive: moved up; 0: same; null: it was not in that post).
+ * A child area's line: its standing (by the board's source), its rank change
+ * since the previous post (positive: moved up; 0: same; null: it was not in
+ * that post), and how its report compares with the official figure.
  */
-export interface BoardRow extends Standing {
+export interface BoardRow extends Standing, Reconciliation {
   change: number | null;
+  /** 还差: target − done, never below 0. */
+  gap: number;
+  /** 落后序时进度: its rate is below the time-elapsed benchmark. */
+  behind: boolean;
 }
 
 /** The post a board's rank changes are measured against. */
@@ -50,6 +81,16 @@ export interface Board {
   pace: number;
   /** The last stored post of this area, or null when none was posted yet. */
   previous: PreviousPost | null;
+  /** Which figures rank the board. */
+  source: FigureSource;
+  /** The newest as-of date of the official figures shown, or null when none is. */
+  officialAsOf: string | null;
+  /** 序时进度 on the board's date. */
+  time: TimeElapsed;
+  /** 表扬: rows at least the campaign's points above the benchmark (empty when it sets none). */
+  praised: BoardRow[];
+  /** 通报: the last rows that are behind the benchmark, as many as the campaign says (empty when it sets none). */
+  criticized: BoardRow[];
 }
 
 /** How a board is titled: live (on demand) or as a numbered post. */
@@ -59,11 +100,32 @@ export interface BoardHeading {
 }
 
 /** Rank change of each row against the ranks of a previous post (null: absent from it). */
-export function withRankChange(rows: readonly Standing[], previousRanks: ReadonlyMap<number, number>): BoardRow[] {
+export function withRankChange<S extends Standing>(rows: readonly S[], previousRanks: ReadonlyMap<number, number>): (S & { change: number | null })[] {
   return rows.map((r) => {
     const before = previousRanks.get(r.areaId);
     return { ...r, change: before === undefined ? null : before - r.rank };
   });
+}
+
+/** One area's figures by the board's source, and its reconciliation. */
+function reconcile(
+  reported: { enrolled: number; today: number; amountFen: number },
+  official: OfficialFigure | null,
+  source: FigureSource,
+  margin: { bp: number; people: number },
+): Reconciliation & { enrolled: number; today: number; amountFen: number } {
+  // Built field by field, not spread: a board builds one for each of its (up to thousands of) lines.
+  const byOfficial = source === 'official' && official !== null;
+  return {
+    reported: reported.enrolled,
+    official,
+    diff: official ? reported.enrolled - official.people : null,
+    check: official !== null && needsCheck(reported.enrolled, official.people, margin),
+    enrolled: byOfficial ? official.people : reported.enrolled,
+    // The increase between two imported days; the reported one where the day before was not imported.
+    today: byOfficial && official.previousPeople !== null ? official.people - official.previousPeople : reported.today,
+    amountFen: byOfficial ? (official.amountFen ?? reported.amountFen) : reported.amountFen,
+  };
 }
 
 /** `▲2`, `▼1`, `—`, or the word for "new" when the area was not in the previous post. */
@@ -102,28 +164,54 @@ export async function loadBoard(
   db: Kysely<Database>,
   input: { campaign: Campaign; area: Area; today: string; now: Date },
 ): Promise<Board> {
-  const [{ self, children }, last] = await Promise.all([
+  const window = officialWindow(input.today);
+  const [{ self, children }, last, officials] = await Promise.all([
     figuresUnder(db, { campaignId: input.campaign.id, areaId: input.area.id, businessDate: input.today }),
     lastPost(db, input.campaign.id, input.area.id),
+    officialUnder(db, { campaignId: input.campaign.id, areaId: input.area.id, from: window.dayBefore, to: input.today }),
   ]);
+  const source = figureSource(input.campaign);
+  const margin = verifyMargin(input.campaign);
+  const time = timeElapsed(input.campaign.start_date, input.campaign.deadline, input.today);
+  const officialOf = (areaId: number) => pickOfficial(officials.get(areaId) ?? [], window);
   // A district of a city may have no target of its own: it counts its townships'.
   const untargeted = children.filter((c) => c.target === null && c.area.kind !== 'village').map((c) => c.area);
   const rolledUp = await rolledUpTargets(db, input.campaign.id, untargeted);
   const previousRanks = last ? await ranksOf(db, last.id) : new Map<number, number>();
+  const reconciled = new Map(children.map((c) => [c.area.id, reconcile(c, officialOf(c.area.id), source, margin)]));
   const ranked = rankStandings(
-    children.map((c) => ({
-      areaId: c.area.id,
-      name: c.area.name,
-      enrolled: c.enrolled,
-      target: c.target ?? rolledUp.get(c.area.id) ?? 0,
-      today: c.today,
-      amountFen: c.amountFen,
-    })),
+    children.map((c) => {
+      const r = reconciled.get(c.area.id)!;
+      return { areaId: c.area.id, name: c.area.name, enrolled: r.enrolled, target: c.target ?? rolledUp.get(c.area.id) ?? 0, today: r.today, amountFen: r.amountFen };
+    }),
   );
-  const rows = withRankChange(ranked, previousRanks);
+  const rows: BoardRow[] = ranked.map((r) => {
+    const { reported, official, diff, check } = reconciled.get(r.areaId)!;
+    const before = previousRanks.get(r.areaId);
+    return {
+      ...r,
+      change: before === undefined ? null : before - r.rank,
+      reported,
+      official,
+      diff,
+      check,
+      gap: Math.max(0, r.target - r.enrolled),
+      behind: behindTime(r.enrolled, r.target, time),
+    };
+  });
   const childTargets = rows.reduce((s, r) => s + r.target, 0);
   const target = self?.target ?? childTargets;
-  const enrolled = self?.enrolled ?? 0;
+  const selfOfficial = officialOf(input.area.id);
+  const own = reconcile(
+    { enrolled: self?.enrolled ?? 0, today: self?.today ?? 0, amountFen: self?.amountFen ?? 0 },
+    selfOfficial,
+    source,
+    margin,
+  );
+  const enrolled = own.enrolled;
+  const shown = [selfOfficial, ...rows.map((r) => r.official)].filter((o): o is OfficialFigure => o !== null);
+  const praisePoints = input.campaign.praise_points;
+  const bottom = input.campaign.criticize_bottom;
   const left = daysLeft(input.today < input.campaign.start_date ? input.campaign.start_date : input.today, input.campaign.deadline);
   return {
     area: input.area,
@@ -131,16 +219,16 @@ export async function loadBoard(
     asOf: input.now,
     today: input.today,
     rows,
-    total: {
-      enrolled,
-      target,
-      today: self?.today ?? 0,
-      amountFen: self?.amountFen ?? 0,
-      rateBp: rateBasisPoints(enrolled, target),
-    },
+    total: { ...own, target, rateBp: rateBasisPoints(enrolled, target) },
     daysLeft: left,
     pace: dailyPace(enrolled, target, left),
     previous: last ? { seq: last.seq, asOf: new Date(last.as_of) } : null,
+    source,
+    officialAsOf: shown.length ? shown.map((o) => o.asOf).sort().at(-1)! : null,
+    time,
+    praised: praisePoints === null ? [] : rows.filter((r) => aheadOfTimeBy(r.enrolled, r.target, time, Number(praisePoints))),
+    // The last N lines, of them those behind the benchmark: a unit at the bottom but on pace is not criticised.
+    criticized: bottom === null || Number(bottom) <= 0 ? [] : rows.slice(-Number(bottom)).filter((r) => r.behind),
   };
 }
 
@@ -149,7 +237,8 @@ export async function loadBoard(
  * township's payments not given a village), or null when the rows add up.
  */
 export function unassigned(board: Board): { enrolled: number; today: number } | null {
-  if (board.rows.length === 0) return null;
+  // Official figures are per area as the platform counts them: there is nothing "logged to the area itself".
+  if (board.rows.length === 0 || board.source === 'official') return null;
   const enrolled = board.total.enrolled - board.rows.reduce((s, r) => s + r.enrolled, 0);
   const today = board.total.today - board.rows.reduce((s, r) => s + r.today, 0);
   return enrolled === 0 && today === 0 ? null : { enrolled, today };
@@ -168,9 +257,9 @@ function stamp(instant: Date, zone: string): { month: string; day: string; time:
   return { month: at.date.slice(5, 7), day: at.date.slice(8, 10), time: `${pad2(at.hour)}:${pad2(at.minute)}` };
 }
 
-/** The area's own line: enrolled / target, rate, today, amount. */
+/** The area's own line: enrolled / target, rate, today, amount, 还差; then its report beside the official figure. */
 function totalLine(board: Board, t: Catalogue): string {
-  return t.boardTotal({
+  const line = t.boardTotal({
     area: board.area.name,
     enrolled: n(board.total.enrolled),
     target: n(board.total.target),
@@ -178,29 +267,66 @@ function totalLine(board: Board, t: Catalogue): string {
     today: signed(board.total.today),
     amount: formatWan(board.total.amountFen),
   });
+  const gap = t.boardTotalGap({ gap: n(Math.max(0, board.total.target - board.total.enrolled)) });
+  const o = board.total.official;
+  if (!o) return `${line}${gap}`;
+  return `${line}${gap}\n${t.boardTotalReconciled({ reported: n(board.total.reported), official: n(o.people), diff: signed(board.total.diff!) })}`;
+}
+
+/** `12月01日`-style month and day of a business date. */
+const monthDay = (date: string) => ({ month: date.slice(5, 7), day: date.slice(8, 10) });
+
+/** The lines under the title: where the figures come from (and as of when), and the time-elapsed benchmark. */
+export function boardSourceLines(board: Board, t: Catalogue): string {
+  const source =
+    board.source === 'official' && board.officialAsOf
+      ? t.boardSourceOfficial(monthDay(board.officialAsOf))
+      : board.source === 'official'
+        ? t.boardSourceOfficialMissing()
+        : t.boardSourceReported();
+  return `${source}\n${t.boardTimeElapsed({ rate: formatRate(board.time.bp), elapsed: board.time.elapsed, days: board.time.days })}`;
+}
+
+/** The marks of a line: 落后序时进度, 待核实. */
+function marks(r: BoardRow, t: Catalogue): string {
+  return [r.behind ? t.boardMarkBehind() : '', r.check ? t.boardMarkCheck() : ''].filter(Boolean).join(' ');
 }
 
 /**
- * Puts a board into a neutral reply: title, table, total, deadline, call-outs.
- * With `heading` it is titled as post 第N期; otherwise as the live board.
+ * Puts a board into a neutral reply: title, source and benchmark, table,
+ * total, deadline, call-outs. With `heading` it is titled as post 第N期;
+ * otherwise as the live board.
  */
 export function renderBoard(board: Board, t: Catalogue, demo: boolean, heading?: BoardHeading): Reply {
   const at = stamp(board.asOf, board.campaign.time_zone);
   const title = heading
     ? t.boardPostTitle({ seq: heading.seq, area: board.area.name, ...at, late: heading.late, demo })
     : t.boardLiveTitle({ area: board.area.name, ...at, demo });
+  const lead = boardSourceLines(board, t);
   if (board.rows.length === 0) {
     // A township (or village) with nothing under it still has figures of its own: show them.
     if (board.area.kind !== 'township' && board.area.kind !== 'village') return { status: 'ok', title, text: t.boardEmpty({ area: board.area.name }) };
-    const own = [totalLine(board, t), t.boardDeadline({ daysLeft: board.daysLeft, deadline: board.campaign.deadline, pace: n(board.pace) })];
+    const own = [lead, totalLine(board, t), t.boardDeadline({ daysLeft: board.daysLeft, deadline: board.campaign.deadline, pace: n(board.pace) })];
     if (board.area.kind === 'township') own.push(t.boardNoVillages({ area: board.area.name }));
     return { status: 'ok', title, text: own.join('\n') };
   }
-  // The change column only when there is a post to compare with; it comes last
-  // so the figures keep their places whether it is there or not.
+  // Reconciliation columns only when some line has an official figure; the
+  // marks only when some line is marked; the change column only when there
+  // is a post to compare with, last, so the figures keep their places.
+  const reconciled = board.rows.some((r) => r.official !== null);
+  const marked = board.rows.some((r) => r.behind || r.check);
   const compare = board.previous !== null;
-  const headers = compare ? [...t.boardColumns(), t.boardChangeColumn()] : t.boardColumns();
-  const aligns = ['right', 'left', 'right', 'right', 'right', 'right', 'right'] as const;
+  const headers = [
+    ...t.boardColumns(),
+    t.boardGapColumn(),
+    ...(reconciled ? t.boardReconcileColumns() : []),
+    ...(marked ? [t.boardMarksColumn()] : []),
+    ...(compare ? [t.boardChangeColumn()] : []),
+  ];
+  const aligns: ('left' | 'right')[] = ['right', 'left', 'right', 'right', 'right', 'right', 'right'];
+  if (reconciled) aligns.push('right', 'right', 'right');
+  if (marked) aligns.push('left');
+  aligns.push('right');
   const names = (rows: Standing[]) => t.list({ items: rows.map((r) => `${r.name} ${formatRate(r.rateBp)}`) });
   const footer = [
     totalLine(board, t),
@@ -213,13 +339,19 @@ export function renderBoard(board: Board, t: Catalogue, demo: boolean, heading?:
     footer.push(t.boardTop({ names: names(board.rows.slice(0, 3)) }));
     footer.push(t.boardBottom({ names: names(board.rows.slice(-3)) }));
   }
+  const behind = board.rows.filter((r) => r.behind).length;
+  if (behind) footer.push(t.boardBehindCount({ count: behind, of: board.rows.length, rate: formatRate(board.time.bp) }));
+  if (board.praised.length) footer.push(t.boardPraise({ names: names(board.praised), points: Number(board.campaign.praise_points) }));
+  if (board.criticized.length) footer.push(t.boardCriticize({ names: names(board.criticized) }));
+  const checks = board.rows.filter((r) => r.check);
+  if (checks.length) footer.push(t.boardCheckList({ items: t.list({ items: checks.map((r) => checkItem(r, t)) }) }));
   if (board.previous) {
     footer.push(t.boardChangeSince({ seq: board.previous.seq, ...stamp(board.previous.asOf, board.campaign.time_zone) }));
   }
   return {
     status: 'ok',
     title,
-    text: '',
+    text: lead,
     table: {
       columns: headers.map((header, i) => ({ header, align: aligns[i] ?? 'left' })),
       rows: board.rows.map((r) => [
@@ -229,6 +361,9 @@ export function renderBoard(board: Board, t: Catalogue, demo: boolean, heading?:
         formatRate(r.rateBp),
         signed(r.today),
         formatWan(r.amountFen),
+        n(r.gap),
+        ...(reconciled ? [n(r.reported), r.official ? n(r.official.people) : '—', r.diff === null ? '—' : signed(r.diff)] : []),
+        ...(marked ? [marks(r, t)] : []),
         ...(compare ? [formatRankChange(r.change, t.boardNewEntry())] : []),
       ]),
       // On a phone: rank, name, done/target, rate, today.
@@ -236,5 +371,31 @@ export function renderBoard(board: Board, t: Catalogue, demo: boolean, heading?:
       ...(board.rows.length >= 6 ? { highlight: { top: 3, bottom: 3 } } : {}),
     },
     footer: footer.join('\n'),
+  };
+}
+
+/** `城南街道（自报 1,200，系统 1,100，差异 +100）`. */
+export function checkItem(r: Pick<BoardRow, 'name' | 'reported' | 'official' | 'diff'>, t: Catalogue): string {
+  return t.boardCheckItem({ name: r.name, reported: n(r.reported), official: n(r.official?.people ?? 0), diff: signed(r.diff ?? 0) });
+}
+
+/** The Monday of a date's week (`YYYY-MM-DD`): the weekly list is sent once per week it names. */
+export function weekOf(date: string): string {
+  const dow = new Date(`${date}T00:00:00Z`).getUTCDay();
+  return addDays(date, -((dow + 6) % 7));
+}
+
+/**
+ * The weekly list for the leaders of the townships whose report exceeds the
+ * official figure by more than the margin (待核实), or null when none does.
+ */
+export function renderCheckList(board: Board, t: Catalogue): Reply | null {
+  const checks = board.rows.filter((r) => r.check);
+  if (checks.length === 0 || board.officialAsOf === null) return null;
+  const margin = verifyMargin(board.campaign);
+  return {
+    status: 'ok',
+    title: t.verifyWeeklyTitle({ area: board.area.name, ...monthDay(board.officialAsOf) }),
+    text: t.verifyWeeklyText({ items: checks.map((r) => checkItem(r, t)).join('\n'), margin: formatRate(margin.bp), people: margin.people }),
   };
 }

@@ -117,6 +117,8 @@ export function boardChartSvg(board: Board, t: Catalogue): string {
   };
   line(10_000, '#d62728', t.chartTarget(), TOP - 14);
   if (areaBp !== null) line(areaBp, '#555555', t.chartAreaRate({ area: board.area.name, rate: formatRate(areaBp) }), TOP - 30);
+  // 序时进度, labelled under the axis: the two labels above are taken.
+  line(board.time.bp, '#2ca02c', t.chartTimeElapsed({ rate: formatRate(board.time.bp) }), height - BOTTOM + 37);
   rows.forEach((r, i) => {
     const y = TOP + i * ROW;
     const bp = r.rateBp ?? 0;

@@ -15,7 +15,7 @@ import { storePost } from '../store/board-posts.ts';
 import { enqueueFor } from '../robots/fanout.ts';
 import { robotDestinations } from '../store/robots.ts';
 import type { Catalogue } from '../i18n/index.ts';
-import { loadBoard, renderBoard } from './board.ts';
+import { loadBoard, renderBoard, renderCheckList, weekOf } from './board.ts';
 import { boardChartToDraw } from './chart.ts';
 import { storeChart } from '../store/charts.ts';
 import { specialBoardLine } from '../lapse/named-lines.ts';
@@ -119,6 +119,19 @@ export async function publishBoards(db: Kysely<Database>, input: PublishInput): 
         dedupeKey: `${job}:${input.campaign.id}:${areaId}:${input.businessDate}:${ch.platform}:${ch.channelId}`,
         now: input.now,
       });
+    }
+    // The townships to check go to the leaders once a week, with the first scheduled post of the week.
+    const checks = input.kind === 'scheduled' ? renderCheckList(board, input.t) : null;
+    if (checks) {
+      for (const ch of channels) {
+        await enqueueFor(db, {
+          platform: ch.platform,
+          channelId: ch.channelId,
+          reply: checks,
+          dedupeKey: `verify@${weekOf(input.businessDate)}:${input.campaign.id}:${areaId}:${ch.platform}:${ch.channelId}`,
+          now: input.now,
+        });
+      }
     }
     await finishJob(db, key, input.now);
     published.push({ areaId, areaName: area.name, seq, channels: channels.length });

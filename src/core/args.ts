@@ -83,7 +83,19 @@ const COUNT = /^(\d+|[零〇一二两三四五六七八九十百千万壹贰叁�
 /** A count glued to what follows it: `12人4800元`, `十二人现金`. */
 const GLUED_COUNT = /^(\d+|[零〇一二两三四五六七八九十百千万壹贰叁肆伍陆柒捌玖拾佰仟]+)(人次|人(?!次))(.+)$/u;
 
-function people(base: Base): ArgSpec<number> {
+/**
+ * How a count may differ from a payment's: `total` takes a township's
+ * cumulative figure, which may be 0 and far above one entry's limit, and
+ * refuses a negative one in its own words.
+ */
+interface CountLimits {
+  zero?: boolean;
+  max?: number;
+  negative?: (t: ParseEnv['t']) => string;
+}
+
+function people(base: Base, limits: CountLimits = {}): ArgSpec<number> {
+  const max = limits.max ?? MAX_PEOPLE_PER_ENTRY;
   return {
     ...base,
     optionType: 'integer',
@@ -95,7 +107,10 @@ function people(base: Base): ArgSpec<number> {
     },
     parse(raw, { t }) {
       const token = normalize(raw);
-      if (/^[-−]/.test(token) && COUNT.test(token.slice(1))) return bad(token.slice(1).replace(/人次?$/, '') === '0' ? t.peopleZero() : t.peopleNegative());
+      if (/^[-−]/.test(token) && COUNT.test(token.slice(1))) {
+        if (limits.negative) return bad(limits.negative(t));
+        return bad(token.slice(1).replace(/人次?$/, '') === '0' ? t.peopleZero() : t.peopleNegative());
+      }
       const m = COUNT.exec(token.replace(/^\+/, ''));
       if (!m) return bad(t.peopleInvalid({ token }));
       let n: number;
@@ -105,8 +120,8 @@ function people(base: Base): ArgSpec<number> {
         if (!r.ok) return bad(t.peopleInvalid({ token }));
         n = Number(r.value);
       }
-      if (n === 0) return bad(t.peopleZero());
-      if (n > MAX_PEOPLE_PER_ENTRY) return bad(t.peopleTooMany({ max: MAX_PEOPLE_PER_ENTRY.toLocaleString('en') }));
+      if (n === 0 && !limits.zero) return bad(t.peopleZero());
+      if (n > max) return bad(t.peopleTooMany({ max: max.toLocaleString('en') }));
       return good(n);
     },
   };

@@ -6,8 +6,9 @@ import type { Generated, Selectable } from 'kysely';
 
 import type { AreaKind } from '../domain/area-name.ts';
 import type { Role } from '../domain/permissions.ts';
+import type { FigureSource } from '../domain/reconcile.ts';
 
-export type { AreaKind, Role };
+export type { AreaKind, FigureSource, Role };
 
 export interface AreaTable {
   id: Generated<number>;
@@ -29,6 +30,16 @@ export interface CampaignTable {
   time_zone: string;
   is_current: number;
   created_at: string;
+  /** Which figures rank the board; null: `reported` until the first official import, which sets `official`. */
+  source: Generated<FigureSource | null>;
+  /** How far (basis points of the official figure) a report may exceed it before it is marked 待核实; null: 200. */
+  verify_margin_bp: Generated<number | null>;
+  /** …and by how many people at least; null: 50. */
+  verify_margin_people: Generated<number | null>;
+  /** 表扬 for a rate at least this many points above the time-elapsed benchmark; null: no praise line. */
+  praise_points: Generated<number | null>;
+  /** 通报 for this many of the last that are behind the benchmark; null: no criticism line. */
+  criticize_bottom: Generated<number | null>;
 }
 
 export interface TargetTable {
@@ -78,7 +89,8 @@ export interface ChannelBindingTable {
   created_at: string;
 }
 
-export type EntryKind = 'payment' | 'reversal';
+/** `total`: the difference a reported cumulative figure (`total`) made; may be negative. */
+export type EntryKind = 'payment' | 'reversal' | 'total';
 
 export interface LedgerEntryTable {
   id: Generated<number>;
@@ -355,6 +367,28 @@ export interface RobotImageTable {
   created_at: string;
 }
 
+/** One import of official figures that changed something. */
+export interface OfficialImportTable {
+  id: Generated<number>;
+  campaign_id: number;
+  file: string;
+  rows: number;
+  member_id: number | null;
+  platform: string;
+  imported_at: string;
+}
+
+/** An area's official figure as of a date; append-only, the newest row of an (area, date) wins. */
+export interface OfficialSnapshotTable {
+  id: Generated<number>;
+  import_id: number;
+  campaign_id: number;
+  area_id: number;
+  as_of: string;
+  people: number;
+  amount_fen: number | null;
+}
+
 /** Every table enrollbot owns. */
 export interface Database {
   area: AreaTable;
@@ -383,6 +417,8 @@ export interface Database {
   named_person: NamedPersonTable;
   robot: RobotTable;
   robot_image: RobotImageTable;
+  official_import: OfficialImportTable;
+  official_snapshot: OfficialSnapshotTable;
 }
 
 export type Area = Selectable<AreaTable>;

@@ -39,3 +39,17 @@ export const TARGET_REFUSAL_REASONS = [
 ] as const;
 
 export type TargetRefusalReason = (typeof TARGET_REFUSAL_REASONS)[number];
+
+/** Why a row of an official-figures file was refused (an empty township is `township_missing`, a bad amount `amount_invalid`). */
+export const OFFICIAL_REFUSAL_REASONS = [
+  'area_unknown',
+  'area_ambiguous',
+  'people_missing',
+  'people_invalid',
+  'as_of_invalid',
+  'as_of_future',
+  'as_of_before_start',
+  'official_repeated',
+] as const;
+
+export type OfficialRefusalReason = (typeof OFFICIAL_REFUSAL_REASONS)[number];

@@ -2,7 +2,7 @@
  * The Simplified Chinese catalogue: the reference. `en.ts` must provide the
  * same keys with the same parameters (the compiler checks it).
  */
-import type { RefusalReason, TargetRefusalReason } from '../domain/import-reasons.ts';
+import type { OfficialRefusalReason, RefusalReason, TargetRefusalReason } from '../domain/import-reasons.ts';
 
 /** `10000` → `10,000`: every count and sum a reply shows is grouped by thousands. */
 const num = (x: number) => String(x).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
@@ -495,6 +495,74 @@ export const zhCN = {
   homeBoard: () => `实时排行`,
   homeNothing: () => `你还没有角色。请管理员授权（grant），之后这里会显示你所在乡镇的进度和待办。`,
   boardTableRest: (p: { count: number; file: string }) => `表格只显示前面的行，其余 ${p.count} 行见附件 ${p.file}。`,
+  // --- official ---
+  boardGapColumn: () => '还差',
+  boardReconcileColumns: () => ['自报', '系统', '差异'],
+  boardMarksColumn: () => '标记',
+  boardMarkBehind: () => '落后序时',
+  boardMarkCheck: () => '待核实',
+  boardTotalGap: (p: { gap: string }) => `还差 ${p.gap}人。`,
+  boardTotalReconciled: (p: { reported: string; official: string; diff: string }) => `自报 ${p.reported}人，系统 ${p.official}人，差异 ${p.diff}人。`,
+  boardSourceOfficial: (p: { month: string; day: string }) => `数据来源：医保信息平台，截至 ${p.month}月${p.day}日`,
+  boardSourceOfficialMissing: () => `数据来源：医保信息平台（近两日没有导入数据，按乡镇自报计）`,
+  boardSourceReported: () => `数据来源：乡镇自报`,
+  boardTimeElapsed: (p: { rate: string; elapsed: number; days: number }) => `序时进度 ${p.rate}（征缴期第 ${p.elapsed}/${p.days} 天）`,
+  boardBehindCount: (p: { count: number; of: number; rate: string }) => `落后序时进度（${p.rate}）：${num(p.count)}/${num(p.of)} 个单位`,
+  boardPraise: (p: { names: string; points: number }) => `表扬（完成率高于序时进度 ${p.points} 个百分点及以上）：${p.names}`,
+  boardCriticize: (p: { names: string }) => `通报（排名靠后且落后序时进度）：${p.names}`,
+  boardCheckList: (p: { items: string }) => `待核实（自报超出系统数据）：${p.items}`,
+  boardCheckItem: (p: { name: string; reported: string; official: string; diff: string }) => `${p.name}（自报 ${p.reported}，系统 ${p.official}，差异 ${p.diff}）`,
+  verifyWeeklyTitle: (p: { area: string; month: string; day: string }) => `${p.area}本周待核实单位（系统数据截至 ${p.month}月${p.day}日）`,
+  verifyWeeklyText: (p: { items: string; margin: string; people: number }) =>
+    `以下单位自报人数超出医保信息平台数据 ${p.margin} 且 ${num(p.people)} 人以上，请核实：\n${p.items}`,
+  progressReconciled: (p: { reported: string; official: string; diff: string; asOf: string; check: boolean }) =>
+    `自报 ${p.reported}人，系统 ${p.official}人（截至 ${p.asOf}），差异 ${p.diff}人${p.check ? '，待核实' : ''}。`,
+  progressBenchmark: (p: { gap: string; time: string; behind: boolean }) => `还差 ${p.gap}人；序时进度 ${p.time}${p.behind ? '，落后序时进度' : ''}。`,
+  progressSource: (p: { official: boolean }): string => (p.official ? `（排名按医保信息平台数据）` : `（排名按乡镇自报）`),
+  importOfficialSummary: (p: { format: string; read: number; stored: number; unchanged: number; summed: number; skipped: number; dates: string; refused: number }) =>
+    `系统数据（${p.format}）：读了 ${num(p.read)} 行，截至 ${p.dates || '—'}；新存 ${num(p.stored)} 个数（其中 ${num(p.summed)} 个为上级汇总），与已存相同 ${num(p.unchanged)} 个` +
+    `${p.skipped ? `，跳过合计行 ${num(p.skipped)} 行` : ''}，拒收 ${num(p.refused)} 行。`,
+  importOfficialSwitched: () => `这是本次征缴第一次导入系统数据：排行起改按系统数据（campaign source reported 可改回乡镇自报）。`,
+  importOfficialReason: (p: { reason: OfficialRefusalReason }) =>
+    ({
+      area_unknown: '没有这个地区',
+      area_ambiguous: '有多个同名地区，请写路径',
+      people_missing: '已缴费人数为空',
+      people_invalid: '已缴费人数不对（写 0 或正整数，如 1234）',
+      as_of_invalid: '日期不对（写 2026-12-01）',
+      as_of_future: '日期晚于今天',
+      as_of_before_start: '日期早于本次征缴开始',
+      official_repeated: '同一地区同一日期出现了不止一次',
+    })[p.reason],
+  importAreaWritten: (p: { reason: string; written: string; nearest: string }) => `${p.reason}：“${p.written}”${p.nearest ? `，最接近的是 ${p.nearest}` : ''}`,
+  officialImportUsage: () => `请在控制台写文件路径：official import <文件.csv|文件.xlsx> [YYYY-MM-DD]（日期为没有日期列时的截至日期，默认今天）。`,
+  officialImportNoFiles: (p: { platform: string }) =>
+    `${p.platform}上还不能把文件交给机器人。请让管理员在服务器上运行：npm run cli -- import official <文件> [--as-of YYYY-MM-DD]。`,
+  officialImportFileMissing: (p: { file: string }) => `找不到文件“${p.file}”，或它不是 .csv / .xlsx 文件。`,
+  officialImportNothingNew: () => `文件里的数与已导入的完全相同，没有任何改动。`,
+  sourceOfficialOnly: () =>
+    `本次征缴的进度以医保信息平台导入的数据为准（数据来源：系统），不需要再登记或上报。系统数据有误请联系管理员更正。`,
+  sourceOfficialAdminNote: () => `提示：排行按系统数据计，这条只改自报数。`,
+  totalRecorded: (p: { ref: string; area: string; total: string; people: string; amount: string; totalAmount: string; rate: string; note: string | null }) =>
+    `已上报 ${p.ref}：${p.area}累计 ${p.total}人（${p.people}人，${p.amount}元），完成率 ${p.rate}，累计收缴 ${p.totalAmount}元${p.note ? `，备注“${p.note}”` : ''}。`,
+  totalUnchanged: (p: { area: string; total: string }) => `${p.area}累计已经是 ${p.total}人，金额也相同，未记录。`,
+  totalBelowZero: () => `累计人数不能小于 0。请写本乡镇到现在为止的累计缴费人数，如 total 1200。`,
+  totalAmountBelowZero: (p: { amount: string }) => `按这个累计，收缴金额会变成 ${p.amount}元（小于 0）。请写累计金额，如 total 1200 48万。`,
+  campaignSourceShow: (p: { source: 'official' | 'reported'; chosen: boolean }) =>
+    `数据来源：${p.source === 'official' ? '医保信息平台（系统）' : '乡镇自报'}${p.chosen ? '' : '（默认：第一次导入系统数据后改按系统）'}`,
+  campaignSourceSet: (p: { source: 'official' | 'reported' }): string =>
+    p.source === 'official' ? `已改为按医保信息平台数据排行；联络员的 pay / total 将被告知以系统为准。` : `已改为按乡镇自报排行。`,
+  campaignSourceUnchanged: (p: { source: 'official' | 'reported' }) => `数据来源已经是${p.source === 'official' ? '系统' : '乡镇自报'}，未作改动。`,
+  campaignMarginShow: (p: { margin: string; people: number }) => `待核实：自报超出系统 ${p.margin} 且 ${num(p.people)} 人以上`,
+  campaignMarginSet: (p: { margin: string; people: number }) => `已设置：自报超出系统 ${p.margin} 且 ${num(p.people)} 人以上标为待核实。`,
+  campaignMarginInvalid: (p: { token: string }) => `“${p.token}”不是百分比：请写如 campaign margin 2% 50（超出 2% 且 50 人以上）。`,
+  campaignPraiseShow: (p: { points: number | null }) => (p.points === null ? `表扬：不列` : `表扬：完成率高于序时进度 ${p.points} 个百分点及以上`),
+  campaignPraiseSet: (p: { points: number | null }) => (p.points === null ? `已取消通报里的表扬。` : `已设置：完成率高于序时进度 ${p.points} 个百分点及以上的单位列入表扬。`),
+  campaignCriticizeShow: (p: { bottom: number | null }) => (p.bottom === null ? `通报：不列` : `通报：后 ${p.bottom} 名中落后序时进度的单位`),
+  campaignCriticizeSet: (p: { bottom: number | null }) => (p.bottom === null ? `已取消通报批评。` : `已设置：后 ${p.bottom} 名中落后序时进度的单位列入通报。`),
+  thresholdInvalid: (p: { token: string }) => `“${p.token}”不对：请写非负整数，或 off（不列）。`,
+  chartTimeElapsed: (p: { rate: string }) => `序时进度 ${p.rate}`,
+  entryIsTotal: (p: { ref: string }) => `${p.ref} 是上报累计数（total）记下的差额，不能撤销或作废：请再发一次 total <正确的累计数> 更正。`,
 };
 
 /** The shape every catalogue has: the keys and parameters of the reference. */

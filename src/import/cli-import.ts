@@ -7,7 +7,7 @@ import { seedTimeZone } from '../domain/calendar.ts';
 import { findCurrentCampaign } from '../store/campaigns.ts';
 import { isPostgresUrl, openDatabase, sqlitePath } from '../db/database.ts';
 import { migrateToLatestOrThrow } from '../db/migrate.ts';
-import { businessDate } from '../domain/calendar.ts';
+import { businessDate, parseDate } from '../domain/calendar.ts';
 import type { Logger } from '../core/logger.ts';
 import { catalogue, type Catalogue } from '../i18n/index.ts';
 import { ensureBaseline } from '../setup/baseline.ts';
@@ -15,8 +15,9 @@ import { openPersonalData } from '../setup/personal-data.ts';
 import { ImportStopped } from './check-thread.ts';
 import { importContributions } from './import-contributions.ts';
 import { importRoster } from './import-roster.ts';
-import { importTargets } from './import-targets.ts';
+import { CLI_PLATFORM, importTargets } from './import-targets.ts';
 import { importNamed } from './import-named.ts';
+import { importOfficial } from './import-official.ts';
 import { formatImportReport, type ImportReport } from './report.ts';
 import { tableFormat, type TableProgress } from './table-source.ts';
 
@@ -25,6 +26,8 @@ export interface CliImportIo {
   /** Where the progress bar goes, when it is a terminal. */
   progress: { write(s: string): unknown; isTTY?: boolean };
   now?: () => Date;
+  /** `--as-of`: the date of an official file's rows that give none (null: the option without a date). */
+  asOf?: string | null;
 }
 
 function bar(p: TableProgress): string {
@@ -52,15 +55,24 @@ function stoppedText(e: ImportStopped, t: Catalogue): string {
 /** Runs one import; returns the process exit code (0 imported, 1 refused, 2 usage). */
 export async function cliImport(args: string[], config: Config, log: Logger, io: CliImportIo): Promise<{ code: number; report?: ImportReport }> {
   const [what, file] = args;
-  if (!['roster', 'contributions', 'targets', 'special', 'unpaid'].includes(what ?? '') || !file || args.length !== 2) {
+  if (!['roster', 'contributions', 'targets', 'special', 'unpaid', 'official'].includes(what ?? '') || !file || args.length !== 2) {
     io.out.write(
       'usage: npm run cli -- import roster <file.csv|file.xlsx>\n' +
         '       npm run cli -- import contributions <file.csv|file.xlsx>\n' +
         '       npm run cli -- import targets <file.csv|file.xlsx>\n' +
         '       npm run cli -- import special <file.csv|file.xlsx>\n' +
-        '       npm run cli -- import unpaid <file.csv|file.xlsx>\n',
+        '       npm run cli -- import unpaid <file.csv|file.xlsx>\n' +
+        '       npm run cli -- import official <file.csv|file.xlsx> [--as-of YYYY-MM-DD]\n',
     );
     return { code: 2 };
+  }
+  let asOf: string | null = null;
+  if (io.asOf !== undefined) {
+    asOf = io.asOf === null ? null : parseDate(io.asOf);
+    if (asOf === null) {
+      io.out.write(`--as-of: expected a date as YYYY-MM-DD, such as 2026-12-01\n`);
+      return { code: 2 };
+    }
   }
   if (!tableFormat(file)) {
     io.out.write(`${file}: expected a .csv or .xlsx file\n`);
@@ -99,7 +111,23 @@ export async function cliImport(args: string[], config: Config, log: Logger, io:
       : undefined;
     let report: ImportReport;
     try {
-      if (what === 'targets') {
+      if (what === 'official') {
+        const campaign = await findCurrentCampaign(handle.db);
+        if (!campaign) {
+          io.out.write('the database has no campaign yet: start the bot once, or import targets first\n');
+          return { code: 2 };
+        }
+        const today = businessDate(now, campaign.time_zone);
+        report = await importOfficial(file, {
+          db: handle.db,
+          onProgress,
+          campaign,
+          asOf,
+          today,
+          now,
+          by: { memberId: null, platform: CLI_PLATFORM, channelId: `import official ${basename(file)}` },
+        });
+      } else if (what === 'targets') {
         // A new database gets what the bot's first start gives it: townships need the root and a campaign.
         await ensureBaseline(handle.db, { areaName: config.areaName, areaKind: config.areaKind, timeZone: seedTimeZone(config), now, admins: config.admins });
         report = await importTargets(file, { db: handle.db, now, onProgress, source: `import targets ${basename(file)}` });
@@ -134,6 +162,7 @@ export async function cliImport(args: string[], config: Config, log: Logger, io:
       refused: report.refused,
       committed: report.committed,
       ...report.targets,
+      ...(report.official ? { stored: report.official.stored, unchanged: report.official.unchanged } : {}),
     });
     return { code: report.committed ? 0 : 1, report };
   } finally {

@@ -88,6 +88,20 @@ export const TARGET_COLUMNS = [
   { key: 'parent', names: ['上级', '上级地区', '所属', '所属地区', '区县', 'parent', 'under'], required: false },
 ] as const satisfies readonly ColumnSpec<string>[];
 
+/**
+ * Official figures from the information platform's export: an area (a
+ * township, with its village in a column of its own or as a path
+ * `城南街道/和平村`), people paid, and optionally the amount and the date.
+ */
+export const OFFICIAL_COLUMNS = [
+  { key: 'township', names: ['乡镇', '乡镇街道', '街道', '乡镇名称', '地区', '区域', '路径', 'township', 'area', 'path'], required: true },
+  { key: 'village', names: ['村', '村社区', '社区', '村居', '村名', '村（社区）', 'village'], required: false },
+  { key: 'people', names: ['已缴费人数', '参保人数', '缴费人数', '已缴人数', '已参保人数', '人数', 'paid', 'people', 'enrolled'], required: true },
+  { key: 'amount', names: ['金额', '缴费金额', '已缴金额', '征收金额', '收缴金额', 'amount'], required: false },
+  { key: 'as_of', names: ['截至日期', '截止日期', '统计日期', '数据日期', '日期', 'as_of', 'date'], required: false },
+] as const satisfies readonly ColumnSpec<string>[];
+
+export type OfficialColumn = (typeof OFFICIAL_COLUMNS)[number]['key'];
 export type RosterColumn = (typeof ROSTER_COLUMNS)[number]['key'];
 export type NamedColumn = (typeof NAMED_COLUMNS)[number]['key'];
 export type ContributionColumn = (typeof CONTRIBUTION_COLUMNS)[number]['key'];

@@ -2,19 +2,31 @@
 import type { Catalogue } from '../i18n/index.ts';
 import type { TextEncoding } from './encoding.ts';
 import type { TableFormat } from './table-source.ts';
-import { TARGET_REFUSAL_REASONS, type RefusalReason, type TargetRefusalReason } from '../domain/import-reasons.ts';
+import {
+  OFFICIAL_REFUSAL_REASONS,
+  TARGET_REFUSAL_REASONS,
+  type OfficialRefusalReason,
+  type RefusalReason,
+  type TargetRefusalReason,
+} from '../domain/import-reasons.ts';
 
 
 /** A name or free-text cell of any import holds a control character (a NUL). */
 export const CONTROL_REFUSAL = 'text_control';
 
 /** Why a row of any import was refused. */
-export type ImportRefusalReason = RefusalReason | TargetRefusalReason | typeof CONTROL_REFUSAL;
+export type ImportRefusalReason = RefusalReason | TargetRefusalReason | OfficialRefusalReason | typeof CONTROL_REFUSAL;
 
 const TARGET_REASONS: ReadonlySet<string> = new Set(TARGET_REFUSAL_REASONS);
 
 function isTargetReason(reason: ImportRefusalReason): reason is TargetRefusalReason {
   return TARGET_REASONS.has(reason);
+}
+
+const OFFICIAL_REASONS: ReadonlySet<string> = new Set(OFFICIAL_REFUSAL_REASONS);
+
+function isOfficialReason(reason: ImportRefusalReason): reason is OfficialRefusalReason {
+  return OFFICIAL_REASONS.has(reason);
 }
 
 /** Where a refused value is: line and column. */
@@ -24,6 +36,9 @@ export interface CellRef {
   column: string;
   /** The column's header as written in the file; absent when the file has no such column. */
   header?: string;
+  /** The area as the row wrote it, when it names none (or several): with the nearest names there are. */
+  written?: string;
+  nearest?: string[];
 }
 
 export interface ReasonGroup {
@@ -82,8 +97,24 @@ export interface TargetCounts {
   unchanged: number;
 }
 
+/** What an official import did. */
+export interface OfficialCounts {
+  /** Figures stored: new, or different from the newest stored for their area and date. */
+  stored: number;
+  /** Figures the same as the newest stored: nothing written for them. */
+  unchanged: number;
+  /** Areas above the file's rows whose figure was summed from them (the file gave none). */
+  summed: number;
+  /** Total lines (合计, 小计 of the whole file) passed over. */
+  skipped: number;
+  /** The as-of dates of the file, oldest first. */
+  dates: string[];
+  /** The campaign's board source was switched to official by this first import. */
+  switched: boolean;
+}
+
 export interface ImportReport {
-  kind: 'roster' | 'contributions' | 'targets' | 'special' | 'unpaid';
+  kind: 'roster' | 'contributions' | 'targets' | 'special' | 'unpaid' | 'official';
   format: TableFormat;
   encoding: TextEncoding | null;
   /** Data rows read (the header not counted). */
@@ -107,11 +138,14 @@ export interface ImportReport {
   targets?: TargetCounts;
   /** A named list's cases: opened for the unpaid, closed for those now paid or off the list. */
   named?: { opened: number; closed: number };
+  /** An official import's counts (all 0 when nothing was committed); absent for the other kinds. */
+  official?: OfficialCounts;
   committed: boolean;
 }
 
 function reasonText(t: Catalogue, reason: ImportRefusalReason): string {
   if (reason === CONTROL_REFUSAL) return t.importReasonControl();
+  if (isOfficialReason(reason)) return t.importOfficialReason({ reason });
   return isTargetReason(reason) ? t.importTargetReason({ reason }) : t.importReason({ reason });
 }
 
@@ -127,6 +161,10 @@ export function formatImportReport(r: ImportReport, t: Catalogue): string {
     if (r.kind === 'targets') {
       const c = r.targets ?? { created: 0, updated: 0, unchanged: 0 };
       lines.push(t.importTargetsSummary({ format, read: r.rowsRead, ...c, refused: r.refused }));
+    } else if (r.kind === 'official') {
+      const c = r.official ?? { stored: 0, unchanged: 0, summed: 0, skipped: 0, dates: [], switched: false };
+      lines.push(t.importOfficialSummary({ format, read: r.rowsRead, stored: c.stored, unchanged: c.unchanged, summed: c.summed, skipped: c.skipped, dates: t.list({ items: c.dates }), refused: r.refused }));
+      if (c.switched) lines.push(t.importOfficialSwitched());
     } else {
       lines.push(t.importSummary({ kind: r.kind, format, read: r.rowsRead, taken: r.taken, written: r.written, refused: r.refused }));
     }
@@ -150,7 +188,10 @@ export function formatImportReport(r: ImportReport, t: Catalogue): string {
         const problems = l.problems.map((p) =>
           t.importRefusedProblem({
             column: p.ref.header === undefined ? p.ref.column : t.importColumnRef({ letter: p.ref.column, header: p.ref.header }),
-            reason: reasonText(t, p.reason),
+            reason:
+              p.ref.written === undefined
+                ? reasonText(t, p.reason)
+                : t.importAreaWritten({ reason: reasonText(t, p.reason), written: p.ref.written, nearest: t.list({ items: p.ref.nearest ?? [] }) }),
           }),
         );
         lines.push(t.importRefusedLine({ line: l.line, problems: t.importProblemList({ items: problems }) }));

@@ -16,13 +16,15 @@ import type { Kysely } from 'kysely';
 import type { Campaign, Database } from '../db/schema.ts';
 import { EnrollbotError } from '../core/errors.ts';
 import { getCurrentCampaign } from '../store/campaigns.ts';
-import { getRootArea } from '../store/areas.ts';
-import { loadBoard } from '../board/board.ts';
+import { allAreas, getRootArea } from '../store/areas.ts';
+import { pathIds } from '../domain/permissions.ts';
+import { boardSourceLines, loadBoard, type Reconciliation } from '../board/board.ts';
 import { businessDate, zonedParts } from '../domain/calendar.ts';
 import { formatYuanPlain } from '../domain/money.ts';
 import { formatRate } from '../domain/rates.ts';
 import { UNDO_REASON } from '../services/ledger.ts';
 import { ledgerPage } from '../store/ledger.ts';
+import { officialPage } from '../store/official.ts';
 import { zhCN } from '../i18n/zh-cn.ts';
 
 export type ExportFormat = 'csv' | 'xlsx';
@@ -149,7 +151,7 @@ async function* ledgerRows(db: Kysely<Database>, campaign: Campaign): AsyncItera
     for (const e of page) {
       yield [
         `#${e.id}`,
-        e.kind === 'payment' ? '缴费' : '冲正',
+        e.kind === 'payment' ? '缴费' : e.kind === 'total' ? '上报累计' : '冲正',
         e.area,
         Number(e.people),
         { fen: Number(e.amount_fen) },
@@ -185,6 +187,14 @@ const BOARD_COLUMNS: Column[] = [
   { header: '完成率', width: 9 },
   { header: '今日新增', width: 10 },
   { header: '收缴金额（元）', width: 16 },
+  // The board's own figures above follow its source; these put both sources side by side.
+  { header: '还差', width: 10 },
+  { header: '自报人数', width: 10 },
+  { header: '系统人数', width: 10 },
+  { header: '差异', width: 8 },
+  { header: '系统截至', width: 12 },
+  { header: '落后序时进度', width: 12 },
+  { header: '待核实', width: 8 },
 ];
 
 /** Writes the root area's board as of `now` (one row per area under it, then the total); returns the number of areas. */
@@ -193,13 +203,54 @@ export async function exportBoard(db: Kysely<Database>, file: string, now: Date)
   const campaign = await getCurrentCampaign(db);
   const area = await getRootArea(db);
   const board = await loadBoard(db, { campaign, area, today: businessDate(now, campaign.time_zone), now });
+  const yes = (b: boolean) => (b ? '是' : '');
+  const reconciliation = (r: Reconciliation): Cell[] => [r.reported, r.official?.people ?? '', r.diff ?? '', r.official?.asOf ?? ''];
   async function* rows(): AsyncIterable<Cell[]> {
     for (const r of board.rows) {
-      yield [r.rank, r.name, r.enrolled, r.target, { rateBp: r.rateBp }, r.today, { fen: r.amountFen }];
+      yield [r.rank, r.name, r.enrolled, r.target, { rateBp: r.rateBp }, r.today, { fen: r.amountFen }, r.gap, ...reconciliation(r), yes(r.behind), yes(r.check)];
     }
     const t = board.total;
-    yield ['', `${area.name}合计`, t.enrolled, t.target, { rateBp: t.rateBp }, t.today, { fen: t.amountFen }];
+    const gap = Math.max(0, t.target - t.enrolled);
+    yield ['', `${area.name}合计`, t.enrolled, t.target, { rateBp: t.rateBp }, t.today, { fen: t.amountFen }, gap, ...reconciliation(t), '', yes(t.check)];
+    // Where the figures come from and the benchmark, as the chat's board says them.
+    yield ['', boardSourceLines(board, zhCN).replace('\n', '；')];
   }
   await writeTable(file, format, `${board.today} 排行`, BOARD_COLUMNS, rows());
   return board.rows.length;
+}
+
+const OFFICIAL_COLUMNS: Column[] = [
+  { header: '编号', width: 8 },
+  { header: '截至日期', width: 12 },
+  { header: '地区', width: 16 },
+  { header: '路径', width: 24 },
+  { header: '已缴费人数', width: 12 },
+  { header: '金额（元）', width: 16 },
+  { header: '导入文件', width: 24 },
+  { header: '导入时间', width: 20 },
+];
+
+/**
+ * Writes every official figure of the current campaign, as imported (a
+ * figure replaced by a later file stays, above the one that replaced it);
+ * returns the number of figures. Areas above the files' rows are the sums
+ * the import made.
+ */
+export async function exportOfficial(db: Kysely<Database>, file: string): Promise<number> {
+  const format = exportFormatOf(file);
+  const campaign = await getCurrentCampaign(db);
+  const names = new Map((await allAreas(db)).map((a) => [a.id, a.name]));
+  async function* rows(): AsyncIterable<Cell[]> {
+    let after = 0;
+    for (;;) {
+      const page = await officialPage(db, campaign.id, after, PAGE);
+      for (const s of page) {
+        const path = pathIds(s.path).map((id) => names.get(id) ?? '?').join('/');
+        yield [s.id, s.as_of, s.area, path, Number(s.people), s.amount_fen === null ? '' : { fen: Number(s.amount_fen) }, s.file, zonedTime(s.imported_at, campaign.time_zone)];
+      }
+      if (page.length < PAGE) return;
+      after = page[page.length - 1]!.id;
+    }
+  }
+  return writeTable(file, format, '系统数据', OFFICIAL_COLUMNS, rows());
 }

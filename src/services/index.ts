@@ -5,6 +5,7 @@ import { createLedgerService, type LedgerService } from './ledger.ts';
 import type { ServiceScope } from './scope.ts';
 import { createSetupService, type SetupService } from './setup.ts';
 import { createRobotsService, type RobotsService } from './robots.ts';
+import { createOfficialService, type OfficialService } from './official.ts';
 
 /** Every service, bound to one command's scope. */
 export interface Services {
@@ -13,6 +14,7 @@ export interface Services {
   board: BoardService;
   lapse: LapseService;
   robots: RobotsService;
+  official: OfficialService;
 }
 
 export function createServices(scope: ServiceScope): Services {
@@ -22,5 +24,6 @@ export function createServices(scope: ServiceScope): Services {
     board: createBoardService(scope),
     lapse: createLapseService(scope),
     robots: createRobotsService(scope),
+    official: createOfficialService(scope),
   };
 }

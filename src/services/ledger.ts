@@ -17,6 +17,7 @@ import {
   latestOpenPaymentBy,
   latestPaymentBy,
   lockEntry,
+  lockedTotal,
   reversalOf,
   type AreaAfter,
   type EntryInput,
@@ -56,6 +57,13 @@ interface PaymentsBy {
 export interface LedgerService {
   /** Appends a payment; returns its id and the totals after it of the area and each area above it. */
   pay(input: PaymentInput): Promise<{ id: number; after: Map<number, AreaAfter> }>;
+  /** An area's running total now, held for the rest of the command's transaction (a `total` sets it from this). */
+  currentTotal(area: Area): Promise<{ people: number; amountFen: number }>;
+  /**
+   * Appends the difference a reported cumulative figure makes (`total`): an
+   * entry of kind `total`, negative when the figure went down.
+   */
+  adjust(input: PaymentInput): Promise<{ id: number; after: Map<number, AreaAfter> }>;
   entry(id: number): Promise<LedgerEntry | undefined>;
   latestPaymentBy(where: PaymentsBy): ReturnType<typeof latestPaymentBy>;
   latestOpenPaymentBy(where: PaymentsBy): ReturnType<typeof latestOpenPaymentBy>;
@@ -100,12 +108,26 @@ export function createLedgerService(scope: ServiceScope): LedgerService {
         note,
         ...entryOrigin(scope),
       }),
+    currentTotal: (area) => lockedTotal(db, scope.campaign.id, area.id),
+    adjust: ({ area, people, amountFen, note }) =>
+      appendEntry(db, {
+        campaignId: scope.campaign.id,
+        areaId: area.id,
+        areaPath: area.path,
+        kind: 'total',
+        people,
+        amountFen,
+        note,
+        ...entryOrigin(scope),
+      }),
     entry: (id) => getEntry(db, id),
     latestPaymentBy: (where) => latestPaymentBy(db, where),
     latestOpenPaymentBy: (where) => latestOpenPaymentBy(db, where),
     async reverse(entry, reason) {
       const ref = `#${entry.id}`;
-      if (entry.kind !== 'payment') throw new Refusal(t.entryIsReversal({ ref }), { code: 'invalid_input' });
+      if (entry.kind === 'reversal') throw new Refusal(t.entryIsReversal({ ref }), { code: 'invalid_input' });
+      // A total's difference depends on what came before it: a wrong total is put right by the right one.
+      if (entry.kind === 'total') throw new Refusal(t.entryIsTotal({ ref }), { code: 'invalid_input' });
       await lockEntry(db, entry.id);
       const existing = await reversalOf(db, entry.id);
       if (existing) throw new Refusal(t.entryAlreadyReversed({ ref, by: `#${existing.id}` }), { code: 'conflict' });

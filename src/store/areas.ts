@@ -31,6 +31,12 @@ export async function areasByIds(db: Kysely<Database>, ids: readonly number[]): 
 }
 
 /** Every area, in the order they were created. */
+/** Every area's parent (null for the root), by id: what summing figures up the tree needs, without the rest of the row. */
+export async function areaParents(db: Kysely<Database>): Promise<Map<number, number | null>> {
+  const rows = await db.selectFrom('area').select(['id', 'parent_id']).execute();
+  return new Map(rows.map((r) => [r.id, r.parent_id]));
+}
+
 export async function allAreas(db: Kysely<Database>): Promise<Area[]> {
   return db.selectFrom('area').selectAll().orderBy('id').execute();
 }

@@ -151,6 +151,27 @@ export async function moveTotals(
   return after;
 }
 
+/**
+ * An area's running total, held until the transaction ends (PostgreSQL: two
+ * replicas setting one township's total at once queue up, so the second
+ * one's difference is taken from the first one's result; SQLite runs one
+ * write transaction at a time already). Zero when nothing was logged yet.
+ */
+export async function lockedTotal(db: Kysely<Database>, campaignId: number, areaId: number): Promise<{ people: number; amountFen: number }> {
+  let q = db.selectFrom('area_total').select(['people', 'amount_fen']).where('campaign_id', '=', campaignId).where('area_id', '=', areaId);
+  if (db.getExecutor().adapter instanceof PostgresAdapter) {
+    // A row to lock even before the first entry: an empty total changes no figure.
+    await db
+      .insertInto('area_total')
+      .values({ campaign_id: campaignId, area_id: areaId, people: 0, amount_fen: 0, entries: 0 })
+      .onConflict((oc) => oc.columns(['campaign_id', 'area_id']).doNothing())
+      .execute();
+    q = q.forUpdate();
+  }
+  const row = await q.executeTakeFirst();
+  return { people: Number(row?.people ?? 0), amountFen: Number(row?.amount_fen ?? 0) };
+}
+
 export async function getEntry(db: Kysely<Database>, id: number): Promise<LedgerEntry | undefined> {
   return db.selectFrom('ledger_entry').selectAll().where('id', '=', id).executeTakeFirst();
 }
@@ -172,7 +193,8 @@ export async function reversalOf(db: Kysely<Database>, id: number): Promise<Ledg
 }
 
 /**
- * The author's latest payment in an area's subtree (any area when null),
+ * The author's latest payment (or `total` difference: `undo` must not pass
+ * over it to an older payment) in an area's subtree (any area when null),
  * reversed or not, with the id of its reversal when it has one.
  */
 export async function latestPaymentBy(
@@ -187,7 +209,7 @@ export async function latestPaymentBy(
     .select('r.id as reversed_by')
     .where('e.member_id', '=', input.memberId)
     .where('e.campaign_id', '=', input.campaignId)
-    .where('e.kind', '=', 'payment');
+    .where('e.kind', 'in', ['payment', 'total']);
   if (input.areaPath) q = q.where('a.path', 'like', `${input.areaPath}%`);
   return q.orderBy('e.id', 'desc').limit(1).executeTakeFirst();
 }

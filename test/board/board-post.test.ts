@@ -81,8 +81,10 @@ describe('board posts', () => {
     expect(reply.footer).not.toContain('前三名');
     expect(reply.footer).not.toContain('后三名');
     expect(JSON.parse(outbox[0]!.image!).filename).toMatch(/\.png$/);
-    // The first post has nothing to compare with: no change column.
-    expect(reply.table.columns).toHaveLength(6);
+    // The first post has nothing to compare with: no change column. Every line is behind the
+    // time elapsed (84 of 91 days), so the marks column is there; no official figures, no reconciliation.
+    expect(reply.table.columns.map((c: { header: string }) => c.header)).toEqual(['排名', '名称', '已缴/任务(人)', '完成率', '今日新增', '收缴(万元)', '还差', '标记']);
+    expect(reply.text).toBe('数据来源：乡镇自报\n序时进度 92.31%（征缴期第 84/91 天）');
 
     // The same minute again: nothing is posted twice.
     const again = await app.say('admin', 'console', 'board post');
@@ -102,11 +104,11 @@ describe('board posts', () => {
     expect(live.title).toBe('本区城乡居民医保征缴进度（实时，截至 11月24日 11:00）');
     expect(live.table!.columns.at(-1)!.header).toBe('较上期');
     expect(rowsOf(live)).toEqual([
-      '1 | 乙镇 | 170/200 | 85.00% | +110 | 6.80 | ▲2',
-      '2 | 丙镇 | 40/50 | 80.00% | +0 | 1.60 | ▼1',
-      '3 | 甲镇 | 50/100 | 50.00% | +0 | 2.00 | ▼1',
-      '4 | 丁镇 | 10/100 | 10.00% | +0 | 0.40 | —',
-      '5 | 戊镇 | 0/100 | 0.00% | +0 | 0.00 | 新',
+      '1 | 乙镇 | 170/200 | 85.00% | +110 | 6.80 | 30 | 落后序时 | ▲2',
+      '2 | 丙镇 | 40/50 | 80.00% | +0 | 1.60 | 10 | 落后序时 | ▼1',
+      '3 | 甲镇 | 50/100 | 50.00% | +0 | 2.00 | 50 | 落后序时 | ▼1',
+      '4 | 丁镇 | 10/100 | 10.00% | +0 | 0.40 | 90 | 落后序时 | —',
+      '5 | 戊镇 | 0/100 | 0.00% | +0 | 0.00 | 100 | 落后序时 | 新',
     ]);
     expect(live.footer).toContain('排名变化对比第1期（11月23日 10:00）。');
     // 550 target, 270 enrolled → 280 over 7 days (24 to 30 November) → 40 a day.
@@ -118,7 +120,7 @@ describe('board posts', () => {
     const rows = await app.database.db.selectFrom('outbox').select('reply').orderBy('id').execute();
     const reply = JSON.parse(rows.at(-1)!.reply);
     expect(reply.title).toBe('第2期 本区城乡居民医保征缴进度通报（截至 11月24日 11:00）');
-    expect(reply.table.rows[0]).toEqual(['1', '乙镇', '170/200', '85.00%', '+110', '6.80', '▲2']);
+    expect(reply.table.rows[0]).toEqual(['1', '乙镇', '170/200', '85.00%', '+110', '6.80', '30', '落后序时', '▲2']);
   });
 
   it('refuses board post to a non-admin and without a leaders channel, writing nothing', async () => {

@@ -20,14 +20,19 @@ function boardOf(n: number): Board {
   const enrolled = units.reduce((s, u) => s + u.enrolled, 0);
   return {
     area: { id: 1, parent_id: null, name: '本市', kind: 'district', path: '/1/', created_at: '' },
-    campaign: { id: 1, name: 'c', start_date: '2026-09-01', deadline: '2026-12-31', premium_fen: 40_000, floor_fen: null, time_zone: 'Asia/Shanghai', is_current: 1, created_at: '' },
+    campaign: { id: 1, name: 'c', start_date: '2026-09-01', deadline: '2026-12-31', premium_fen: 40_000, floor_fen: null, time_zone: 'Asia/Shanghai', is_current: 1, created_at: '', source: null, verify_margin_bp: null, verify_margin_people: null, praise_points: null, criticize_bottom: null },
     asOf: new Date('2026-11-23T10:00:00Z'),
     today: '2026-11-23',
-    rows: withRankChange(rankStandings(units), new Map()),
-    total: { enrolled, target: n * 1000, today: 0, amountFen: 0, rateBp: Math.round((enrolled * 10_000) / (n * 1000)) },
+    rows: withRankChange(rankStandings(units), new Map()).map((r) => ({ ...r, reported: r.enrolled, official: null, diff: null, check: false, gap: Math.max(0, r.target - r.enrolled), behind: false })),
+    total: { enrolled, target: n * 1000, today: 0, amountFen: 0, rateBp: Math.round((enrolled * 10_000) / (n * 1000)), reported: enrolled, official: null, diff: null, check: false },
     daysLeft: 39,
     pace: 1,
     previous: null,
+    source: 'reported',
+    officialAsOf: null,
+    time: { elapsed: 84, days: 122, bp: 6885 },
+    praised: [],
+    criticized: [],
   };
 }
 

@@ -97,7 +97,7 @@ describe('help', () => {
         .filter((l) => l.startsWith('• '))
         .map((l) => l.slice(2).split(' ').slice(0, 2).filter((w) => /^[a-z]+$/.test(w)).join(' '));
     expect(await listed('路人')).toEqual(['board', 'progress', 'help', 'who']);
-    expect(await listed('王芳')).toEqual(['pay', 'undo', 'board', 'progress', 'help', 'who', 'lapse', 'lapse done', 'lapse call', 'assign']);
+    expect(await listed('王芳')).toEqual(['pay', 'total', 'undo', 'board', 'progress', 'help', 'who', 'lapse', 'lapse done', 'lapse call', 'assign']);
     const admin = await listed('admin');
     expect(admin).toContain('void');
     expect(admin).toContain('lapse scan');

@@ -92,10 +92,12 @@ describe('export', () => {
     expect(b.worksheets[0]!.name).toBe('2026-11-23 排行');
     const sheet = b.worksheets[0]!;
     expect(rowsOf(sheet)).toEqual([
-      ['排名', '名称', '已缴人数', '任务人数', '完成率', '今日新增', '收缴金额（元）'],
-      [1, '城南街道', 12, 1000, 0.012, 12, 4800],
-      [2, '青山镇', 3, 500, 0.006, 3, 1100.5],
-      [undefined, '本区合计', 15, 1500, 0.01, 15, 5900.5],
+      ['排名', '名称', '已缴人数', '任务人数', '完成率', '今日新增', '收缴金额（元）', '还差', '自报人数', '系统人数', '差异', '系统截至', '落后序时进度', '待核实'],
+      // Empty cells (no official figure, not to check) read back as nothing: a row ends at its last value.
+      [1, '城南街道', 12, 1000, 0.012, 12, 4800, 988, 12, undefined, undefined, undefined, '是'],
+      [2, '青山镇', 3, 500, 0.006, 3, 1100.5, 497, 3, undefined, undefined, undefined, '是'],
+      [undefined, '本区合计', 15, 1500, 0.01, 15, 5900.5, 1485, 15],
+      [undefined, '数据来源：乡镇自报；序时进度 68.85%（征缴期第 84/122 天）'],
     ]);
     // Figures are numbers Excel can sum and sort, the rate shown as 1.20% and money as 4,800.00.
     for (const n of [2, 3, 4]) {
@@ -113,10 +115,10 @@ describe('export', () => {
     await exportBoard(app.database.db, file, new Date('2026-11-23T04:00:00Z'));
     const lines = readFileSync(file, 'utf8').split('\r\n');
     expect(lines.slice(0, 4)).toEqual([
-      '\uFEFF排名,名称,已缴人数,任务人数,完成率,今日新增,收缴金额（元）',
-      '1,城南街道,12,1000,1.20%,12,4800.00',
-      '2,青山镇,3,500,0.60%,3,1100.50',
-      ',本区合计,15,1500,1.00%,15,5900.50',
+      '\uFEFF排名,名称,已缴人数,任务人数,完成率,今日新增,收缴金额（元）,还差,自报人数,系统人数,差异,系统截至,落后序时进度,待核实',
+      '1,城南街道,12,1000,1.20%,12,4800.00,988,12,,,,是,',
+      '2,青山镇,3,500,0.60%,3,1100.50,497,3,,,,是,',
+      ',本区合计,15,1500,1.00%,15,5900.50,1485,15,,,,,',
     ]);
     expect(() => exportFormatOf('board.xls')).toThrow(/must end in \.csv or \.xlsx/);
     await expect(exportLedger(app.database.db, join(out, 'ledger.txt'))).rejects.toThrow(/\.csv or \.xlsx/);
