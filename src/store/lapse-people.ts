@@ -281,6 +281,77 @@ export async function mergeRosterStage(db: Kysely<Database>, now: Date, slice = 
   return changed;
 }
 
+/**
+ * A contributions file's checked rows, staged on the import's own connection
+ * (a TEMP table, as the roster's) until the whole file is known good; `seq`
+ * keeps the file's order, so a later row for the same person and month wins.
+ */
+interface ContributionStageTable {
+  seq: number;
+  id_hash: string;
+  id_masked: string;
+  month: string;
+  amount_fen: number;
+}
+
+type ContributionStage = { lapse_contribution_stage: ContributionStageTable };
+
+/** A staged contribution row. */
+export interface StagedContribution {
+  seq: number;
+  idHash: string;
+  idMasked: string;
+  month: string;
+  amountFen: number;
+}
+
+/** Creates the contributions staging table on the import's connection (`dropContributionStage` drops it). */
+export async function createContributionStage(db: Kysely<Database>): Promise<void> {
+  await dropContributionStage(db);
+  await db.schema
+    .createTable('lapse_contribution_stage')
+    .temporary()
+    .addColumn('seq', 'integer', (c) => c.primaryKey())
+    .addColumn('id_hash', 'text', (c) => c.notNull())
+    .addColumn('id_masked', 'text', (c) => c.notNull())
+    .addColumn('month', 'text', (c) => c.notNull())
+    .addColumn('amount_fen', 'integer', (c) => c.notNull())
+    .execute();
+}
+
+export async function dropContributionStage(db: Kysely<Database>): Promise<void> {
+  await db.schema.dropTable('lapse_contribution_stage').ifExists().execute();
+}
+
+/** Stages rows (one statement compiled per row count). */
+export async function stageContributions(db: Kysely<Database>, rows: readonly StagedContribution[]): Promise<void> {
+  if (rows.length === 0) return;
+  const stage = db.withTables<ContributionStage>();
+  const dummy: ContributionStageTable = { seq: 0, id_hash: '', id_masked: '', month: '', amount_fen: 0 };
+  const q = template(
+    db,
+    `contribution-stage:${rows.length}`,
+    () => stage.insertInto('lapse_contribution_stage').values(Array<ContributionStageTable>(rows.length).fill(dummy)).compile(),
+    rows.length * 5,
+  );
+  const params: unknown[] = [];
+  for (const r of rows) params.push(r.seq, r.idHash, r.idMasked, r.month, r.amountFen);
+  await db.executeQuery({ ...q, parameters: params });
+}
+
+/** Staged rows after `afterSeq`, at most `limit`, in file order. */
+export async function stagedContributions(db: Kysely<Database>, afterSeq: number, limit: number): Promise<StagedContribution[]> {
+  const rows = await db
+    .withTables<ContributionStage>()
+    .selectFrom('lapse_contribution_stage')
+    .select(['seq', 'id_hash', 'id_masked', 'month', 'amount_fen'])
+    .where('seq', '>', afterSeq)
+    .orderBy('seq')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ seq: Number(r.seq), idHash: r.id_hash, idMasked: r.id_masked, month: r.month, amountFen: Number(r.amount_fen) }));
+}
+
 /** The person ids of ID hashes, creating bare persons (not on the roster) for unknown ones. */
 export async function personIds(
   db: Kysely<Database>,
