@@ -132,6 +132,3 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   for (const r of rows) process.stdout.write(`${r.pass ? 'PASS' : 'FAIL'}  ${r.name}\n      ${r.value}\n      reference: ${r.reference}\n      target: ${r.target}\n`);
   process.exit(rows.every((r) => r.pass) ? 0 : 1);
 }
-
-/** For profiling the screen's statements one by one. */
-export const seedForProfile = seed;

@@ -7,6 +7,7 @@ import { benchPayDuringPost } from './pay-during-post.ts';
 import { benchBoard } from './board.ts';
 import { benchSlack } from './slack.ts';
 import { benchLapse } from './lapse.ts';
+import { benchLapseScale } from './lapse-scale.ts';
 import { benchRobots } from './robots.ts';
 import type { BenchOptions, Figure } from './types.ts';
 
@@ -17,6 +18,7 @@ const suites: [string, (o: BenchOptions) => Promise<Figure[]>][] = [
   ['pay during board post', benchPayDuringPost],
   ['board', benchBoard],
   ['lapse', benchLapse],
+  ['lapse at scale', (o) => benchLapseScale({ ...o, pgUrl: process.env.ENROLLBOT_BENCH_PG })],
   ['slack', benchSlack],
   ['robots', benchRobots],
 ];

@@ -18,7 +18,7 @@ import type { ImportReport } from './report.ts';
 import { runImport, type ImportOptions } from './run-import.ts';
 
 /** Rows merged per transaction: each holds the write lock for milliseconds, never the whole file's time. */
-const MERGE_SLICE = 2_000;
+const MERGE_SLICE = 1_000;
 
 export async function importContributions(path: string, options: ImportOptions): Promise<ImportReport> {
   // The months this file brings, kept on record so that a scan can tell a month never imported.

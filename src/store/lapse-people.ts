@@ -202,7 +202,7 @@ export async function stageRoster(db: Kysely<Database>, part: number, values: un
 }
 
 /** Rows a merge writes per transaction: each holds the write lock for milliseconds, never the whole file's time. */
-export const ROSTER_MERGE_SLICE = 2_000;
+export const ROSTER_MERGE_SLICE = 1_000;
 
 /**
  * Writes the staged roster into `lapse_person` in hash order (the unique
