@@ -1,8 +1,10 @@
 /**
  * The shared shape of an import: a worker thread reads the header and checks
- * every row (see `check-thread.ts`) while this thread writes the accepted
- * rows in batches inside one transaction; everything is rolled back when any
- * row was refused, so a file is taken whole or not at all.
+ * every row (see `check-thread.ts`) while this thread writes or stages the
+ * accepted rows in batches; nothing is written when any row was refused, so a
+ * file is taken whole or not at all. A staged import (roster, contributions)
+ * holds no lock the bot needs while it reads, and writes in short
+ * transactions once the whole file is known good (see `ImportWriter`).
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
@@ -31,9 +33,10 @@ export interface ImportOptions {
    */
   readerHeapMb?: number;
   /**
-   * Last thing before the import commits, only when it is taken (the file
-   * had no refusal): what must exist only with the data, such as a newly
-   * generated ID-hashing key. Throwing rolls the import back.
+   * Last thing before the import commits (a staged import: before its first
+   * write), only when it is taken (the file had no refusal): what must exist
+   * only with the data, such as a newly generated ID-hashing key. Throwing
+   * rolls the import back (a staged import writes nothing).
    */
   beforeCommit?(): void;
 }
