@@ -1,7 +1,7 @@
 /** `import contributions <file>`: monthly contributions by ID number; closes the lapses they end. */
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import { closeCasesWithContributions } from '../store/lapse-cases.ts';
+import { closeCasesInSlices } from '../store/lapse-cases.ts';
 import {
   createContributionStage,
   dropContributionStage,
@@ -63,8 +63,8 @@ export async function importContributions(path: string, options: ImportOptions):
       },
       end: (db) => dropContributionStage(db),
       async finish(db) {
-        await recordContributionMonths(db, months, first);
-        return closeCasesWithContributions(db, options.now);
+        await db.transaction().execute((tx) => recordContributionMonths(tx, months, first));
+        return closeCasesInSlices(db, options.now);
       },
     },
     options,

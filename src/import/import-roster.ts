@@ -1,7 +1,7 @@
 /** `import roster <file>`: the employee-insurance contributors, by township, with their cadre. */
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import { closeCasesWithContributions } from '../store/lapse-cases.ts';
+import { closeCasesInSlices } from '../store/lapse-cases.ts';
 import { contactText } from '../domain/pii-seal.ts';
 import { redact } from '../domain/mask.ts';
 import {
@@ -87,7 +87,7 @@ export async function importRoster(path: string, options: ImportOptions): Promis
       },
       merge: (db: Kysely<Database>) => mergeRosterStage(db, options.now),
       end: (db) => dropRosterStage(db),
-      finish: (db) => closeCasesWithContributions(db, options.now),
+      finish: (db) => closeCasesInSlices(db, options.now),
     },
     options,
   );

@@ -75,7 +75,7 @@ export interface ImportWriter {
   refusals?(db: Kysely<Database>): Promise<StagedRefusal[]>;
   /** After the last batch of a file with no refusal: writes what was staged; returns how many added or changed something. */
   merge?(db: Kysely<Database>): Promise<number>;
-  /** After the last batch and the merge: returns how many lapse cases closed. */
+  /** After the last batch and the merge (unstaged: in the transaction; staged: in short transactions of its own): returns how many lapse cases closed. */
   finish(db: Kysely<Database>): Promise<number>;
   /** Staged: last of all, taken or not (drops the staging tables). */
   end?(db: Kysely<Database>): Promise<void>;
@@ -132,7 +132,7 @@ export async function runImport(path: string, task: CheckTask, writer: ImportWri
           // Nothing is written yet: what must exist only with the data can still stop the import.
           options.beforeCommit?.();
           if (writer.merge) report.written += await writer.merge(conn);
-          report.casesClosed = await conn.transaction().execute((tx) => writer.finish(tx));
+          report.casesClosed = await writer.finish(conn);
           report.taken = summary.accepted;
         } finally {
           await writer.end?.(conn);
