@@ -14,6 +14,7 @@ import { benchPayDuringPost } from './pay-during-post.ts';
 import { benchBoard } from './board.ts';
 import { benchSlack } from './slack.ts';
 import { benchLapse } from './lapse.ts';
+import { benchLapseScale } from './lapse-scale.ts';
 import { benchRobots } from './robots.ts';
 import { benchOfficial } from './official.ts';
 import type { BenchOptions, Figure } from './types.ts';
@@ -40,6 +41,7 @@ const suites: [string, (o: BenchOptions) => Promise<Figure[]>][] = [
   ['board', benchBoard],
   ['lapse', benchLapse],
   ['official import', benchOfficial],
+  ['lapse at scale', (o) => benchLapseScale({ ...o, pgUrl: process.env.ENROLLBOT_BENCH_PG })],
   ['slack', benchSlack],
   ['robots', benchRobots],
 ];

@@ -15,7 +15,7 @@ import { findHandled, markHandled, replaceHandled } from '../store/inbound.ts';
 import { appendAudit } from '../store/audit.ts';
 import type { ArgSpec, ParseEnv, UserRef } from './args.ts';
 import { mayRun, type AnyCommand, type CommandContext, type CommandSettings } from './command.ts';
-import { createServices } from '../services/index.ts';
+import { BoundServices } from '../services/index.ts';
 import type { ServiceScope } from '../services/scope.ts';
 import { EnrollbotError } from './errors.ts';
 import { parseArgs, parseTypedArgs, usage } from './parse-args.ts';
@@ -96,6 +96,46 @@ function denial(command: AnyCommand, t: Catalogue): string {
       return t.needStaff();
     default:
       return t.needCoordinator();
+  }
+}
+
+/** What every command's context holds besides its services and hooks. */
+type ContextBase = Omit<CommandContext, keyof BoundServices | 'audit' | 'setupChanged' | 'replyAfterCommit'>;
+
+/**
+ * A command's context: its services built on first use, on one shared
+ * prototype (this is the `pay` path: a context per message, and often two).
+ */
+class BoundContext extends BoundServices implements CommandContext {
+  readonly now: Date;
+  readonly today: string;
+  readonly campaign: CommandContext['campaign'];
+  readonly actor: Actor;
+  readonly channel: CommandContext['channel'];
+  readonly locale: Locale;
+  readonly t: Catalogue;
+  readonly settings: CommandSettings;
+  readonly commands: readonly AnyCommand[];
+  readonly sourceKey: string | null;
+  readonly audit: CommandContext['audit'];
+  readonly setupChanged: () => void;
+  readonly replyAfterCommit: CommandContext['replyAfterCommit'];
+
+  constructor(base: ContextBase, scope: ServiceScope, replyAfterCommit: CommandContext['replyAfterCommit']) {
+    super(scope);
+    this.now = base.now;
+    this.today = base.today;
+    this.campaign = base.campaign;
+    this.actor = base.actor;
+    this.channel = base.channel;
+    this.locale = base.locale;
+    this.t = base.t;
+    this.settings = base.settings;
+    this.commands = base.commands;
+    this.sourceKey = base.sourceKey;
+    this.audit = scope.audit;
+    this.setupChanged = scope.setupChanged;
+    this.replyAfterCommit = replyAfterCommit;
   }
 }
 
@@ -187,27 +227,23 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       // Follow-up work and the final reply, run once the command's transaction has committed.
       let later: (() => Promise<void>)[] = [];
       let replyLater: (() => Promise<Reply>) | null = null;
-      const contextOn = (scope: ServiceScope): CommandContext => ({
-        ...base,
-        ...createServices(scope),
-        audit: scope.audit,
-        setupChanged: scope.setupChanged,
-        replyAfterCommit: (reply) => {
-          replyLater = reply;
-        },
-      });
+      const replyAfterCommit = (reply: () => Promise<Reply>): void => {
+        replyLater = reply;
+      };
+      const contextOn = (scope: ServiceScope): CommandContext => new BoundContext(base, scope, replyAfterCommit);
       // A read-only command (or a write's slow preparation) that writes is a bug in its declaration.
       const readOnly = (): never => {
         throw new EnrollbotError('internal', `${command.name} is read-only here`);
       };
-      const readOnlyCtx = contextOn({ ...base, db, audit: async () => readOnly(), setupChanged: readOnly, afterCommit: async () => readOnly() });
-      if (!command.writes) return await run(readOnlyCtx, args);
+      const readOnlyCtx = (): CommandContext =>
+        contextOn({ ...base, db, audit: async () => readOnly(), setupChanged: readOnly, afterCommit: async () => readOnly() });
+      if (!command.writes) return await run(readOnlyCtx(), args);
       let prepared: unknown;
       if (command.prepare) {
         // Its slow work (a network call) must not be done again for a replay.
         const earlier = sourceKey ? await findHandled(db, sourceKey) : undefined;
         if (earlier) return { ...earlier, duplicate: true };
-        prepared = await command.prepare(readOnlyCtx, args);
+        prepared = await command.prepare(readOnlyCtx(), args);
       }
       const afterCommit = <T,>(work: (db: Kysely<Database>) => Promise<T>): Promise<T> =>
         new Promise<T>((resolve, reject) => {

@@ -11,6 +11,8 @@ export type ErrorCode =
   /** The platform asked to wait before the next message (see `RateLimited`). */
   | 'rate_limited'
   | 'import_invalid'
+  /** A lapse screening of a month whose contributions were never imported (it would open a case for everyone). */
+  | 'lapse_month_not_imported'
   /** The database has no campaign: it was never migrated and seeded. */
   | 'not_set_up'
   /** A command's declaration cannot work (a clash of words, a name a platform refuses): found at start. */

@@ -72,6 +72,13 @@ const MOBILE = new RegExp(
 /** A landline with its area code: `0731-88881234`, `010 62345678`, `(0731)8888123`. */
 const LANDLINE = new RegExp(`${START}(?<area>${r('0', '0')}(?:${r('1', '2')}${D}|${r('3', '9')}${D}{2}))(?:${SEP}|[)\\uff09])?(?<local>${r('2', '9')}${D}{6,7})${END}`, 'g');
 
+/**
+ * What every pattern above needs: ten digits, with at most a separator (or
+ * the `)` after an area code) between two of them. A text without it (most
+ * replies, notes and log lines) has nothing to mask and skips the five scans.
+ */
+const MAYBE_NUMBER = new RegExp(`${D}(?:(?:${SEP}|[)\\uff09])?${D}){9}`);
+
 const DIGIT_OR_X = /[0-9\uff10-\uff19Xx\uff38\uff58]/;
 
 /** Replaces with `*` the digits of `text` whose index (among its digits) `hide` says, keeping everything else. */
@@ -106,7 +113,7 @@ export interface RedactOptions {
  * Idempotent: a masked text comes back unchanged.
  */
 export function redact(text: string, options: RedactOptions = {}): string {
-  if (text.length < 10) return text;
+  if (text.length < 10 || !MAYBE_NUMBER.test(text)) return text;
   let out = text
     .replace(ID18, (m) => hideDigits(m, (i) => i >= 6 && i < 14))
     .replace(ID15, (m) => hideDigits(m, (i) => i >= 6 && i < 12));

@@ -27,6 +27,12 @@ export interface RowChecker<K extends string> {
    * and returns false, leaving `out` as it was.
    */
   check(row: RowView<K>, tally: RefusalTally, out: unknown[]): boolean;
+  /**
+   * Keep sending accepted rows after a refusal: the importing thread finds
+   * some refusals in what it staged (a roster's duplicate IDs), and must see
+   * every accepted line to name them all.
+   */
+  sendsAfterRefusal?: boolean;
 }
 
 /** What checking a whole table found; the rows themselves went out in batches. */
@@ -46,6 +52,8 @@ export interface CheckSummary {
   missingColumns: string[];
   /** The line where the text stopped being valid in the file's encoding. */
   unreadableAt: number | null;
+  /** Where each column the header named is (letter and header as written), for refusals found after the check. */
+  columnRefs: Record<string, Omit<CellRef, 'line'>>;
 }
 
 /** Where `checkTable` sends what it reads. */
@@ -86,6 +94,7 @@ export async function checkTable<K extends string>(
     refusedLines: [],
     missingColumns: [],
     unreadableAt: null,
+    columnRefs: {},
   };
   let columns: ColumnMap<K> | null = null;
   let values: unknown[] = [];
@@ -116,6 +125,9 @@ export async function checkTable<K extends string>(
             return summary;
           }
           columns = mapped.columns;
+          for (const [key, c] of Object.entries(columns) as [string, ColumnMap<K>[K]][]) {
+            if (c) summary.columnRefs[key] = { column: columnLetter(c.index), header: c.header };
+          }
           continue;
         }
         summary.rowsRead++;
@@ -127,7 +139,7 @@ export async function checkTable<K extends string>(
         }
         summary.accepted++;
         // After a refusal the file will not be taken: only check the rest, to name every bad line.
-        if (summary.refused > 0) {
+        if (summary.refused > 0 && !checker.sendsAfterRefusal) {
           values.length = 0;
           rowsInBatch = 0;
           continue;
@@ -149,7 +161,7 @@ export async function checkTable<K extends string>(
   }
   if (!columns) {
     summary.missingColumns = checker.columns.filter((c) => c.required).map((c) => c.names.join('/'));
-  } else if (rowsInBatch > 0 && summary.refused === 0) {
+  } else if (rowsInBatch > 0 && (summary.refused === 0 || checker.sendsAfterRefusal)) {
     await sink.batch(values, rowsInBatch);
   }
   return summary;

@@ -1,48 +1,70 @@
 /** `import contributions <file>`: monthly contributions by ID number; closes the lapses they end. */
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import { closeCasesWithContributions } from '../store/lapse-cases.ts';
-import { hasContributions, personIds, recordContributionMonths, upsertContributions } from '../store/lapse-people.ts';
+import { closeCasesInSlices } from '../store/lapse-cases.ts';
+import {
+  createContributionStage,
+  dropContributionStage,
+  hasContributions,
+  personIds,
+  recordContributionMonths,
+  stageContributions,
+  stagedContributions,
+  upsertContributions,
+  type StagedContribution,
+} from '../store/lapse-people.ts';
 import { CONTRIBUTION_ROW_WIDTH } from './contribution-check.ts';
 import type { ImportReport } from './report.ts';
 import { runImport, type ImportOptions } from './run-import.ts';
 
-interface Pending {
-  idHash: string;
-  idMasked: string;
-  month: string;
-  amountFen: number;
-}
+/** Rows merged per transaction: each holds the write lock for milliseconds, never the whole file's time. */
+const MERGE_SLICE = 1_000;
 
 export async function importContributions(path: string, options: ImportOptions): Promise<ImportReport> {
   // The months this file brings, kept on record so that a scan can tell a month never imported.
   const months = new Set<string>();
   let first = false;
+  let seq = 0;
   return runImport(
     path,
     { kind: 'contributions', context: { today: options.today } },
     {
+      staged: true,
       async begin(db) {
         first = !(await hasContributions(db));
+        await createContributionStage(db);
       },
       async write(db: Kysely<Database>, values: unknown[], rows: number) {
-        const batch: Pending[] = [];
+        const batch: StagedContribution[] = [];
         for (let i = 0; i < rows * CONTRIBUTION_ROW_WIDTH; i += CONTRIBUTION_ROW_WIDTH) {
-          batch.push({ idHash: options.hasher.hashId(values[i] as string), idMasked: values[i + 1] as string, month: values[i + 2] as string, amountFen: values[i + 3] as number });
+          batch.push({ seq: ++seq, idHash: options.hasher.hashId(values[i] as string), idMasked: values[i + 1] as string, month: values[i + 2] as string, amountFen: values[i + 3] as number });
           months.add(values[i + 2] as string);
         }
-        const ids = await personIds(db, batch, options.now);
-        // A person and month twice in one batch: the later row wins, as it would across batches.
-        const upserts = new Map<string, { personId: number; month: string; amountFen: number }>();
-        for (const p of batch) {
-          const personId = ids.get(p.idHash)!;
-          upserts.set(`${personId}:${p.month}`, { personId, month: p.month, amountFen: p.amountFen });
-        }
-        return upsertContributions(db, [...upserts.values()], options.now);
+        await stageContributions(db, batch);
+        return 0; // counted by the merge
       },
+      async merge(db: Kysely<Database>) {
+        let written = 0;
+        for (let after = 0; ; ) {
+          const batch = await stagedContributions(db, after, MERGE_SLICE);
+          if (batch.length === 0) return written;
+          after = batch.at(-1)!.seq;
+          written += await db.transaction().execute(async (tx) => {
+            const ids = await personIds(tx, batch, options.now);
+            // A person and month twice in one slice: the later row wins, as it would across slices.
+            const upserts = new Map<string, { personId: number; month: string; amountFen: number }>();
+            for (const p of batch) {
+              const personId = ids.get(p.idHash)!;
+              upserts.set(`${personId}:${p.month}`, { personId, month: p.month, amountFen: p.amountFen });
+            }
+            return upsertContributions(tx, [...upserts.values()], options.now);
+          });
+        }
+      },
+      end: (db) => dropContributionStage(db),
       async finish(db) {
-        await recordContributionMonths(db, months, first);
-        return closeCasesWithContributions(db, options.now);
+        await db.transaction().execute((tx) => recordContributionMonths(tx, months, first));
+        return closeCasesInSlices(db, options.now);
       },
     },
     options,

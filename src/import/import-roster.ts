@@ -1,30 +1,32 @@
 /** `import roster <file>`: the employee-insurance contributors, by township, with their cadre. */
-import { statSync } from 'node:fs';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import { closeCasesNoLongerScreened, closeCasesWithContributions } from '../store/lapse-cases.ts';
+import { closeCasesInSlices, closeCasesNoLongerScreened } from '../store/lapse-cases.ts';
 import { contactText } from '../domain/pii-seal.ts';
 import { redact } from '../domain/mask.ts';
 import {
   createRosterStage,
+  dropRosterStage,
   findCadre,
+  indexRosterStage,
   mergeRosterStage,
+  rosterStageDuplicates,
   ROSTER_STAGE_PARTS,
   ROSTER_STAGE_WIDTH,
   rosterStagePart,
   stageRoster,
   townshipsByName,
 } from '../store/lapse-people.ts';
-import type { ImportReport } from './report.ts';
+import { LISTED_LINES, type ImportReport } from './report.ts';
 import { ROSTER_ROW_WIDTH } from './roster-check.ts';
 import { runImport, type ImportOptions } from './run-import.ts';
-import { tableFormat } from './table-source.ts';
 
 // Where a checked row's values sit (`RosterRowValues`).
 const ID = 0;
 const NAME = 2;
 const PHONE = 3;
 const CADRE_TEXT = 10;
+const LINE = 14;
 
 /** Row counts a part's last rows are staged in: few statement shapes, few statements. */
 const TAIL_CHUNKS = [100, 10, 1];
@@ -44,10 +46,10 @@ export async function importRoster(path: string, options: ImportOptions): Promis
       context: {
         today: options.today,
         townships: [...townships],
-        fileBytes: tableFormat(path) === 'csv' ? statSync(path).size : 0,
       },
     },
     {
+      staged: true,
       begin: (db) => createRosterStage(db),
       async write(db: Kysely<Database>, values: unknown[], rows: number) {
         // The batch's IDs hashed, then its names and phones sealed in one go (one call into the cipher).
@@ -70,8 +72,8 @@ export async function importRoster(path: string, options: ImportOptions): Promis
           const into = pending[part]!;
           // `RosterStageValues`, in order.
           into.push(hashes[r], values[i + 1], sealed[r], values[i + 4], values[i + 5], values[i + 6], values[i + 7], values[i + 8], cadre?.member ?? null, cadre?.shown ?? null);
-          // 参保状态, 帮扶对象, special-group category (`RosterStageValues`' last three).
-          into.push(values[i + 11], values[i + 12], values[i + 13]);
+          // 参保状态, 帮扶对象, special-group category, and the file's line (`RosterStageValues`' last four).
+          into.push(values[i + 11], values[i + 12], values[i + 13], values[i + LINE]);
           if (into.length === batchSize * ROSTER_STAGE_WIDTH) {
             await stageRoster(db, part, into, batchSize);
             pending[part] = [];
@@ -79,22 +81,31 @@ export async function importRoster(path: string, options: ImportOptions): Promis
         }
         return 0; // counted by the merge
       },
-      async merge(db: Kysely<Database>) {
-        for (let part = 0; part < ROSTER_STAGE_PARTS; part++) {
-          const rest = pending[part]!;
-          let at = 0;
-          for (const chunk of TAIL_CHUNKS) {
-            for (; rest.length - at >= chunk * ROSTER_STAGE_WIDTH; at += chunk * ROSTER_STAGE_WIDTH) {
-              await stageRoster(db, part, rest.slice(at, at + chunk * ROSTER_STAGE_WIDTH), chunk);
-            }
-          }
-          pending[part] = [];
-        }
-        return mergeRosterStage(db, options.now);
+      async refusals(db: Kysely<Database>) {
+        await flushPending(db);
+        await indexRosterStage(db);
+        const duplicates = await rosterStageDuplicates(db, LISTED_LINES);
+        return duplicates.count ? [{ reason: 'id_duplicate' as const, column: 'id_number', ...duplicates }] : [];
       },
+      merge: (db: Kysely<Database>) => mergeRosterStage(db, options.now),
+      end: (db) => dropRosterStage(db),
       // A retiree (or someone now insured elsewhere) the roster names closes their case too.
-      finish: async (db) => (await closeCasesWithContributions(db, options.now)) + (await closeCasesNoLongerScreened(db, options.now)),
+      finish: async (db) => (await closeCasesInSlices(db, options.now)) + (await closeCasesNoLongerScreened(db, options.now)),
     },
     options,
   );
+
+  /** Stages the rows still waiting for their part to fill a batch. */
+  async function flushPending(db: Kysely<Database>): Promise<void> {
+    for (let part = 0; part < ROSTER_STAGE_PARTS; part++) {
+      const rest = pending[part]!;
+      let at = 0;
+      for (const chunk of TAIL_CHUNKS) {
+        for (; rest.length - at >= chunk * ROSTER_STAGE_WIDTH; at += chunk * ROSTER_STAGE_WIDTH) {
+          await stageRoster(db, part, rest.slice(at, at + chunk * ROSTER_STAGE_WIDTH), chunk);
+        }
+      }
+      pending[part] = [];
+    }
+  }
 }

@@ -4,7 +4,6 @@ import { parseIdNumber, type IdNumberProblem } from '../domain/id-number.ts';
 import { maskIdNumber, maskName, maskPhone, redact } from '../domain/mask.ts';
 import { cellText, type RowChecker, type RowView } from './check-table.ts';
 import { ROSTER_COLUMNS, type RosterColumn } from './columns.ts';
-import { IdNumberSet } from './id-set.ts';
 import { CONTROL_REFUSAL, type RefusalTally } from './report.ts';
 import type { RefusalReason } from '../domain/import-reasons.ts';
 import { hasControlCharacter } from '../domain/control-characters.ts';
@@ -104,17 +103,15 @@ export interface RosterCheckContext {
   today: string;
   /** Townships by name (`null`: the name is ambiguous). */
   townships: [string, number | null][];
-  /** The file's size in bytes, to size the duplicate check up front (0 when unknown). */
-  fileBytes: number;
 }
 
 /**
  * Values per accepted roster row (`RosterRowValues`): the ID, its masked
  * form, name and phone in clear (the importing thread seals them and drops
  * the clear ones), their masked forms, township, kind, employer (redacted:
- * free text), the cadre's member id (left null) and the cadre cell.
+ * free text), the cadre's member id (left null), the cadre cell and the line.
  */
-export const ROSTER_ROW_WIDTH: RosterRowValues['length'] = 14;
+export const ROSTER_ROW_WIDTH: RosterRowValues['length'] = 15;
 
 /** An accepted roster row as the checking thread posts it. */
 type RosterRowValues = [
@@ -132,6 +129,7 @@ type RosterRowValues = [
   insuredStatus: InsuredStatus | null,
   supported: 0 | 1,
   specialCategory: string | null,
+  line: number,
 ];
 
 /**
@@ -141,17 +139,18 @@ type RosterRowValues = [
  */
 export function rosterChecker(ctx: RosterCheckContext): RowChecker<RosterColumn> {
   const townships = new Map(ctx.townships);
-  // A roster row takes about 100 bytes of CSV: size the duplicate check for the file up front.
-  const seen = new IdNumberSet(Math.ceil(ctx.fileBytes / 100));
   const refuse = (tally: RefusalTally, row: RowView<RosterColumn>, reason: RefusalReason, col: RosterColumn) => tally.add(reason, row.ref(col));
   return {
     columns: ROSTER_COLUMNS,
+    // An ID twice in the file is found by the importing thread in what it
+    // staged (memory here stays the same for ten million rows as for one):
+    // it must get every accepted line, also after a refusal.
+    sendsAfterRefusal: true,
     check(row, tally, out) {
       // No closure per row: a million rows would make a million.
       const before = tally.total;
       const id = checkIdCell(row.get('id_number'), ctx.today);
       if (!id.ok) refuse(tally, row, id.reason, 'id_number');
-      else if (!seen.add(id.id)) refuse(tally, row, 'id_duplicate', 'id_number');
       const name = cellText(row.get('name'));
       if (!name) refuse(tally, row, 'name_missing', 'name');
       const townshipName = cellText(row.get('township'));
@@ -193,6 +192,7 @@ export function rosterChecker(ctx: RosterCheckContext): RowChecker<RosterColumn>
         status || null,
         supported || 0,
         category ? redact(category) : null,
+        row.line,
       );
       return true;
     },

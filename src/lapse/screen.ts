@@ -15,6 +15,8 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { businessDate } from '../domain/calendar.ts';
+import { EnrollbotError } from '../core/errors.ts';
+import { contributionMonths } from '../store/lapse-people.ts';
 import { addMonths, monthsBetween, previousMonth } from '../domain/months.ts';
 import { stageOf as stageByRules } from '../domain/lapse-rules.ts';
 import { getLapseRules } from '../store/lapse-rules.ts';
@@ -54,9 +56,18 @@ export interface ScanResult {
   closed: number;
 }
 
-/** Screens every roster person as of `month`; call inside a transaction. */
+/**
+ * Screens every roster person as of `month`; call inside a transaction.
+ * Throws (writing nothing) for a month whose contributions were never
+ * imported: everyone would look lapsed and get a case. The commands and the
+ * schedule refuse such a month in the user's words first (`scanMonthProblem`);
+ * this is the guard for every other caller.
+ */
 export async function screenLapses(db: Kysely<Database>, input: { month: string; now: Date }): Promise<ScanResult> {
   const { month, now } = input;
+  if (!(await contributionMonths(db)).includes(month)) {
+    throw new EnrollbotError('lapse_month_not_imported', `lapse screening of ${month}: no contributions were imported for that month`);
+  }
   const closed = (await closeCasesWithContributions(db, now)) + (await closeCasesNoLongerScreened(db, now));
   const rules = await getLapseRules(db);
   await unpauseCases(db, month);

@@ -17,13 +17,41 @@ export interface Services {
   official: OfficialService;
 }
 
-export function createServices(scope: ServiceScope): Services {
-  return {
-    ledger: createLedgerService(scope),
-    setup: createSetupService(scope),
-    board: createBoardService(scope),
-    lapse: createLapseService(scope),
-    robots: createRobotsService(scope),
-    official: createOfficialService(scope),
-  };
+/**
+ * The services bound to a scope, each built on first use: a command uses one
+ * or two of them, and building a service makes a closure per method,
+ * which on the `pay` path cost more than the command's own statements. A
+ * class, so every command's services share one prototype (a fresh object
+ * used as a prototype, or spread getters, cost V8 far more).
+ */
+export class BoundServices implements Services {
+  #ledger?: LedgerService;
+  #setup?: SetupService;
+  #board?: BoardService;
+  #lapse?: LapseService;
+  #robots?: RobotsService;
+  #official?: OfficialService;
+  readonly #scope: ServiceScope;
+
+  constructor(scope: ServiceScope) {
+    this.#scope = scope;
+  }
+  get ledger(): LedgerService {
+    return (this.#ledger ??= createLedgerService(this.#scope));
+  }
+  get setup(): SetupService {
+    return (this.#setup ??= createSetupService(this.#scope));
+  }
+  get board(): BoardService {
+    return (this.#board ??= createBoardService(this.#scope));
+  }
+  get lapse(): LapseService {
+    return (this.#lapse ??= createLapseService(this.#scope));
+  }
+  get robots(): RobotsService {
+    return (this.#robots ??= createRobotsService(this.#scope));
+  }
+  get official(): OfficialService {
+    return (this.#official ??= createOfficialService(this.#scope));
+  }
 }

@@ -94,86 +94,105 @@ function entryOrigin(scope: ServiceScope): Pick<EntryInput, 'memberId' | 'platfo
   };
 }
 
-export function createLedgerService(scope: ServiceScope): LedgerService {
-  const { db, t } = scope;
-  return {
-    pay: ({ area, people, amountFen, note }) =>
-      appendEntry(db, {
-        campaignId: scope.campaign.id,
-        areaId: area.id,
+/** Counts grouped by thousands (`1,234`); one formatter, as `toLocaleString` builds one per call. */
+const grouped = new Intl.NumberFormat('en');
+
+/** A class: a ledger service is made per message, and one prototype costs nothing to make (closures did). */
+class BoundLedger implements LedgerService {
+  constructor(private readonly scope: ServiceScope) {}
+
+  pay({ area, people, amountFen, note }: PaymentInput) {
+    return appendEntry(this.scope.db, {
+      campaignId: this.scope.campaign.id,
+      areaId: area.id,
+      areaPath: area.path,
+      kind: 'payment',
+      people,
+      amountFen,
+      note,
+      ...entryOrigin(this.scope),
+    });
+  }
+  currentTotal(area: Area) {
+    return lockedTotal(this.scope.db, this.scope.campaign.id, area.id);
+  }
+  adjust({ area, people, amountFen, note }: PaymentInput) {
+    return appendEntry(this.scope.db, {
+      campaignId: this.scope.campaign.id,
+      areaId: area.id,
+      areaPath: area.path,
+      kind: 'total',
+      people,
+      amountFen,
+      note,
+      ...entryOrigin(this.scope),
+    });
+  }
+  entry(id: number) {
+    return getEntry(this.scope.db, id);
+  }
+  latestPaymentBy(where: PaymentsBy) {
+    return latestPaymentBy(this.scope.db, where);
+  }
+  latestOpenPaymentBy(where: PaymentsBy) {
+    return latestOpenPaymentBy(this.scope.db, where);
+  }
+  async reverse(entry: LedgerEntry, reason: string) {
+    const { scope } = this;
+    const { db, t } = scope;
+    const ref = `#${entry.id}`;
+    if (entry.kind === 'reversal') throw new Refusal(t.entryIsReversal({ ref }), { code: 'invalid_input' });
+    // A total's difference depends on what came before it: a wrong total is put right by the right one.
+    if (entry.kind === 'total') throw new Refusal(t.entryIsTotal({ ref }), { code: 'invalid_input' });
+    await lockEntry(db, entry.id);
+    const existing = await reversalOf(db, entry.id);
+    if (existing) throw new Refusal(t.entryAlreadyReversed({ ref, by: `#${existing.id}` }), { code: 'conflict' });
+    const area = await getArea(db, entry.area_id);
+    // The foreign key makes this impossible; if it happens the data is damaged.
+    if (!area) throw new EnrollbotError('internal', `entry ${entry.id} names area ${entry.area_id}, which does not exist`);
+    let reversalId: number;
+    let after: Map<number, AreaAfter>;
+    try {
+      ({ id: reversalId, after } = await appendEntry(db, {
+        campaignId: entry.campaign_id,
+        areaId: entry.area_id,
         areaPath: area.path,
-        kind: 'payment',
-        people,
-        amountFen,
-        note,
-        ...entryOrigin(scope),
-      }),
-    currentTotal: (area) => lockedTotal(db, scope.campaign.id, area.id),
-    adjust: ({ area, people, amountFen, note }) =>
-      appendEntry(db, {
-        campaignId: scope.campaign.id,
-        areaId: area.id,
-        areaPath: area.path,
-        kind: 'total',
-        people,
-        amountFen,
-        note,
-        ...entryOrigin(scope),
-      }),
-    entry: (id) => getEntry(db, id),
-    latestPaymentBy: (where) => latestPaymentBy(db, where),
-    latestOpenPaymentBy: (where) => latestOpenPaymentBy(db, where),
-    async reverse(entry, reason) {
-      const ref = `#${entry.id}`;
-      if (entry.kind === 'reversal') throw new Refusal(t.entryIsReversal({ ref }), { code: 'invalid_input' });
-      // A total's difference depends on what came before it: a wrong total is put right by the right one.
-      if (entry.kind === 'total') throw new Refusal(t.entryIsTotal({ ref }), { code: 'invalid_input' });
-      await lockEntry(db, entry.id);
-      const existing = await reversalOf(db, entry.id);
-      if (existing) throw new Refusal(t.entryAlreadyReversed({ ref, by: `#${existing.id}` }), { code: 'conflict' });
-      const area = await getArea(db, entry.area_id);
-      // The foreign key makes this impossible; if it happens the data is damaged.
-      if (!area) throw new EnrollbotError('internal', `entry ${entry.id} names area ${entry.area_id}, which does not exist`);
-      let reversalId: number;
-      let after: Map<number, AreaAfter>;
-      try {
-        ({ id: reversalId, after } = await appendEntry(db, {
-          campaignId: entry.campaign_id,
-          areaId: entry.area_id,
-          areaPath: area.path,
-          kind: 'reversal',
-          people: -entry.people,
-          amountFen: -Number(entry.amount_fen),
-          reversesId: entry.id,
-          reason,
-          ...entryOrigin(scope),
-        }));
-      } catch (e) {
-        // `reverses_id` is unique: another writer reversed it between our check
-        // and our insert. The transaction is spoilt (PostgreSQL), so refuse with
-        // what we know rather than look the reversal up. (If it was instead the
-        // source key, this message is a replay, and the dispatcher answers with
-        // the stored reply of its first handling whatever is thrown here.)
-        if (isUniqueViolation(e)) throw new Refusal(t.entryReversedMeanwhile({ ref }), { code: 'conflict' });
-        throw e;
-      }
-      await scope.audit('ledger.reverse', {
-        entry: reversalId,
-        reverses: entry.id,
+        kind: 'reversal',
+        people: -entry.people,
+        amountFen: -Number(entry.amount_fen),
+        reversesId: entry.id,
         reason,
-        author: await memberName(db, entry.member_id),
-      });
-      return { reversalId, area, after: after.get(area.id)! };
-    },
-    async figures(area, known, knownTarget) {
-      const target = knownTarget !== undefined ? knownTarget : await getTarget(db, scope.campaign.id, area.id);
-      return {
-        totalPeople: known.people.toLocaleString('en'),
-        target: target === null ? '—' : target.toLocaleString('en'),
-        rate: formatRate(target === null ? null : rateBasisPoints(known.people, target)),
-        todayPeople: `${known.dayPeople < 0 ? '' : '+'}${known.dayPeople.toLocaleString('en')}`,
-        totalAmount: formatYuanNumber(known.amountFen),
-      };
-    },
-  };
+        ...entryOrigin(scope),
+      }));
+    } catch (e) {
+      // `reverses_id` is unique: another writer reversed it between our check
+      // and our insert. The transaction is spoilt (PostgreSQL), so refuse with
+      // what we know rather than look the reversal up. (If it was instead the
+      // source key, this message is a replay, and the dispatcher answers with
+      // the stored reply of its first handling whatever is thrown here.)
+      if (isUniqueViolation(e)) throw new Refusal(t.entryReversedMeanwhile({ ref }), { code: 'conflict' });
+      throw e;
+    }
+    await scope.audit('ledger.reverse', {
+      entry: reversalId,
+      reverses: entry.id,
+      reason,
+      author: await memberName(db, entry.member_id),
+    });
+    return { reversalId, area, after: after.get(area.id)! };
+  }
+  async figures(area: Area, known: AreaAfter, knownTarget?: number | null) {
+    const target = knownTarget !== undefined ? knownTarget : await getTarget(this.scope.db, this.scope.campaign.id, area.id);
+    return {
+      totalPeople: grouped.format(known.people),
+      target: target === null ? '—' : grouped.format(target),
+      rate: formatRate(target === null ? null : rateBasisPoints(known.people, target)),
+      todayPeople: `${known.dayPeople < 0 ? '' : '+'}${grouped.format(known.dayPeople)}`,
+      totalAmount: formatYuanNumber(known.amountFen),
+    };
+  }
+}
+
+export function createLedgerService(scope: ServiceScope): LedgerService {
+  return new BoundLedger(scope);
 }

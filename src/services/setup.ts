@@ -50,51 +50,78 @@ export interface SetupService {
   updateCampaign(changes: Updateable<CampaignTable>): Promise<void>;
 }
 
-export function createSetupService(scope: ServiceScope): SetupService {
-  const { db } = scope;
-  return {
-    rootArea: () => getRootArea(db),
-    area: (id) => getArea(db, id),
-    areasByName: (name) => areasByName(db, name),
-    areasByIds: (ids) => areasByIds(db, ids),
-    target: (areaId) => getTarget(db, scope.campaign.id, areaId),
-    staffOf: (areaPath, limit) => staffOf(db, areaPath, limit),
-    findMember: (user) => findMember(db, user.platform, user.externalId),
-    grantsOf: (memberId) => grantsOf(db, memberId),
-    adminCount: () => adminCount(db),
-    channelsOfArea: (areaId) => channelsOfArea(db, areaId, scope.channel.platform),
+/** A class: a command's setup is made per message, and one prototype costs nothing to make (closures did). */
+class BoundSetup implements SetupService {
+  constructor(private readonly scope: ServiceScope) {}
 
-    async createArea(input) {
-      scope.setupChanged();
-      return createArea(db, { ...input, now: scope.now });
-    },
-    async setTarget(areaId, people) {
-      scope.setupChanged();
-      await setTarget(db, scope.campaign.id, areaId, people);
-    },
-    async bindChannel(input) {
-      scope.setupChanged();
-      await bindChannel(db, { ...input, platform: scope.channel.platform, channelId: scope.channel.id, now: scope.now });
-    },
-    async unbindChannel() {
-      const was = await unbindChannel(db, scope.channel.platform, scope.channel.id);
-      if (!was) return null;
-      scope.setupChanged();
-      return { was, cancelled: await cancelQueuedTo(db, scope.channel.platform, scope.channel.id) };
-    },
-    ensureMember: (user) => ensureMember(db, { ...user, now: scope.now }),
-    async grant(user, role, areaId) {
-      scope.setupChanged();
-      const memberId = await ensureMember(db, { ...user, now: scope.now });
-      return { memberId, added: await grantRole(db, { memberId, role, areaId, now: scope.now }) };
-    },
-    async revoke(memberId, role, areaId) {
-      scope.setupChanged();
-      return revokeRole(db, { memberId, role, areaId });
-    },
-    async updateCampaign(changes) {
-      scope.setupChanged();
-      await updateCampaign(db, scope.campaign.id, changes);
-    },
-  };
+  rootArea() {
+    return getRootArea(this.scope.db);
+  }
+  area(id: number) {
+    return getArea(this.scope.db, id);
+  }
+  areasByName(name: string) {
+    return areasByName(this.scope.db, name);
+  }
+  areasByIds(ids: readonly number[]) {
+    return areasByIds(this.scope.db, ids);
+  }
+  target(areaId: number) {
+    return getTarget(this.scope.db, this.scope.campaign.id, areaId);
+  }
+  staffOf(areaPath: string, limit: number) {
+    return staffOf(this.scope.db, areaPath, limit);
+  }
+  findMember(user: Pick<MemberRef, 'platform' | 'externalId'>) {
+    return findMember(this.scope.db, user.platform, user.externalId);
+  }
+  ensureMember(user: MemberRef) {
+    return ensureMember(this.scope.db, { ...user, now: this.scope.now });
+  }
+  grantsOf(memberId: number) {
+    return grantsOf(this.scope.db, memberId);
+  }
+  adminCount() {
+    return adminCount(this.scope.db);
+  }
+  channelsOfArea(areaId: number) {
+    return channelsOfArea(this.scope.db, areaId, this.scope.channel.platform);
+  }
+
+  async createArea(input: { parent: Area | null; name: string; kind: AreaKind }) {
+    this.scope.setupChanged();
+    return createArea(this.scope.db, { ...input, now: this.scope.now });
+  }
+  async setTarget(areaId: number, people: number) {
+    this.scope.setupChanged();
+    await setTarget(this.scope.db, this.scope.campaign.id, areaId, people);
+  }
+  async bindChannel(input: { channelName: string; kind: BindingKind; areaId: number }) {
+    this.scope.setupChanged();
+    await bindChannel(this.scope.db, { ...input, platform: this.scope.channel.platform, channelId: this.scope.channel.id, now: this.scope.now });
+  }
+  async unbindChannel() {
+    const { db, channel } = this.scope;
+    const was = await unbindChannel(db, channel.platform, channel.id);
+    if (!was) return null;
+    this.scope.setupChanged();
+    return { was, cancelled: await cancelQueuedTo(db, channel.platform, channel.id) };
+  }
+  async grant(user: MemberRef, role: Role, areaId: number) {
+    this.scope.setupChanged();
+    const memberId = await ensureMember(this.scope.db, { ...user, now: this.scope.now });
+    return { memberId, added: await grantRole(this.scope.db, { memberId, role, areaId, now: this.scope.now }) };
+  }
+  async revoke(memberId: number, role: Role, areaId: number) {
+    this.scope.setupChanged();
+    return revokeRole(this.scope.db, { memberId, role, areaId });
+  }
+  async updateCampaign(changes: Updateable<CampaignTable>) {
+    this.scope.setupChanged();
+    await updateCampaign(this.scope.db, this.scope.campaign.id, changes);
+  }
+}
+
+export function createSetupService(scope: ServiceScope): SetupService {
+  return new BoundSetup(scope);
 }

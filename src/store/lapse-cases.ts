@@ -41,13 +41,15 @@ export async function closeCasesNoLongerScreened(db: Kysely<Database>, now: Date
 }
 
 /** Closes open cases whose person now has a contribution in or after the first missing month. */
-export async function closeCasesWithContributions(db: Kysely<Database>, now: Date): Promise<number> {
+export async function closeCasesWithContributions(db: Kysely<Database>, now: Date, ids?: { after: number; upTo: number }): Promise<number> {
   const at = now.toISOString();
-  const result = await db
+  let q = db
     .updateTable('lapse_case')
     .set({ status: 'closed', close_reason: 'contribution', closed_at: at, updated_at: at, paused_until: null })
     .where('status', '=', 'open')
-    .where('kind', '=', 'lapse')
+    .where('kind', '=', 'lapse');
+  if (ids) q = q.where('id', '>', ids.after).where('id', '<=', ids.upTo);
+  const result = await q
     .where((eb) =>
       eb.exists(
         eb
@@ -59,6 +61,25 @@ export async function closeCasesWithContributions(db: Kysely<Database>, now: Dat
     )
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
+}
+
+/** Cases closed per transaction by `closeCasesInSlices`. */
+const CLOSE_SLICE = 5_000;
+
+/**
+ * `closeCasesWithContributions` over every case in slices of case ids, each
+ * its own short transaction (an import's last step: hundreds of thousands of
+ * open cases must not hold the write lock for seconds). Call outside a
+ * transaction.
+ */
+export async function closeCasesInSlices(db: Kysely<Database>, now: Date): Promise<number> {
+  const last = await db.selectFrom('lapse_case').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst();
+  const max = Number(last?.id ?? 0);
+  let closed = 0;
+  for (let after = 0; after < max; after += CLOSE_SLICE) {
+    closed += await db.transaction().execute((tx) => closeCasesWithContributions(tx, now, { after, upTo: after + CLOSE_SLICE }));
+  }
+  return closed;
 }
 
 /** Clears promises to pay made before a scan of `month` (they pause reminders until the next scan). */

@@ -28,10 +28,11 @@ type RosterStageValues = [
   insuredStatus: InsuredStatus | null,
   supported: 0 | 1,
   specialCategory: string | null,
+  line: number,
 ];
 
 /** Values per staged roster row; typed by the tuple, so a column added there and not here fails to compile. */
-export const ROSTER_STAGE_WIDTH: RosterStageValues['length'] = 13;
+export const ROSTER_STAGE_WIDTH: RosterStageValues['length'] = 14;
 
 /** One month's contribution of a person. */
 export interface ContributionRow {
@@ -69,8 +70,11 @@ function template(db: Kysely<Database>, key: string, build: () => CompiledQuery,
 }
 
 /**
- * The roster's staging tables: TEMP tables without indexes, so a million
- * rows go in at append speed. Filling `lapse_person`'s unique ID-hash index
+ * The roster's staging tables: TEMP tables of the import's own connection,
+ * filled outside any transaction on the shared tables (SQLite writes only its
+ * temporary database, PostgreSQL the session's temporary tables), so the bot
+ * keeps logging payments while a large file is read; no index while they
+ * fill, so a million rows go in at append speed. Filling `lapse_person`'s unique ID-hash index
  * in random order (a keyed hash is random by design) costs a page lookup and
  * often a page split per row once the index outgrows the page cache; merged
  * from here in hash order, the index is filled left to right. The rows are
@@ -91,6 +95,8 @@ interface RosterStageTable {
   insured_status: InsuredStatus | null;
   supported: number;
   special_category: string | null;
+  /** The file's line: a duplicate ID is refused on its later lines. */
+  line: number;
 }
 
 type StageTables = Record<`lapse_roster_stage_${number}`, RosterStageTable>;
@@ -117,8 +123,9 @@ function stageTable(part: number): `lapse_roster_stage_${number}` {
   return `lapse_roster_stage_${part}`;
 }
 
-/** Creates the roster's staging tables; call inside the import's transaction (they are dropped by `mergeRosterStage`, or by the rollback). */
+/** Creates the roster's staging tables on the import's connection (`dropRosterStage` drops them). */
 export async function createRosterStage(db: Kysely<Database>): Promise<void> {
+  await dropRosterStage(db);
   for (let part = 0; part < ROSTER_STAGE_PARTS; part++) {
     await db.schema
       .createTable(stageTable(part))
@@ -136,8 +143,54 @@ export async function createRosterStage(db: Kysely<Database>): Promise<void> {
       .addColumn('insured_status', 'text')
       .addColumn('supported', 'integer', (c) => c.notNull())
       .addColumn('special_category', 'text')
+      .addColumn('line', 'integer', (c) => c.notNull())
       .execute();
   }
+}
+
+/** Drops the roster's staging tables, if there are any. */
+export async function dropRosterStage(db: Kysely<Database>): Promise<void> {
+  for (let part = 0; part < ROSTER_STAGE_PARTS; part++) await db.schema.dropTable(stageTable(part)).ifExists().execute();
+}
+
+/**
+ * Indexes the staged rows by ID hash, once they are all in: one sort per
+ * part, which both the duplicate check and the merge's slices then read in
+ * order.
+ */
+export async function indexRosterStage(db: Kysely<Database>): Promise<void> {
+  for (let part = 0; part < ROSTER_STAGE_PARTS; part++) {
+    await db.schema.createIndex(`${stageTable(part)}_hash`).on(stageTable(part)).columns(['id_hash', 'line']).execute();
+  }
+}
+
+/**
+ * Lines whose ID is on an earlier line of the file too: how many, and the
+ * first `limit` of them in file order. Read from the staged rows, so memory
+ * does not grow with the file (a set of ten million IDs took 268 MB).
+ */
+export async function rosterStageDuplicates(db: Kysely<Database>, limit: number): Promise<{ count: number; lines: number[] }> {
+  const stage = db.withTables<StageTables>();
+  let count = 0;
+  let lines: number[] = [];
+  for (let part = 0; part < ROSTER_STAGE_PARTS; part++) {
+    const later = stage
+      .selectFrom(`${stageTable(part)} as a`)
+      .where(({ exists, selectFrom }) =>
+        exists(
+          selectFrom(`${stageTable(part)} as b`)
+            .select('b.line')
+            .whereRef('b.id_hash', '=', 'a.id_hash')
+            .whereRef('b.line', '<', 'a.line'),
+        ),
+      );
+    const n = await later.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    if (Number(n.n) === 0) continue;
+    count += Number(n.n);
+    const first = await later.select('a.line').orderBy('a.line').limit(limit).execute();
+    lines = [...lines, ...first.map((r) => Number(r.line))].sort((x, y) => x - y).slice(0, limit);
+  }
+  return { count, lines };
 }
 
 /**
@@ -148,7 +201,7 @@ export async function createRosterStage(db: Kysely<Database>): Promise<void> {
 export async function stageRoster(db: Kysely<Database>, part: number, values: unknown[], rows: number): Promise<void> {
   if (values.length !== rows * STAGE_COLUMNS) throw new EnrollbotError('internal', `stageRoster: ${values.length} values for ${rows} rows`);
   const stage = db.withTables<StageTables>();
-  const dummy: RosterStageTable = { id_hash: '', id_masked: '', contact: '', name_masked: '', phone_masked: '', area_id: 0, kind: 'employer', employer: '', cadre_member_id: 0, cadre_text: '', insured_status: 'active', supported: 0, special_category: '' };
+  const dummy: RosterStageTable = { id_hash: '', id_masked: '', contact: '', name_masked: '', phone_masked: '', area_id: 0, kind: 'employer', employer: '', cadre_member_id: 0, cadre_text: '', insured_status: 'active', supported: 0, special_category: '', line: 0 };
   const q = template(
     db,
     `roster-stage:${part}:${rows}`,
@@ -158,84 +211,179 @@ export async function stageRoster(db: Kysely<Database>, part: number, values: un
   await db.executeQuery({ ...q, parameters: values });
 }
 
+/** Rows a merge writes per transaction: each holds the write lock for milliseconds, never the whole file's time. */
+export const ROSTER_MERGE_SLICE = 1_000;
+
 /**
- * Inserts or updates the staged roster rows by ID hash, in hash order, and
- * drops the staging tables; returns how many rows added or changed something.
- * The stage holds each hash once (the import refuses duplicates).
+ * Writes the staged roster into `lapse_person` in hash order (the unique
+ * index filled left to right), in slices of `slice` rows, each its own short
+ * transaction, so a payment waits at most one slice for the write lock. Only a
+ * real change is written: merging the same rows again changes nothing, so a
+ * merge cut short (a crash) is finished by importing the file again.
+ * Returns how many persons were added or changed.
  */
-export async function mergeRosterStage(db: Kysely<Database>, now: Date): Promise<number> {
+export async function mergeRosterStage(db: Kysely<Database>, now: Date, slice = ROSTER_MERGE_SLICE): Promise<number> {
   const stage = db.withTables<StageTables>();
   const at = now.toISOString();
   let changed = 0;
   for (let part = 0; part < ROSTER_STAGE_PARTS; part++) {
-    const result = await stage
-      .insertInto('lapse_person')
-      .columns([
-        'id_hash',
-        'id_masked',
-        'contact',
-        'name_masked',
-        'phone_masked',
-        'area_id',
-        'kind',
-        'employer',
-        'cadre_member_id',
-        'cadre_text',
-        'insured_status',
-        'supported',
-        'special_category',
-        'created_at',
-        'updated_at',
-      ])
-      .expression((eb) =>
-        eb
-          .selectFrom(stageTable(part))
-          .select(['id_hash', 'id_masked', 'contact', 'name_masked', 'phone_masked', 'area_id', 'kind', 'employer', 'cadre_member_id', 'cadre_text'])
-          .select(['insured_status', 'supported', 'special_category'])
-          .select([sql.val(at).as('created_at'), sql.val(at).as('updated_at')])
-          // SQLite: a WHERE before an upsert's ON CONFLICT keeps it from being read as a join's ON.
-          .where(sql<boolean>`true`)
-          .orderBy('id_hash'),
-      )
-      .onConflict((oc) =>
-        oc
-          .column('id_hash')
-          .doUpdateSet((eb) => ({
-            contact: eb.ref('excluded.contact'),
-            name_masked: eb.ref('excluded.name_masked'),
-            phone_masked: eb.ref('excluded.phone_masked'),
-            area_id: eb.ref('excluded.area_id'),
-            kind: eb.ref('excluded.kind'),
-            employer: eb.ref('excluded.employer'),
-            cadre_member_id: eb.ref('excluded.cadre_member_id'),
-            cadre_text: eb.ref('excluded.cadre_text'),
-            // A roster that does not say a status keeps the one a follow-up recorded (退休, 死亡…).
-            insured_status: eb.fn.coalesce(eb.ref('excluded.insured_status'), eb.ref('lapse_person.insured_status')),
-            supported: eb.ref('excluded.supported'),
-            special_category: eb.ref('excluded.special_category'),
-            updated_at: eb.ref('excluded.updated_at'),
-          }))
-          // Only a real change is written: re-importing a file changes nothing.
-          .where((eb) =>
-            eb.or([
-              // Sealing is deterministic per person and value: an unchanged name and phone seal alike.
-              eb('lapse_person.contact', 'is distinct from', eb.ref('excluded.contact')),
-              eb('lapse_person.area_id', 'is distinct from', eb.ref('excluded.area_id')),
-              eb('lapse_person.kind', 'is distinct from', eb.ref('excluded.kind')),
-              eb('lapse_person.employer', 'is distinct from', eb.ref('excluded.employer')),
-              eb('lapse_person.cadre_member_id', 'is distinct from', eb.ref('excluded.cadre_member_id')),
-              eb('lapse_person.cadre_text', 'is distinct from', eb.ref('excluded.cadre_text')),
-              eb.and([eb('excluded.insured_status', 'is not', null), eb('lapse_person.insured_status', 'is distinct from', eb.ref('excluded.insured_status'))]),
-              eb('lapse_person.supported', 'is distinct from', eb.ref('excluded.supported')),
-              eb('lapse_person.special_category', 'is distinct from', eb.ref('excluded.special_category')),
-            ]),
-          ),
-      )
-      .executeTakeFirst();
-    changed += Number(result.numInsertedOrUpdatedRows ?? 0n);
-    await db.schema.dropTable(stageTable(part)).execute();
+    const table = stageTable(part);
+    for (let after = ''; ; ) {
+      // The slice's last hash, read from the index; none when fewer rows are left.
+      const bound = await stage
+        .selectFrom(table)
+        .select('id_hash')
+        .where('id_hash', '>', after)
+        .orderBy('id_hash')
+        .limit(1)
+        .offset(slice - 1)
+        .executeTakeFirst();
+      const upTo = bound?.id_hash;
+      const result = await db.transaction().execute((tx) =>
+        tx
+          .withTables<StageTables>()
+          .insertInto('lapse_person')
+          .columns([
+            'id_hash',
+            'id_masked',
+            'contact',
+            'name_masked',
+            'phone_masked',
+            'area_id',
+            'kind',
+            'employer',
+            'cadre_member_id',
+            'cadre_text',
+            'insured_status',
+            'supported',
+            'special_category',
+            'created_at',
+            'updated_at',
+          ])
+          .expression((eb) => {
+            let rows = eb
+              .selectFrom(table)
+              .select(['id_hash', 'id_masked', 'contact', 'name_masked', 'phone_masked', 'area_id', 'kind', 'employer', 'cadre_member_id', 'cadre_text'])
+              .select(['insured_status', 'supported', 'special_category'])
+              .select([sql.val(at).as('created_at'), sql.val(at).as('updated_at')])
+              // Also keeps SQLite from reading an upsert's ON CONFLICT as a join's ON.
+              .where('id_hash', '>', after);
+            if (upTo !== undefined) rows = rows.where('id_hash', '<=', upTo);
+            return rows.orderBy('id_hash');
+          })
+          .onConflict((oc) =>
+            oc
+              .column('id_hash')
+              .doUpdateSet((eb) => ({
+                contact: eb.ref('excluded.contact'),
+                name_masked: eb.ref('excluded.name_masked'),
+                phone_masked: eb.ref('excluded.phone_masked'),
+                area_id: eb.ref('excluded.area_id'),
+                kind: eb.ref('excluded.kind'),
+                employer: eb.ref('excluded.employer'),
+                cadre_member_id: eb.ref('excluded.cadre_member_id'),
+                cadre_text: eb.ref('excluded.cadre_text'),
+                // A roster that does not say a status keeps the one a follow-up recorded (退休, 死亡…).
+                insured_status: eb.fn.coalesce(eb.ref('excluded.insured_status'), eb.ref('lapse_person.insured_status')),
+                supported: eb.ref('excluded.supported'),
+                special_category: eb.ref('excluded.special_category'),
+                updated_at: eb.ref('excluded.updated_at'),
+              }))
+              // Only a real change is written: re-importing a file changes nothing.
+              .where((eb) =>
+                eb.or([
+                  // Sealing is deterministic per person and value: an unchanged name and phone seal alike.
+                  eb('lapse_person.contact', 'is distinct from', eb.ref('excluded.contact')),
+                  eb('lapse_person.area_id', 'is distinct from', eb.ref('excluded.area_id')),
+                  eb('lapse_person.kind', 'is distinct from', eb.ref('excluded.kind')),
+                  eb('lapse_person.employer', 'is distinct from', eb.ref('excluded.employer')),
+                  eb('lapse_person.cadre_member_id', 'is distinct from', eb.ref('excluded.cadre_member_id')),
+                  eb('lapse_person.cadre_text', 'is distinct from', eb.ref('excluded.cadre_text')),
+                  eb.and([eb('excluded.insured_status', 'is not', null), eb('lapse_person.insured_status', 'is distinct from', eb.ref('excluded.insured_status'))]),
+                  eb('lapse_person.supported', 'is distinct from', eb.ref('excluded.supported')),
+                  eb('lapse_person.special_category', 'is distinct from', eb.ref('excluded.special_category')),
+                ]),
+              ),
+          )
+          .executeTakeFirst(),
+      );
+      changed += Number(result.numInsertedOrUpdatedRows ?? 0n);
+      if (upTo === undefined) break;
+      after = upTo;
+    }
   }
   return changed;
+}
+
+/**
+ * A contributions file's checked rows, staged on the import's own connection
+ * (a TEMP table, as the roster's) until the whole file is known good; `seq`
+ * keeps the file's order, so a later row for the same person and month wins.
+ */
+interface ContributionStageTable {
+  seq: number;
+  id_hash: string;
+  id_masked: string;
+  month: string;
+  amount_fen: number;
+}
+
+type ContributionStage = { lapse_contribution_stage: ContributionStageTable };
+
+/** A staged contribution row. */
+export interface StagedContribution {
+  seq: number;
+  idHash: string;
+  idMasked: string;
+  month: string;
+  amountFen: number;
+}
+
+/** Creates the contributions staging table on the import's connection (`dropContributionStage` drops it). */
+export async function createContributionStage(db: Kysely<Database>): Promise<void> {
+  await dropContributionStage(db);
+  await db.schema
+    .createTable('lapse_contribution_stage')
+    .temporary()
+    .addColumn('seq', 'integer', (c) => c.primaryKey())
+    .addColumn('id_hash', 'text', (c) => c.notNull())
+    .addColumn('id_masked', 'text', (c) => c.notNull())
+    .addColumn('month', 'text', (c) => c.notNull())
+    .addColumn('amount_fen', 'integer', (c) => c.notNull())
+    .execute();
+}
+
+export async function dropContributionStage(db: Kysely<Database>): Promise<void> {
+  await db.schema.dropTable('lapse_contribution_stage').ifExists().execute();
+}
+
+/** Stages rows (one statement compiled per row count). */
+export async function stageContributions(db: Kysely<Database>, rows: readonly StagedContribution[]): Promise<void> {
+  if (rows.length === 0) return;
+  const stage = db.withTables<ContributionStage>();
+  const dummy: ContributionStageTable = { seq: 0, id_hash: '', id_masked: '', month: '', amount_fen: 0 };
+  const q = template(
+    db,
+    `contribution-stage:${rows.length}`,
+    () => stage.insertInto('lapse_contribution_stage').values(Array<ContributionStageTable>(rows.length).fill(dummy)).compile(),
+    rows.length * 5,
+  );
+  const params: unknown[] = [];
+  for (const r of rows) params.push(r.seq, r.idHash, r.idMasked, r.month, r.amountFen);
+  await db.executeQuery({ ...q, parameters: params });
+}
+
+/** Staged rows after `afterSeq`, at most `limit`, in file order. */
+export async function stagedContributions(db: Kysely<Database>, afterSeq: number, limit: number): Promise<StagedContribution[]> {
+  const rows = await db
+    .withTables<ContributionStage>()
+    .selectFrom('lapse_contribution_stage')
+    .select(['seq', 'id_hash', 'id_masked', 'month', 'amount_fen'])
+    .where('seq', '>', afterSeq)
+    .orderBy('seq')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ seq: Number(r.seq), idHash: r.id_hash, idMasked: r.id_masked, month: r.month, amountFen: Number(r.amount_fen) }));
 }
 
 /** The person ids of ID hashes, creating bare persons (not on the roster) for unknown ones. */

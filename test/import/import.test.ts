@@ -195,6 +195,38 @@ describe('roster import', () => {
     expect((await snapshot(app)).people).toEqual([]);
   });
 
+  it('names an ID repeated after a refused line too, on each later line, in file order among the other refusals', async () => {
+    const app = await appWithTownships();
+    const rows: Rows = [
+      ROSTER_HEADER,
+      ['甲', testId(1), '不存在镇', '单位', '', '', ''],
+      ['乙', testId(2), '城南街道', '单位', '', '', ''],
+      ['丙', testId(3), '城南街道', '单位', '', '', ''],
+      ['丁', testId(2), '青山镇', '单位', '', '', ''],
+      ['戊', testId(4), '城南街道', '合同工', '', '', ''],
+      ['己', testId(2), '城南街道', '单位', '', '', ''],
+    ];
+    const file = join(app.dir, 'dup.csv');
+    writeCsv(file, rows);
+    const report = await importRoster(file, options(app));
+    expect(report).toMatchObject({ rowsRead: 6, taken: 0, refused: 4, committed: false });
+    expect(report.reasons.find((g) => g.reason === 'id_duplicate')).toEqual({
+      reason: 'id_duplicate',
+      count: 2,
+      first: [
+        { line: 5, column: 'B', header: '身份证号' },
+        { line: 7, column: 'B', header: '身份证号' },
+      ],
+    });
+    expect(report.refusedLines.map((l) => [l.line, l.problems.map((p) => p.reason)])).toEqual([
+      [2, ['township_unknown']],
+      [5, ['id_duplicate']],
+      [6, ['kind_invalid']],
+      [7, ['id_duplicate']],
+    ]);
+    expect((await snapshot(app)).people).toEqual([]);
+  });
+
   it('counts refused lines, not problems: a line with two problems is one line, listed under both reasons', async () => {
     const app = await appWithTownships();
     const rows: Rows = [

@@ -324,7 +324,8 @@ describe('year boundaries', () => {
     await say(app, 'admin', 'console', 'township add 城南街道');
     const roster: Rows = [ROSTER_HEADER];
     const contributions: Rows = [CONTRIBUTION_HEADER];
-    const last = ['2025-11', '2025-10', '2025-12', '2025-09'];
+    // 人4 paid in January: the month is imported, so it can be screened.
+    const last = ['2025-11', '2025-10', '2025-12', '2025-09', '2026-01'];
     last.forEach((m, i) => {
       roster.push([`人${i}`, testId(i), '城南街道', '灵活就业', '', '', '']);
       contributions.push([testId(i), m, '300']);
@@ -353,6 +354,11 @@ describe('year boundaries', () => {
     // an older scan never moves a case backwards
     await db.transaction().execute((tx) => screenLapses(tx, { month: '2025-12', now: NOW }));
     expect((await cases(app)).map((c) => c.scan_month)).toEqual(['2026-01', '2026-01', '2026-01', '2026-01']);
+    // a month with no contributions imported is never screened: everyone would get a case
+    await expect(db.transaction().execute((tx) => screenLapses(tx, { month: '2026-02', now: NOW }))).rejects.toMatchObject({
+      code: 'lapse_month_not_imported',
+    });
+    expect(await cases(app)).toHaveLength(4);
     // a January contribution closes the December lapse of 人0 at the next scan
     writeCsv(join(app.dir, 'c2.csv'), [CONTRIBUTION_HEADER, [testId(0), '202601', '300']]);
     expect((await importContributions(join(app.dir, 'c2.csv'), opts(app))).casesClosed).toBe(1);
