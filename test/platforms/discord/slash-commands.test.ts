@@ -109,7 +109,7 @@ describe('buildSlashCommands', () => {
     expect(byName(byName(top, 'progress')!.options, 'township')).toMatchObject({ autocomplete: true });
     const done = byName(byName(top, 'lapse')!.options, 'done')!;
     expect(byName(done.options, 'case')).toMatchObject({ autocomplete: true });
-    expect(byName(done.options, 'outcome')!.choices!.map((c) => c.value)).toEqual(['paid', 'promised', 'refused', 'moved', 'unreachable']);
+    expect(byName(done.options, 'outcome')!.choices!.map((c) => c.value)).toEqual(['paid', 'promised', 'refused', 'moved', 'unreachable', 'resident', 'retired', 'deceased', 'elsewhere']);
     const help = byName(top, 'help')!;
     expect(byName(help.options, 'command')!.choices!.map((c) => c.value)).toEqual(commands.map((c) => c.name));
     expect(byName(byName(adminTop, 'target')!.options, 'area')).toMatchObject({ autocomplete: true });
