@@ -1,12 +1,12 @@
 /** `pay <people> [<amount>] [in <township>] [note…]`: log a collection. */
-import { arg, keyword } from '../src/core/args.ts';
+import { arg } from '../src/core/args.ts';
 import { defineCommand } from '../src/core/command.ts';
 import { Refusal } from '../src/core/refusal.ts';
 import { ok } from '../src/core/reply.ts';
 import { loggingArea } from '../src/core/scope.ts';
 import { formatYuanNumber, personFloorFen } from '../src/domain/money.ts';
 import { isAdmin } from '../src/domain/permissions.ts';
-import { figureSource } from '../src/domain/reconcile.ts';
+import { ledgerOpen, noteArg, townshipArg } from './ledger-line.ts';
 
 export default defineCommand({
   name: 'pay',
@@ -25,26 +25,13 @@ export default defineCommand({
         description: { 'zh-CN': '收缴金额：4800、4800元、¥4800、0.48万、四千八百元', en: 'amount collected: 4800, 4800元, ¥4800, 0.48万' },
       }),
     ),
-    township: arg.optional(
-      keyword(
-        arg.word({ label: { 'zh-CN': '乡镇', en: 'township' }, description: { 'zh-CN': '乡镇或村（默认本频道的乡镇），重名时写 乡镇/村', en: "township or village (default: the channel's); 城南街道/和平村 when names repeat" } }),
-        'in',
-        '在',
-      ),
-    ),
-    note: arg.optional(
-      arg.note({ label: { 'zh-CN': '备注', en: 'note' }, description: { 'zh-CN': '备注（以数字或地区名开头时加引号）', en: 'a note (in quotes when it starts with a number or an area)' } }),
-    ),
+    township: townshipArg(),
+    note: noteArg(),
   },
   async run(ctx, args) {
     const area = await loggingArea(ctx, args.township);
     const { campaign, t } = ctx;
-    if (ctx.today < campaign.start_date || ctx.today > campaign.deadline) {
-      throw new Refusal(t.campaignClosed({ start: campaign.start_date, deadline: campaign.deadline }), { code: 'campaign_closed' });
-    }
-    // Reported once: where the board follows the platform's import, a coordinator has nothing to type.
-    const official = figureSource(campaign) === 'official';
-    if (official && !isAdmin(ctx.actor)) throw new Refusal(t.sourceOfficialOnly(), { code: 'wrong_place' });
+    const { official } = ledgerOpen(ctx);
     const premium = Number(campaign.premium_fen);
     const full = args.people * premium;
     const amountFen = args.amount ?? full;

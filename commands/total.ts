@@ -6,14 +6,14 @@
  * Read exactly as `pay` reads its words, except that a total may be 0 and
  * above one payment's limit.
  */
-import { arg, keyword } from '../src/core/args.ts';
+import { arg } from '../src/core/args.ts';
 import { defineCommand } from '../src/core/command.ts';
 import { Refusal } from '../src/core/refusal.ts';
 import { ok } from '../src/core/reply.ts';
 import { loggingArea } from '../src/core/scope.ts';
 import { formatYuanNumber, personFloorFen } from '../src/domain/money.ts';
 import { isAdmin } from '../src/domain/permissions.ts';
-import { figureSource } from '../src/domain/reconcile.ts';
+import { ledgerOpen, noteArg, townshipArg } from './ledger-line.ts';
 import { MAX_WHOLE_NUMBER } from '../src/domain/whole-number.ts';
 
 const n = (x: number) => x.toLocaleString('en');
@@ -39,26 +39,13 @@ export default defineCommand({
         description: { 'zh-CN': '到现在为止的累计收缴金额：480000、48万', en: 'amount collected so far in all: 480000, 48万' },
       }),
     ),
-    township: arg.optional(
-      keyword(
-        arg.word({ label: { 'zh-CN': '乡镇', en: 'township' }, description: { 'zh-CN': '乡镇或村（默认本频道的乡镇），重名时写 乡镇/村', en: "township or village (default: the channel's); 城南街道/和平村 when names repeat" } }),
-        'in',
-        '在',
-      ),
-    ),
-    note: arg.optional(
-      arg.note({ label: { 'zh-CN': '备注', en: 'note' }, description: { 'zh-CN': '备注（以数字或地区名开头时加引号）', en: 'a note (in quotes when it starts with a number or an area)' } }),
-    ),
+    township: townshipArg(),
+    note: noteArg(),
   },
   async run(ctx, args) {
     const area = await loggingArea(ctx, args.township);
     const { campaign, t } = ctx;
-    if (ctx.today < campaign.start_date || ctx.today > campaign.deadline) {
-      throw new Refusal(t.campaignClosed({ start: campaign.start_date, deadline: campaign.deadline }), { code: 'campaign_closed' });
-    }
-    // Reported once: where the board follows the platform's import, a coordinator has nothing to type.
-    const official = figureSource(campaign) === 'official';
-    if (official && !isAdmin(ctx.actor)) throw new Refusal(t.sourceOfficialOnly(), { code: 'wrong_place' });
+    const { official } = ledgerOpen(ctx);
     const premium = Number(campaign.premium_fen);
     const current = await ctx.ledger.currentTotal(area);
     const people = args.people - current.people;
