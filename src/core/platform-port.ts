@@ -16,8 +16,8 @@ export interface PlatformOutbound {
   post(channelId: string, reply: Reply): Promise<void>;
   /**
    * The least time between two messages to one channel of this platform
-   * (a WeCom robot takes 20 a minute: 3 s), counted from the answer to the
-   * previous one; the outbox's default (counted from its start) when absent.
+   * (a WeCom robot takes 20 a minute: 3 s), counted from the start of the
+   * previous send, as the outbox's default is; that default when absent.
    */
   readonly minIntervalMs?: number;
   /**

@@ -7,7 +7,7 @@
  * - Failures retry with exponential backoff; a `RateLimited` answer waits the
  *   platform's `retryAfterMs` (for the row and its whole channel).
  * - At most one message per channel per `channelIntervalMs` (1 s by default,
- *   or the platform's own `minIntervalMs`, counted from its answer), one at
+ *   or the platform's own `minIntervalMs`, counted from the send), one at
  *   a time per channel, in queue order, across every replica: the
  *   channel is held in the database while a message is sent to it.
  * - A `DestinationFailing` answer (a robot the app refused) holds the row and
@@ -197,12 +197,11 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
           await platform.post(row.channelId, { ...bare, footer: [bare.footer, t.outboxImageLeftOut()].filter(Boolean).join('\n') });
         }
         const at = now();
-        // A platform with its own interval (a group robot, whose app counts
-        // arrivals per minute) is paced from its answer, so the next message
-        // cannot arrive early however slow this one was.
-        const free = platform.minIntervalMs !== undefined ? at.getTime() + interval : startedAt + interval;
-        if (platform.minIntervalMs !== undefined) nextAt.set(key, free);
-        outcomes.push({ ...where, delivered: true, at, channelFreeAt: new Date(free) });
+        // Paced from the send, not the answer: a group robot's app counts 20
+        // a minute, which sends 3 s apart keep whatever the answer time (a
+        // message that still arrives early is answered with the app's
+        // rate-limit code, and waits and goes again).
+        outcomes.push({ ...where, delivered: true, at, channelFreeAt: new Date(startedAt + interval) });
       } catch (e) {
         const at = now().getTime();
         // A 429 is pacing and a held robot is waiting for an admin's fix (it is
