@@ -33,7 +33,7 @@ import { buttonCommand, followUpCase, PRIVATE_BY_DEFAULT, SHARE_PREFIX, shareLin
 import { catalogue, type Catalogue } from '../../i18n/index.ts';
 import { directUser, NotMember, RateLimited, type Platform, type PlatformStatus } from '../../core/platform-port.ts';
 import type { PlatformLookups } from '../../store/suggestions.ts';
-import { withDrawnChart, withoutChart } from '../shared/chart-draw.ts';
+import { withDrawnChart, withoutChart } from '../common/chart-draw.ts';
 import { apiOptions, commandsHash, createRest, deployCommands, registrationKey, type DiscordRestConfig } from './deploy.ts';
 import { BUTTON_PREFIX, commandOfButton, renderDiscordMessage, type DiscordMessage } from './render.ts';
 import { ADMIN_COMMAND, autocompleteKind, commandInvocation, ROOT_COMMAND, type InteractionOption } from './slash-commands.ts';

@@ -12,7 +12,7 @@ import type { Reply } from '../../core/reply.ts';
 import { buttonCommand, followUpCase, PRIVATE_BY_DEFAULT, SHARE_PREFIX, shareLine } from '../../core/buttons.ts';
 import { catalogue, type Catalogue } from '../../i18n/index.ts';
 import type { PlatformLookups } from '../../store/suggestions.ts';
-import { withDrawnChart, withoutChart } from '../shared/chart-draw.ts';
+import { withDrawnChart, withoutChart } from '../common/chart-draw.ts';
 import { homeView, markFollowUpDone, PAY_ACTION_PATTERN, payButtons, PAY_BLOCKS, PAY_CALLBACK, PAY_SHORTCUT, payMetaOf, payModal, readPaySubmission } from './forms.ts';
 import { createLookupClient, createSlackDirectory, type SlackDirectory } from './directory.ts';
 import { mentionedUserIds, parseUserMention, stripLeadingMention } from './mentions.ts';

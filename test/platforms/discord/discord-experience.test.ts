@@ -14,7 +14,7 @@ import { createDiscordPlatform } from '../../../src/platforms/discord/discord-pl
 import { NotMember, type Platform } from '../../../src/core/platform-port.ts';
 import { platformLookups } from '../../../src/store/suggestions.ts';
 import { getSetting, putSetting } from '../../../src/store/settings.ts';
-import { setChartDrawer, type DrawChart } from '../../../src/platforms/shared/chart-draw.ts';
+import { setChartDrawer, type DrawChart } from '../../../src/platforms/common/chart-draw.ts';
 import { createOutboxWorker } from '../../../src/outbox/worker.ts';
 import { enqueuePost } from '../../../src/store/outbox.ts';
 import { importOneContributor } from '../../helpers/lapse-files.ts';

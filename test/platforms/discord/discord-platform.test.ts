@@ -206,8 +206,9 @@ describe('Discord platform against a fake Discord', () => {
   it('defers a slow command and edits the answer in; a slow refusal becomes an ephemeral follow-up', async () => {
     const slow: Dispatcher = {
       localeFor: app.dispatcher.localeFor,
+      // Slow for certain: it answers only after the platform has deferred the interaction.
       handle: async (m) => {
-        await new Promise((r) => setTimeout(r, 150));
+        await fake.waitFor((q) => q.path.startsWith('/interactions/'), fake.requests.length);
         return app.dispatcher.handle(m);
       },
     };

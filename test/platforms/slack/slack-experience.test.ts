@@ -10,7 +10,7 @@ import { openTestApp, type TestApp } from '../../helpers/app.ts';
 import type { SlackPlatform } from '../../../src/platforms/slack/slack-platform.ts';
 import { createOutboxWorker } from '../../../src/outbox/worker.ts';
 import { enqueuePost } from '../../../src/store/outbox.ts';
-import { setChartDrawer, type DrawChart } from '../../../src/platforms/shared/chart-draw.ts';
+import { setChartDrawer, type DrawChart } from '../../../src/platforms/common/chart-draw.ts';
 import { platformLookups } from '../../../src/store/suggestions.ts';
 import { createSlackPlatform } from '../../../src/platforms/slack/slack-platform.ts';
 import { importOneContributor } from '../../helpers/lapse-files.ts';
