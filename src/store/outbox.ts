@@ -3,8 +3,8 @@
  * a delivery worker (see the leaderboard issue) sends them afterwards with
  * retries, so a post is never lost by a crash and never doubled by a retry.
  */
-import type { Kysely } from 'kysely';
-import type { Database } from '../db/schema.ts';
+import type { Kysely, Selectable } from 'kysely';
+import type { Database, OutboxTable } from '../db/schema.ts';
 import { storableReply, type Reply } from '../core/reply.ts';
 import { redactReply } from '../core/redact-reply.ts';
 import { redact } from '../domain/mask.ts';
@@ -248,17 +248,11 @@ export interface DeadLetter {
   deadAt: string;
 }
 
-/** Dead letters, oldest first. */
-export async function deadLetters(db: Kysely<Database>, limit = 1000): Promise<DeadLetter[]> {
-  const rows = await db
-    .selectFrom('outbox')
-    .select(['id', 'platform', 'channel_id', 'dedupe_key', 'attempts', 'last_error', 'created_at', 'dead_at'])
-    .where('delivered_at', 'is', null)
-    .where('dead_at', 'is not', null)
-    .orderBy('id')
-    .limit(limit)
-    .execute();
-  return rows.map((r) => ({
+/** The columns a dead letter is read from, and the row it is read into. */
+const DEAD_LETTER_COLUMNS = ['id', 'platform', 'channel_id', 'dedupe_key', 'attempts', 'last_error', 'created_at', 'dead_at'] as const;
+
+function deadLetterOf(r: Pick<Selectable<OutboxTable>, (typeof DEAD_LETTER_COLUMNS)[number]>): DeadLetter {
+  return {
     id: r.id,
     platform: r.platform,
     channelId: r.channel_id,
@@ -267,7 +261,20 @@ export async function deadLetters(db: Kysely<Database>, limit = 1000): Promise<D
     lastError: r.last_error,
     createdAt: r.created_at,
     deadAt: r.dead_at!,
-  }));
+  };
+}
+
+/** Dead letters, oldest first. */
+export async function deadLetters(db: Kysely<Database>, limit = 1000): Promise<DeadLetter[]> {
+  const rows = await db
+    .selectFrom('outbox')
+    .select(DEAD_LETTER_COLUMNS)
+    .where('delivered_at', 'is', null)
+    .where('dead_at', 'is not', null)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map(deadLetterOf);
 }
 
 /** How many dead letters there are and when the oldest died (for `/healthz`). */
@@ -305,7 +312,7 @@ export async function takeUnannouncedDeadLetters(db: Kysely<Database>, now: Date
   return db.transaction().execute(async (tx) => {
     const rows = await tx
       .selectFrom('outbox')
-      .select(['id', 'platform', 'channel_id', 'dedupe_key', 'attempts', 'last_error', 'created_at', 'dead_at'])
+      .select(DEAD_LETTER_COLUMNS)
       .where('delivered_at', 'is', null)
       .where('dead_at', 'is not', null)
       .where('dead_notified_at', 'is', null)
@@ -321,18 +328,7 @@ export async function takeUnannouncedDeadLetters(db: Kysely<Database>, now: Date
       .returning('id')
       .execute();
     const mine = new Set(marked.map((m) => m.id));
-    return rows
-      .filter((r) => mine.has(r.id))
-      .map((r) => ({
-        id: r.id,
-        platform: r.platform,
-        channelId: r.channel_id,
-        what: r.dedupe_key,
-        attempts: r.attempts,
-        lastError: r.last_error,
-        createdAt: r.created_at,
-        deadAt: r.dead_at!,
-      }));
+    return rows.filter((r) => mine.has(r.id)).map(deadLetterOf);
   });
 }
 
