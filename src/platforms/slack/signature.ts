@@ -60,11 +60,6 @@ export function headerProblem(req: Pick<SignedRequest, 'signature' | 'timestamp'
   return null;
 }
 
-/** Checks a request's signature and age; null when it is genuine and fresh. */
-export function signatureProblem(req: SignedRequest): SignatureProblem | null {
-  return headerProblem(req) ?? bodySignatureProblem(req as SignedRequest & { signature: string; timestamp: string });
-}
-
 /**
  * The body's signature alone, for a request whose headers `headerProblem`
  * has passed already (the signature is then `v0=` and 64 hex digits).
