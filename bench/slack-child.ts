@@ -1,11 +1,12 @@
 /**
  * The process under test for bench/slack.ts: enrollbot's Slack platform over
  * HTTP on a temp SQLite file, and beside it a bare node:http server for the
- * reference. Prints `{"slackPort":…,"barePort":…}` once listening; stops when
- * its standard input ends. Kept apart from the load generator and the fake
+ * reference. Prints `{"slackPort":…,"barePort":…}` once listening, its CPU time
+ * when sent a `cpu` line; stops when its standard input ends. Kept apart from the load generator and the fake
  * Slack so that they do not share its event loop.
  */
 import { createServer } from 'node:http';
+import { createInterface } from 'node:readline';
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -61,7 +62,13 @@ const bare = createServer((req, res) => {
 await new Promise<void>((r) => bare.listen(0, '127.0.0.1', r));
 process.stdout.write(`${JSON.stringify({ slackPort: slack.port, barePort: (bare.address() as AddressInfo).port })}\n`);
 
-process.stdin.resume();
+// A `cpu` line asks for the process's CPU time so far (µs), which the bench reads around each burst.
+createInterface({ input: process.stdin }).on('line', (line) => {
+  if (line === 'cpu') {
+    const { user, system } = process.cpuUsage();
+    process.stdout.write(`${JSON.stringify({ cpuMicros: user + system })}\n`);
+  }
+});
 process.stdin.on('end', async () => {
   await slack.stop();
   await new Promise<void>((r) => bare.close(() => r()));

@@ -1,47 +1,48 @@
 /**
  * Drawing a reply's chart after the user has been answered (the command
- * returns it as SVG text). The latest drawings are kept by their SVG: while
- * the figures stay the same, `board` asked again attaches the chart drawn
- * before instead of drawing it anew, and many asking at once share one drawing.
+ * returns it as SVG text). A platform keeps its latest drawings by their SVG:
+ * while the figures stay the same, `board` asked again attaches the chart
+ * drawn before instead of drawing it anew, and many asking at once share one
+ * drawing.
  */
 import { createHash } from 'node:crypto';
 import type { Reply } from '../../core/reply.ts';
 import { drawChartPng } from '../../board/chart.ts';
 
-const KEEP = 8;
-const drawn = new Map<string, Promise<Uint8Array>>();
-
-/** How charts are drawn (tests count the drawings). */
+/** How a chart's SVG becomes a PNG (the chart threads; tests count the drawings). */
 export type DrawChart = (svg: string) => Promise<Uint8Array>;
 
-let draw: DrawChart = drawChartPng;
-
-/** Replaces the drawing function (tests); returns the previous one. */
-export function setChartDrawer(next: DrawChart): DrawChart {
-  const previous = draw;
-  draw = next;
-  drawn.clear();
-  return previous;
+/** A platform's chart drawing, with the latest drawings kept. */
+export interface ChartDrawing {
+  /** The reply with its chart drawn into `image` (the chart field dropped); the reply itself when it has none. */
+  withDrawnChart(reply: Reply): Promise<Reply>;
 }
 
-/** The reply with its chart drawn into `image` (the chart field dropped); the reply itself when it has none. */
-export async function withDrawnChart(reply: Reply): Promise<Reply> {
-  const { chart, ...rest } = reply;
-  if (!chart) return reply;
-  const key = createHash('sha256').update(chart.svg).digest('hex');
-  let png = drawn.get(key);
-  if (!png) {
-    png = draw(chart.svg);
-    drawn.set(key, png);
-    // A failed drawing is not kept: the next ask tries again.
-    png.catch(() => drawn.delete(key));
-    while (drawn.size > KEEP) drawn.delete(drawn.keys().next().value!);
-  } else {
-    // Most recently used last.
-    drawn.delete(key);
-    drawn.set(key, png);
-  }
-  return { ...rest, image: { png: await png, filename: chart.filename, alt: chart.alt } };
+/** Drawings kept for a reuse: a board asked again, in a few channels, while the figures stay the same. */
+const KEEP = 8;
+
+export function createChartDrawing(draw: DrawChart = drawChartPng, keep = KEEP): ChartDrawing {
+  const drawn = new Map<string, Promise<Uint8Array>>();
+  return {
+    async withDrawnChart(reply) {
+      const { chart, ...rest } = reply;
+      if (!chart) return reply;
+      const key = createHash('sha256').update(chart.svg).digest('hex');
+      let png = drawn.get(key);
+      if (!png) {
+        png = draw(chart.svg);
+        drawn.set(key, png);
+        // A failed drawing is not kept: the next ask tries again.
+        png.catch(() => drawn.delete(key));
+        while (drawn.size > keep) drawn.delete(drawn.keys().next().value!);
+      } else {
+        // Most recently used last.
+        drawn.delete(key);
+        drawn.set(key, png);
+      }
+      return { ...rest, image: { png: await png, filename: chart.filename, alt: chart.alt } };
+    },
+  };
 }
 
 /** The reply without its chart (where no image can be shown). */

@@ -33,7 +33,7 @@ import { buttonCommand, followUpCase, PRIVATE_BY_DEFAULT, SHARE_PREFIX, shareLin
 import { catalogue, type Catalogue } from '../../i18n/index.ts';
 import { directUser, NotMember, RateLimited, type Platform, type PlatformStatus } from '../../core/platform-port.ts';
 import type { PlatformLookups } from '../../store/suggestions.ts';
-import { withDrawnChart, withoutChart } from '../common/chart-draw.ts';
+import { createChartDrawing, withoutChart, type ChartDrawing } from '../common/chart-draw.ts';
 import { apiOptions, commandsHash, createRest, deployCommands, registrationKey, type DiscordRestConfig } from './deploy.ts';
 import { BUTTON_PREFIX, commandOfButton, renderDiscordMessage, type DiscordMessage } from './render.ts';
 import { ADMIN_COMMAND, autocompleteKind, commandInvocation, ROOT_COMMAND, type InteractionOption } from './slash-commands.ts';
@@ -61,6 +61,8 @@ export interface DiscordPlatformOptions extends DiscordRestConfig {
   lookups?: PlatformLookups;
   /** Discord's global limit is 50 requests a second per bot; posts keep below it (default 40, bursts of 40). */
   outboundRate?: { perSecond: number; burst: number };
+  /** How a board's chart is drawn for a reply (default: on the chart threads, the latest drawings kept). */
+  charts?: ChartDrawing;
 }
 
 /** `enroll:lapse done L12 paid` → `paid`: the outcome, when the button's label is not to hand. */
@@ -128,6 +130,7 @@ function replyOptions(message: DiscordMessage, ephemeral: boolean) {
 export function createDiscordPlatform(options: DiscordPlatformOptions): Platform {
   const { dispatcher, commands, log } = options;
   const deferAfterMs = options.deferAfterMs ?? 1500;
+  const charts = options.charts ?? createChartDrawing();
   const client = new Client({
     intents: [...INTENTS],
     rest: apiOptions(options.apiUrl),
@@ -166,7 +169,7 @@ export function createDiscordPlatform(options: DiscordPlatformOptions): Platform
     if (reply.status === 'ok' && reply.command === 'bind') out = withPermissionNote(out, interaction, t);
     if (out.chart) {
       if (deferred === 'no') await defer(ephemeral);
-      out = await withDrawnChart(out).catch((e: unknown) => {
+      out = await charts.withDrawnChart(out).catch((e: unknown) => {
         log.warn('discord: chart not drawn', { err: e instanceof Error ? e.message : String(e) });
         return withoutChart(out);
       });
@@ -265,7 +268,7 @@ export function createDiscordPlatform(options: DiscordPlatformOptions): Platform
     }
     const user = interaction.member && 'displayName' in interaction.member ? interaction.member.displayName : interaction.user.displayName;
     const withNote = { ...reply, footer: [reply.footer, t.sharedBy({ user })].filter(Boolean).join('\n') };
-    const drawn = await withDrawnChart(withNote).catch(() => withoutChart(withNote));
+    const drawn = await charts.withDrawnChart(withNote).catch(() => withoutChart(withNote));
     await interaction.editReply(sendOptions(renderDiscordMessage(drawn)));
   }
 

@@ -19,7 +19,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { parse as parseQuery, type ParsedUrlQuery } from 'node:querystring';
 import type { Logger } from '../../core/logger.ts';
-import { headerProblem, signatureProblem } from './signature.ts';
+import { bodySignatureProblem, headerProblem, signingKey } from './signature.ts';
 
 /** The path Slack posts events, commands and interactions to. */
 export const SLACK_EVENTS_PATH = '/slack/events';
@@ -47,6 +47,9 @@ const SSL_CHECK_MAX_BYTES = 4096;
 
 /** How long a refused client keeps its half-closed connection before it is cut. */
 const REFUSED_LINGER_MS = 1000;
+
+/** The headers of an empty 200, made once. */
+const EMPTY_OK = { 'content-length': '0' } as const;
 
 /** A request that passed the signature and timestamp check, already acknowledged. */
 export interface VerifiedRequest {
@@ -145,39 +148,70 @@ function contentLength(req: IncomingMessage): number | null {
   return /^\d{1,15}$/.test(v) ? Number(v) : NaN;
 }
 
-type BodyRead = Buffer | 'too_big' | 'timeout';
+type BodyRead = Buffer | 'too_big' | 'closed';
+
+/** What the body listeners keep of a request being read, on the request itself. */
+interface Reading {
+  chunks: Buffer[];
+  size: number;
+  limit: number;
+  res: ServerResponse;
+  then: (req: IncomingMessage, res: ServerResponse, body: BodyRead) => void;
+  /** What becomes of an error thrown by `then` (it runs from a stream event, where a throw would end the process). */
+  fail: (res: ServerResponse, error: unknown) => void;
+}
+
+const READING = Symbol('enrollbot.reading');
+type ReadingRequest = IncomingMessage & { [READING]?: Reading };
+
+// The listeners are shared by every request and find their state on it: a
+// request costs no closures (about a tenth of the door's time per request).
+function onBodyData(this: ReadingRequest, chunk: Buffer): void {
+  const r = this[READING];
+  if (!r) return;
+  r.size += chunk.length;
+  if (r.size > r.limit) return settleBody(this, 'too_big');
+  r.chunks.push(chunk);
+}
+
+function onBodyEnd(this: ReadingRequest): void {
+  const r = this[READING];
+  if (r) settleBody(this, r.chunks.length === 1 ? r.chunks[0]! : Buffer.concat(r.chunks, r.size));
+}
+
+function onBodyLost(this: ReadingRequest): void {
+  settleBody(this, 'closed');
+}
+
+function settleBody(req: ReadingRequest, result: BodyRead): void {
+  const r = req[READING];
+  if (!r) return;
+  req[READING] = undefined;
+  req.off('data', onBodyData);
+  req.off('end', onBodyEnd);
+  req.off('error', onBodyLost);
+  req.off('close', onBodyLost);
+  try {
+    r.then(req, r.res, result);
+  } catch (e) {
+    r.fail(r.res, e);
+  }
+}
 
 /**
- * Reads the body, at most `limit` bytes: one byte more and reading stops at
- * once with 'too_big' (a chunked body declares no length to check first).
- * 'timeout' when it has not all arrived by `deadline` (performance.now()).
+ * Reads the body, at most `limit` bytes, then calls `then` with it: one byte
+ * more and reading stops at once with 'too_big' (a chunked body declares no
+ * length to check first). 'closed' when the connection went before the body
+ * was whole: the client left, or node's own request timeout (the server's
+ * `requestTimeout`) answered 408 and closed it. No timer of its own: node's
+ * clock already watches every request.
  */
-function readBody(req: IncomingMessage, limit: number, deadline: number): Promise<BodyRead> {
-  return new Promise((resolve, rejectRead) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const finish = (result: BodyRead) => {
-      clearTimeout(timer);
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('error', onError);
-      resolve(result);
-    };
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) return finish('too_big');
-      chunks.push(chunk);
-    };
-    const onEnd = () => finish(Buffer.concat(chunks));
-    const onError = (e: Error) => {
-      clearTimeout(timer);
-      rejectRead(e);
-    };
-    const timer = setTimeout(() => finish('timeout'), Math.max(0, deadline - performance.now()));
-    req.on('data', onData);
-    req.on('end', onEnd);
-    req.on('error', onError);
-  });
+function readBody(req: ReadingRequest, res: ServerResponse, limit: number, then: Reading['then'], fail: Reading['fail']): void {
+  req[READING] = { chunks: [], size: 0, limit, res, then, fail };
+  req.on('data', onBodyData);
+  req.on('end', onBodyEnd);
+  req.on('error', onBodyLost);
+  req.on('close', onBodyLost);
 }
 
 function isForm(req: IncomingMessage): boolean {
@@ -221,9 +255,18 @@ export async function startVerifiedServer(options: VerifiedServerOptions): Promi
     maxConnections: options.limits?.maxConnections ?? MAX_CONNECTIONS,
   };
 
-  async function handle(req: IncomingMessage, res: ServerResponse, arrivedAt: number): Promise<void> {
+  const key = signingKey(options.signingSecret);
+
+  /** A request's handling failed unexpectedly: logged, and answered 500 if it was not answered yet. */
+  const failed = (res: ServerResponse, e: unknown) => {
+    log.error('slack request failed', { err: e instanceof Error ? e.message : String(e) });
+    if (!res.headersSent) reject(res, 500);
+    else res.end();
+  };
+
+  /** What the headers decide; the body is read only for a request they let through. */
+  function handle(req: IncomingMessage, res: ServerResponse): void {
     if (req.method !== 'POST') return refuse(req, res, 405);
-    const deadline = arrivedAt + limits.requestTimeoutMs;
     // Everything that can be refused from the headers is refused before the body is read.
     const length = contentLength(req);
     if (Number.isNaN(length)) return refuse(req, res, 400);
@@ -231,36 +274,42 @@ export async function startVerifiedServer(options: VerifiedServerOptions): Promi
       log.warn('slack request refused', { problem: 'too_large', bytes: length, remote: req.socket.remoteAddress });
       return refuse(req, res, 413);
     }
-    const signature = header(req, 'x-slack-signature');
-    const timestamp = header(req, 'x-slack-request-timestamp');
-    const nowMs = options.nowMs();
-    const early = headerProblem({ signature, timestamp, nowMs });
+    const early = headerProblem({ signature: header(req, 'x-slack-signature'), timestamp: header(req, 'x-slack-request-timestamp'), nowMs: options.nowMs() });
     if (early) {
       // Slack's SSL probe alone comes unsigned: a tiny form, read only to see that it is one.
-      if (early === 'missing' && isForm(req) && length !== null && length <= SSL_CHECK_MAX_BYTES) {
-        const probe = await readBody(req, SSL_CHECK_MAX_BYTES, deadline);
-        if (Buffer.isBuffer(probe) && isSslCheck(req, probe)) return reject(res, 200);
-      }
+      if (early === 'missing' && isForm(req) && length !== null && length <= SSL_CHECK_MAX_BYTES) return readBody(req, res, SSL_CHECK_MAX_BYTES, afterProbe, failed);
       log.warn('slack request refused', { problem: early, remote: req.socket.remoteAddress });
       return refuse(req, res, 401);
     }
-    const body = await readBody(req, limits.bodyBytes, deadline);
+    readBody(req, res, limits.bodyBytes, afterBody, failed);
+  }
+
+  function afterProbe(req: IncomingMessage, res: ServerResponse, probe: BodyRead): void {
+    if (Buffer.isBuffer(probe) && isSslCheck(req, probe)) return reject(res, 200);
+    log.warn('slack request refused', { problem: 'missing', remote: req.socket.remoteAddress });
+    refuse(req, res, 401);
+  }
+
+  function afterBody(req: IncomingMessage, res: ServerResponse, body: BodyRead): void {
     if (body === 'too_big') {
       log.warn('slack request refused', { problem: 'too_large', remote: req.socket.remoteAddress });
       return refuse(req, res, 413);
     }
-    if (body === 'timeout') {
-      log.warn('slack request refused', { problem: 'timeout', remote: req.socket.remoteAddress });
-      return refuse(req, res, 408);
+    if (body === 'closed') {
+      // Nothing to answer: node has answered 408 if its clock ran out, or the client left.
+      log.warn('slack request refused', { problem: 'incomplete', remote: req.socket.remoteAddress });
+      return;
     }
-    const problem = signatureProblem({ signingSecret: options.signingSecret, signature, timestamp, body, nowMs });
+    // handle() let the headers through: both are there and well formed.
+    const problem = bodySignatureProblem({ signingSecret: key, signature: header(req, 'x-slack-signature')!, timestamp: header(req, 'x-slack-request-timestamp')!, body });
     if (problem) {
       log.warn('slack request refused', { problem, remote: req.socket.remoteAddress });
       return reject(res, 401);
     }
+    const form = isForm(req);
     let parsed: Record<string, unknown> | null = null;
     // An event (JSON) may be Slack's URL check, which is answered with its challenge.
-    if (!isForm(req)) {
+    if (!form) {
       parsed = parseBody(req, body);
       if (!parsed) return reject(res, 400);
       if (parsed.type === 'url_verification') {
@@ -273,48 +322,54 @@ export async function startVerifiedServer(options: VerifiedServerOptions): Promi
     const retryReason = header(req, 'x-slack-retry-reason');
     // A modal submission is answered by its listener (a cheap look at the raw
     // form first: other interactions are not parsed before their answer).
-    if (isForm(req) && body.includes('view_submission')) {
+    if (form && body.includes('view_submission')) {
       parsed = parseBody(req, body);
-      if (parsed?.type === 'view_submission') {
-        let answered = false;
-        const answer = (content?: unknown) => {
-          if (answered) return;
-          answered = true;
-          clearTimeout(timer);
-          if (content === undefined || content === null || content === '') {
-            res.writeHead(200, { 'content-length': '0' });
-            res.end();
-            return;
-          }
-          const json = JSON.stringify(content);
-          res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(json)) });
-          res.end(json);
-        };
-        const timer = setTimeout(() => {
-          log.warn('slack modal submission not answered in time; closed it', {});
-          answer();
-        }, VIEW_ACK_MS);
-        const submitted = parsed;
-        options.dispatch({ body: () => submitted, answer, ...(retryNum !== undefined ? { retryNum } : {}) });
-        return;
-      }
+      if (parsed?.type === 'view_submission') return dispatchSubmission(res, parsed, retryNum);
     }
     // Every other listener answers through response_url or the Web API, never
     // in the acknowledgement: an empty 200 is the whole answer, and it goes first.
-    res.writeHead(200, { 'content-length': '0' });
+    res.writeHead(200, EMPTY_OK);
     res.end();
+    const known = parsed;
     const request: VerifiedRequest = {
-      body: () => parsed ?? parseBody(req, body),
+      body: () => known ?? parseBody(req, body),
       ...(retryNum !== undefined ? { retryNum } : {}),
       ...(retryReason ? { retryReason } : {}),
     };
     options.dispatch(request);
   }
 
+  /** A modal submission waits for its listener's answer (errors shown in the form), up to VIEW_ACK_MS. */
+  function dispatchSubmission(res: ServerResponse, submitted: Record<string, unknown>, retryNum: number | undefined): void {
+    let answered = false;
+    const answer = (content?: unknown) => {
+      if (answered) return;
+      answered = true;
+      clearTimeout(timer);
+      if (content === undefined || content === null || content === '') {
+        res.writeHead(200, EMPTY_OK);
+        res.end();
+        return;
+      }
+      const json = JSON.stringify(content);
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(json)) });
+      res.end(json);
+    };
+    const timer = setTimeout(() => {
+      log.warn('slack modal submission not answered in time; closed it', {});
+      answer();
+    }, VIEW_ACK_MS);
+    options.dispatch({ body: () => submitted, answer, ...(retryNum !== undefined ? { retryNum } : {}) });
+  }
+
   let inFlight = 0;
   let lastArrivalMs = -Infinity;
+  // A response emits 'close' once, whether it finished or its connection
+  // dropped: one shared listener, not a closure per request.
+  const answered = () => {
+    inFlight--;
+  };
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
-    const arrivedAt = performance.now();
     const url = req.url ?? '/';
     const query = url.indexOf('?');
     if ((query < 0 ? url : url.slice(0, query)) !== SLACK_EVENTS_PATH) {
@@ -326,18 +381,12 @@ export async function startVerifiedServer(options: VerifiedServerOptions): Promi
     }
     inFlight++;
     lastArrivalMs = performance.now();
-    let counted = true;
-    const done = () => {
-      if (counted) inFlight--;
-      counted = false;
-    };
-    res.once('finish', done);
-    res.once('close', done);
-    handle(req, res, arrivedAt).catch((e: unknown) => {
-      log.error('slack request failed', { err: e instanceof Error ? e.message : String(e) });
-      if (!res.headersSent) reject(res, 500);
-      else res.end();
-    });
+    res.once('close', answered);
+    try {
+      handle(req, res);
+    } catch (e) {
+      failed(res, e);
+    }
   };
   const server = createServer(
     {

@@ -12,7 +12,7 @@ import type { Reply } from '../../core/reply.ts';
 import { buttonCommand, followUpCase, PRIVATE_BY_DEFAULT, SHARE_PREFIX, shareLine } from '../../core/buttons.ts';
 import { catalogue, type Catalogue } from '../../i18n/index.ts';
 import type { PlatformLookups } from '../../store/suggestions.ts';
-import { withDrawnChart, withoutChart } from '../common/chart-draw.ts';
+import { createChartDrawing, withoutChart, type ChartDrawing } from '../common/chart-draw.ts';
 import { homeView, markFollowUpDone, PAY_ACTION_PATTERN, payButtons, PAY_BLOCKS, PAY_CALLBACK, PAY_SHORTCUT, payMetaOf, payModal, readPaySubmission } from './forms.ts';
 import { createLookupClient, createSlackDirectory, type SlackDirectory } from './directory.ts';
 import { mentionedUserIds, parseUserMention, stripLeadingMention } from './mentions.ts';
@@ -50,6 +50,8 @@ export interface SlackAppOptions {
   boltHttpReceiver?: boolean;
   /** What the pay form, the App Home and the buttons read (townships, roles, cases); without it they show less. */
   lookups?: PlatformLookups;
+  /** How a board's chart is drawn for a reply (default: on the chart threads, the latest drawings kept). */
+  charts?: ChartDrawing;
 }
 
 
@@ -154,6 +156,7 @@ async function runCommand(
 
 export function createSlackApp(options: SlackAppOptions): SlackBoltApp {
   const { slack, dispatcher, log } = options;
+  const charts = options.charts ?? createChartDrawing();
   const logger = boltLogger(log);
   const clientOptions: webApi.WebClientOptions = {
     ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {}),
@@ -293,7 +296,7 @@ export function createSlackApp(options: SlackAppOptions): SlackBoltApp {
     }
     if (out.chart) {
       // A chart is drawn now, after the acknowledgement; response_url cannot carry files.
-      return postReply(where.client, { channelId: where.channelId, ...(where.threadTs ? { threadTs: where.threadTs } : {}), t }, await withDrawnChart(out));
+      return postReply(where.client, { channelId: where.channelId, ...(where.threadTs ? { threadTs: where.threadTs } : {}), t }, await charts.withDrawnChart(out));
     }
     if (!where.respond) return postReply(where.client, { channelId: where.channelId, ...(where.threadTs ? { threadTs: where.threadTs } : {}), t }, out);
     const message = renderSlackMessage(out);
@@ -398,7 +401,7 @@ export function createSlackApp(options: SlackAppOptions): SlackBoltApp {
         // "Share in channel": the answer for everyone, with its chart, then the private copy goes.
         const userName = (await directory.user(body.user.id, LOOKUP_WAIT_MS)).name ?? body.user.name ?? body.user.id;
         const publicReply = { ...reply, footer: [reply.footer, t.sharedBy({ user: userName })].filter(Boolean).join('\n') };
-        await postReply(client, { channelId, t }, publicReply.chart ? await withDrawnChart(publicReply) : publicReply);
+        await postReply(client, { channelId, t }, publicReply.chart ? await charts.withDrawnChart(publicReply) : publicReply);
         await respond({ delete_original: true }).catch((e: unknown) => log.warn('slack: could not remove the private copy', { err: e instanceof Error ? e.message : String(e) }));
         return;
       }

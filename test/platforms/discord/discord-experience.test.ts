@@ -14,7 +14,7 @@ import { createDiscordPlatform } from '../../../src/platforms/discord/discord-pl
 import { NotMember, type Platform } from '../../../src/core/platform-port.ts';
 import { platformLookups } from '../../../src/store/suggestions.ts';
 import { getSetting, putSetting } from '../../../src/store/settings.ts';
-import { setChartDrawer, type DrawChart } from '../../../src/platforms/common/chart-draw.ts';
+import { createChartDrawing } from '../../../src/platforms/common/chart-draw.ts';
 import { createOutboxWorker } from '../../../src/outbox/worker.ts';
 import { enqueuePost } from '../../../src/store/outbox.ts';
 import { importOneContributor } from '../../helpers/lapse-files.ts';
@@ -39,7 +39,11 @@ describe('Discord as its users expect', () => {
   let app: TestApp;
   let platform: Platform;
   let drawn = 0;
-  let previousDrawer: DrawChart;
+  // One drawing for every start of the platform in this file, counting what it draws.
+  const charts = createChartDrawing(async (svg) => {
+    drawn++;
+    return new TextEncoder().encode(`png:${svg.length}`);
+  });
 
   const registry = () => ({ read: (k: string) => getSetting(app.database.db, k), write: (k: string, v: string) => putSetting(app.database.db, k, v) });
   const start = async () => {
@@ -54,6 +58,7 @@ describe('Discord as its users expect', () => {
       deferAfterMs: 2500,
       lookups: platformLookups(app.database.db),
       registry: registry(),
+      charts,
     });
     await p.start();
     return p;
@@ -70,10 +75,6 @@ describe('Discord as its users expect', () => {
     fake = new FakeDiscord();
     await fake.listen();
     app = await openTestApp({ env: { ENROLLBOT_ADMINS: `discord:${ADMIN.id}` }, now: NOW });
-    previousDrawer = setChartDrawer(async (svg) => {
-      drawn++;
-      return new TextEncoder().encode(`png:${svg.length}`);
-    });
     platform = await start();
     expect((await slash(ADMIN, [group('township', sub('add', [opt(T.String, 'name', '城南街道'), opt(T.Integer, 'target', 1000)]))])).data?.flags).toBeUndefined();
     await slash(ADMIN, [group('township', sub('add', [opt(T.String, 'name', '城北街道'), opt(T.Integer, 'target', 800)]))]);
@@ -82,7 +83,6 @@ describe('Discord as its users expect', () => {
   });
 
   afterAll(async () => {
-    setChartDrawer(previousDrawer);
     await platform?.stop();
     await fake?.close();
     await app?.close();

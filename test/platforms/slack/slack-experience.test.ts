@@ -10,7 +10,7 @@ import { openTestApp, type TestApp } from '../../helpers/app.ts';
 import type { SlackPlatform } from '../../../src/platforms/slack/slack-platform.ts';
 import { createOutboxWorker } from '../../../src/outbox/worker.ts';
 import { enqueuePost } from '../../../src/store/outbox.ts';
-import { setChartDrawer, type DrawChart } from '../../../src/platforms/common/chart-draw.ts';
+import { createChartDrawing } from '../../../src/platforms/common/chart-draw.ts';
 import { platformLookups } from '../../../src/store/suggestions.ts';
 import { createSlackPlatform } from '../../../src/platforms/slack/slack-platform.ts';
 import { importOneContributor } from '../../helpers/lapse-files.ts';
@@ -36,7 +36,6 @@ let app: TestApp;
 let slack: SlackPlatform;
 let trigger = 0;
 let drawn = 0;
-let previousDrawer: DrawChart;
 
 beforeEach(async () => {
   fake = await startFakeSlack();
@@ -46,10 +45,6 @@ beforeEach(async () => {
   fake.channels.set('CSOUTH', '城南工作群');
   app = await openTestApp({ env: { ENROLLBOT_ADMINS: 'slack:UADMIN' }, now: NOW });
   drawn = 0;
-  previousDrawer = setChartDrawer(async (svg) => {
-    drawn++;
-    return new TextEncoder().encode(`png:${svg.length}`);
-  });
   for (const line of ['township add 城南街道 target 1000', 'township add 城北街道 target 800']) expect((await app.say('admin', 'console', line)).status).toBe('ok');
   slack = createSlackPlatform({
     slack: { botToken: 'xoxb-test', appToken: null, signingSecret: SECRET, port: 0, apiUrl: fake.apiUrl },
@@ -57,12 +52,15 @@ beforeEach(async () => {
     log: app.log,
     host: '127.0.0.1',
     lookups: platformLookups(app.database.db),
+    charts: createChartDrawing(async (svg) => {
+      drawn++;
+      return new TextEncoder().encode(`png:${svg.length}`);
+    }),
   });
   await slack.start();
 });
 
 afterEach(async () => {
-  setChartDrawer(previousDrawer);
   await slack.stop();
   await app.close();
   await fake.close();
