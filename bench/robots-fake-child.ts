@@ -19,8 +19,8 @@ for await (const line of createInterface({ input: process.stdin })) {
   } else if (msg.report && fake) {
     // Each accepted message by robot and content digest: a message accepted twice shows twice.
     const accepted = fake.delivered.map((d) => `${d.token}:${d.body.digest as string}`);
-
-    process.stdout.write(`${JSON.stringify({ accepted, refused: fake.refused.length })}\n`);
+    const overWindow = fake.refused.filter((r) => r.why === 'window').length;
+    process.stdout.write(`${JSON.stringify({ accepted, refused: fake.refused.length, overWindow })}\n`);
   }
 }
 await fake?.close();

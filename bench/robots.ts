@@ -6,12 +6,16 @@
  * robot's window and answers a share of requests with rate-limit answers
  * (errcode 45009, or HTTP 429) as if another sender shared the robot.
  *
- * Time is scaled: every pacing interval and wait, and the fake's windows,
- * run `SCALE` times faster, so minutes of pacing take seconds.
+ * Time is scaled: every window and wait, and the fake's windows, run
+ * `SCALE` times faster, so minutes of pacing take seconds.
  *
- * The floor: a robot's k-th message cannot leave before (k − 1) pacing
- * intervals (3 s ÷ SCALE each), so the board's k messages to every robot
- * need at least (k − 1) × 3 s ÷ SCALE, however many robots there are.
+ * The floor is the time the board's k messages take to each robot at an
+ * even 20 a minute, (k − 1) × 3 s ÷ SCALE, however many robots there are.
+ * The bot keeps the apps' own window (20 in any 60 s), so a board goes to a
+ * robot at once and only the rate-limit answers (waiting until the window
+ * has room, at least 3 s) add to the sending time. The fake also counts
+ * requests it refused because a robot's window was full: the bot must cause
+ * none.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,7 +31,7 @@ import { imagePartId, insertRobot } from '../src/store/robots.ts';
 import { storedChart } from '../src/store/charts.ts';
 import { warmChartThreads } from '../src/board/chart.ts';
 import { createRobotPlatforms } from '../src/robots/robot-platform.ts';
-import { ROBOT_INTERVAL_MS, urlHint } from '../src/robots/apps.ts';
+import { robotSlotMs, urlHint } from '../src/robots/apps.ts';
 import { createOutboxWorker } from '../src/outbox/worker.ts';
 import { publishBoards } from '../src/board/publish.ts';
 import { catalogue } from '../src/i18n/index.ts';
@@ -121,7 +125,7 @@ export async function benchRobots(opts: BenchOptions): Promise<Figure[]> {
     }
 
     const undelivered = await db.selectFrom('outbox').select('id').where('delivered_at', 'is', null).execute();
-    const report = (await ask({ report: true })) as { accepted: string[]; refused: number };
+    const report = (await ask({ report: true })) as { accepted: string[]; refused: number; overWindow: number };
     const seen = new Map<string, number>();
     for (const k of report.accepted) seen.set(k, (seen.get(k) ?? 0) + 1);
     // Every queued message, as the app should have received it once.
@@ -134,16 +138,16 @@ export async function benchRobots(opts: BenchOptions): Promise<Figure[]> {
     }
     const lost = [...expected].filter((k) => !seen.has(k)).length;
     const doubled = [...seen.values()].filter((n) => n > 1).length;
-    const rateAnswers = report.refused;
-    const interval = ROBOT_INTERVAL_MS.wecom / SCALE;
+    const rateAnswers = report.refused - report.overWindow;
+    const interval = robotSlotMs('wecom') / SCALE;
     const floor = (perRobot - 1) * interval;
     return [
       {
-        name: `group robots, ${dialectName(opts)}: a ${TOWNSHIPS}-township board to ${ROBOTS} WeCom robots at 20 messages a minute each (${perRobot} messages each: markdown parts and the chart), time ×${SCALE}, ${rateAnswers} rate-limit answers`,
-        value: `${(elapsed / 1000).toFixed(2)} s (= ${((elapsed * SCALE) / 1000).toFixed(1)} s at the real rate), ${lost} lost, ${doubled} doubled, ${undelivered.length} left undelivered`,
-        reference: `floor (${perRobot} − 1) × ${interval.toFixed(0)} ms = ${(floor / 1000).toFixed(2)} s (= ${((floor * SCALE) / 1000).toFixed(0)} s real); 2 × floor = ${((2 * floor) / 1000).toFixed(2)} s`,
-        target: '≤ 2 × the floor, nothing lost or doubled',
-        pass: finished && elapsed <= 2 * floor && lost === 0 && doubled === 0 && undelivered.length === 0,
+        name: `group robots, ${dialectName(opts)}: a ${TOWNSHIPS}-township board to ${ROBOTS} WeCom robots at 20 messages a minute each (${perRobot} messages each: markdown parts and the chart), time ×${SCALE}, ${rateAnswers} rate-limit answers injected`,
+        value: `${(elapsed / 1000).toFixed(2)} s (= ${((elapsed * SCALE) / 1000).toFixed(1)} s at the real rate), ${lost} lost, ${doubled} doubled, ${undelivered.length} left undelivered, ${report.overWindow} over a robot's window`,
+        reference: `floor at an even 20 a minute (${perRobot} − 1) × ${interval.toFixed(0)} ms = ${(floor / 1000).toFixed(2)} s (= ${((floor * SCALE) / 1000).toFixed(0)} s real); 2 × floor = ${((2 * floor) / 1000).toFixed(2)} s`,
+        target: '≤ 2 × the floor, nothing lost or doubled, never over a window',
+        pass: finished && elapsed <= 2 * floor && lost === 0 && doubled === 0 && undelivered.length === 0 && report.overWindow === 0,
       },
     ];
   } finally {

@@ -94,6 +94,8 @@ interface AddPrepared {
   area: Area;
   place: string;
   host: string;
+  /** When the app answered the test message: it counts in the robot's rate window. */
+  testedAt: Date;
 }
 
 const add = defineCommand({
@@ -143,6 +145,7 @@ const add = defineCommand({
     const place = t.robotPlace({ kind, area: area.name });
     const secret = args.secret?.trim() || null;
     requireDelivered(await sendTest(args.app, href, secret, t, place), args.app, t, false);
+    const testedAt = new Date();
     return {
       app: args.app,
       urlSealed: seal(key, href),
@@ -153,6 +156,7 @@ const add = defineCommand({
       area,
       place,
       host: safeHost(href),
+      testedAt,
     };
   },
   async run(ctx, _args, prepared) {
@@ -171,6 +175,7 @@ const add = defineCommand({
       areaId: p.area.id,
     });
     const ref = robotRef(id);
+    await ctx.robots.countTestMessage(id, p.app, p.testedAt);
     // The host only: the key in the URL and the secret never reach the audit log.
     await ctx.audit('robot.add', { robot: ref, app: p.app, kind: p.kind, area: p.area.id, name: p.area.name, host: p.host, signed: p.secretSealed !== null });
     const appName = t.robotAppName({ app: p.app });
@@ -246,12 +251,14 @@ const test = defineCommand({
     const secret = robot.secret_sealed ? open(key, robot.secret_sealed) : null;
     const place = t.robotPlace({ kind: robot.kind, area: robot.area_name });
     requireDelivered(await sendTest(robot.app, url, secret, t, place), robot.app, t, true);
-    return robot.app;
+    return { app: robot.app, testedAt: new Date() };
   },
   async run(ctx, args, prepared) {
     const ref = robotRef(args.robot);
+    const { app, testedAt } = prepared as { app: RobotApp; testedAt: Date };
+    await ctx.robots.countTestMessage(args.robot, app, testedAt);
     // It works: if it was failing, its held posts go out now.
-    const released = await ctx.robots.markWorking(args.robot, prepared as RobotApp, ref);
+    const released = await ctx.robots.markWorking(args.robot, app, ref);
     await ctx.audit('robot.test', { robot: ref, released });
     return ok(ctx.t.robotTested({ ref, released }));
   },

@@ -16,6 +16,8 @@ import * as official from './2026-12-01-012-official.ts';
 import * as namedPeople from './2026-12-01-013-named-people.ts';
 import * as delivery from './2026-12-01-014-delivery.ts';
 import * as chartPng from './2026-12-01-015-chart-png.ts';
+import * as robotWindow from './2026-12-01-017-robot-window.ts';
+import * as lapseIndexes from './2026-12-01-018-lapse-indexes.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-23-001-core': core,
@@ -31,4 +33,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-01-013-named-people': namedPeople,
   '2026-12-01-014-delivery': delivery,
   '2026-12-01-015-chart-png': chartPng,
+  '2026-12-01-017-robot-window': robotWindow,
+  '2026-12-01-018-lapse-indexes': lapseIndexes,
 };

@@ -15,11 +15,19 @@ export interface PlatformOutbound {
   /** Posts a reply to a channel; throws `RateLimited` when the platform says to wait. */
   post(channelId: string, reply: Reply): Promise<void>;
   /**
-   * The least time between two messages to one channel of this platform
-   * (a WeCom robot takes 20 a minute: 3 s), counted from the start of the
-   * previous send, as the outbox's default is; that default when absent.
+   * The least time between two messages to one channel of this platform,
+   * counted from the start of the previous send, as the outbox's default is;
+   * that default when absent. Not used when the platform has `windows`.
    */
   readonly minIntervalMs?: number;
+  /**
+   * Rate windows per channel, as the platform's app counts them: at most
+   * `max` messages in any `ms` milliseconds (a WeCom robot: 20 in 60 s; a
+   * Feishu robot: 100 in 60 s and 5 in 1 s). The outbox keeps them in the
+   * database for every replica, so a channel takes a burst at once and then
+   * waits only until a window has room.
+   */
+  readonly windows?: readonly { readonly ms: number; readonly max: number }[];
   /**
    * The platform's own limit across all its channels (a Slack workspace, a
    * Discord application), kept by a token bucket in the database that every

@@ -185,6 +185,20 @@ export interface OutboxChannelTable {
   held_until: string | null;
 }
 
+/**
+ * One request to a channel paced by a rate window (a group robot): when the
+ * app counted it at the latest (ISO), for every replica to count the same.
+ */
+export interface OutboxSendTable {
+  id: Generated<number>;
+  platform: string;
+  channel_id: string;
+  outbox_id: number;
+  at: string;
+  /** 0 while unanswered (`at` is the claim's lease end), 1 once answered. */
+  answered: Generated<number>;
+}
+
 export type BoardPostKind = 'scheduled' | 'manual';
 
 export interface BoardPostTable {
@@ -407,6 +421,7 @@ export interface Database {
   outbox: OutboxTable;
   outbox_channel: OutboxChannelTable;
   outbox_platform: OutboxPlatformTable;
+  outbox_send: OutboxSendTable;
   board_post: BoardPostTable;
   board_standing: BoardStandingTable;
   job_claim: JobClaimTable;

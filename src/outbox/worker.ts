@@ -10,6 +10,11 @@
  *   or the platform's own `minIntervalMs`, counted from the send), one at
  *   a time per channel, in queue order, across every replica: the
  *   channel is held in the database while a message is sent to it.
+ * - A platform with rate `windows` (the group robots) is paced per channel
+ *   by those windows instead, counted in the database by every replica from
+ *   each request's answer (the latest the app can have counted it): a
+ *   board's few messages go one after another at once, and a channel whose
+ *   window is full waits only until it has room.
  * - A `DestinationFailing` answer (a robot the app refused) holds the row and
  *   its channel for the time it names instead of retrying it.
  * - After a restart, undelivered rows are picked up again; a row whose
@@ -39,6 +44,7 @@ import {
   takeUnannouncedDeadLetters,
   type DeadLetter,
   type OutboxOutcome,
+  type ClaimedRow,
   type OutboxRow,
 } from '../store/outbox.ts';
 import { leadersChannels } from '../store/bindings.ts';
@@ -119,6 +125,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   /** Per platform with a rate: until when a 429 paused it (as this worker knows). */
   const pausedUntil = new Map<string, number>();
   let deadSeen = true;
+  const windowsOf = (name: string) => platforms.get(name)?.windows;
 
   /**
    * The row's reply with its chart: drawn by the first sender of the post
@@ -172,19 +179,24 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     else if (timerAt > Date.now() + COALESCE_MS) schedule(COALESCE_MS);
   }
 
-  function send(row: { id: number; platform: string; channelId: string; attempts: number; reply: string; image: string | null }) {
+  function send(row: ClaimedRow) {
     const key = `${row.platform}\u0000${row.channelId}`;
     const platform = platforms.get(row.platform)!;
-    const interval = platform.minIntervalMs ?? defaultInterval;
+    // A windowed channel is paced by its window, settled when the outcome is recorded.
+    const interval = platform.windows ? 0 : (platform.minIntervalMs ?? defaultInterval);
+    /** Whether a request went out (and counts in the channel's window). */
+    let requested = false;
     let startedAt = now().getTime();
     nextAt.set(key, startedAt + interval);
     const p = (async () => {
-      const where = { id: row.id, platform: row.platform, channelId: row.channelId };
+      const where = { id: row.id, platform: row.platform, channelId: row.channelId, sendId: row.sendId };
+      const answered = () => (requested ? { answeredAt: now() } : {});
       try {
         const reply = await replyOf(row);
         // Pacing counts from the post itself, not from the chart's drawing before it.
         startedAt = now().getTime();
         nextAt.set(key, startedAt + interval);
+        requested = true;
         try {
           await platform.post(row.channelId, reply);
         } catch (e) {
@@ -197,11 +209,10 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
           await platform.post(row.channelId, { ...bare, footer: [bare.footer, t.outboxImageLeftOut()].filter(Boolean).join('\n') });
         }
         const at = now();
-        // Paced from the send, not the answer: a group robot's app counts 20
-        // a minute, which sends 3 s apart keep whatever the answer time (a
-        // message that still arrives early is answered with the app's
-        // rate-limit code, and waits and goes again).
-        outcomes.push({ ...where, delivered: true, at, channelFreeAt: new Date(startedAt + interval) });
+        // A fixed interval counts from the send (the platform's pace whatever
+        // its answer time); a window counts this request at its answer, the
+        // latest the app can have counted it.
+        outcomes.push({ ...where, ...answered(), delivered: true, at, channelFreeAt: new Date(startedAt + interval) });
       } catch (e) {
         const at = now().getTime();
         // A 429 is pacing and a held robot is waiting for an admin's fix (it is
@@ -212,7 +223,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
           log.error('outbox delivery given up: dead-lettered', { id: row.id, platform: row.platform, attempts: row.attempts, error: message });
           deadSeen = true;
           nextAt.set(key, startedAt + interval);
-          outcomes.push({ ...where, delivered: false, dead: true, nextAttemptAt: new Date(at), error: message, channelFreeAt: new Date(startedAt + interval) });
+          outcomes.push({ ...where, ...answered(), delivered: false, dead: true, nextAttemptAt: new Date(at), error: message, channelFreeAt: new Date(startedAt + interval) });
         } else if (e instanceof RateLimited) {
           const until = at + Math.max(e.retryAfterMs, 0);
           // The platform refused this one, so the pacing counts from its
@@ -226,7 +237,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
               log.warn('outbox: could not record a platform pause', { platform: row.platform, err: err instanceof Error ? err.message : String(err) }),
             );
           }
-          outcomes.push({ ...where, delivered: false, refund: true, nextAttemptAt: new Date(until), error: e.message, channelFreeAt: new Date(until) });
+          outcomes.push({ ...where, ...answered(), delivered: false, refund: true, nextAttemptAt: new Date(until), error: e.message, channelFreeAt: new Date(until) });
         } else if (e instanceof DestinationFailing) {
           // Held in the database only: an admin's fix releases the rows
           // there, and this worker must not keep its own older hold.
@@ -236,7 +247,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
         } else {
           const wait = backoffMs(row.attempts, baseBackoff, maxBackoff);
           log.warn('outbox delivery failed; will retry', { id: row.id, platform: row.platform, attempts: row.attempts, retryInMs: wait, error: message });
-          outcomes.push({ ...where, delivered: false, nextAttemptAt: new Date(at + wait), error: message, channelFreeAt: new Date(startedAt + interval) });
+          outcomes.push({ ...where, ...answered(), delivered: false, nextAttemptAt: new Date(at + wait), error: message, channelFreeAt: new Date(startedAt + interval) });
         }
       } finally {
         inFlight.delete(key);
@@ -244,6 +255,12 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       }
     })();
     inFlight.set(key, p);
+  }
+
+  /** Records finished sends; a windowed channel is next free when its window has room. */
+  async function record(): Promise<void> {
+    const freed = await recordOutcomes(db, id, outcomes.splice(0), { windowsOf, now: now() });
+    for (const f of freed) if (windowsOf(f.platform)) nextAt.set(`${f.platform}\u0000${f.channelId}`, f.freeAt.getTime());
   }
 
   /**
@@ -275,7 +292,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
 
   /** One pass: record finished sends, claim what may go now, start sending; returns when to look again. */
   async function pass(): Promise<number> {
-    await recordOutcomes(db, id, outcomes.splice(0));
+    await record();
     if (deadSeen) {
       deadSeen = false;
       await announceDead();
@@ -331,9 +348,14 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       }
     }
     candidates.sort((a, b) => a.id - b.id);
-    const claimed = await claimOutbox(db, candidates, { by: id, now: current, leaseMs });
+    const { rows: claimed, waits } = await claimOutbox(db, candidates, { by: id, now: current, leaseMs, windowsOf });
     // A channel another replica is sending to, or has paced: look again at the next poll.
     if (claimed.length < candidates.length) pending = true;
+    // A channel whose window is full (another replica's sends): look again when it frees.
+    for (const w of waits) {
+      nextAt.set(`${w.platform}\u0000${w.channelId}`, w.freeAt.getTime());
+      wake = Math.min(wake, Math.max(1, w.freeAt.getTime() - t));
+    }
     for (const row of claimed) send(row);
     if (!pending && inFlight.size === 0 && claimed.length === 0 && outcomes.length === 0) {
       // Nothing to do now: wake for the earliest retry, or report idle when none is left.
@@ -393,7 +415,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       await Promise.race([Promise.allSettled([...inFlight.values()]), new Promise((r) => (t = setTimeout(r, timeoutMs)))]);
       clearTimeout(t);
       while (running) await new Promise((r) => setTimeout(r, 5));
-      await recordOutcomes(db, id, outcomes.splice(0));
+      await record();
     },
   };
 }

@@ -30,10 +30,27 @@ export function appOfPlatform(platform: string): RobotApp | null {
 }
 
 /**
- * The least time between two messages to one robot: 60 s / 20 for WeCom and
- * DingTalk; 600 ms for Feishu keeps both 100 a minute and 5 a second.
+ * Each app's limit per robot as the app counts it, a sliding window: WeCom
+ * and DingTalk 20 messages in any 60 s; Feishu 100 in 60 s and 5 in 1 s.
  */
-export const ROBOT_INTERVAL_MS: Record<RobotApp, number> = { wecom: 3000, dingtalk: 3000, feishu: 600 };
+export const ROBOT_WINDOWS: Record<RobotApp, readonly { ms: number; max: number }[]> = {
+  wecom: [{ ms: 60_000, max: 20 }],
+  dingtalk: [{ ms: 60_000, max: 20 }],
+  feishu: [
+    { ms: 60_000, max: 100 },
+    { ms: 1000, max: 5 },
+  ],
+};
+
+/**
+ * The time in which a full window of the app frees one message on average
+ * (60 s / 20 = 3 s for WeCom and DingTalk; 600 ms for Feishu): how long a
+ * rate-limit answer without a Retry-After waits when the bot's own sends do
+ * not fill the window (someone else's messages to the robot do).
+ */
+export function robotSlotMs(app: RobotApp): number {
+  return Math.max(...ROBOT_WINDOWS[app].map((w) => w.ms / w.max));
+}
 
 /** Why an app refused a robot itself: what the admin must fix. */
 export type RobotProblem = 'key' | 'signature' | 'keyword' | 'ip' | 'removed';

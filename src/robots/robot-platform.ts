@@ -6,9 +6,14 @@
  * the platform opens the robot's sealed URL and secret, signs, posts, and
  * reads the answer:
  *
- * - a rate-limit answer waits (the app's Retry-After, else one pacing step,
- *   doubling while the robot keeps refusing) and sends again; so does a
- *   server error or a network failure, holding the robot's later messages
+ * - each robot is paced by its app's own windows (`ROBOT_WINDOWS`), counted
+ *   by the outbox in the database for every replica: a board's few messages
+ *   go at once, and the robot then waits only until a window has room;
+ * - a rate-limit answer waits the app's Retry-After, else until the robot's
+ *   window has room again (the refused request counts in it) and at least
+ *   the time a full window takes to free one message (someone else may
+ *   share the robot), never a doubling backoff; a server error or a network
+ *   failure waits a doubling backoff; both hold the robot's later messages
  *   so that a board's parts never arrive out of order;
  * - an answer that the robot itself is wrong marks it failing (once, across
  *   replicas), tells the leaders' channels above it, and holds its posts
@@ -26,7 +31,7 @@ import { DestinationFailing, RateLimited, type PlatformOutbound } from '../core/
 import { enqueuePost } from '../store/outbox.ts';
 import { open } from '../domain/secret-box.ts';
 import { businessDate } from '../domain/calendar.ts';
-import { postToRobot, ROBOT_APPS, ROBOT_INTERVAL_MS, robotPlatform, signRequest, type RobotAnswer } from './apps.ts';
+import { postToRobot, ROBOT_APPS, ROBOT_WINDOWS, robotPlatform, robotSlotMs, signRequest, type RobotAnswer } from './apps.ts';
 import { fitImage, robotBody, WECOM_IMAGE_MAX_BYTES, type RobotBody } from './render.ts';
 import { chartPng } from '../board/chart-images.ts';
 import { getRobot, imagePartId, leadersChannelsOver, markRobotFailing, type RobotWithArea } from '../store/robots.ts';
@@ -36,7 +41,7 @@ import { parseRobotRef, robotRef } from '../domain/robot-ref.ts';
 export const FAILING_HOLD_MS = 10 * 60_000;
 /** How long to wait when DingTalk's quota is used up. */
 export const QUOTA_WAIT_MS = 60 * 60_000;
-/** The longest wait after repeated rate-limit answers. */
+/** The longest wait after repeated failed sends (server errors, network). */
 export const MAX_RATE_WAIT_MS = 10 * 60_000;
 
 export interface RobotPlatformOptions {
@@ -70,7 +75,7 @@ export function createRobotPlatforms(options: RobotPlatformOptions): PlatformOut
    * instead of each drawing it (null: the chart is no longer stored).
    */
   const charts = new Map<number, Promise<RobotBody | null>>();
-  /** Rate-limit answers in a row, per robot: each one doubles the wait. */
+  /** Failed sends in a row (server errors, network), per robot: each one doubles the wait. */
   const streak = new Map<number, number>();
 
   function describe(robot: RobotWithArea): { ref: string; app: string; place: string } {
@@ -115,16 +120,16 @@ export function createRobotPlatforms(options: RobotPlatformOptions): PlatformOut
   }
 
   function platform(app: RobotApp): PlatformOutbound {
-    const interval = scaled(ROBOT_INTERVAL_MS[app]);
-    /** One pacing step after the first refusal in a row, doubling with each further one. */
+    const slot = scaled(robotSlotMs(app));
+    /** One slot after the first failure in a row, doubling with each further one. */
     const backoff = (id: number) => {
       const n = (streak.get(id) ?? 0) + 1;
       streak.set(id, n);
-      return Math.min(interval * 2 ** (n - 1), scaled(MAX_RATE_WAIT_MS));
+      return Math.min(slot * 2 ** (n - 1), scaled(MAX_RATE_WAIT_MS));
     };
     return {
       name: robotPlatform(app),
-      minIntervalMs: interval,
+      windows: ROBOT_WINDOWS[app].map((w) => ({ ms: scaled(w.ms), max: w.max })),
       async post(channelId: string, reply: Reply) {
         const id = parseRobotRef(channelId);
         const robot = id === null ? undefined : await getRobot(db, id);
@@ -162,7 +167,8 @@ export function createRobotPlatforms(options: RobotPlatformOptions): PlatformOut
             streak.delete(robot.id);
             return;
           case 'rate': {
-            const wait = answer.retryAfterMs !== null ? scaled(answer.retryAfterMs) : backoff(robot.id);
+            // The outbox also holds the robot until its window has room.
+            const wait = answer.retryAfterMs !== null ? scaled(answer.retryAfterMs) : slot;
             throw new RateLimited(wait, `robot ${ref}: ${answer.code}; retry after ${wait} ms`);
           }
           case 'quota':

@@ -3,9 +3,10 @@
  * to the command's transaction (the command never holds the database).
  */
 import type { Robot, RobotApp } from '../db/schema.ts';
-import { cancelQueuedTo } from '../store/outbox.ts';
+import { cancelQueuedTo, countWindowSend } from '../store/outbox.ts';
 import { deleteRobot, getRobot, insertRobot, listRobots, markRobotWorking, releaseHeldPosts, robotByDigest, type RobotWithArea } from '../store/robots.ts';
 import { robotPlatform } from '../robots/apps.ts';
+import { robotRef } from '../domain/robot-ref.ts';
 import type { ServiceScope } from './scope.ts';
 
 /** Robots, as commands use them. */
@@ -18,6 +19,8 @@ export interface RobotsService {
   remove(robot: RobotWithArea, ref: string): Promise<number>;
   /** Marks it working again; the number of its held posts released. */
   markWorking(id: number, app: RobotApp, ref: string): Promise<number>;
+  /** Counts a test message the app answered at `at` in the robot's rate window, as the app counts it. */
+  countTestMessage(id: number, app: RobotApp, at: Date): Promise<void>;
 }
 
 export function createRobotsService(scope: ServiceScope): RobotsService {
@@ -34,5 +37,6 @@ export function createRobotsService(scope: ServiceScope): RobotsService {
     async markWorking(id, app, ref) {
       return (await markRobotWorking(db, id)) ? releaseHeldPosts(db, robotPlatform(app), ref) : 0;
     },
+    countTestMessage: (id, app, at) => countWindowSend(db, { platform: robotPlatform(app), channelId: robotRef(id), at }),
   };
 }

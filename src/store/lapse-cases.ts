@@ -40,27 +40,52 @@ export async function closeCasesNoLongerScreened(db: Kysely<Database>, now: Date
   return Number(result.numUpdatedRows);
 }
 
-/** Closes open cases whose person now has a contribution in or after the first missing month. */
+/**
+ * Closes open cases whose person now has a contribution in or after the
+ * first missing month. Over every case (a screen), it goes lapse month by
+ * lapse month and reads only the people still lapsed then, from the
+ * covering index: looking each case's person up was a random page read per
+ * case once the roster outgrew the cache. Over a slice of case ids (an
+ * import's last step, a few thousand cases), each case's person is looked up.
+ */
 export async function closeCasesWithContributions(db: Kysely<Database>, now: Date, ids?: { after: number; upTo: number }): Promise<number> {
   const at = now.toISOString();
-  let q = db
-    .updateTable('lapse_case')
-    .set({ status: 'closed', close_reason: 'contribution', closed_at: at, updated_at: at, paused_until: null })
-    .where('status', '=', 'open')
-    .where('kind', '=', 'lapse');
-  if (ids) q = q.where('id', '>', ids.after).where('id', '<=', ids.upTo);
-  const result = await q
-    .where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom('lapse_person as p')
-          .select('p.id')
-          .whereRef('p.id', '=', 'lapse_case.person_id')
-          .whereRef('p.last_paid_month', '>=', 'lapse_case.first_missing_month'),
-      ),
-    )
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows);
+  const close = () =>
+    db
+      .updateTable('lapse_case')
+      .set({ status: 'closed', close_reason: 'contribution', closed_at: at, updated_at: at, paused_until: null })
+      .where('status', '=', 'open')
+      .where('kind', '=', 'lapse');
+  if (ids) {
+    const result = await close()
+      .where('id', '>', ids.after)
+      .where('id', '<=', ids.upTo)
+      .where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('lapse_person as p')
+            .select('p.id')
+            .whereRef('p.id', '=', 'lapse_case.person_id')
+            .whereRef('p.last_paid_month', '>=', 'lapse_case.first_missing_month'),
+        ),
+      )
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+  const lapses = await db.selectFrom('lapse_case').select('first_missing_month').distinct().where('status', '=', 'open').where('kind', '=', 'lapse').execute();
+  let closed = 0;
+  for (const { first_missing_month: missing } of lapses) {
+    // Paid since: not among the people whose latest paid month is still
+    // before it, nor among those with none (two index ranges, not an OR, so
+    // that PostgreSQL reads both from the index alone).
+    const result = await close()
+      .where('first_missing_month', '=', missing)
+      .where('person_id', 'not in', (eb) => eb.selectFrom('lapse_person').select('lapse_person.id').where('lapse_person.last_paid_month', '<', missing))
+      .where('person_id', 'not in', (eb) => eb.selectFrom('lapse_person').select('lapse_person.id').where('lapse_person.last_paid_month', 'is', null))
+      .executeTakeFirst();
+    closed += Number(result.numUpdatedRows);
+  }
+  return closed;
 }
 
 /** Cases closed per transaction by `closeCasesInSlices`. */
@@ -111,24 +136,43 @@ export interface LapseGroup {
 
 /** Brings the open cases of a group up to this scan (never backwards); returns how many. */
 export async function updateOpenCases(db: Kysely<Database>, g: LapseGroup, now: Date): Promise<number> {
-  const result = await db
+  const group = db.selectFrom('lapse_case').where('status', '=', 'open').where('first_missing_month', '=', g.firstMissingMonth).where('scan_month', '<=', g.scanMonth);
+  const { n } = await group.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
+  // A case already at this scan (the month screened again) is counted but
+  // not written: rewriting every row and its index entries was most of a
+  // repeated screen's time.
+  await db
     .updateTable('lapse_case')
-    .set((eb) => ({
-      months_lapsed: g.monthsLapsed,
-      stage: g.stage,
-      scan_month: g.scanMonth,
-      updated_at: now.toISOString(),
-      // A person moved to another township by a roster import moves their case along.
-      area_id: eb.fn.coalesce(
-        eb.selectFrom('lapse_person as p').select('p.area_id').whereRef('p.id', '=', 'lapse_case.person_id'),
-        eb.ref('lapse_case.area_id'),
-      ),
-    }))
+    .set({ months_lapsed: g.monthsLapsed, stage: g.stage, scan_month: g.scanMonth, updated_at: now.toISOString() })
     .where('status', '=', 'open')
     .where('first_missing_month', '=', g.firstMissingMonth)
-    .where('scan_month', '<=', g.scanMonth)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows);
+    .where((eb) => eb.or([eb('scan_month', '<', g.scanMonth), eb.and([eb('scan_month', '=', g.scanMonth), eb.or([eb('months_lapsed', '<>', g.monthsLapsed), eb('stage', '<>', g.stage)])])]))
+    .execute();
+  // A person moved to another township by a roster import moves their case
+  // along. The group's people are read in one range of the covering index
+  // (materialized, so that the planner cannot look each case's person up in
+  // the table instead) and joined to their cases by the cases' own index.
+  await db
+    .with(
+      (cte) => cte('p').materialized(),
+      (qb) =>
+        qb
+          .selectFrom('lapse_person')
+          .select(['lapse_person.id', 'lapse_person.area_id'])
+          .where('lapse_person.last_paid_month', '=', g.lastPaidMonth)
+          .where('lapse_person.area_id', 'is not', null)
+          .$narrowType<{ area_id: number }>(),
+    )
+    .updateTable('lapse_case')
+    .from('p')
+    .set((eb) => ({ area_id: eb.ref('p.area_id') }))
+    .whereRef('p.id', '=', 'lapse_case.person_id')
+    .where('lapse_case.status', '=', 'open')
+    .where('lapse_case.first_missing_month', '=', g.firstMissingMonth)
+    .where('lapse_case.scan_month', '=', g.scanMonth)
+    .whereRef('lapse_case.area_id', '<>', 'p.area_id')
+    .execute();
+  return Number(n);
 }
 
 /** Opens a case for each person of the group that has none for this lapse (open or closed); returns how many. */

@@ -86,23 +86,100 @@ export async function dueOutbox(db: Kysely<Database>, now: Date, limit: number):
 const channelKey = (platform: string, channelId: string) => `${platform}\u0000${channelId}`;
 
 /**
+ * A channel's rate window as its app counts it: at most `max` messages in
+ * any `ms` milliseconds (a WeCom robot: 20 in 60 s).
+ */
+export interface RateWindow {
+  ms: number;
+  max: number;
+}
+
+/** The windows of a platform's channels, or undefined when it is paced by a fixed interval. */
+export type WindowsOf = (platform: string) => readonly RateWindow[] | undefined;
+
+/**
+ * When a channel may take its next message under its windows, given when the
+ * app counted its recent requests at the latest (ms): now when every window
+ * has room, else when the oldest request that fills a window leaves it.
+ */
+export function windowFreeAt(times: readonly number[], windows: readonly RateWindow[], now: number): number {
+  const recent = [...times].sort((a, b) => b - a);
+  let free = now;
+  for (const w of windows) {
+    const inside = recent.filter((at) => at > now - w.ms);
+    // The max-th latest leaving the window leaves max − 1 in it; 1 ms past, as the app's edge is exclusive.
+    if (inside.length >= w.max) free = Math.max(free, inside[w.max - 1]! + w.ms + 1);
+  }
+  return free;
+}
+
+/** The longest window of these platforms (what sends must be kept for). */
+function longestWindow(windows: readonly (readonly RateWindow[])[]): number {
+  return Math.max(0, ...windows.flat().map((w) => w.ms));
+}
+
+/** When each channel's recent requests were counted at the latest, by channel key (ms). */
+async function recentSends(
+  db: Kysely<Database>,
+  channels: readonly { platform: string; channel_id: string }[],
+  windowsOf: WindowsOf,
+  now: number,
+): Promise<Map<string, number[]>> {
+  const out = new Map<string, number[]>();
+  const byPlatform = new Map<string, string[]>();
+  for (const c of channels) byPlatform.set(c.platform, [...(byPlatform.get(c.platform) ?? []), c.channel_id]);
+  for (const [platform, ids] of byPlatform) {
+    const since = new Date(now - longestWindow([windowsOf(platform) ?? []])).toISOString();
+    const rows = await db.selectFrom('outbox_send').select(['channel_id', 'at']).where('platform', '=', platform).where('channel_id', 'in', [...new Set(ids)]).where('at', '>', since).execute();
+    for (const r of rows) {
+      const key = channelKey(platform, r.channel_id);
+      out.set(key, [...(out.get(key) ?? []), Date.parse(r.at)]);
+    }
+  }
+  return out;
+}
+
+/**
+ * Counts a request made outside the outbox (a robot's test message) in its
+ * channel's window: the app counts it like any other.
+ */
+export async function countWindowSend(db: Kysely<Database>, input: { platform: string; channelId: string; at: Date }): Promise<void> {
+  await db.insertInto('outbox_send').values({ platform: input.platform, channel_id: input.channelId, outbox_id: 0, at: input.at.toISOString(), answered: 1 }).execute();
+}
+
+/** A claimed row: what to send, and the window entry its request holds (windowed channels). */
+export type ClaimedRow = OutboxRow & { reply: string; image: string | null; sendId?: number };
+
+/** What a claim got: the rows to send now, and the channels whose window is full, with when it frees. */
+export interface Claim {
+  rows: ClaimedRow[];
+  waits: { platform: string; channelId: string; freeAt: Date }[];
+}
+
+/**
  * Claims rows for one worker until a lease ends; returns the rows it got.
  * Each row's channel is held first, in the same transaction: a channel
  * another worker is sending to, or whose pacing time (or Retry-After) has
- * not come, is skipped, so pacing holds across replicas. A row another
- * worker claimed meanwhile is left out. Counts an attempt. At most one
- * candidate per channel is taken (the first).
+ * not come, is skipped, so pacing holds across replicas. A channel with rate
+ * windows (`windowsOf`) is also skipped while its recent requests, as every
+ * replica recorded them, fill a window; a request it is claimed for is
+ * recorded at once (counted until the lease ends, in case its sender dies
+ * mid-send). A row another worker claimed meanwhile is left out. Counts an
+ * attempt. At most one candidate per channel is taken (the first).
  */
 export async function claimOutbox(
   db: Kysely<Database>,
   candidates: readonly Pick<OutboxRow, 'id' | 'platform' | 'channelId'>[],
-  input: { by: string; now: Date; leaseMs: number },
-): Promise<(OutboxRow & { reply: string; image: string | null })[]> {
+  input: { by: string; now: Date; leaseMs: number; windowsOf?: WindowsOf },
+): Promise<Claim> {
   const perChannel = new Map<string, Pick<OutboxRow, 'id' | 'platform' | 'channelId'>>();
   for (const c of candidates) if (!perChannel.has(channelKey(c.platform, c.channelId))) perChannel.set(channelKey(c.platform, c.channelId), c);
-  if (perChannel.size === 0) return [];
+  if (perChannel.size === 0) return { rows: [], waits: [] };
   const iso = input.now.toISOString();
-  const until = new Date(input.now.getTime() + input.leaseMs).toISOString();
+  const t = input.now.getTime();
+  const until = new Date(t + input.leaseMs).toISOString();
+  const windowsOf: WindowsOf = input.windowsOf ?? (() => undefined);
+  const waits: Claim['waits'] = [];
   const rows = await db.transaction().execute(async (tx) => {
     const held = await tx
       .insertInto('outbox_channel')
@@ -117,20 +194,56 @@ export async function claimOutbox(
       .returning(['platform', 'channel_id'])
       .execute();
     if (held.length === 0) return [];
-    const ids = held.map((h) => perChannel.get(channelKey(h.platform, h.channel_id))!.id);
-    const claimed = await tx
-      .updateTable('outbox')
-      .set((eb) => ({ claimed_by: input.by, claimed_until: until, attempts: eb('attempts', '+', 1) }))
-      .where('id', 'in', ids)
-      .where('delivered_at', 'is', null)
-      .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', iso)]))
-      .returning(['id', 'platform', 'channel_id', 'attempts', 'reply', 'image'])
-      .execute();
+    // Windowed channels whose window is full (sends of other replicas, or of
+    // a sender that died mid-send) wait until it frees, and say when.
+    const windowed = held.filter((h) => windowsOf(h.platform));
+    const full = new Set<string>();
+    if (windowed.length > 0) {
+      const recent = await recentSends(tx, windowed, windowsOf, t);
+      for (const h of windowed) {
+        const key = channelKey(h.platform, h.channel_id);
+        const freeAt = windowFreeAt(recent.get(key) ?? [], windowsOf(h.platform)!, t);
+        if (freeAt <= t) continue;
+        full.add(key);
+        waits.push({ platform: h.platform, channelId: h.channel_id, freeAt: new Date(freeAt) });
+        await tx
+          .updateTable('outbox_channel')
+          .set({ held_by: null, held_until: null, next_at: new Date(freeAt).toISOString() })
+          .where('platform', '=', h.platform)
+          .where('channel_id', '=', h.channel_id)
+          .where('held_by', '=', input.by)
+          .execute();
+      }
+    }
+    const ids = held.filter((h) => !full.has(channelKey(h.platform, h.channel_id))).map((h) => perChannel.get(channelKey(h.platform, h.channel_id))!.id);
+    const claimed: ClaimedRow[] = [];
+    if (ids.length > 0) {
+      const got = await tx
+        .updateTable('outbox')
+        .set((eb) => ({ claimed_by: input.by, claimed_until: until, attempts: eb('attempts', '+', 1) }))
+        .where('id', 'in', ids)
+        .where('delivered_at', 'is', null)
+        .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', iso)]))
+        .returning(['id', 'platform', 'channel_id', 'attempts', 'reply', 'image'])
+        .execute();
+      for (const r of got) claimed.push({ id: r.id, platform: r.platform, channelId: r.channel_id, attempts: r.attempts, reply: r.reply, image: r.image });
+    }
+    const sendsFor = claimed.filter((r) => windowsOf(r.platform));
+    if (sendsFor.length > 0) {
+      const entries = await tx
+        .insertInto('outbox_send')
+        .values(sendsFor.map((r) => ({ platform: r.platform, channel_id: r.channelId, outbox_id: r.id, at: until, answered: 0 })))
+        .returning(['id', 'outbox_id'])
+        .execute();
+      const byRow = new Map(entries.map((e) => [e.outbox_id, e.id]));
+      for (const r of sendsFor) r.sendId = byRow.get(r.id);
+    }
     // A channel held for a row that turned out taken (delivered, or claimed by
     // another worker since it was read): let the channel go again.
-    const sending = new Set(claimed.map((r) => channelKey(r.platform, r.channel_id)));
+    const sending = new Set(claimed.map((r) => channelKey(r.platform, r.channelId)));
     for (const h of held) {
-      if (sending.has(channelKey(h.platform, h.channel_id))) continue;
+      const key = channelKey(h.platform, h.channel_id);
+      if (sending.has(key) || full.has(key)) continue;
       await tx
         .updateTable('outbox_channel')
         .set({ held_by: null, held_until: null })
@@ -141,9 +254,7 @@ export async function claimOutbox(
     }
     return claimed;
   });
-  return rows
-    .map((r) => ({ id: r.id, platform: r.platform, channelId: r.channel_id, attempts: r.attempts, reply: r.reply, image: r.image }))
-    .sort((a, b) => a.id - b.id);
+  return { rows: rows.sort((a, b) => a.id - b.id), waits };
 }
 
 /** The reply a stored row carries, image included, and the chart still to attach, if any. */
@@ -159,21 +270,44 @@ export function storedPost(row: { reply: string; image: string | null }): { repl
 
 /**
  * What became of one delivery attempt, and when its channel may take the
- * next message (pacing, or the platform's Retry-After).
+ * next message (pacing, or the platform's Retry-After). `sendId`: the window
+ * entry of its request (windowed channels), settled at `answeredAt` when the
+ * app answered, dropped when no request was made.
  */
-export type OutboxOutcome = { id: number; platform: string; channelId: string; channelFreeAt: Date } & (
+export type OutboxOutcome = { id: number; platform: string; channelId: string; channelFreeAt: Date; sendId?: number; answeredAt?: Date } & (
   | { delivered: true; at: Date }
   | { delivered: false; nextAttemptAt: Date; error: string; dead?: boolean; refund?: boolean }
 );
 
+/** How long a window entry is kept: longer than any app's window. */
+const SEND_KEEP_MS = 10 * 60_000;
+
 /**
  * Records outcomes of this worker's attempts and lets their channels go; a
  * row or channel it no longer holds (its lease ended and another worker took
- * it over) is left alone.
+ * it over) is left alone. A windowed channel is let go when its window has
+ * room again (or later, at its `channelFreeAt`). Returns when each channel
+ * may take its next message, by platform and channel.
  */
-export async function recordOutcomes(db: Kysely<Database>, by: string, outcomes: readonly OutboxOutcome[]): Promise<void> {
-  if (outcomes.length === 0) return;
-  await db.transaction().execute(async (tx) => {
+export async function recordOutcomes(
+  db: Kysely<Database>,
+  by: string,
+  outcomes: readonly OutboxOutcome[],
+  opts: { windowsOf?: WindowsOf; now?: Date } = {},
+): Promise<{ platform: string; channelId: string; freeAt: Date }[]> {
+  if (outcomes.length === 0) return [];
+  const windowsOf: WindowsOf = opts.windowsOf ?? (() => undefined);
+  const t = (opts.now ?? new Date()).getTime();
+  return db.transaction().execute(async (tx) => {
+    const windowed = outcomes.filter((o) => o.sendId !== undefined && windowsOf(o.platform));
+    for (const o of windowed) {
+      const entry = tx.updateTable('outbox_send');
+      if (o.answeredAt) await entry.set({ at: o.answeredAt.toISOString(), answered: 1 }).where('id', '=', o.sendId!).where('answered', '=', 0).execute();
+      else await tx.deleteFrom('outbox_send').where('id', '=', o.sendId!).where('answered', '=', 0).execute();
+    }
+    const recent = windowed.length ? await recentSends(tx, windowed.map((o) => ({ platform: o.platform, channel_id: o.channelId })), windowsOf, t) : new Map<string, number[]>();
+    if (windowed.length) await tx.deleteFrom('outbox_send').where('at', '<', new Date(t - SEND_KEEP_MS).toISOString()).execute();
+    const freed: { platform: string; channelId: string; freeAt: Date }[] = [];
     for (const o of outcomes) {
       // A 429 (the platform's pacing) or a held robot is not a failure of the post: it does not count toward dead-lettering.
       if (!o.delivered && o.refund) {
@@ -190,14 +324,20 @@ export async function recordOutcomes(db: Kysely<Database>, by: string, outcomes:
             ...(o.dead ? { dead_at: o.nextAttemptAt.toISOString() } : {}),
           });
       await set.where('id', '=', o.id).where('claimed_by', '=', by).where('delivered_at', 'is', null).execute();
+      const windows = windowsOf(o.platform);
+      const freeAt = new Date(
+        windows ? Math.max(o.channelFreeAt.getTime(), windowFreeAt(recent.get(channelKey(o.platform, o.channelId)) ?? [], windows, t)) : o.channelFreeAt.getTime(),
+      );
+      freed.push({ platform: o.platform, channelId: o.channelId, freeAt });
       await tx
         .updateTable('outbox_channel')
-        .set({ next_at: o.channelFreeAt.toISOString(), held_by: null, held_until: null })
+        .set({ next_at: freeAt.toISOString(), held_by: null, held_until: null })
         .where('platform', '=', o.platform)
         .where('channel_id', '=', o.channelId)
         .where('held_by', '=', by)
         .execute();
     }
+    return freed;
   });
 }
 

@@ -354,6 +354,19 @@ describe('year boundaries', () => {
     // an older scan never moves a case backwards
     await db.transaction().execute((tx) => screenLapses(tx, { month: '2025-12', now: NOW }));
     expect((await cases(app)).map((c) => c.scan_month)).toEqual(['2026-01', '2026-01', '2026-01', '2026-01']);
+    // a person a new roster puts in another township takes their open case
+    // along at the next scan; the same month screened again counts its cases
+    // as updated and opens none
+    await say(app, 'admin', 'console', 'township add 城北街道');
+    roster[2]![2] = '城北街道';
+    writeCsv(join(app.dir, 'r2.csv'), roster);
+    await importRoster(join(app.dir, 'r2.csv'), opts(app));
+    const area = async () =>
+      (await db.selectFrom('lapse_case as c').innerJoin('area as a', 'a.id', 'c.area_id').select(['c.first_missing_month', 'a.name']).orderBy('c.id').execute()).map((r) => `${r.first_missing_month} ${r.name}`);
+    expect(await area()).toEqual(['2025-10 城南街道', '2025-11 城南街道', '2025-12 城南街道', '2026-01 城南街道']);
+    const again = await db.transaction().execute((tx) => screenLapses(tx, { month: '2026-01', now: NOW }));
+    expect(again).toMatchObject({ opened: 0, updated: 4, closed: 0 });
+    expect(await area()).toEqual(['2025-10 城南街道', '2025-11 城北街道', '2025-12 城南街道', '2026-01 城南街道']);
     // a month with no contributions imported is never screened: everyone would get a case
     await expect(db.transaction().execute((tx) => screenLapses(tx, { month: '2026-02', now: NOW }))).rejects.toMatchObject({
       code: 'lapse_month_not_imported',

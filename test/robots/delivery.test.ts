@@ -164,9 +164,17 @@ describe('boards to group robots', () => {
     expect(wecom.delivered[0]!.body.msgtype).toBe('image');
     const titles = wecom.delivered.filter((d) => d.body.msgtype === 'markdown').map((d) => /\((\d+)\/\d+\)\*\*/.exec(markdownOf(d))?.[1]);
     expect(titles).toEqual(titles.map((_, i) => String(i + 1)));
-    // Paced as the app counts, by arrival: one message per 3 s / SCALE at most.
+    // A refusal waits what it asks: a 45009 the time a full window frees one
+    // message (3 s / SCALE), a 429 its Retry-After (1 s / SCALE), not a
+    // doubling backoff; by arrival, never over the app's 20 in 60 s.
+    const requests = [...wecom.refused.map((r) => ({ at: r.at, code: r.code })), ...wecom.delivered.map((d) => ({ at: d.at, code: 0 }))].sort((x, y) => x.at - y.at);
+    for (let i = 1; i < requests.length; i++) {
+      const gap = requests[i]!.at - requests[i - 1]!.at;
+      if (requests[i - 1]!.code === 45009) expect(gap, `after a 45009`).toBeGreaterThanOrEqual(3000 / SCALE - 2);
+      if (requests[i - 1]!.code === 'HTTP 429') expect(gap, `after a 429`).toBeGreaterThanOrEqual(1000 / SCALE - 2);
+    }
     const at = wecom.delivered.map((d) => d.at);
-    for (let i = 1; i < at.length; i++) expect(at[i]! - at[i - 1]!).toBeGreaterThanOrEqual(3000 / SCALE - 2);
+    for (let i = 20; i < at.length; i++) expect(at[i]! - at[i - 20]!).toBeGreaterThanOrEqual(60_000 / SCALE);
   });
 
   it('holds a robot the app refuses, tells the leaders once, shows it in /healthz, and resumes after robot test', async () => {

@@ -32,12 +32,15 @@ export interface Refusal {
   status: number;
   code: number | string;
   at: number;
+  /** A rate-limit answer because the robot's window was full, or one injected by `chaos`. */
+  why?: 'window' | 'chaos';
 }
 
 export interface ScriptedAnswer {
   status?: number;
   body: Record<string, unknown>;
   headers?: Record<string, string>;
+  why?: Refusal['why'];
 }
 
 export interface FakeRobots {
@@ -210,7 +213,7 @@ export async function startFakeRobots(app: FakeApp, opts: FakeOptions = {}): Pro
         delivered.push({ token, body: opts.lean ? { digest } : parsed, at: Date.now() });
         sent.set(token, [...(sent.get(token) ?? []), Date.now()]);
       } else {
-        refused.push({ token, status: a.status ?? 200, code: a.status && a.status !== 200 ? `HTTP ${a.status}` : code, at: Date.now() });
+        refused.push({ token, status: a.status ?? 200, code: a.status && a.status !== 200 ? `HTTP ${a.status}` : code, at: Date.now(), ...(a.why ? { why: a.why } : {}) });
       }
       answer(res, a);
     };
@@ -228,10 +231,10 @@ export async function startFakeRobots(app: FakeApp, opts: FakeOptions = {}): Pro
       const wrong = known ? null : check(token!, url.searchParams, raw, parsed);
       if (wrong) return wrong;
       if (opts.lean) verified.add(digest);
-      if (overLimit(token!, Date.now())) return { body: RATE[app] };
+      if (overLimit(token!, Date.now())) return { body: RATE[app], why: 'window' };
       if (opts.chaos && opts.chaos.rand() < opts.chaos.share) {
         chaotic++;
-        return chaotic % 2 ? { body: RATE[app] } : { status: 429, body: { message: 'too many requests' } };
+        return chaotic % 2 ? { body: RATE[app], why: 'chaos' } : { status: 429, body: { message: 'too many requests' }, why: 'chaos' };
       }
       return { body: OK[app] };
     }
