@@ -24,6 +24,8 @@ export interface Recorded {
   /** The JSON body, or a multipart request's `payload_json`. */
   body: unknown;
   files: { name: string; size: number; type: string }[];
+  /** `performance.now()` when the request arrived: tests judge pauses by arrivals, not by when they noticed them. */
+  at: number;
 }
 
 export interface DiscordUser {
@@ -314,7 +316,7 @@ export class FakeDiscord {
       res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(data));
     };
     const record = () => {
-      const r: Recorded = { method, path, query: url.searchParams, body, files };
+      const r: Recorded = { method, path, query: url.searchParams, body, files, at: performance.now() };
       this.requests.push(r);
       for (const w of [...this.waiters]) {
         if (w.test(r)) {
@@ -335,13 +337,13 @@ export class FakeDiscord {
     if (method === 'POST' && path === '/users/@me/channels') {
       // Opening a DM: Discord returns the same DM channel for the same recipient.
       const recipient = String((body as { recipient_id?: string }).recipient_id);
-      this.requests.push({ method, path, query: url.searchParams, body, files });
+      this.requests.push({ method, path, query: url.searchParams, body, files, at: performance.now() });
       json(200, { id: `7${recipient}`, type: 1, recipients: [userObject({ id: recipient, username: 'cadre' } as never)] });
       return;
     }
     if (method === 'POST' && /^\/channels\/\d+\/messages$/.test(path) && this.rateLimitPosts > 0) {
       this.rateLimitPosts--;
-      this.requests.push({ method: '429', path, query: url.searchParams, body, files });
+      this.requests.push({ method: '429', path, query: url.searchParams, body, files, at: performance.now() });
       json(
         429,
         { message: 'You are being rate limited.', retry_after: this.retryAfterSeconds, global: false },
@@ -357,7 +359,7 @@ export class FakeDiscord {
       return;
     }
     if (method === 'POST' && /^\/channels\/\d+\/messages$/.test(path) && this.refusePosts) {
-      this.requests.push({ method: '403', path, query: url.searchParams, body, files });
+      this.requests.push({ method: '403', path, query: url.searchParams, body, files, at: performance.now() });
       json(403, { message: this.refusePosts.message, code: this.refusePosts.code });
       return;
     }
