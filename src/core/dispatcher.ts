@@ -236,7 +236,14 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         throw new EnrollbotError('internal', `${command.name} is read-only here`);
       };
       const readOnlyCtx = (): CommandContext =>
-        contextOn({ ...base, db, audit: async () => readOnly(), setupChanged: readOnly, afterCommit: async () => readOnly() });
+        contextOn({
+          ...base,
+          db,
+          audit: async () => readOnly(),
+          setupChanged: readOnly,
+          afterCommit: async () => readOnly(),
+          cachedTarget: (areaId, read) => setup.target(campaign.id, areaId, read),
+        });
       if (!command.writes) return await run(readOnlyCtx(), args);
       let prepared: unknown;
       if (command.prepare) {
@@ -277,6 +284,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
               setupChanged = true;
             },
             afterCommit,
+            // A target this command set is not in the cache until it has committed.
+            cachedTarget: (areaId, read) => (setupChanged ? read() : setup.target(campaign.id, areaId, read)),
           });
           const result = await run(ctx, args, prepared);
           if (setupChanged) await bumpSetupVersion(tx);

@@ -108,7 +108,7 @@ export function createGroupCommit(db: Kysely<Database>, maxBatch = 64): GroupCom
       try {
         // A whole-batch retry is safe: the transaction rolled back, and work
         // functions only touch the database.
-        outcomes = await retryConflicts(() => db.transaction().execute(async (tx) => {
+        outcomes = await retryConflicts(() => db.transaction().execute(async (tx): Promise<Outcome[]> => {
           if (batch.length === 1) return [{ ok: true, value: await batch[0]!.work(tx) }];
           const out: Outcome[] = [];
           for (const item of batch) {
