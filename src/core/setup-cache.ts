@@ -47,6 +47,7 @@ export function createSetupCache(db: Kysely<Database>, options: { maxEntries?: n
   const nowMs = options.nowMs ?? (() => performance.now());
   let version: string | undefined;
   let checkedAt = -Infinity;
+  let checking: Promise<string> | undefined;
   const entries = new Map<string, SetupSnapshot>();
   // Area names are the same for every speaker: loaded once per setup version.
   let areaNames: Promise<Set<string>> | undefined;
@@ -75,8 +76,10 @@ export function createSetupCache(db: Kysely<Database>, options: { maxEntries?: n
     async load({ platform, userId, userName, channelId }) {
       const clock = nowMs();
       if (clock - checkedAt >= recheckMs) {
-        const current = await setupVersion(db);
-        checkedAt = clock;
+        // One read for every message that arrives while it is under way (a burst read it once each).
+        checking ??= setupVersion(db).finally(() => (checking = undefined));
+        const current = await checking;
+        checkedAt = Math.max(checkedAt, clock);
         if (current !== version) {
           targets = new Map();
           entries.clear();

@@ -10,6 +10,13 @@ import { createQueryId, type Compilable, type CompiledQuery, type Kysely, type Q
 
 const SLOT = Symbol('prepared-slot');
 
+/**
+ * The SQL of every prepared shape, each with a statement name: PostgreSQL
+ * parses and plans a named statement once per connection (the pool names
+ * these, see database.ts), where an unnamed one is planned on every call.
+ */
+export const preparedStatementNames = new Map<string, string>();
+
 interface Slot {
   readonly [SLOT]: string;
 }
@@ -49,6 +56,7 @@ export function prepared<DB, P extends Record<string, unknown>, R>(
         params: compiled.parameters.map((v) => (isSlot(v) ? { name: v[SLOT] } : { value: v })),
       };
       shapes.set(adapter, shape);
+      if (!preparedStatementNames.has(shape.sql)) preparedStatementNames.set(shape.sql, `enrollbot_${preparedStatementNames.size + 1}`);
     }
     const query: CompiledQuery<R> = {
       sql: shape.sql,
