@@ -22,6 +22,8 @@ export interface EntryInput {
    * Absent: every total is moved in place.
    */
   areaKind?: AreaKind;
+  /** The shard the areas above a township move in (PostgreSQL); absent: this process's. */
+  shard?: number;
   kind: EntryKind;
   people: number;
   amountFen: number;
@@ -83,7 +85,7 @@ export async function appendEntry(db: Kysely<Database>, e: EntryInput): Promise<
   const move = { campaignId: e.campaignId, businessDate: e.businessDate, people: e.people, amountFen: e.amountFen };
   const exact = path.slice(path.length - inPlace);
   const sharded = path.slice(0, path.length - inPlace);
-  if (postgres) return appendInOneStatement(db, entry, move, exact, sharded);
+  if (postgres) return appendInOneStatement(db, entry, move, exact, sharded, e.shard ?? processShard);
   const id = (await insertEntry(db, entry)).rows[0]!.id;
   return { id, after: await moveTotals(db, { ...move, areaIds: exact }) };
 }
@@ -311,8 +313,9 @@ async function appendInOneStatement(
   move: MoveParams,
   exact: number[],
   sharded: number[],
+  shard: number,
 ): Promise<{ id: number; after: Map<number, AreaAfter> }> {
-  const rows = (await appendStatement(exact.length, sharded.length)(db, { ...entry, ...move, ...areaSlots([...exact, ...sharded]), shard: processShard })).rows;
+  const rows = (await appendStatement(exact.length, sharded.length)(db, { ...entry, ...move, ...areaSlots([...exact, ...sharded]), shard })).rows;
   const after = new Map<number, AreaAfter>();
   for (const r of rows) after.set(r.area_id, { people: Number(r.people), amountFen: Number(r.amount_fen), dayPeople: Number(r.day_people) });
   return { id: Number(rows[0]!.id), after };
