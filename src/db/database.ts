@@ -9,7 +9,7 @@ import { Kysely, PostgresDialect, SqliteDialect, type PostgresPool, type Postgre
 import type { Database } from './schema.ts';
 import { EnrollbotError } from '../core/errors.ts';
 import { createPrivateFile, ensurePrivateDir, makePrivate } from './private-files.ts';
-import { preparedStatementNames } from './prepared.ts';
+import { directRunners, preparedStatementNames } from './prepared.ts';
 
 /** An open database and how to close it. */
 export interface DatabaseHandle {
@@ -157,7 +157,15 @@ export async function openDatabase(url: string): Promise<DatabaseHandle> {
   makePrivate(file, `${file}-wal`, `${file}-shm`, `${file}-journal`);
   const sqlite = new SqliteDatabase(file);
   for (const pragma of SQLITE_PRAGMAS) sqlite.pragma(pragma);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const cached = withStatementCache(sqlite);
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cached }) });
+  // As Kysely's SQLite connection runs a statement, without its promise chain.
+  directRunners.set(db.getExecutor().adapter, (text, parameters) => {
+    const stmt = cached.prepare(text);
+    if (stmt.reader) return { rows: stmt.all(parameters) as unknown[] };
+    const { changes, lastInsertRowid } = stmt.run(parameters);
+    return { numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid), rows: [] };
+  });
   return {
     db,
     dialect: 'sqlite',
