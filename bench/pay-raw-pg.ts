@@ -1,8 +1,8 @@
 /**
- * The raw reference of the `pay` figure on PostgreSQL: node-postgres alone,
- * the statements of bench/pay.ts's better-sqlite3 reference (one transaction
- * per pay, one round trip per statement), prepared by name, on a fresh
- * database at `url`.
+ * The raw reference of the `pay` figure on PostgreSQL: node-postgres alone
+ * with the round trips the bot makes (one transaction per pay: the entry,
+ * its totals and the day's increments in one statement, the audit entry and
+ * the stored reply in another), prepared by name, on a fresh database at `url`.
  */
 import pg from 'pg';
 import { openDatabase } from '../src/db/database.ts';
@@ -25,29 +25,24 @@ export async function rawPgRate(url: string, n: number): Promise<number> {
       const fen = people * 10_000;
       const key = `console:m${i}`;
       await c.query('begin');
+      // The entry with the township's total and day in place and the district's in a shard.
       const id = (
         await q(
           'entry',
-          `insert into ledger_entry (campaign_id, area_id, kind, people, amount_fen, member_id, platform, channel_id, source_key, business_date, recorded_at) values (1, 2, 'payment', $1, $2, 1, 'console', 't0', $3, '2026-11-23', $4) returning id`,
+          `with e as (insert into ledger_entry (campaign_id, area_id, kind, people, amount_fen, member_id, platform, channel_id, source_key, business_date, recorded_at) values (1, 2, 'payment', $1, $2, 1, 'console', 't0', $3, '2026-11-23', $4) returning id),
+           t as (insert into area_total (campaign_id, area_id, people, amount_fen, entries) values (1, 2, $1, $2, 1) on conflict (campaign_id, area_id) do update set people = area_total.people + excluded.people, amount_fen = area_total.amount_fen + excluded.amount_fen, entries = area_total.entries + excluded.entries returning area_id, people, amount_fen),
+           d as (insert into area_day (campaign_id, area_id, business_date, people, amount_fen) values (1, 2, '2026-11-23', $1, $2) on conflict (campaign_id, area_id, business_date) do update set people = area_day.people + excluded.people, amount_fen = area_day.amount_fen + excluded.amount_fen returning area_id, people),
+           ts as (insert into area_total_shard (campaign_id, area_id, shard, people, amount_fen, entries) values (1, 1, 7, $1, $2, 1) on conflict (campaign_id, area_id, shard) do update set people = area_total_shard.people + excluded.people, amount_fen = area_total_shard.amount_fen + excluded.amount_fen, entries = area_total_shard.entries + excluded.entries returning area_id),
+           ds as (insert into area_day_shard (campaign_id, area_id, business_date, shard, people, amount_fen) values (1, 1, '2026-11-23', 7, $1, $2) on conflict (campaign_id, business_date, area_id, shard) do update set people = area_day_shard.people + excluded.people, amount_fen = area_day_shard.amount_fen + excluded.amount_fen returning area_id)
+           select (select id from e) as id, t.people, t.amount_fen, d.people as day_people from t join d using (area_id)`,
           [people, fen, key, now],
         )
       ).rows[0].id as number;
-      for (const area of [1, 2]) {
-        await q(
-          'total',
-          `insert into area_total (campaign_id, area_id, people, amount_fen, entries) values (1, $1, $2, $3, 1) on conflict (campaign_id, area_id) do update set people = area_total.people + excluded.people, amount_fen = area_total.amount_fen + excluded.amount_fen, entries = area_total.entries + excluded.entries`,
-          [area, people, fen],
-        );
-      }
-      for (const area of [1, 2]) {
-        await q(
-          'day',
-          `insert into area_day (campaign_id, area_id, business_date, people, amount_fen) values (1, $1, '2026-11-23', $2, $3) on conflict (campaign_id, area_id, business_date) do update set people = area_day.people + excluded.people, amount_fen = area_day.amount_fen + excluded.amount_fen`,
-          [area, people, fen],
-        );
-      }
-      await q('audit', `insert into audit_log (at, member_id, platform, channel_id, action, detail) values ($1, 1, 'console', 't0', 'ledger.pay', $2)`, [now, JSON.stringify({ entry: id, people, amount_fen: fen })]);
-      await q('inbound', `insert into inbound_message (source_key, reply, created_at) values ($1, $2, $3)`, [key, JSON.stringify({ status: 'ok', text: `recorded #${id}` }), now]);
+      await q(
+        'handled',
+        `with a as (insert into audit_log (at, member_id, platform, channel_id, action, detail) values ($1, 1, 'console', 't0', 'ledger.pay', $2)) insert into inbound_message (source_key, reply, created_at) values ($3, $4, $1)`,
+        [now, JSON.stringify({ entry: id, people, amount_fen: fen }), key, JSON.stringify({ status: 'ok', text: `recorded #${id}` })],
+      );
       await c.query('commit');
     };
     for (let i = 0; i < Math.min(50, n); i++) await pay(1_000_000 + i);

@@ -16,6 +16,7 @@ import * as official from './2026-12-01-012-official.ts';
 import * as namedPeople from './2026-12-01-013-named-people.ts';
 import * as delivery from './2026-12-01-014-delivery.ts';
 import * as chartPng from './2026-12-01-015-chart-png.ts';
+import * as totalShards from './2026-12-01-016-total-shards.ts';
 import * as robotWindow from './2026-12-01-017-robot-window.ts';
 import * as lapseIndexes from './2026-12-01-018-lapse-indexes.ts';
 
@@ -33,6 +34,7 @@ export const migrations: Record<string, Migration> = {
   '2026-12-01-013-named-people': namedPeople,
   '2026-12-01-014-delivery': delivery,
   '2026-12-01-015-chart-png': chartPng,
+  '2026-12-01-016-total-shards': totalShards,
   '2026-12-01-017-robot-window': robotWindow,
   '2026-12-01-018-lapse-indexes': lapseIndexes,
 };

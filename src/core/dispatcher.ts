@@ -11,8 +11,8 @@ import type { Actor } from '../domain/permissions.ts';
 import { businessDate } from '../domain/calendar.ts';
 import { createSetupCache } from './setup-cache.ts';
 import { bumpSetupVersion } from '../store/setup-version.ts';
-import { findHandled, markHandled, replaceHandled } from '../store/inbound.ts';
-import { appendAudit } from '../store/audit.ts';
+import { findHandled, recordHandled, replaceHandled } from '../store/inbound.ts';
+import type { AuditInput } from '../store/audit.ts';
 import type { ArgSpec, ParseEnv, UserRef } from './args.ts';
 import { mayRun, type AnyCommand, type CommandContext, type CommandSettings } from './command.ts';
 import { BoundServices } from '../services/index.ts';
@@ -236,7 +236,14 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         throw new EnrollbotError('internal', `${command.name} is read-only here`);
       };
       const readOnlyCtx = (): CommandContext =>
-        contextOn({ ...base, db, audit: async () => readOnly(), setupChanged: readOnly, afterCommit: async () => readOnly() });
+        contextOn({
+          ...base,
+          db,
+          audit: async () => readOnly(),
+          setupChanged: readOnly,
+          afterCommit: async () => readOnly(),
+          cachedTarget: (areaId, read) => setup.target(campaign.id, areaId, read),
+        });
       if (!command.writes) return await run(readOnlyCtx(), args);
       let prepared: unknown;
       if (command.prepare) {
@@ -261,27 +268,25 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
           setupChanged = false;
           later = [];
           replyLater = null;
+          // Written with the stored reply at the end of the transaction (one round trip on PostgreSQL).
+          const audits: AuditInput[] = [];
           const ctx = contextOn({
             ...base,
             db: tx,
-            audit: (action, detail) =>
-              appendAudit(tx, {
-                at: now,
-                memberId: actor.memberId,
-                platform: message.platform,
-                channelId: message.channelId,
-                action,
-                detail,
-              }),
+            audit: async (action, detail) => {
+              audits.push({ at: now, memberId: actor.memberId, platform: message.platform, channelId: message.channelId, action, detail });
+            },
             setupChanged: () => {
               setupChanged = true;
             },
             afterCommit,
+            // A target this command set is not in the cache until it has committed.
+            cachedTarget: (areaId, read) => (setupChanged ? read() : setup.target(campaign.id, areaId, read)),
           });
           const result = await run(ctx, args, prepared);
           if (setupChanged) await bumpSetupVersion(tx);
           // A revealed phone is never stored: a replay gets the masked answer.
-          if (sourceKey) await markHandled(tx, sourceKey, storableReply(result.reveal ? redactReply(result) : result), now);
+          await recordHandled(tx, audits, sourceKey ? { sourceKey, reply: storableReply(result.reveal ? redactReply(result) : result), now } : null);
           return result;
         });
       } catch (e) {

@@ -3,7 +3,9 @@
  * change only when an admin changes the setup, yet every message needs them.
  * They are cached per speaker and channel and dropped whenever the setup
  * version in the database changes (one indexed read per message), so every
- * replica sees a grant or a binding at its next message.
+ * replica sees a grant or a binding at its next message. Targets are kept the
+ * same way, area by area as they are asked for: `pay` checks one or two on
+ * every message, and a target changes only with the setup.
  */
 import type { Kysely } from 'kysely';
 import type { Campaign, Database } from '../db/schema.ts';
@@ -25,6 +27,11 @@ export interface SetupSnapshot {
 
 export interface SetupCache {
   load(input: { platform: string; userId: string; userName: string; channelId: string }): Promise<SetupSnapshot>;
+  /**
+   * A campaign's target of an area, read by `read` (in the caller's
+   * transaction) the first time it is asked for under this setup version.
+   */
+  target(campaignId: number, areaId: number, read: () => Promise<number | null>): Promise<number | null>;
   /** Forgets everything: this process has just changed the setup. */
   invalidate(): void;
 }
@@ -40,11 +47,27 @@ export function createSetupCache(db: Kysely<Database>, options: { maxEntries?: n
   const nowMs = options.nowMs ?? (() => performance.now());
   let version: string | undefined;
   let checkedAt = -Infinity;
+  let checking: Promise<string> | undefined;
   const entries = new Map<string, SetupSnapshot>();
   // Area names are the same for every speaker: loaded once per setup version.
   let areaNames: Promise<Set<string>> | undefined;
+  // Replaced (not cleared) on a change, so a read that began before it is not stored after it.
+  let targets = new Map<string, number | null>();
   return {
+    async target(campaignId, areaId, read) {
+      const key = `${campaignId}:${areaId}`;
+      const known = targets.get(key);
+      if (known !== undefined) return known;
+      const generation = targets;
+      const people = await read();
+      if (generation === targets) {
+        if (targets.size >= maxEntries) targets.clear();
+        targets.set(key, people);
+      }
+      return people;
+    },
     invalidate() {
+      targets = new Map();
       entries.clear();
       areaNames = undefined;
       version = undefined;
@@ -53,9 +76,12 @@ export function createSetupCache(db: Kysely<Database>, options: { maxEntries?: n
     async load({ platform, userId, userName, channelId }) {
       const clock = nowMs();
       if (clock - checkedAt >= recheckMs) {
-        const current = await setupVersion(db);
-        checkedAt = clock;
+        // One read for every message that arrives while it is under way (a burst read it once each).
+        checking ??= setupVersion(db).finally(() => (checking = undefined));
+        const current = await checking;
+        checkedAt = Math.max(checkedAt, clock);
         if (current !== version) {
+          targets = new Map();
           entries.clear();
           areaNames = undefined;
           version = current;

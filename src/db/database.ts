@@ -5,10 +5,11 @@
 import { dirname, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase as KyselySqliteDatabase } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, type PostgresPool, type PostgresPoolClient, type SqliteDatabase as KyselySqliteDatabase } from 'kysely';
 import type { Database } from './schema.ts';
 import { EnrollbotError } from '../core/errors.ts';
 import { createPrivateFile, ensurePrivateDir, makePrivate } from './private-files.ts';
+import { directRunners, preparedStatementNames } from './prepared.ts';
 
 /** An open database and how to close it. */
 export interface DatabaseHandle {
@@ -112,12 +113,35 @@ const pgTypes = {
 /** How many connections one process keeps to PostgreSQL. */
 const PG_POOL_SIZE = 10;
 
+/**
+ * The pool as Kysely sees it, with the hot path's statements (the prepared
+ * shapes) sent by name: planning the `pay` statement cost more than running
+ * it. Only those: a name per ad-hoc query would keep a plan per connection
+ * for every `in (…)` length ever seen.
+ */
+function withNamedStatements(pool: pg.Pool): PostgresPool {
+  return {
+    async connect() {
+      const client = await pool.connect();
+      return {
+        query(sqlOrCursor: unknown, parameters?: readonly unknown[]) {
+          const name = typeof sqlOrCursor === 'string' ? preparedStatementNames.get(sqlOrCursor) : undefined;
+          if (name) return client.query({ name, text: sqlOrCursor as string, values: parameters as unknown[] });
+          return (client.query as (...args: unknown[]) => unknown)(sqlOrCursor, parameters);
+        },
+        release: () => client.release(),
+      } as PostgresPoolClient;
+    },
+    end: () => pool.end(),
+  };
+}
+
 function openPostgres(url: string): DatabaseHandle {
   const pool = new pg.Pool({ connectionString: url, max: PG_POOL_SIZE, types: pgTypes });
   // An idle client losing its connection (server restart) must not crash the process;
   // the pool drops it and the next query opens a new one.
   pool.on('error', () => {});
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: withNamedStatements(pool) }) });
   return { db, dialect: 'postgres', close: () => db.destroy() };
 }
 
@@ -133,7 +157,15 @@ export async function openDatabase(url: string): Promise<DatabaseHandle> {
   makePrivate(file, `${file}-wal`, `${file}-shm`, `${file}-journal`);
   const sqlite = new SqliteDatabase(file);
   for (const pragma of SQLITE_PRAGMAS) sqlite.pragma(pragma);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const cached = withStatementCache(sqlite);
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cached }) });
+  // As Kysely's SQLite connection runs a statement, without its promise chain.
+  directRunners.set(db.getExecutor().adapter, (text, parameters) => {
+    const stmt = cached.prepare(text);
+    if (stmt.reader) return { rows: stmt.all(parameters) as unknown[] };
+    const { changes, lastInsertRowid } = stmt.run(parameters);
+    return { numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid), rows: [] };
+  });
   return {
     db,
     dialect: 'sqlite',

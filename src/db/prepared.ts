@@ -10,6 +10,22 @@ import { createQueryId, type Compilable, type CompiledQuery, type Kysely, type Q
 
 const SLOT = Symbol('prepared-slot');
 
+/**
+ * Runs compiled SQL at once on a SQLite connection, registered per adapter by
+ * database.ts. better-sqlite3 answers synchronously; inside a transaction
+ * (which holds the one connection) a prepared shape skips Kysely's
+ * connection provider and its promise chain, which on the `pay` path cost
+ * more than the five statements themselves.
+ */
+export const directRunners = new WeakMap<object, (sql: string, parameters: readonly unknown[]) => QueryResult<unknown>>();
+
+/**
+ * The SQL of every prepared shape, each with a statement name: PostgreSQL
+ * parses and plans a named statement once per connection (the pool names
+ * these, see database.ts), where an unnamed one is planned on every call.
+ */
+export const preparedStatementNames = new Map<string, string>();
+
 interface Slot {
   readonly [SLOT]: string;
 }
@@ -49,13 +65,21 @@ export function prepared<DB, P extends Record<string, unknown>, R>(
         params: compiled.parameters.map((v) => (isSlot(v) ? { name: v[SLOT] } : { value: v })),
       };
       shapes.set(adapter, shape);
+      if (!preparedStatementNames.has(shape.sql)) preparedStatementNames.set(shape.sql, `enrollbot_${preparedStatementNames.size + 1}`);
     }
-    const query: CompiledQuery<R> = {
-      sql: shape.sql,
-      query: shape.query,
-      queryId: createQueryId(),
-      parameters: shape.params.map((p) => ('name' in p ? params[p.name] : p.value)),
-    };
+    const parameters = shape.params.map((p) => ('name' in p ? params[p.name] : p.value));
+    if (db.isTransaction) {
+      const direct = directRunners.get(adapter);
+      // A plugin (none in the app) would transform what Kysely runs: only the plain path goes direct.
+      if (direct && db.getExecutor().plugins.length === 0) {
+        try {
+          return Promise.resolve(direct(shape.sql, parameters) as QueryResult<R>);
+        } catch (error) {
+          return Promise.reject(error);
+        }
+      }
+    }
+    const query: CompiledQuery<R> = { sql: shape.sql, query: shape.query, queryId: createQueryId(), parameters };
     return db.executeQuery(query);
   };
 }

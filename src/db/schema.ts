@@ -126,6 +126,30 @@ export interface AreaDayTable {
   amount_fen: number;
 }
 
+/**
+ * A shard of an area's running total: what one process's pays added to an
+ * area above their township (PostgreSQL only). An area's total is its
+ * `area_total` row plus all its shards.
+ */
+export interface AreaTotalShardTable {
+  campaign_id: number;
+  area_id: number;
+  shard: number;
+  people: number;
+  amount_fen: number;
+  entries: number;
+}
+
+/** A shard of an area's increment of a day; added to its `area_day` row as `AreaTotalShardTable` is. */
+export interface AreaDayShardTable {
+  campaign_id: number;
+  area_id: number;
+  business_date: string;
+  shard: number;
+  people: number;
+  amount_fen: number;
+}
+
 export interface InboundMessageTable {
   source_key: string;
   reply: string;
@@ -415,6 +439,8 @@ export interface Database {
   ledger_entry: LedgerEntryTable;
   area_total: AreaTotalTable;
   area_day: AreaDayTable;
+  area_total_shard: AreaTotalShardTable;
+  area_day_shard: AreaDayShardTable;
   inbound_message: InboundMessageTable;
   audit_log: AuditLogTable;
   setting: SettingTable;

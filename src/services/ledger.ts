@@ -55,7 +55,7 @@ interface PaymentsBy {
 
 /** The ledger, bound to one command. */
 export interface LedgerService {
-  /** Appends a payment; returns its id and the totals after it of the area and each area above it. */
+  /** Appends a payment; returns its id and the totals after it of the area and (for a village) its township. */
   pay(input: PaymentInput): Promise<{ id: number; after: Map<number, AreaAfter> }>;
   /** An area's running total now, held for the rest of the command's transaction (a `total` sets it from this). */
   currentTotal(area: Area): Promise<{ people: number; amountFen: number }>;
@@ -106,6 +106,7 @@ class BoundLedger implements LedgerService {
       campaignId: this.scope.campaign.id,
       areaId: area.id,
       areaPath: area.path,
+      areaKind: area.kind,
       kind: 'payment',
       people,
       amountFen,
@@ -121,6 +122,7 @@ class BoundLedger implements LedgerService {
       campaignId: this.scope.campaign.id,
       areaId: area.id,
       areaPath: area.path,
+      areaKind: area.kind,
       kind: 'total',
       people,
       amountFen,
@@ -157,6 +159,7 @@ class BoundLedger implements LedgerService {
         campaignId: entry.campaign_id,
         areaId: entry.area_id,
         areaPath: area.path,
+        areaKind: area.kind,
         kind: 'reversal',
         people: -entry.people,
         amountFen: -Number(entry.amount_fen),

@@ -42,4 +42,10 @@ export interface ServiceScope {
    * no commit to wait for and refuses it.
    */
   afterCommit<T>(work: (db: Kysely<Database>) => Promise<T>): Promise<T>;
+  /**
+   * The process's cache of targets, when there is one: answers an area's
+   * target as `read` would, reading it only the first time under the current
+   * setup version (never once this command has changed the setup).
+   */
+  cachedTarget?(areaId: number, read: () => Promise<number | null>): Promise<number | null>;
 }

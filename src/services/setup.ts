@@ -67,7 +67,9 @@ class BoundSetup implements SetupService {
     return areasByIds(this.scope.db, ids);
   }
   target(areaId: number) {
-    return getTarget(this.scope.db, this.scope.campaign.id, areaId);
+    const { db, campaign, cachedTarget } = this.scope;
+    const read = () => getTarget(db, campaign.id, areaId);
+    return cachedTarget ? cachedTarget(areaId, read) : read();
   }
   staffOf(areaPath: string, limit: number) {
     return staffOf(this.scope.db, areaPath, limit);

@@ -28,6 +28,11 @@ const insertAudit = prepared(
     }),
 );
 
+/** An audit entry as its row's values, personal data masked. */
+export function auditValues(input: AuditInput) {
+  return { at: input.at.toISOString(), member_id: input.memberId, platform: input.platform, channel_id: input.channelId, action: input.action, detail: JSON.stringify(redactFields(input.detail)) };
+}
+
 export async function appendAudit(db: Kysely<Database>, input: AuditInput): Promise<void> {
   await insertAudit(db, { ...input, at: input.at.toISOString(), detail: JSON.stringify(redactFields(input.detail)) });
 }

@@ -5,6 +5,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Area, Database } from '../db/schema.ts';
+import { dayShards, totalShards } from './ledger.ts';
 
 /** One area's figures (zero where nothing was logged; target null where none is set). */
 export interface AreaFiguresRow {
@@ -29,6 +30,9 @@ export async function figuresUnder(
       .leftJoin('area_day as d', (j) =>
         j.onRef('d.area_id', '=', 'a.id').on('d.campaign_id', '=', input.campaignId).on('d.business_date', '=', input.businessDate),
       )
+      // Pays on PostgreSQL add to the areas above a township in shards (none on SQLite).
+      .leftJoin(totalShards(db, input.campaignId).as('ts'), 'ts.area_id', 'a.id')
+      .leftJoin(dayShards(db, input.campaignId, input.businessDate).as('ds'), 'ds.area_id', 'a.id')
       .leftJoin('target as g', (j) => j.onRef('g.area_id', '=', 'a.id').on('g.campaign_id', '=', input.campaignId))
       .select([
         'a.id',
@@ -40,6 +44,9 @@ export async function figuresUnder(
         't.people as enrolled',
         't.amount_fen as amount_fen',
         'd.people as today',
+        'ts.people as shard_enrolled',
+        'ts.amount_fen as shard_amount_fen',
+        'ds.people as shard_today',
         'g.people as target',
       ])
       .where(where === 'self' ? 'a.id' : 'a.parent_id', '=', input.areaId);
@@ -49,9 +56,9 @@ export async function figuresUnder(
   for (const r of rows) {
     const row: AreaFiguresRow = {
       area: { id: r.id, parent_id: r.parent_id, name: r.name, kind: r.kind, path: r.path, created_at: r.created_at },
-      enrolled: Number(r.enrolled ?? 0),
-      amountFen: Number(r.amount_fen ?? 0),
-      today: Number(r.today ?? 0),
+      enrolled: Number(r.enrolled ?? 0) + Number(r.shard_enrolled ?? 0),
+      amountFen: Number(r.amount_fen ?? 0) + Number(r.shard_amount_fen ?? 0),
+      today: Number(r.today ?? 0) + Number(r.shard_today ?? 0),
       target: r.target === null ? null : Number(r.target),
     };
     if (r.id === input.areaId) self = row;

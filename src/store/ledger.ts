@@ -4,8 +4,9 @@
  * the area and all its ancestors (and their per-day increments) in the same
  * transaction, so reading standings never scans the ledger.
  */
-import { PostgresAdapter, type Kysely } from 'kysely';
-import type { Database, EntryKind, LedgerEntry } from '../db/schema.ts';
+import { randomInt } from 'node:crypto';
+import { PostgresAdapter, type Kysely, type QueryResult } from 'kysely';
+import type { AreaKind, Database, EntryKind, LedgerEntry } from '../db/schema.ts';
 import { pathIds } from '../domain/permissions.ts';
 import { prepared } from '../db/prepared.ts';
 import { redact } from '../domain/mask.ts';
@@ -15,6 +16,14 @@ export interface EntryInput {
   campaignId: number;
   areaId: number;
   areaPath: string;
+  /**
+   * The entry's area kind: the totals of a township (a village's too) are
+   * moved in place, those above it in this process's shard (PostgreSQL).
+   * Absent: every total is moved in place.
+   */
+  areaKind?: AreaKind;
+  /** The shard the areas above a township move in (PostgreSQL); absent: this process's. */
+  shard?: number;
   kind: EntryKind;
   people: number;
   amountFen: number;
@@ -36,35 +45,49 @@ export interface AreaAfter {
   dayPeople: number;
 }
 
-/** Appends an entry and moves the maintained totals; returns the entry's id and the totals after it. */
+/**
+ * How many shards the totals above a township have per area (PostgreSQL),
+ * and this process's. Replicas pay into different rows with a chance of
+ * 1 − 1/(SHARDS − 1); one that draws another's shard only waits for it.
+ */
+const SHARDS = 64;
+const processShard = 1 + randomInt(SHARDS - 1);
+
+/**
+ * Appends an entry and moves the maintained totals; returns the entry's id and
+ * the totals after it of the areas moved in place: the entry's own area and,
+ * for a village, its township (what a confirmation shows and checks).
+ */
 export async function appendEntry(db: Kysely<Database>, e: EntryInput): Promise<{ id: number; after: Map<number, AreaAfter> }> {
-  const row = (
-    await insertEntry(db, {
-      campaignId: e.campaignId,
-      areaId: e.areaId,
-      kind: e.kind,
-      people: e.people,
-      amountFen: e.amountFen,
-      reversesId: e.reversesId ?? null,
-      // Free text from chat: an ID or phone typed into it is kept masked, never as typed.
-      reason: e.reason == null ? null : redact(e.reason),
-      note: e.note == null ? null : redact(e.note),
-      memberId: e.memberId,
-      platform: e.platform,
-      channelId: e.channelId,
-      sourceKey: e.sourceKey ?? null,
-      businessDate: e.businessDate,
-      recordedAt: e.recordedAt.toISOString(),
-    })
-  ).rows[0]!;
-  const after = await moveTotals(db, {
+  const path = pathIds(e.areaPath);
+  const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+  // The rows every pay of a township shares stay exact (a `total` locks its
+  // own); above them, one process's pays would hold a row every other replica
+  // needs until commit. SQLite runs one write at a time: nothing to spread.
+  const inPlace = !postgres || e.areaKind === undefined ? path.length : Math.min(path.length, e.areaKind === 'village' ? 2 : 1);
+  const entry: EntryParams = {
     campaignId: e.campaignId,
-    areaIds: pathIds(e.areaPath),
-    businessDate: e.businessDate,
+    areaId: e.areaId,
+    kind: e.kind,
     people: e.people,
     amountFen: e.amountFen,
-  });
-  return { id: row.id, after };
+    reversesId: e.reversesId ?? null,
+    // Free text from chat: an ID or phone typed into it is kept masked, never as typed.
+    reason: e.reason == null ? null : redact(e.reason),
+    note: e.note == null ? null : redact(e.note),
+    memberId: e.memberId,
+    platform: e.platform,
+    channelId: e.channelId,
+    sourceKey: e.sourceKey ?? null,
+    businessDate: e.businessDate,
+    recordedAt: e.recordedAt.toISOString(),
+  };
+  const move = { campaignId: e.campaignId, businessDate: e.businessDate, people: e.people, amountFen: e.amountFen };
+  const exact = path.slice(path.length - inPlace);
+  const sharded = path.slice(0, path.length - inPlace);
+  if (postgres) return appendInOneStatement(db, entry, move, exact, sharded, e.shard ?? processShard);
+  const id = (await insertEntry(db, entry)).rows[0]!.id;
+  return { id, after: await moveTotals(db, { ...move, areaIds: exact }) };
 }
 
 type EntryParams = {
@@ -84,71 +107,218 @@ type EntryParams = {
   recordedAt: string;
 };
 
-const insertEntry = prepared((db: Kysely<Database>, p: EntryParams) =>
-  db
-    .insertInto('ledger_entry')
-    .values({
-      campaign_id: p.campaignId,
-      area_id: p.areaId,
-      kind: p.kind,
-      people: p.people,
-      amount_fen: p.amountFen,
-      reverses_id: p.reversesId,
-      reason: p.reason,
-      note: p.note,
-      member_id: p.memberId,
-      platform: p.platform,
-      channel_id: p.channelId,
-      source_key: p.sourceKey,
-      business_date: p.businessDate,
-      recorded_at: p.recordedAt,
-    })
-    .returning('id'),
+const entryValues = (p: EntryParams) => ({
+  campaign_id: p.campaignId,
+  area_id: p.areaId,
+  kind: p.kind,
+  people: p.people,
+  amount_fen: p.amountFen,
+  reverses_id: p.reversesId,
+  reason: p.reason,
+  note: p.note,
+  member_id: p.memberId,
+  platform: p.platform,
+  channel_id: p.channelId,
+  source_key: p.sourceKey,
+  business_date: p.businessDate,
+  recorded_at: p.recordedAt,
+});
+
+const insertEntry = prepared((db: Kysely<Database>, p: EntryParams) => db.insertInto('ledger_entry').values(entryValues(p)).returning('id'));
+
+type MoveParams = { campaignId: number; businessDate: string; people: number; amountFen: number };
+
+/** Area ids as the named parameters of a prepared shape: `a0`, `a1`, … */
+type AreaSlots = Record<`a${number}`, number>;
+const areaSlots = (ids: readonly number[]): AreaSlots => Object.fromEntries(ids.map((id, i) => [`a${i}`, id])) as AreaSlots;
+const slotsOf = (p: AreaSlots, n: number): number[] => Array.from({ length: n }, (_, i) => p[`a${i}`]!);
+
+/** A prepared shape per number of areas (the depth of the tree): one statement moves them all. */
+function byDepth<P extends Record<string, unknown>, R>(make: (n: number) => (db: Kysely<Database>, p: P & AreaSlots) => Promise<QueryResult<R>>) {
+  const shapes = new Map<number, (db: Kysely<Database>, p: P & AreaSlots) => Promise<QueryResult<R>>>();
+  return (n: number) => {
+    let shape = shapes.get(n);
+    if (!shape) shapes.set(n, (shape = make(n)));
+    return shape;
+  };
+}
+
+const totalRows = (p: MoveParams & AreaSlots, n: number) =>
+  slotsOf(p, n).map((areaId) => ({ campaign_id: p.campaignId, area_id: areaId, people: p.people, amount_fen: p.amountFen, entries: 1 }));
+const dayRows = (p: MoveParams & AreaSlots, n: number) =>
+  slotsOf(p, n).map((areaId) => ({ campaign_id: p.campaignId, area_id: areaId, business_date: p.businessDate, people: p.people, amount_fen: p.amountFen }));
+
+const upsertTotals = byDepth((n) =>
+  prepared((db: Kysely<Database>, p: MoveParams & AreaSlots) =>
+    db
+      .insertInto('area_total')
+      .values(totalRows(p, n))
+      .onConflict((oc) =>
+        oc.columns(['campaign_id', 'area_id']).doUpdateSet((eb) => ({
+          people: eb('area_total.people', '+', eb.ref('excluded.people')),
+          amount_fen: eb('area_total.amount_fen', '+', eb.ref('excluded.amount_fen')),
+          entries: eb('area_total.entries', '+', eb.ref('excluded.entries')),
+        })),
+      )
+      .returning(['area_id', 'people', 'amount_fen']),
+  ),
 );
 
-type MoveParams = { campaignId: number; areaId: number; businessDate: string; people: number; amountFen: number };
-
-// One area per statement keeps a single compiled shape whatever the depth of the tree.
-const upsertTotal = prepared((db: Kysely<Database>, p: MoveParams) =>
-  db
-    .insertInto('area_total')
-    .values({ campaign_id: p.campaignId, area_id: p.areaId, people: p.people, amount_fen: p.amountFen, entries: 1 })
-    .onConflict((oc) =>
-      oc.columns(['campaign_id', 'area_id']).doUpdateSet((eb) => ({
-        people: eb('area_total.people', '+', eb.ref('excluded.people')),
-        amount_fen: eb('area_total.amount_fen', '+', eb.ref('excluded.amount_fen')),
-        entries: eb('area_total.entries', '+', eb.ref('excluded.entries')),
-      })),
-    )
-    .returning(['people', 'amount_fen']),
+const upsertDays = byDepth((n) =>
+  prepared((db: Kysely<Database>, p: MoveParams & AreaSlots) =>
+    db
+      .insertInto('area_day')
+      .values(dayRows(p, n))
+      .onConflict((oc) =>
+        oc.columns(['campaign_id', 'area_id', 'business_date']).doUpdateSet((eb) => ({
+          people: eb('area_day.people', '+', eb.ref('excluded.people')),
+          amount_fen: eb('area_day.amount_fen', '+', eb.ref('excluded.amount_fen')),
+        })),
+      )
+      .returning(['area_id', 'people']),
+  ),
 );
 
-const upsertDay = prepared((db: Kysely<Database>, p: MoveParams) =>
-  db
-    .insertInto('area_day')
-    .values({ campaign_id: p.campaignId, area_id: p.areaId, business_date: p.businessDate, people: p.people, amount_fen: p.amountFen })
-    .onConflict((oc) =>
-      oc.columns(['campaign_id', 'area_id', 'business_date']).doUpdateSet((eb) => ({
-        people: eb('area_day.people', '+', eb.ref('excluded.people')),
-        amount_fen: eb('area_day.amount_fen', '+', eb.ref('excluded.amount_fen')),
-      })),
-    )
-    .returning('people'),
-);
-
-/** Adds a change to the totals of the areas and to their increments of the day; returns the new figures. */
-export async function moveTotals(
-  db: Kysely<Database>,
-  m: { campaignId: number; areaIds: number[]; businessDate: string; people: number; amountFen: number },
-): Promise<Map<number, AreaAfter>> {
+/** Adds a change to the totals of the areas (in place) and to their increments of the day; returns the new figures. */
+async function moveTotals(db: Kysely<Database>, m: MoveParams & { areaIds: number[] }): Promise<Map<number, AreaAfter>> {
   const after = new Map<number, AreaAfter>();
-  for (const areaId of m.areaIds) {
-    const p = { campaignId: m.campaignId, areaId, businessDate: m.businessDate, people: m.people, amountFen: m.amountFen };
-    const total = (await upsertTotal(db, p)).rows[0]!;
-    const day = (await upsertDay(db, p)).rows[0]!;
-    after.set(areaId, { people: Number(total.people), amountFen: Number(total.amount_fen), dayPeople: Number(day.people) });
-  }
+  if (m.areaIds.length === 0) return after;
+  const p = { ...m, ...areaSlots(m.areaIds) };
+  const totals = (await upsertTotals(m.areaIds.length)(db, p)).rows;
+  const days = new Map((await upsertDays(m.areaIds.length)(db, p)).rows.map((r) => [r.area_id, Number(r.people)]));
+  for (const t of totals) after.set(t.area_id, { people: Number(t.people), amountFen: Number(t.amount_fen), dayPeople: days.get(t.area_id)! });
   return after;
+}
+
+type OneStatementParams = EntryParams & MoveParams & AreaSlots & { shard: number };
+
+/**
+ * PostgreSQL: the entry, the totals and the day's increments in one statement
+ * (one round trip). The areas in place come back with their figures after it,
+ * each plus its shards (other processes' pays into an area above a township,
+ * as of the statement's start: a replica's uncommitted pay is not yet part of
+ * anyone's figure). Ids `a0…` are the areas in place, then the sharded ones.
+ */
+const appendShape = new Map<string, (db: Kysely<Database>, p: OneStatementParams) => Promise<QueryResult<{ id: number; area_id: number; people: number; amount_fen: number; day_people: number }>>>();
+
+function appendStatement(exact: number, sharded: number) {
+  const key = `${exact}:${sharded}`;
+  let shape = appendShape.get(key);
+  if (shape) return shape;
+  shape = prepared((db: Kysely<Database>, p: OneStatementParams) => {
+    const ids = slotsOf(p, exact + sharded);
+    const inPlace = ids.slice(0, exact);
+    const spread = ids.slice(exact);
+    let q = db
+      .with('e', (d) => d.insertInto('ledger_entry').values(entryValues(p)).returning('id'))
+      .with('t', (d) =>
+        d
+          .insertInto('area_total')
+          .values(inPlace.map((areaId) => ({ campaign_id: p.campaignId, area_id: areaId, people: p.people, amount_fen: p.amountFen, entries: 1 })))
+          .onConflict((oc) =>
+            oc.columns(['campaign_id', 'area_id']).doUpdateSet((eb) => ({
+              people: eb('area_total.people', '+', eb.ref('excluded.people')),
+              amount_fen: eb('area_total.amount_fen', '+', eb.ref('excluded.amount_fen')),
+              entries: eb('area_total.entries', '+', eb.ref('excluded.entries')),
+            })),
+          )
+          .returning(['campaign_id', 'area_id', 'people', 'amount_fen']),
+      )
+      .with('d', (d) =>
+        d
+          .insertInto('area_day')
+          .values(inPlace.map((areaId) => ({ campaign_id: p.campaignId, area_id: areaId, business_date: p.businessDate, people: p.people, amount_fen: p.amountFen })))
+          .onConflict((oc) =>
+            oc.columns(['campaign_id', 'area_id', 'business_date']).doUpdateSet((eb) => ({
+              people: eb('area_day.people', '+', eb.ref('excluded.people')),
+              amount_fen: eb('area_day.amount_fen', '+', eb.ref('excluded.amount_fen')),
+            })),
+          )
+          .returning(['area_id', 'business_date', 'people']),
+      );
+    if (spread.length > 0) {
+      q = q
+        .with('ts', (d) =>
+          d
+            .insertInto('area_total_shard')
+            .values(spread.map((areaId) => ({ campaign_id: p.campaignId, area_id: areaId, shard: p.shard, people: p.people, amount_fen: p.amountFen, entries: 1 })))
+            .onConflict((oc) =>
+              oc.columns(['campaign_id', 'area_id', 'shard']).doUpdateSet((eb) => ({
+                people: eb('area_total_shard.people', '+', eb.ref('excluded.people')),
+                amount_fen: eb('area_total_shard.amount_fen', '+', eb.ref('excluded.amount_fen')),
+                entries: eb('area_total_shard.entries', '+', eb.ref('excluded.entries')),
+              })),
+            )
+            .returning('area_id'),
+        )
+        .with('ds', (d) =>
+          d
+            .insertInto('area_day_shard')
+            .values(
+              spread.map((areaId) => ({ campaign_id: p.campaignId, area_id: areaId, business_date: p.businessDate, shard: p.shard, people: p.people, amount_fen: p.amountFen })),
+            )
+            .onConflict((oc) =>
+              oc.columns(['campaign_id', 'business_date', 'area_id', 'shard']).doUpdateSet((eb) => ({
+                people: eb('area_day_shard.people', '+', eb.ref('excluded.people')),
+                amount_fen: eb('area_day_shard.amount_fen', '+', eb.ref('excluded.amount_fen')),
+              })),
+            )
+            .returning('area_id'),
+        ) as unknown as typeof q;
+    }
+    return q
+      .selectFrom('t')
+      .innerJoin('d', 'd.area_id', 't.area_id')
+      .select((eb) => [
+        eb.selectFrom('e').select('e.id').as('id'),
+        't.area_id',
+        eb(
+          't.people',
+          '+',
+          eb.fn.coalesce(
+            eb.selectFrom('area_total_shard as s').select((x) => x.fn.sum<number>('s.people').as('n')).whereRef('s.campaign_id', '=', 't.campaign_id').whereRef('s.area_id', '=', 't.area_id'),
+            eb.lit(0),
+          ),
+        ).as('people'),
+        eb(
+          't.amount_fen',
+          '+',
+          eb.fn.coalesce(
+            eb.selectFrom('area_total_shard as s').select((x) => x.fn.sum<number>('s.amount_fen').as('n')).whereRef('s.campaign_id', '=', 't.campaign_id').whereRef('s.area_id', '=', 't.area_id'),
+            eb.lit(0),
+          ),
+        ).as('amount_fen'),
+        eb(
+          'd.people',
+          '+',
+          eb.fn.coalesce(
+            eb
+              .selectFrom('area_day_shard as s')
+              .select((x) => x.fn.sum<number>('s.people').as('n'))
+              .whereRef('s.campaign_id', '=', 't.campaign_id')
+              .whereRef('s.business_date', '=', 'd.business_date')
+              .whereRef('s.area_id', '=', 't.area_id'),
+            eb.lit(0),
+          ),
+        ).as('day_people'),
+      ]) as never;
+  });
+  appendShape.set(key, shape);
+  return shape;
+}
+
+async function appendInOneStatement(
+  db: Kysely<Database>,
+  entry: EntryParams,
+  move: MoveParams,
+  exact: number[],
+  sharded: number[],
+  shard: number,
+): Promise<{ id: number; after: Map<number, AreaAfter> }> {
+  const rows = (await appendStatement(exact.length, sharded.length)(db, { ...entry, ...move, ...areaSlots([...exact, ...sharded]), shard })).rows;
+  const after = new Map<number, AreaAfter>();
+  for (const r of rows) after.set(r.area_id, { people: Number(r.people), amountFen: Number(r.amount_fen), dayPeople: Number(r.day_people) });
+  return { id: Number(rows[0]!.id), after };
 }
 
 /**
@@ -169,7 +339,41 @@ export async function lockedTotal(db: Kysely<Database>, campaignId: number, area
     q = q.forUpdate();
   }
   const row = await q.executeTakeFirst();
-  return { people: Number(row?.people ?? 0), amountFen: Number(row?.amount_fen ?? 0) };
+  // A township's and a village's shards stay empty (their totals move in place); an area above has them.
+  const shards = await db
+    .selectFrom('area_total_shard')
+    .select((eb) => [eb.fn.sum<number | string>('people').as('people'), eb.fn.sum<number | string>('amount_fen').as('amount_fen')])
+    .where('campaign_id', '=', campaignId)
+    .where('area_id', '=', areaId)
+    .executeTakeFirst();
+  return {
+    people: Number(row?.people ?? 0) + Number(shards?.people ?? 0),
+    amountFen: Number(row?.amount_fen ?? 0) + Number(shards?.amount_fen ?? 0),
+  };
+}
+
+/**
+ * The shards of the campaign's totals (and of a day's increments), summed
+ * per area, to join on `area_id` and add to `area_total` (`area_day`): what
+ * pays on PostgreSQL added to the areas above their townships. A few rows
+ * per such area; none on SQLite.
+ */
+export function totalShards(db: Kysely<Database>, campaignId: number) {
+  return db
+    .selectFrom('area_total_shard')
+    .select((eb) => ['area_id', eb.fn.sum<number | string>('people').as('people'), eb.fn.sum<number | string>('amount_fen').as('amount_fen')])
+    .where('campaign_id', '=', campaignId)
+    .groupBy('area_id');
+}
+
+/** The shards of the campaign's increments of a day, summed per area (see `totalShards`). */
+export function dayShards(db: Kysely<Database>, campaignId: number, businessDate: string) {
+  return db
+    .selectFrom('area_day_shard')
+    .select((eb) => ['area_id', eb.fn.sum<number | string>('people').as('people')])
+    .where('campaign_id', '=', campaignId)
+    .where('business_date', '=', businessDate)
+    .groupBy('area_id');
 }
 
 export async function getEntry(db: Kysely<Database>, id: number): Promise<LedgerEntry | undefined> {
@@ -241,8 +445,8 @@ export async function latestOpenPaymentBy(
  * (which matters on PostgreSQL).
  */
 export async function appendEntriesInBulk(db: Kysely<Database>, entries: readonly EntryInput[], chunk = 500): Promise<void> {
-  const totals = new Map<string, MoveParams & { entries: number }>();
-  const days = new Map<string, MoveParams>();
+  const totals = new Map<string, MoveParams & { areaId: number; entries: number }>();
+  const days = new Map<string, MoveParams & { areaId: number }>();
   for (let i = 0; i < entries.length; i += chunk) {
     await db
       .insertInto('ledger_entry')

@@ -13,6 +13,30 @@ afterEach(async () => {
 });
 
 describe('setup cache', () => {
+  it('answers a pay with a target changed by this process at once, and by another process within the recheck', async () => {
+    dir = await makeDir();
+    const a = await openTestApp({ dir });
+    const b = await openTestApp({ dir });
+    apps.push(a, b);
+    await a.say('admin', 'x', 'township add 甲镇 target 10');
+    await a.say('admin', 'x', 'grant u coordinator 甲镇');
+    await a.say('admin', 'ch', 'bind 甲镇');
+    expect((await a.say('u', 'ch', 'pay 1')).text).toContain('1/10');
+    expect((await a.say('u', 'ch', 'pay 1')).text).toContain('2/10');
+    await a.say('admin', 'x', 'target 甲镇 20');
+    expect((await a.say('u', 'ch', 'pay 1')).text).toContain('3/20');
+    // Twice the target is refused against the target now in force, not the cached one.
+    await b.say('admin', 'x', 'target 甲镇 2');
+    let last = '';
+    await until(
+      async () => (last = (await a.say('u', 'ch', 'pay 1')).text).includes('超过'),
+      () => `a to check against the target b set; it answered: ${last}`,
+      5000,
+    );
+    expect((await a.say('admin', 'x', 'target 甲镇 100')).status).toBe('ok');
+    expect((await a.say('u', 'ch', 'pay 1')).text).toMatch(/\/100/);
+  });
+
   it('sees a grant and a binding made by this process at once', async () => {
     dir = await makeDir();
     const app = await openTestApp({ dir });

@@ -13,20 +13,21 @@ export interface Totals {
   day: Map<string, { people: number; amount: number }>;
 }
 
-/** What the totals tables say now. */
+/** What the totals tables say now: each area's row plus its shards (PostgreSQL's areas above a township). */
 export async function maintainedTotals(db: Kysely<Database>): Promise<Totals> {
-  const total: Totals['total'] = new Map(
-    (await db.selectFrom('area_total').selectAll().execute()).map((r) => [
-      `${r.campaign_id}:${r.area_id}`,
-      { people: Number(r.people), amount: Number(r.amount_fen), entries: Number(r.entries) },
-    ]),
-  );
-  const day: Totals['day'] = new Map(
-    (await db.selectFrom('area_day').selectAll().execute()).map((r) => [
-      `${r.campaign_id}:${r.area_id}:${r.business_date}`,
-      { people: Number(r.people), amount: Number(r.amount_fen) },
-    ]),
-  );
+  const total: Totals['total'] = new Map();
+  const rows = [...(await db.selectFrom('area_total').selectAll().execute()), ...(await db.selectFrom('area_total_shard').selectAll().execute())];
+  for (const r of rows) {
+    const key = `${r.campaign_id}:${r.area_id}`;
+    const t = total.get(key) ?? { people: 0, amount: 0, entries: 0 };
+    total.set(key, { people: t.people + Number(r.people), amount: t.amount + Number(r.amount_fen), entries: t.entries + Number(r.entries) });
+  }
+  const day: Totals['day'] = new Map();
+  for (const r of [...(await db.selectFrom('area_day').selectAll().execute()), ...(await db.selectFrom('area_day_shard').selectAll().execute())]) {
+    const key = `${r.campaign_id}:${r.area_id}:${r.business_date}`;
+    const d = day.get(key) ?? { people: 0, amount: 0 };
+    day.set(key, { people: d.people + Number(r.people), amount: d.amount + Number(r.amount_fen) });
+  }
   return { total, day };
 }
 

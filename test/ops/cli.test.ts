@@ -100,7 +100,7 @@ describe('operations CLI', () => {
 /** Rows in every table: what "writes nothing at all" is checked against. */
 async function everyTable(app: TestApp): Promise<Record<string, number>> {
   const tables = [
-    'area', 'campaign', 'target', 'member', 'identity', 'role_grant', 'channel_binding', 'ledger_entry', 'area_total', 'area_day',
+    'area', 'campaign', 'target', 'member', 'identity', 'role_grant', 'channel_binding', 'ledger_entry', 'area_total', 'area_day', 'area_total_shard', 'area_day_shard',
     'inbound_message', 'audit_log', 'setting', 'outbox', 'outbox_channel', 'board_post', 'board_standing', 'job_claim',
     'lapse_person', 'lapse_contribution', 'lapse_case', 'lapse_followup',
   ] as const;
