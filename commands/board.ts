@@ -25,7 +25,7 @@ const post = defineCommand({
   // The boards are read here, before the write transaction: payments logged meanwhile are not held behind them.
   async prepare(ctx): Promise<PreparedPost> {
     if (!(await ctx.board.hasLeadersChannels())) throw new Refusal(ctx.t.boardNoLeaders(), { code: 'wrong_place' });
-    return ctx.board.planPost();
+    return ctx.board.planPost({ demo: ctx.settings.demo });
   },
   async run(ctx, _args, prepared) {
     const { t } = ctx;

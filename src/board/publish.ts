@@ -18,6 +18,7 @@ import { lastPost, storePost } from '../store/board-posts.ts';
 import { enqueueFor } from '../robots/fanout.ts';
 import { robotDestinations } from '../store/robots.ts';
 import type { Catalogue } from '../i18n/index.ts';
+import type { Reply } from '../core/reply.ts';
 import { loadBoard, renderBoard, renderCheckList, weekOf, type Board } from './board.ts';
 import { boardChartSvg } from './chart.ts';
 import { storeChart } from '../store/charts.ts';
@@ -61,8 +62,10 @@ export interface PlannedPost {
   area: Area;
   channels: { platform: string; channelId: string }[];
   board: Board;
-  /** The special groups' floor line, or null without their list. */
-  special: string | null;
+  /** The post as leaders read it, numbered as the next after the board's previous post. */
+  reply: Reply;
+  /** That number (第N期): the post is stored under it, or planned afresh. */
+  seq: number;
   /** The chart's SVG and description (null: no chart), drawn from the same figures. */
   chart: { svg: string; alt: string } | null;
 }
@@ -74,7 +77,7 @@ export interface PlannedPost {
  */
 export async function planBoards(
   db: Kysely<Database>,
-  input: Pick<PublishInput, 'campaign' | 'businessDate' | 'now' | 't' | 'chart'>,
+  input: Pick<PublishInput, 'campaign' | 'businessDate' | 'now' | 't' | 'chart' | 'demo' | 'late'>,
 ): Promise<PlannedPost[]> {
   const byArea = new Map<number, { platform: string; channelId: string }[]>();
   for (const b of await leadersChannels(db)) {
@@ -100,7 +103,7 @@ export async function planBoards(
 
 async function planOne(
   db: Kysely<Database>,
-  input: Pick<PublishInput, 'campaign' | 'businessDate' | 'now' | 't' | 'chart'>,
+  input: Pick<PublishInput, 'campaign' | 'businessDate' | 'now' | 't' | 'chart' | 'demo' | 'late'>,
   area: Area,
   channels: { platform: string; channelId: string }[],
 ): Promise<PlannedPost> {
@@ -108,7 +111,11 @@ async function planOne(
   // The special groups' floor under the ranking, when their list was imported (counts only).
   const special = specialBoardLine(input.t, await specialFigures(db, { campaignId: input.campaign.id, underPath: area.path }));
   const chart = input.chart !== false && board.rows.length > 0 ? { svg: boardChartSvg(board, input.t), alt: input.t.chartAlt({ area: area.name }) } : null;
-  return { area, channels, board, special, chart };
+  // Put into words here too, not in the write transaction (thousands of lines).
+  const seq = (board.previous?.seq ?? 0) + 1;
+  const rendered = renderBoard(board, input.t, input.demo, { seq, late: input.late });
+  const reply = special ? { ...rendered, footer: [rendered.footer, special].filter(Boolean).join('\n') } : rendered;
+  return { area, channels, board, reply, seq, chart };
 }
 
 /**
@@ -127,8 +134,8 @@ export async function storeBoards(db: Kysely<Database>, planned: readonly Planne
     const key = { job, areaId, businessDate: input.businessDate };
     if (!(await claimJob(db, key, { by: input.claimedBy, now: input.now, leaseMs: input.leaseMs ?? 10 * 60_000 }))) continue;
     const last = await lastPost(db, input.campaign.id, areaId);
-    if ((last?.seq ?? null) !== (plan.board.previous?.seq ?? null)) plan = await planOne(db, input, area, channels);
-    const { board, special } = plan;
+    if ((last?.seq ?? 0) + 1 !== plan.seq) plan = await planOne(db, input, area, channels);
+    const { board, reply } = plan;
     const { seq } = await storePost(db, {
       campaignId: input.campaign.id,
       areaId,
@@ -148,8 +155,6 @@ export async function storeBoards(db: Kysely<Database>, planned: readonly Planne
       })),
       now: input.now,
     });
-    const rendered = renderBoard(board, input.t, input.demo, { seq, late: input.late });
-    const reply = special ? { ...rendered, footer: [rendered.footer, special].filter(Boolean).join('\n') } : rendered;
     // Only the chart's SVG here, stored once for every channel and robot of
     // the post: the first sender draws it, after this transaction has
     // committed, and stores the PNG for the rest.

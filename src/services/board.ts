@@ -15,7 +15,7 @@ export interface BoardService {
    * Reads the boards a manual post publishes (reads only: a command's
    * `prepare`, outside any write transaction).
    */
-  planPost(): Promise<PreparedPost>;
+  planPost(input: { demo: boolean }): Promise<PreparedPost>;
   /**
    * Publishes prepared boards at `slot` (`15:32`) as a manual post: rows
    * only, in the command's transaction; the charts are drawn when the posts
@@ -34,7 +34,9 @@ export function createBoardService(scope: ServiceScope): BoardService {
   return {
     load: (area) => loadBoard(db, { campaign: scope.campaign, area, today: scope.today, now: scope.now }),
     hasLeadersChannels: async () => (await leadersChannels(db)).length > 0,
-    planPost: async () => ({ planned: await planBoards(db, { campaign: scope.campaign, businessDate: scope.today, now: scope.now, t: scope.t }) }),
+    planPost: async ({ demo }) => ({
+      planned: await planBoards(db, { campaign: scope.campaign, businessDate: scope.today, now: scope.now, t: scope.t, demo, late: false }),
+    }),
     post: ({ slot, demo, prepared }) =>
       storeBoards(db, prepared.planned, {
         campaign: scope.campaign,
