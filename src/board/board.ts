@@ -22,7 +22,7 @@ import {
 import { lastPost, ranksOf } from '../store/board-posts.ts';
 import { childSetup, effectiveTargetsOf } from '../store/targets.ts';
 import { setupVersion } from '../store/setup-version.ts';
-import { rankStandings, type Standing, type StandingInput } from '../domain/standings.ts';
+import { rankInPlace, type Standing } from '../domain/standings.ts';
 import { dailyPace, formatRate, rateBasisPoints } from '../domain/rates.ts';
 import { addDays, daysLeft, zonedParts } from '../domain/calendar.ts';
 import { formatWan } from '../domain/money.ts';
@@ -223,41 +223,40 @@ export async function loadBoard(
     return points ? pickOfficial(points, window) : null;
   };
   const ranksBefore = last ? await previousRanks(db, last) : null;
-  // One pass over the children: their reconciled figures by id, and the
-  // standings to rank (built field by field: thousands of lines).
-  const reconciled = new Map<number, Reconciliation>();
-  const inputs: StandingInput[] = [];
+  // One pass over the children: each line built whole (field by field, not
+  // spread: thousands of lines), then ranked in place.
+  const rows: BoardRow[] = [];
+  let childTargets = 0;
   for (const c of children) {
     const unit = setup.children.get(c.areaId);
     if (!unit) continue;
     const r = reconcile(c, officialOf(c.areaId), source, margin);
-    reconciled.set(c.areaId, r);
-    inputs.push({ areaId: c.areaId, name: unit.name, enrolled: r.enrolled, target: unit.target, today: r.today, amountFen: r.amountFen });
-  }
-  const ranked = rankStandings(inputs);
-  const rows: BoardRow[] = [];
-  let childTargets = 0;
-  for (const r of ranked) {
-    const { reported, official, diff, check } = reconciled.get(r.areaId)!;
-    const before = ranksBefore?.get(r.areaId);
-    childTargets += r.target;
+    const target = unit.target;
+    childTargets += target;
     rows.push({
-      areaId: r.areaId,
-      name: r.name,
+      areaId: c.areaId,
+      name: unit.name,
       enrolled: r.enrolled,
-      target: r.target,
+      target,
       today: r.today,
       amountFen: r.amountFen,
-      rank: r.rank,
-      rateBp: r.rateBp,
-      change: before === undefined ? null : before - r.rank,
-      reported,
-      official,
-      diff,
-      check,
-      gap: r.target > r.enrolled ? r.target - r.enrolled : 0,
-      behind: behindTime(r.enrolled, r.target, time),
+      rank: 0,
+      rateBp: null,
+      change: null,
+      reported: r.reported,
+      official: r.official,
+      diff: r.diff,
+      check: r.check,
+      gap: target > r.enrolled ? target - r.enrolled : 0,
+      behind: behindTime(r.enrolled, target, time),
     });
+  }
+  rankInPlace(rows);
+  if (ranksBefore) {
+    for (const row of rows) {
+      const before = ranksBefore.get(row.areaId);
+      if (before !== undefined) row.change = before - row.rank;
+    }
   }
   const target = setup.selfTarget ?? childTargets;
   const selfOfficial = officialOf(input.area.id);
