@@ -43,6 +43,16 @@ export async function officialUnder(
   return newestByAreaAndDate(rows);
 }
 
+/**
+ * The newest official import's id (0 before any): every snapshot is stored
+ * with a new import row, in its transaction, so stored snapshots change
+ * exactly when this does.
+ */
+export async function latestOfficialImport(db: Kysely<Database>): Promise<number> {
+  const row = await db.selectFrom('official_import').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst();
+  return row?.id == null ? 0 : Number(row.id);
+}
+
 /** The newest stored figure of each (area, date) on the given dates, for comparing a file with what is stored. */
 export async function officialOnDates(db: Kysely<Database>, campaignId: number, dates: readonly string[]): Promise<Map<number, OfficialPoint[]>> {
   if (dates.length === 0) return new Map();
