@@ -219,6 +219,8 @@ async function districtWithLedger(rows: number, opts: BenchOptions): Promise<{ a
       await setTarget(tx, campaign.id, a.id, 20_000);
       townships.push(a.id);
     }
+    // As `township add` and `import targets` do: the boards keep names and targets per setup version.
+    await bumpSetupVersion(tx);
   });
   const memberId = await ensureMember(db, { platform: 'bench', externalId: 'bench', displayName: 'bench', now });
   // Official figures for every township and every day so far, a little behind what is reported.

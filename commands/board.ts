@@ -8,6 +8,7 @@ import { renderBoard } from '../src/board/board.ts';
 import { boardChartToDraw } from '../src/board/chart.ts';
 import { zonedParts } from '../src/domain/calendar.ts';
 import { specialBoardLine } from '../src/lapse/named-lines.ts';
+import type { PreparedPost } from '../src/services/board.ts';
 
 const post = defineCommand({
   name: 'post',
@@ -18,13 +19,19 @@ const post = defineCommand({
   },
   permission: 'admin',
   writes: true,
+  // Thousands of standings rows: committed beside the chat writes, not in their batch.
+  ownTransaction: true,
   args: {},
-  async run(ctx) {
+  // The boards are read here, before the write transaction: payments logged meanwhile are not held behind them.
+  async prepare(ctx): Promise<PreparedPost> {
+    if (!(await ctx.board.hasLeadersChannels())) throw new Refusal(ctx.t.boardNoLeaders(), { code: 'wrong_place' });
+    return ctx.board.planPost({ demo: ctx.settings.demo });
+  },
+  async run(ctx, _args, prepared) {
     const { t } = ctx;
-    if (!(await ctx.board.hasLeadersChannels())) throw new Refusal(t.boardNoLeaders(), { code: 'wrong_place' });
     const at = zonedParts(ctx.now, ctx.campaign.time_zone);
     const slot = `${String(at.hour).padStart(2, '0')}:${String(at.minute).padStart(2, '0')}`;
-    const published = await ctx.board.post({ slot, demo: ctx.settings.demo });
+    const published = await ctx.board.post({ slot, demo: ctx.settings.demo, prepared: prepared as PreparedPost });
     if (published.length === 0) return ok(t.boardAlreadyPosted({ time: slot }));
     await ctx.audit('board.post', { slot, posts: published.map((p) => ({ area: p.areaId, seq: p.seq, channels: p.channels })) });
     return ok(

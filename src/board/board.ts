@@ -6,7 +6,7 @@
 import type { Kysely } from 'kysely';
 import type { Area, Campaign, Database, FigureSource } from '../db/schema.ts';
 import { figuresUnder } from '../store/board-figures.ts';
-import { officialUnder } from '../store/official.ts';
+import { latestOfficialImport, officialUnder } from '../store/official.ts';
 import {
   aheadOfTimeBy,
   behindTime,
@@ -17,12 +17,13 @@ import {
   timeElapsed,
   verifyMargin,
   type OfficialFigure,
+  type OfficialPoint,
   type TimeElapsed,
 } from '../domain/reconcile.ts';
 import { lastPost, ranksOf } from '../store/board-posts.ts';
-import { effectiveTargetsOf } from '../store/targets.ts';
+import { childSetup, effectiveTargetsOf } from '../store/targets.ts';
 import { setupVersion } from '../store/setup-version.ts';
-import { rankStandings, type Standing } from '../domain/standings.ts';
+import { rankInPlace, type Standing } from '../domain/standings.ts';
 import { dailyPace, formatRate, rateBasisPoints } from '../domain/rates.ts';
 import { addDays, daysLeft, zonedParts } from '../domain/calendar.ts';
 import { formatWan } from '../domain/money.ts';
@@ -136,27 +137,94 @@ export function formatRankChange(change: number | null, newWord: string): string
   return '—';
 }
 
-/**
- * Rolled-up targets by setup version, campaign and areas. Targets and the
- * area tree change only with the setup (which changes its version in the same
- * transaction, on every replica's next read), yet summing a province's
- * villages for its townships reads 30,000 areas: done once per setup
- * version, not once per board.
- */
-const rolledUpCache = new Map<string, Map<number, number>>();
-const ROLLED_UP_KEEP = 32;
+/** An area's children as a board shows them, with their targets (own, else rolled up), and the area's own target. */
+interface BoardSetup {
+  selfTarget: number | null;
+  children: Map<number, { name: string; target: number }>;
+}
 
-async function rolledUpTargets(db: Kysely<Database>, campaignId: number, areas: Area[]): Promise<Map<number, number>> {
-  if (areas.length === 0) return new Map();
+/**
+ * Board setups by setup version, campaign and area. Names, kinds and targets
+ * change only with the setup, which changes its version in the same
+ * transaction (seen by every replica at its next read), yet a province's
+ * board would read them for 2,000 townships and sum 30,000 villages' targets
+ * every time: done once per setup version instead. A board needs one entry
+ * per area asked for (the root and a few districts): 32 is plenty.
+ */
+const setupCache = new Map<string, BoardSetup>();
+const SETUP_KEEP = 32;
+
+async function readBoardSetup(db: Kysely<Database>, campaignId: number, areaId: number): Promise<BoardSetup> {
+  const { selfTarget, children } = await childSetup(db, campaignId, areaId);
+  // A district of a city may have no target of its own: it counts its townships'.
+  const untargeted = children.filter((c) => c.target === null && c.kind !== 'village');
+  const rolledUp = untargeted.length ? await effectiveTargetsOf(db, campaignId, untargeted) : new Map<number, number>();
+  const out = new Map<number, { name: string; target: number }>();
+  for (const c of children) out.set(c.id, { name: c.name, target: c.target ?? rolledUp.get(c.id) ?? 0 });
+  return { selfTarget, children: out };
+}
+
+async function boardSetup(db: Kysely<Database>, campaignId: number, areaId: number): Promise<{ setup: BoardSetup; cached: boolean }> {
   const version = await setupVersion(db);
   // A database no one has set up through the bot yet (version '') is not cached: nothing tells its changes.
-  if (version === '') return effectiveTargetsOf(db, campaignId, areas);
-  const key = `${version}|${campaignId}|${areas.map((a) => a.id).join(',')}`;
-  const known = rolledUpCache.get(key);
+  if (version === '') return { setup: await readBoardSetup(db, campaignId, areaId), cached: false };
+  const key = `${version}|${campaignId}|${areaId}`;
+  const known = setupCache.get(key);
+  if (known) return { setup: known, cached: true };
+  const setup = await readBoardSetup(db, campaignId, areaId);
+  if (setupCache.size >= SETUP_KEEP) setupCache.delete(setupCache.keys().next().value!);
+  setupCache.set(key, setup);
+  return { setup, cached: false };
+}
+
+/**
+ * The ranks of previous posts, by database handle and post. A stored post's
+ * standings never change, and a board compares with the same post until the
+ * next one: 2,000 rows read once, not at every board. Keyed by the row's time
+ * as well as its id, so an id SQLite reuses after a rolled-back post is not
+ * mistaken for it; by handle, because two databases (a test's, a bench's)
+ * may hold the same post id.
+ */
+const ranksCache = new WeakMap<Kysely<Database>, Map<string, Map<number, number>>>();
+const RANKS_KEEP = 32;
+
+async function previousRanks(db: Kysely<Database>, post: { id: number; created_at: string }): Promise<Map<number, number>> {
+  let byPost = ranksCache.get(db);
+  if (!byPost) ranksCache.set(db, (byPost = new Map()));
+  const key = `${post.id}|${post.created_at}`;
+  const known = byPost.get(key);
   if (known) return known;
-  const found = await effectiveTargetsOf(db, campaignId, areas);
-  if (rolledUpCache.size >= ROLLED_UP_KEEP) rolledUpCache.delete(rolledUpCache.keys().next().value!);
-  rolledUpCache.set(key, found);
+  const ranks = await ranksOf(db, post.id);
+  if (byPost.size >= RANKS_KEEP) byPost.delete(byPost.keys().next().value!);
+  byPost.set(key, ranks);
+  return ranks;
+}
+
+/**
+ * The official figures of a board's units, by database handle, newest
+ * import, area and window. Snapshots are only ever added with a new import
+ * row, so the newest import's id tells when they changed; a province's
+ * imported villages would otherwise be read again at every board (4,000
+ * snapshot rows for its 2,000 townships' two days: about 20 ms).
+ */
+const officialCache = new WeakMap<Kysely<Database>, Map<string, Map<number, OfficialPoint[]>>>();
+const OFFICIAL_KEEP = 16;
+
+async function officialFigures(
+  db: Kysely<Database>,
+  input: { campaignId: number; areaId: number; from: string; to: string },
+): Promise<Map<number, OfficialPoint[]>> {
+  const latest = await latestOfficialImport(db);
+  // Nothing imported yet: nothing to read, nothing to keep.
+  if (latest === 0) return new Map();
+  let byKey = officialCache.get(db);
+  if (!byKey) officialCache.set(db, (byKey = new Map()));
+  const key = `${latest}|${input.campaignId}|${input.areaId}|${input.from}|${input.to}`;
+  const known = byKey.get(key);
+  if (known) return known;
+  const found = await officialUnder(db, input);
+  if (byKey.size >= OFFICIAL_KEEP) byKey.delete(byKey.keys().next().value!);
+  byKey.set(key, found);
   return found;
 }
 
@@ -164,52 +232,67 @@ export async function loadBoard(
   db: Kysely<Database>,
   input: { campaign: Campaign; area: Area; today: string; now: Date },
 ): Promise<Board> {
+  const campaignId = input.campaign.id;
   const window = officialWindow(input.today);
-  const [{ self, children }, last, officials] = await Promise.all([
-    figuresUnder(db, { campaignId: input.campaign.id, areaId: input.area.id, businessDate: input.today }),
-    lastPost(db, input.campaign.id, input.area.id),
-    officialUnder(db, { campaignId: input.campaign.id, areaId: input.area.id, from: window.dayBefore, to: input.today }),
+  const [kept, { self, children }, last, officials] = await Promise.all([
+    boardSetup(db, campaignId, input.area.id),
+    figuresUnder(db, { campaignId, areaId: input.area.id, businessDate: input.today }),
+    lastPost(db, campaignId, input.area.id),
+    officialFigures(db, { campaignId, areaId: input.area.id, from: window.dayBefore, to: input.today }),
   ]);
+  let setup = kept.setup;
+  // An area added under this one without a setup change (a write that forgot
+  // to say so) is read now rather than left off the board.
+  if (kept.cached && children.some((c) => !setup.children.has(c.areaId))) setup = await readBoardSetup(db, campaignId, input.area.id);
   const source = figureSource(input.campaign);
   const margin = verifyMargin(input.campaign);
   const time = timeElapsed(input.campaign.start_date, input.campaign.deadline, input.today);
-  const officialOf = (areaId: number) => pickOfficial(officials.get(areaId) ?? [], window);
-  // A district of a city may have no target of its own: it counts its townships'.
-  const untargeted = children.filter((c) => c.target === null && c.area.kind !== 'village').map((c) => c.area);
-  const rolledUp = await rolledUpTargets(db, input.campaign.id, untargeted);
-  const previousRanks = last ? await ranksOf(db, last.id) : new Map<number, number>();
-  const reconciled = new Map(children.map((c) => [c.area.id, reconcile(c, officialOf(c.area.id), source, margin)]));
-  const ranked = rankStandings(
-    children.map((c) => {
-      const r = reconciled.get(c.area.id)!;
-      return { areaId: c.area.id, name: c.area.name, enrolled: r.enrolled, target: c.target ?? rolledUp.get(c.area.id) ?? 0, today: r.today, amountFen: r.amountFen };
-    }),
-  );
-  const rows: BoardRow[] = ranked.map((r) => {
-    const { reported, official, diff, check } = reconciled.get(r.areaId)!;
-    const before = previousRanks.get(r.areaId);
-    return {
-      ...r,
-      change: before === undefined ? null : before - r.rank,
-      reported,
-      official,
-      diff,
-      check,
-      gap: Math.max(0, r.target - r.enrolled),
-      behind: behindTime(r.enrolled, r.target, time),
-    };
-  });
-  const childTargets = rows.reduce((s, r) => s + r.target, 0);
-  const target = self?.target ?? childTargets;
+  const officialOf = (areaId: number) => {
+    const points = officials.get(areaId);
+    return points ? pickOfficial(points, window) : null;
+  };
+  const ranksBefore = last ? await previousRanks(db, last) : null;
+  // One pass over the children: each line built whole (field by field, not
+  // spread: thousands of lines), then ranked in place.
+  const rows: BoardRow[] = [];
+  let childTargets = 0;
+  for (const c of children) {
+    const unit = setup.children.get(c.areaId);
+    if (!unit) continue;
+    const r = reconcile(c, officialOf(c.areaId), source, margin);
+    const target = unit.target;
+    childTargets += target;
+    rows.push({
+      areaId: c.areaId,
+      name: unit.name,
+      enrolled: r.enrolled,
+      target,
+      today: r.today,
+      amountFen: r.amountFen,
+      rank: 0,
+      rateBp: null,
+      change: null,
+      reported: r.reported,
+      official: r.official,
+      diff: r.diff,
+      check: r.check,
+      gap: target > r.enrolled ? target - r.enrolled : 0,
+      behind: behindTime(r.enrolled, target, time),
+    });
+  }
+  rankInPlace(rows);
+  if (ranksBefore) {
+    for (const row of rows) {
+      const before = ranksBefore.get(row.areaId);
+      if (before !== undefined) row.change = before - row.rank;
+    }
+  }
+  const target = setup.selfTarget ?? childTargets;
   const selfOfficial = officialOf(input.area.id);
-  const own = reconcile(
-    { enrolled: self?.enrolled ?? 0, today: self?.today ?? 0, amountFen: self?.amountFen ?? 0 },
-    selfOfficial,
-    source,
-    margin,
-  );
+  const own = reconcile(self, selfOfficial, source, margin);
   const enrolled = own.enrolled;
-  const shown = [selfOfficial, ...rows.map((r) => r.official)].filter((o): o is OfficialFigure => o !== null);
+  let officialAsOf: string | null = selfOfficial?.asOf ?? null;
+  for (const r of rows) if (r.official && (officialAsOf === null || r.official.asOf > officialAsOf)) officialAsOf = r.official.asOf;
   const praisePoints = input.campaign.praise_points;
   const bottom = input.campaign.criticize_bottom;
   const left = daysLeft(input.today < input.campaign.start_date ? input.campaign.start_date : input.today, input.campaign.deadline);
@@ -224,7 +307,7 @@ export async function loadBoard(
     pace: dailyPace(enrolled, target, left),
     previous: last ? { seq: last.seq, asOf: new Date(last.as_of) } : null,
     source,
-    officialAsOf: shown.length ? shown.map((o) => o.asOf).sort().at(-1)! : null,
+    officialAsOf,
     time,
     praised: praisePoints === null ? [] : rows.filter((r) => aheadOfTimeBy(r.enrolled, r.target, time, Number(praisePoints))),
     // The last N lines, of them those behind the benchmark: a unit at the bottom but on pace is not criticised.
@@ -244,8 +327,18 @@ export function unassigned(board: Board): { enrolled: number; today: number } | 
   return enrolled === 0 && today === 0 ? null : { enrolled, today };
 }
 
-/** `12345` → `12,345`. A regex, not `toLocaleString`: a 250-row board formats ~750 numbers, and Intl costs ~1 µs each. */
-const n = (x: number) => String(x).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+/**
+ * `12345` → `12,345`. By hand, not `toLocaleString` (an Intl formatter) nor a
+ * regex: a province's board formats about 16,000 numbers.
+ */
+function n(x: number): string {
+  const digits = String(x);
+  if (x < 1000 && x > -1000) return digits;
+  const start = x < 0 ? 1 : 0;
+  let out = digits.slice(0, start + ((digits.length - start) % 3 || 3));
+  for (let i = out.length; i < digits.length; i += 3) out += `,${digits.slice(i, i + 3)}`;
+  return out;
+}
 /** `+12`, `-3`, `+0`: a change always shows its sign. */
 export const signed = (x: number) => (x < 0 ? n(x) : `+${n(x)}`);
 
@@ -287,9 +380,10 @@ export function boardSourceLines(board: Board, t: Catalogue): string {
   return `${source}\n${t.boardTimeElapsed({ rate: formatRate(board.time.bp), elapsed: board.time.elapsed, days: board.time.days })}`;
 }
 
-/** The marks of a line: 落后序时进度, 待核实. */
-function marks(r: BoardRow, t: Catalogue): string {
-  return [r.behind ? t.boardMarkBehind() : '', r.check ? t.boardMarkCheck() : ''].filter(Boolean).join(' ');
+/** The marks of a line: 落后序时进度, 待核实 (the words looked up once per board). */
+function marks(r: BoardRow, behindWord: string, checkWord: string): string {
+  if (r.behind) return r.check ? `${behindWord} ${checkWord}` : behindWord;
+  return r.check ? checkWord : '';
 }
 
 /**
@@ -316,6 +410,9 @@ export function renderBoard(board: Board, t: Catalogue, demo: boolean, heading?:
   const reconciled = board.rows.some((r) => r.official !== null);
   const marked = board.rows.some((r) => r.behind || r.check);
   const compare = board.previous !== null;
+  const behindWord = t.boardMarkBehind();
+  const checkWord = t.boardMarkCheck();
+  const newWord = t.boardNewEntry();
   const headers = [
     ...t.boardColumns(),
     t.boardGapColumn(),
@@ -354,18 +451,14 @@ export function renderBoard(board: Board, t: Catalogue, demo: boolean, heading?:
     text: lead,
     table: {
       columns: headers.map((header, i) => ({ header, align: aligns[i] ?? 'left' })),
-      rows: board.rows.map((r) => [
-        String(r.rank),
-        r.name,
-        `${n(r.enrolled)}/${n(r.target)}`,
-        formatRate(r.rateBp),
-        signed(r.today),
-        formatWan(r.amountFen),
-        n(r.gap),
-        ...(reconciled ? [n(r.reported), r.official ? n(r.official.people) : '—', r.diff === null ? '—' : signed(r.diff)] : []),
-        ...(marked ? [marks(r, t)] : []),
-        ...(compare ? [formatRankChange(r.change, t.boardNewEntry())] : []),
-      ]),
+      rows: board.rows.map((r) => {
+        // Pushed, not spread: one array a line, thousands of lines.
+        const cells = [String(r.rank), r.name, `${n(r.enrolled)}/${n(r.target)}`, formatRate(r.rateBp), signed(r.today), formatWan(r.amountFen), n(r.gap)];
+        if (reconciled) cells.push(n(r.reported), r.official ? n(r.official.people) : '—', r.diff === null ? '—' : signed(r.diff));
+        if (marked) cells.push(marks(r, behindWord, checkWord));
+        if (compare) cells.push(formatRankChange(r.change, newWord));
+        return cells;
+      }),
       // On a phone: rank, name, done/target, rate, today.
       brief: [0, 1, 2, 3, 4],
       ...(board.rows.length >= 6 ? { highlight: { top: 3, bottom: 3 } } : {}),

@@ -20,7 +20,7 @@ import type { Catalogue } from '../i18n/index.ts';
 import { addDays, businessDate, isValidTimeZone, zonedInstant } from '../domain/calendar.ts';
 import { getCurrentCampaign } from '../store/campaigns.ts';
 import { lockJob } from '../db/job-lock.ts';
-import { publishBoards, type PublishedPost } from './publish.ts';
+import { planBoards, storeBoards, type PublishedPost } from './publish.ts';
 
 export interface BoardSchedulerOptions {
   db: Kysely<Database>;
@@ -61,8 +61,8 @@ export interface BoardScheduler {
 export const slotName = (t: BoardTime) => `${String(t.hour).padStart(2, '0')}:${String(t.minute).padStart(2, '0')}`;
 
 /**
- * Runs one slot for one business date: publishes every area's board unless
- * claimed already, in one transaction. Returns what was published (empty when
+ * Runs one slot for one business date: reads every area's board, then
+ * stores the posts of those not claimed already, in one transaction. Returns what was published (empty when
  * outside the campaign or already done).
  */
 export async function runBoardSlot(
@@ -74,20 +74,23 @@ export async function runBoardSlot(
     log.info('board not posted: outside the campaign', { slot: opts.slot, date: opts.businessDate, start: campaign.start_date, deadline: campaign.deadline });
     return [];
   }
+  const input = {
+    campaign,
+    businessDate: opts.businessDate,
+    slot: opts.slot,
+    kind: 'scheduled' as const,
+    late: opts.late,
+    now: opts.now,
+    t: opts.t,
+    demo: opts.demo,
+    claimedBy: opts.instanceId,
+  };
+  // The boards are read before the transaction: it holds SQLite's write lock, and chat writes wait for it.
+  const planned = await planBoards(db, input);
   const published = await db.transaction().execute(async (tx) => {
     // Replicas firing at the same time take turns; the second finds every area claimed.
     await lockJob(tx, 'board');
-    return publishBoards(tx, {
-      campaign,
-      businessDate: opts.businessDate,
-      slot: opts.slot,
-      kind: 'scheduled',
-      late: opts.late,
-      now: opts.now,
-      t: opts.t,
-      demo: opts.demo,
-      claimedBy: opts.instanceId,
-    });
+    return storeBoards(tx, planned, input);
   });
   if (published.length) {
     log.info('board posted', { slot: opts.slot, date: opts.businessDate, late: opts.late, posts: published.map((p) => `${p.areaName}#${p.seq}`) });

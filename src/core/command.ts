@@ -116,6 +116,13 @@ export interface Command<S extends ArgSpecs = ArgSpecs> {
   denied?(t: Catalogue): string;
   /** Runs in a transaction, deduplicated on the platform's message id. */
   writes: boolean;
+  /**
+   * The write commits in a transaction of its own instead of the shared
+   * batch of chat writes (group commit), so that the payments arriving
+   * meanwhile commit without it: for a write of thousands of rows, whose
+   * reads belong in `prepare`.
+   */
+  ownTransaction?: boolean;
   args: S;
   /** Words after the command that select a subcommand (`township add`). */
   subcommands?: readonly AnyCommand[];

@@ -263,7 +263,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       // only then is the stored answer looked up. The common path pays no read.
       let reply: Reply;
       try {
-        reply = await writes.run(async (tx) => {
+        const commit = command.ownTransaction ? writes.alone.bind(writes) : writes.run.bind(writes);
+        reply = await commit(async (tx) => {
           // A group-commit retry runs the command again: start clean.
           setupChanged = false;
           later = [];

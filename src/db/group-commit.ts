@@ -58,6 +58,13 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 /** Runs write transactions, committing concurrent ones together. */
 export interface GroupCommit {
   run<T>(work: (tx: Transaction<Database>) => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` in a transaction of its own, beside the batches: for a write
+   * whose many rows would hold every chat write batched with it until it
+   * commits (a board post of 2,000 townships). On SQLite it still takes its
+   * turn for the one connection; on PostgreSQL it runs on its own.
+   */
+  alone<T>(work: (tx: Transaction<Database>) => Promise<T>): Promise<T>;
 }
 
 /**
@@ -157,6 +164,9 @@ export function createGroupCommit(db: Kysely<Database>, maxBatch = 64): GroupCom
           void senders().then(flush);
         }
       });
+    },
+    alone<T>(work: (tx: Transaction<Database>) => Promise<T>): Promise<T> {
+      return retryConflicts(() => db.transaction().execute(work));
     },
   };
 }

@@ -100,6 +100,8 @@ export function parseAmount(token: string): AmountResult {
 }
 
 function groupThousands(digits: string): string {
+  // Most board amounts (万元) are under 1,000: no regex for them.
+  if (digits.length <= 3) return digits;
   return digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 

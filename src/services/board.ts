@@ -1,7 +1,7 @@
 /** The leaderboard: read on demand, or published as numbered posts to the leaders' channels. */
 import type { Area } from '../db/schema.ts';
 import { loadBoard, type Board } from '../board/board.ts';
-import { publishBoards, type PublishedPost } from '../board/publish.ts';
+import { planBoards, storeBoards, type PlannedPost, type PublishedPost } from '../board/publish.ts';
 import { leadersChannels } from '../store/bindings.ts';
 import type { ServiceScope } from './scope.ts';
 
@@ -12,11 +12,21 @@ export interface BoardService {
   /** Whether any channel is bound as a leaders' channel. */
   hasLeadersChannels(): Promise<boolean>;
   /**
-   * Publishes the board of every area with a leaders' channel, at `slot`
-   * (`15:32`), as a manual post: rows only; the charts are drawn when the
-   * posts are sent, after commit.
+   * Reads the boards a manual post publishes (reads only: a command's
+   * `prepare`, outside any write transaction).
    */
-  post(input: { slot: string; demo: boolean }): Promise<PublishedPost[]>;
+  planPost(input: { demo: boolean }): Promise<PreparedPost>;
+  /**
+   * Publishes prepared boards at `slot` (`15:32`) as a manual post: rows
+   * only, in the command's transaction; the charts are drawn when the posts
+   * are sent, after commit.
+   */
+  post(input: { slot: string; demo: boolean; prepared: PreparedPost }): Promise<PublishedPost[]>;
+}
+
+/** The boards of a manual post, read before its transaction. */
+export interface PreparedPost {
+  planned: readonly PlannedPost[];
 }
 
 export function createBoardService(scope: ServiceScope): BoardService {
@@ -24,8 +34,11 @@ export function createBoardService(scope: ServiceScope): BoardService {
   return {
     load: (area) => loadBoard(db, { campaign: scope.campaign, area, today: scope.today, now: scope.now }),
     hasLeadersChannels: async () => (await leadersChannels(db)).length > 0,
-    post: ({ slot, demo }) =>
-      publishBoards(db, {
+    planPost: async ({ demo }) => ({
+      planned: await planBoards(db, { campaign: scope.campaign, businessDate: scope.today, now: scope.now, t: scope.t, demo, late: false }),
+    }),
+    post: ({ slot, demo, prepared }) =>
+      storeBoards(db, prepared.planned, {
         campaign: scope.campaign,
         businessDate: scope.today,
         slot,

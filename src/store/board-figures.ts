@@ -1,65 +1,107 @@
 /**
- * An area's and its children's figures in one query: running totals, the
- * day's increments and targets, joined on the area tree. What a board is
- * built from; its cost is the number of children, never the ledger's size.
+ * An area's and its children's running figures in one query: totals and the
+ * day's increments, nothing else. What a board reads on every call; its cost
+ * is the number of children, never the ledger's size. The children's names,
+ * kinds and targets change only with the setup and are read (and kept) apart:
+ * see `childSetup` in src/store/targets.ts.
  */
-import type { Kysely } from 'kysely';
-import type { Area, Database } from '../db/schema.ts';
+import { PostgresAdapter, sql, type Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import { prepared } from '../db/prepared.ts';
 import { dayShards, totalShards } from './ledger.ts';
 
-/** One area's figures (zero where nothing was logged; target null where none is set). */
+/** One area's figures (zero where nothing was logged). */
 export interface AreaFiguresRow {
-  area: Area;
+  areaId: number;
   enrolled: number;
   amountFen: number;
   today: number;
-  target: number | null;
 }
 
-/** The area itself and each of its children, children in id order. */
-export async function figuresUnder(
-  db: Kysely<Database>,
-  input: { campaignId: number; areaId: number; businessDate: string },
-): Promise<{ self: AreaFiguresRow | undefined; children: AreaFiguresRow[] }> {
-  // The area and its children as two indexed reads (an `or` of the two
-  // conditions made SQLite scan every area: 30,000 at province scale).
+type Params = { campaignId: number; areaId: number; businessDate: string };
+
+// The area and its children as two indexed reads (an `or` of the two
+// conditions made SQLite scan every area: 30,000 at province scale). Only
+// the ids come from `area`, which its parent index covers; no order: the
+// board ranks the lines itself. Compiled once: at 2,000 children Kysely's
+// compiling cost nothing next to the rows, but a board is read on every
+// `board` command and every post.
+const figuresQuery = prepared((db: Kysely<Database>, p: Params) => {
   const figures = (where: 'self' | 'children') =>
     db
       .selectFrom('area as a')
-      .leftJoin('area_total as t', (j) => j.onRef('t.area_id', '=', 'a.id').on('t.campaign_id', '=', input.campaignId))
+      .leftJoin('area_total as t', (j) => j.onRef('t.area_id', '=', 'a.id').on('t.campaign_id', '=', p.campaignId))
       .leftJoin('area_day as d', (j) =>
-        j.onRef('d.area_id', '=', 'a.id').on('d.campaign_id', '=', input.campaignId).on('d.business_date', '=', input.businessDate),
+        j.onRef('d.area_id', '=', 'a.id').on('d.campaign_id', '=', p.campaignId).on('d.business_date', '=', p.businessDate),
       )
-      // Pays on PostgreSQL add to the areas above a township in shards (none on SQLite).
-      .leftJoin(totalShards(db, input.campaignId).as('ts'), 'ts.area_id', 'a.id')
-      .leftJoin(dayShards(db, input.campaignId, input.businessDate).as('ds'), 'ds.area_id', 'a.id')
-      .leftJoin('target as g', (j) => j.onRef('g.area_id', '=', 'a.id').on('g.campaign_id', '=', input.campaignId))
+      .select(['a.id', 't.people as enrolled', 't.amount_fen as amount_fen', 'd.people as today'])
+      .where(where === 'self' ? 'a.id' : 'a.parent_id', '=', p.areaId);
+  return figures('self').unionAll(figures('children'));
+});
+
+/**
+ * PostgreSQL's shape of the same read. Its planner, seeing a few rows per
+ * area, hashes the whole of `area_total` and `area_day` (every area of a
+ * province: 32,000 rows each) to keep 2,000 of them: 21–32 ms against 10 ms
+ * for one index probe per child on the bench. A lateral subquery with a
+ * limit is not flattened, so each child's row is probed by the primary key.
+ */
+const figuresQueryPg = prepared((db: Kysely<Database>, p: Params) => {
+  const figures = (where: 'self' | 'children') =>
+    db
+      .selectFrom('area as a')
+      .leftJoinLateral(
+        (eb) =>
+          eb
+            .selectFrom('area_total')
+            .select(['people', 'amount_fen'])
+            .whereRef('area_total.area_id', '=', 'a.id')
+            .where('area_total.campaign_id', '=', p.campaignId)
+            .limit(1)
+            .as('t'),
+        (j) => j.onTrue(),
+      )
+      .leftJoinLateral(
+        (eb) =>
+          eb
+            .selectFrom('area_day')
+            .select(['people'])
+            .whereRef('area_day.area_id', '=', 'a.id')
+            .where('area_day.campaign_id', '=', p.campaignId)
+            .where('area_day.business_date', '=', p.businessDate)
+            .limit(1)
+            .as('d'),
+        (j) => j.onTrue(),
+      )
+      // Pays add to the areas above a township in shards (see totalShards): a few rows per such area, none below.
+      .leftJoin(totalShards(db, p.campaignId).as('ts'), 'ts.area_id', 'a.id')
+      .leftJoin(dayShards(db, p.campaignId, p.businessDate).as('ds'), 'ds.area_id', 'a.id')
       .select([
         'a.id',
-        'a.parent_id',
-        'a.name',
-        'a.kind',
-        'a.path',
-        'a.created_at',
-        't.people as enrolled',
-        't.amount_fen as amount_fen',
-        'd.people as today',
-        'ts.people as shard_enrolled',
-        'ts.amount_fen as shard_amount_fen',
-        'ds.people as shard_today',
-        'g.people as target',
+        plus('t.people', 'ts.people').as('enrolled'),
+        plus('t.amount_fen', 'ts.amount_fen').as('amount_fen'),
+        plus('d.people', 'ds.people').as('today'),
       ])
-      .where(where === 'self' ? 'a.id' : 'a.parent_id', '=', input.areaId);
-  const rows = await figures('self').unionAll(figures('children')).orderBy('id').execute();
-  let self: AreaFiguresRow | undefined;
+      .where(where === 'self' ? 'a.id' : 'a.parent_id', '=', p.areaId);
+  return figures('self').unionAll(figures('children'));
+});
+
+/** Two nullable counts added, a missing one as zero (PostgreSQL's sums come back as text). */
+function plus(a: string, b: string) {
+  return sql<number | string>`coalesce(${sql.ref(a)}, 0) + coalesce(${sql.ref(b)}, 0)`;
+}
+
+/** The area itself (zeros if it has no figures) and each of its children, in no particular order. */
+export async function figuresUnder(db: Kysely<Database>, input: Params): Promise<{ self: AreaFiguresRow; children: AreaFiguresRow[] }> {
+  const { rows } = await (db.getExecutor().adapter instanceof PostgresAdapter ? figuresQueryPg : figuresQuery)(db, input);
+  let self: AreaFiguresRow = { areaId: input.areaId, enrolled: 0, amountFen: 0, today: 0 };
   const children: AreaFiguresRow[] = [];
   for (const r of rows) {
     const row: AreaFiguresRow = {
-      area: { id: r.id, parent_id: r.parent_id, name: r.name, kind: r.kind, path: r.path, created_at: r.created_at },
-      enrolled: Number(r.enrolled ?? 0) + Number(r.shard_enrolled ?? 0),
-      amountFen: Number(r.amount_fen ?? 0) + Number(r.shard_amount_fen ?? 0),
-      today: Number(r.today ?? 0) + Number(r.shard_today ?? 0),
-      target: r.target === null ? null : Number(r.target),
+      areaId: r.id,
+      enrolled: r.enrolled === null ? 0 : Number(r.enrolled),
+      amountFen: r.amount_fen === null ? 0 : Number(r.amount_fen),
+      today: r.today === null ? 0 : Number(r.today),
     };
     if (r.id === input.areaId) self = row;
     else children.push(row);

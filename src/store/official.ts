@@ -23,17 +23,34 @@ export async function officialUnder(
   db: Kysely<Database>,
   input: { campaignId: number; areaId: number; from: string; to: string },
 ): Promise<Map<number, OfficialPoint[]>> {
-  const rows = await db
-    .selectFrom('official_snapshot as s')
-    .innerJoin('area as a', 'a.id', 's.area_id')
-    .select(['s.id', 's.area_id', 's.as_of', 's.people', 's.amount_fen'])
-    .where('s.campaign_id', '=', input.campaignId)
-    .where((eb) => eb.or([eb('a.parent_id', '=', input.areaId), eb('a.id', '=', input.areaId)]))
-    .where('s.as_of', '>=', input.from)
-    .where('s.as_of', '<=', input.to)
-    .orderBy('s.id')
-    .execute();
+  // From the areas to their snapshots, the area and its children as two
+  // indexed reads: filtered by date first, a province's root board read the
+  // window's snapshots of all 32,000 areas to keep its 2,000 townships'.
+  const points = (where: 'self' | 'children') =>
+    db
+      .selectFrom('area as a')
+      .innerJoin('official_snapshot as s', (j) =>
+        j
+          .onRef('s.area_id', '=', 'a.id')
+          .on('s.campaign_id', '=', input.campaignId)
+          .on('s.as_of', '>=', input.from)
+          .on('s.as_of', '<=', input.to),
+      )
+      .select(['s.id', 's.area_id', 's.as_of', 's.people', 's.amount_fen'])
+      .where(where === 'self' ? 'a.id' : 'a.parent_id', '=', input.areaId);
+  // No order: the newest row of a date is told by its id, not by its place.
+  const rows = await points('self').unionAll(points('children')).execute();
   return newestByAreaAndDate(rows);
+}
+
+/**
+ * The newest official import's id (0 before any): every snapshot is stored
+ * with a new import row, in its transaction, so stored snapshots change
+ * exactly when this does.
+ */
+export async function latestOfficialImport(db: Kysely<Database>): Promise<number> {
+  const row = await db.selectFrom('official_import').select((eb) => eb.fn.max('id').as('id')).executeTakeFirst();
+  return row?.id == null ? 0 : Number(row.id);
 }
 
 /** The newest stored figure of each (area, date) on the given dates, for comparing a file with what is stored. */
@@ -50,19 +67,24 @@ export async function officialOnDates(db: Kysely<Database>, campaignId: number, 
 }
 
 function newestByAreaAndDate(
-  rows: readonly { area_id: number; as_of: string; people: number; amount_fen: number | null }[],
+  rows: readonly { id: number; area_id: number; as_of: string; people: number; amount_fen: number | null }[],
 ): Map<number, OfficialPoint[]> {
-  const out = new Map<number, OfficialPoint[]>();
-  // Rows come oldest first: a later row of the same date replaces the earlier.
+  const out = new Map<number, (OfficialPoint & { id: number })[]>();
+  // A later row (a higher id) of the same date replaces the earlier, in whatever order they come.
   for (const r of rows) {
-    const list = out.get(r.area_id) ?? [];
-    const point = { asOf: r.as_of, people: Number(r.people), amountFen: r.amount_fen === null ? null : Number(r.amount_fen) };
+    const point = { id: r.id, asOf: r.as_of, people: Number(r.people), amountFen: r.amount_fen === null ? null : Number(r.amount_fen) };
+    const list = out.get(r.area_id);
+    if (!list) {
+      out.set(r.area_id, [point]);
+      continue;
+    }
     const i = list.findIndex((p) => p.asOf === r.as_of);
-    if (i >= 0) list[i] = point;
-    else list.push(point);
-    out.set(r.area_id, list);
+    if (i < 0) list.push(point);
+    else if (list[i]!.id < point.id) list[i] = point;
   }
-  return out;
+  const points = new Map<number, OfficialPoint[]>();
+  for (const [areaId, list] of out) points.set(areaId, list.map((p) => ({ asOf: p.asOf, people: p.people, amountFen: p.amountFen })));
+  return points;
 }
 
 /** Records an import and its snapshots; returns the import's id. */

@@ -1,6 +1,6 @@
 /** Enrollment targets (people) per area and campaign. */
 import type { Kysely } from 'kysely';
-import type { Database } from '../db/schema.ts';
+import type { Area, Database } from '../db/schema.ts';
 import { prepared } from '../db/prepared.ts';
 
 const selectTarget = prepared((db: Kysely<Database>, p: { campaignId: number; areaId: number }) =>
@@ -74,4 +74,36 @@ export async function effectiveTargetsOf(
   for (const id of missing) out.set(id, 0);
   for (const r of rows) out.set(Number(r.top), Number(r.people));
   return out;
+}
+
+/** A child area as a board shows it: its name, kind and own target (null where none is set). */
+export interface ChildSetup {
+  id: number;
+  name: string;
+  kind: Area['kind'];
+  target: number | null;
+}
+
+/**
+ * What of an area's children changes only with the setup: names, kinds and
+ * own targets, in one query over the parent index; and the area's own target.
+ */
+export async function childSetup(
+  db: Kysely<Database>,
+  campaignId: number,
+  areaId: number,
+): Promise<{ selfTarget: number | null; children: ChildSetup[] }> {
+  const [rows, selfTarget] = await Promise.all([
+    db
+      .selectFrom('area as a')
+      .leftJoin('target as g', (j) => j.onRef('g.area_id', '=', 'a.id').on('g.campaign_id', '=', campaignId))
+      .select(['a.id', 'a.name', 'a.kind', 'g.people as target'])
+      .where('a.parent_id', '=', areaId)
+      .execute(),
+    getTarget(db, campaignId, areaId),
+  ]);
+  return {
+    selfTarget,
+    children: rows.map((r) => ({ id: r.id, name: r.name, kind: r.kind, target: r.target === null ? null : Number(r.target) })),
+  };
 }

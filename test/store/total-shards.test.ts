@@ -63,16 +63,11 @@ describe('totals with replicas paying at once', () => {
     expect(self!.enrolled).toBe(sum(entries));
     expect(self!.today).toBe(sum(entries));
     expect(children.reduce((s, c) => s + c.enrolled, 0)).toBe(sum(entries));
-    const ledgerOf = async (name: string) =>
-      sum(
-        await db
-          .selectFrom('ledger_entry as e')
-          .innerJoin('area as x', 'x.id', 'e.area_id')
-          .select('e.people')
-          .where('x.path', 'like', `${(await areasByName(db, name))[0]!.path}%`)
-          .execute(),
-      );
-    for (const c of children) expect(c.enrolled).toBe(await ledgerOf(c.area.name));
+    const ledgerOf = async (areaId: number) => {
+      const { path } = await db.selectFrom('area').select('path').where('id', '=', areaId).executeTakeFirstOrThrow();
+      return sum(await db.selectFrom('ledger_entry as e').innerJoin('area as x', 'x.id', 'e.area_id').select('e.people').where('x.path', 'like', `${path}%`).execute());
+    };
+    for (const c of children) expect(c.enrolled).toBe(await ledgerOf(c.areaId));
     const board = await a.say('admin', 'c', 'board');
     const total = sum(entries).toLocaleString('en');
     expect(board.footer).toContain(`本区合计：${total}/300,000人`);
