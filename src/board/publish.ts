@@ -101,6 +101,13 @@ export async function planBoards(
   return planned;
 }
 
+/**
+ * Lets the event loop run between the steps of reading a post: each step of a
+ * large board is milliseconds of work on the main thread, and the chat's
+ * payments waiting for it would otherwise wait for the whole post.
+ */
+const otherWorkFirst = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 async function planOne(
   db: Kysely<Database>,
   input: Pick<PublishInput, 'campaign' | 'businessDate' | 'now' | 't' | 'chart' | 'demo' | 'late'>,
@@ -108,13 +115,16 @@ async function planOne(
   channels: { platform: string; channelId: string }[],
 ): Promise<PlannedPost> {
   const board = await loadBoard(db, { campaign: input.campaign, area, today: input.businessDate, now: input.now });
+  await otherWorkFirst();
   // The special groups' floor under the ranking, when their list was imported (counts only).
   const special = specialBoardLine(input.t, await specialFigures(db, { campaignId: input.campaign.id, underPath: area.path }));
   const chart = input.chart !== false && board.rows.length > 0 ? { svg: boardChartSvg(board, input.t), alt: input.t.chartAlt({ area: area.name }) } : null;
+  await otherWorkFirst();
   // Put into words here too, not in the write transaction (thousands of lines).
   const seq = (board.previous?.seq ?? 0) + 1;
   const rendered = renderBoard(board, input.t, input.demo, { seq, late: input.late });
   const reply = special ? { ...rendered, footer: [rendered.footer, special].filter(Boolean).join('\n') } : rendered;
+  await otherWorkFirst();
   return { area, channels, board, reply, seq, chart };
 }
 

@@ -103,15 +103,6 @@ async function withSavepoints(tx: Transaction<Database>, batch: readonly Pending
   return out;
 }
 
-/**
- * One turn of the event loop: the writes that are ready to run (those just
- * answered send their next ones; a burst arrives together) join the coming
- * batch instead of waiting for the one after it. SQLite's commit blocks the
- * event loop, so without it a batch held only the writes queued in between:
- * about seven at 20 coordinators, each batch's fsync shared by few.
- */
-const senders = () => new Promise<void>((resolve) => setImmediate(resolve));
-
 export function createGroupCommit(db: Kysely<Database>, maxBatch = 64): GroupCommit {
   const queue: Pending<unknown>[] = [];
   let flushing = false;
@@ -150,7 +141,6 @@ export function createGroupCommit(db: Kysely<Database>, maxBatch = 64): GroupCom
         if (o.ok) item.resolve(o.value);
         else item.reject(o.error);
       });
-      await senders();
     }
     flushing = false;
   }
@@ -159,10 +149,7 @@ export function createGroupCommit(db: Kysely<Database>, maxBatch = 64): GroupCom
     run<T>(work: (tx: Transaction<Database>) => Promise<T>): Promise<T> {
       return new Promise<T>((resolve, reject) => {
         queue.push({ work, resolve, reject } as Pending<unknown>);
-        if (!flushing) {
-          flushing = true;
-          void senders().then(flush);
-        }
+        if (!flushing) void flush();
       });
     },
     alone<T>(work: (tx: Transaction<Database>) => Promise<T>): Promise<T> {

@@ -94,7 +94,19 @@ describe('group commit batches', () => {
     const { plugin, seen } = rawStatements();
     const writes = createGroupCommit(app.database.db.withPlugin(plugin));
     const runs = new Map<string, number>();
-    const results = await Promise.allSettled(
+    // A write in progress holds the next four together, as a commit in progress does a burst.
+    let open!: () => void;
+    let began!: () => void;
+    const started = new Promise<void>((resolve) => (began = resolve));
+    const first = writes.run(
+      () =>
+        new Promise<string>((resolve) => {
+          open = () => resolve('first');
+          began();
+        }),
+    );
+    await started;
+    const settled = Promise.allSettled(
       ['a', 'b', 'c', 'd'].map((key) =>
         writes.run(async (tx) => {
           runs.set(key, (runs.get(key) ?? 0) + 1);
@@ -104,6 +116,9 @@ describe('group commit batches', () => {
         }),
       ),
     );
+    open();
+    expect(await first).toBe('first');
+    const results = await settled;
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
     expect((results[2] as PromiseRejectedResult).reason).toEqual(new Error('refused'));
     expect(await getSetting(app.database.db, 'fb-a')).toBe('a');
