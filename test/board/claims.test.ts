@@ -1,23 +1,16 @@
 /** Job claims: one run per (job, area, date) across processes; a stale unfinished claim can be taken over. */
-import { afterEach, describe, expect, it } from 'vitest';
-import { rmSync } from 'node:fs';
-import { makeDir, openTestApp, type TestApp } from '../helpers/app.ts';
+import { describe, expect, it } from 'vitest';
+import { openTestApp, type TestApp } from '../helpers/app.ts';
+import { sharedDatabase } from '../helpers/shared-database.ts';
 import { claimJob, finishJob } from '../../src/store/job-claims.ts';
 import { runBoardSlot } from '../../src/board/scheduler.ts';
 import { catalogue } from '../../src/i18n/index.ts';
 
-const apps: TestApp[] = [];
-let dir: string | undefined;
-afterEach(async () => {
-  for (const a of apps.splice(0)) await a.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-  dir = undefined;
-});
+const shared = sharedDatabase();
 
 describe('job claims', () => {
   it('are granted once; an unfinished claim is taken over only after it expires; a finished one never', async () => {
-    const app = await openTestApp();
-    apps.push(app);
+    const app = shared.own(await openTestApp());
     const db = app.database.db;
     const key = { job: 'board@18:00', areaId: 1, businessDate: '2026-11-23' };
     const t0 = new Date('2026-11-23T10:00:00Z');
@@ -32,13 +25,10 @@ describe('job claims', () => {
   });
 
   it('a second process running the same slot on the same database publishes nothing', async () => {
-    dir = await makeDir();
-    const one = await openTestApp({ dir });
-    apps.push(one);
+    const one = await shared.open();
     await one.say('admin', 'console', 'township add 甲镇 target 10');
     await one.say('admin', 'leaders', 'bind leaders');
-    const two = await openTestApp({ dir });
-    apps.push(two);
+    const two = await shared.open();
     const now = new Date('2026-11-23T10:00:00Z');
     const run = (a: TestApp, id: string) =>
       runBoardSlot({ db: a.database.db, t: catalogue('zh-CN'), demo: false, log: a.log, slot: '18:00', businessDate: '2026-11-23', late: false, now, instanceId: id });

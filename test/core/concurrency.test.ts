@@ -6,26 +6,16 @@
  * connections in one test process would stall each other's event loop: there
  * the same scenarios run through one instance, racing in its group commit.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { rmSync } from 'node:fs';
-import { makeDir, openTestApp, type TestApp } from '../helpers/app.ts';
+import { describe, expect, it } from 'vitest';
+import type { TestApp } from '../helpers/app.ts';
+import { sharedDatabase } from '../helpers/shared-database.ts';
 import type { Reply } from '../../src/core/reply.ts';
-import { testDialect } from '../helpers/database.ts';
 import { maintainedTotals, recountTotals } from '../helpers/totals.ts';
 
-const apps: TestApp[] = [];
-let dir: string | undefined;
-afterEach(async () => {
-  for (const a of apps.splice(0)) await a.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-  dir = undefined;
-});
+const shared = sharedDatabase();
 
 async function twoApps(): Promise<[TestApp, TestApp]> {
-  dir = await makeDir();
-  const a = await openTestApp({ dir });
-  const b = testDialect === 'postgres' ? await openTestApp({ dir }) : a;
-  apps.push(...new Set([a, b]));
+  const [a, b] = await shared.replicas();
   await a.say('admin', 'setup', 'township add 甲镇 target 1000');
   await a.say('admin', 'setup', 'township add 乙镇 target 1000');
   return [a, b];

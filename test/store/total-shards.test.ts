@@ -6,10 +6,10 @@
  * township move in a shard per process, so a pay never waits for another
  * replica's pay in another township; SQLite (one writer) has no shards.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { rmSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { makeDir, openTestApp, type TestApp } from '../helpers/app.ts';
+import type { TestApp } from '../helpers/app.ts';
+import { sharedDatabase } from '../helpers/shared-database.ts';
 import { testDialect } from '../helpers/database.ts';
 import { maintainedTotals, recountTotals } from '../helpers/totals.ts';
 import { appendEntry } from '../../src/store/ledger.ts';
@@ -17,20 +17,11 @@ import { figuresUnder } from '../../src/store/board-figures.ts';
 import { getRootArea, areasByName } from '../../src/store/areas.ts';
 import { getCurrentCampaign } from '../../src/store/campaigns.ts';
 
-const apps: TestApp[] = [];
-let dir: string | undefined;
-afterEach(async () => {
-  for (const a of apps.splice(0)) await a.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-  dir = undefined;
-});
+const shared = sharedDatabase();
 
 /** Two instances on one database on PostgreSQL; on SQLite one (its writes race in its group commit). */
 async function replicas(): Promise<[TestApp, TestApp]> {
-  dir = await makeDir();
-  const a = await openTestApp({ dir });
-  const b = testDialect === 'postgres' ? await openTestApp({ dir }) : a;
-  apps.push(...new Set([a, b]));
+  const [a, b] = await shared.replicas();
   for (const t of ['甲镇', '乙镇', '丙镇']) await a.say('admin', 'setup', `township add ${t} target 100000`);
   await a.say('admin', 'setup', 'township add 一村 under 甲镇 target 50000');
   return [a, b];
@@ -75,8 +66,8 @@ describe('totals with replicas paying at once', () => {
   });
 
   it('a pay never queues on a row shared with another township (PostgreSQL: no lock to wait for; SQLite: one writer, every total in place)', async () => {
-    await replicas();
-    const db = apps[0]!.database.db;
+    const [one] = await replicas();
+    const db = one.database.db;
     const campaign = await getCurrentCampaign(db);
     const [jia] = await areasByName(db, '甲镇');
     const [yi] = await areasByName(db, '乙镇');
