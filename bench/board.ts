@@ -234,21 +234,7 @@ async function districtWithLedger(rows: number, opts: BenchOptions): Promise<{ a
     storeOfficialImport(tx, { campaignId: campaign.id, file: 'bench.csv', rows: snapshots.length, memberId: null, platform: 'cli', now, snapshots }),
   );
   await updateCampaign(db, campaign.id, { source: 'official' });
-  const t0 = performance.now();
-  if (opts.pg) {
-    await bulkLedgerPg(app, {
-      count: rows,
-      campaignId: campaign.id,
-      rootId: root.id,
-      townships,
-      memberId,
-      start: campaign.start_date,
-      today: businessDate(now, campaign.time_zone),
-      premiumFen: Number(campaign.premium_fen),
-    });
-    return { app, dir, loadS: (performance.now() - t0) / 1000 };
-  }
-  bulkLedger(app.database.file!, {
+  const ledger = {
     count: rows,
     campaignId: campaign.id,
     rootId: root.id,
@@ -257,8 +243,10 @@ async function districtWithLedger(rows: number, opts: BenchOptions): Promise<{ a
     start: campaign.start_date,
     today: businessDate(now, campaign.time_zone),
     premiumFen: Number(campaign.premium_fen),
-    rand: prng(7),
-  });
+  };
+  const t0 = performance.now();
+  if (opts.pg) await bulkLedgerPg(app, ledger);
+  else bulkLedger(app.database.file!, { ...ledger, rand: prng(7) });
   return { app, dir, loadS: (performance.now() - t0) / 1000 };
 }
 
