@@ -101,29 +101,23 @@ const grouped = new Intl.NumberFormat('en');
 class BoundLedger implements LedgerService {
   constructor(private readonly scope: ServiceScope) {}
 
-  pay({ area, people, amountFen, note }: PaymentInput) {
-    return appendEntry(this.scope.db, {
-      campaignId: this.scope.campaign.id,
-      areaId: area.id,
-      areaPath: area.path,
-      areaKind: area.kind,
-      kind: 'payment',
-      people,
-      amountFen,
-      note,
-      ...entryOrigin(this.scope),
-    });
+  pay(input: PaymentInput) {
+    return this.append('payment', input);
   }
   currentTotal(area: Area) {
     return lockedTotal(this.scope.db, this.scope.campaign.id, area.id);
   }
-  adjust({ area, people, amountFen, note }: PaymentInput) {
+  adjust(input: PaymentInput) {
+    return this.append('total', input);
+  }
+  /** A payment and a reported total's difference are the same entry but for their kind. */
+  private append(kind: 'payment' | 'total', { area, people, amountFen, note }: PaymentInput) {
     return appendEntry(this.scope.db, {
       campaignId: this.scope.campaign.id,
       areaId: area.id,
       areaPath: area.path,
       areaKind: area.kind,
-      kind: 'total',
+      kind,
       people,
       amountFen,
       note,
