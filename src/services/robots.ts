@@ -3,7 +3,7 @@
  * to the command's transaction (the command never holds the database).
  */
 import type { Robot, RobotApp } from '../db/schema.ts';
-import { cancelQueuedTo, countWindowSend } from '../store/outbox.ts';
+import { cancelQueuedTo, countWindowSend, forgetSendWindow } from '../store/outbox.ts';
 import { deleteRobot, getRobot, insertRobot, listRobots, markRobotWorking, releaseHeldPosts, robotByDigest, type RobotWithArea } from '../store/robots.ts';
 import { robotPlatform } from '../robots/apps.ts';
 import { robotRef } from '../domain/robot-ref.ts';
@@ -32,6 +32,7 @@ export function createRobotsService(scope: ServiceScope): RobotsService {
     add: (input) => insertRobot(db, { ...input, now: scope.now, by: scope.actor.memberId }),
     async remove(robot, ref) {
       await deleteRobot(db, robot.id);
+      await forgetSendWindow(db, robotPlatform(robot.app), ref);
       return cancelQueuedTo(db, robotPlatform(robot.app), ref);
     },
     async markWorking(id, app, ref) {

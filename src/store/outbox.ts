@@ -375,6 +375,11 @@ export async function cancelQueuedTo(db: Kysely<Database>, platform: string, cha
   return Number(result.numDeletedRows);
 }
 
+/** Forgets a destination's send window (a removed robot's): nothing is paced by it any more. */
+export async function forgetSendWindow(db: Kysely<Database>, platform: string, channelId: string): Promise<void> {
+  await db.deleteFrom('outbox_send').where('platform', '=', platform).where('channel_id', '=', channelId).execute();
+}
+
 /** A post given up on after too many attempts, as `npm run cli -- outbox` lists it. */
 export interface DeadLetter {
   id: number;

@@ -92,3 +92,25 @@ describe('2026-12-01-008-grant-origin', () => {
     ]);
   });
 });
+
+describe('2026-12-01-022-robot-ids-kept', () => {
+  it('keeps every robot as it was, and never hands a removed robot\'s number out again', async () => {
+    dir = await makeDir();
+    handle = await openDatabase(await testDatabaseUrl(dir, 'm'));
+    const migrator = new Migrator({ db: handle.db, provider: { getMigrations: async () => migrations } });
+    expect((await migrator.migrateTo('2026-12-01-018-lapse-indexes')).error).toBeUndefined();
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the schema before this migration, as migrations see it
+    const db = handle.db as unknown as Kysely<any>;
+    const at = '2026-11-23T00:00:00.000Z';
+    const root = await db.insertInto('area').values({ parent_id: null, name: '本区', kind: 'district', path: '/1/', created_at: at }).returning('id').executeTakeFirstOrThrow();
+    const robot = (n: number) => ({ app: 'wecom', url_sealed: `s${n}`, url_digest: `d${n}`, url_hint: `key=ab${n}…`, secret_sealed: null, kind: 'leaders', area_id: root.id, created_at: at, created_by: null });
+    await db.insertInto('robot').values([robot(1), robot(2)]).execute();
+    const before = await db.selectFrom('robot').selectAll().orderBy('id').execute();
+    await migrateToLatestOrThrow(handle.db);
+    expect(await db.selectFrom('robot').selectAll().orderBy('id').execute()).toEqual(before);
+    await db.deleteFrom('robot').where('id', '=', 2).execute();
+    const next = await db.insertInto('robot').values(robot(3)).returning('id').executeTakeFirstOrThrow();
+    expect(Number(next.id)).toBe(3);
+    await expect(db.insertInto('robot').values(robot(1)).execute()).rejects.toThrow();
+  });
+});

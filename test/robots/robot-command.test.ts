@@ -183,11 +183,18 @@ describe('robot add', () => {
     expect(broken.status).toBe('refused');
     expect(broken.text).toContain('key 或 access_token 不对');
 
+    const sendsTo = async (ref: string) => (await app.database.db.selectFrom('outbox_send').select('id').where('channel_id', '=', ref).execute()).length;
+    expect(await sendsTo('R2')).toBeGreaterThan(0);
     const removed = await app.say('admin', 'console', 'robot remove R2');
     expect(removed.status).toBe('ok');
     expect((await app.say('admin', 'console', 'robot list')).table!.rows.map((r) => r[0])).toEqual(['R1']);
+    // Its send window goes with it, and its number is never handed out again.
+    expect(await sendsTo('R2')).toBe(0);
+    feishu.add({ token: FEISHU_TOKEN });
+    expect((await app.say('admin', 'console', `robot add feishu ${feishu.url(FEISHU_TOKEN)} for 城北街道`)).status).toBe('ok');
+    expect((await app.say('admin', 'console', 'robot list')).table!.rows.map((r) => r[0])).toEqual(['R1', 'R3']);
     const actions = (await app.database.db.selectFrom('audit_log').select('action').where('action', 'like', 'robot.%').execute()).map((a) => a.action);
-    expect(actions).toEqual(['robot.add', 'robot.add', 'robot.test', 'robot.remove']);
+    expect(actions).toEqual(['robot.add', 'robot.add', 'robot.test', 'robot.remove', 'robot.add']);
   });
 
   it('answers in English', async () => {
