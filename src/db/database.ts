@@ -30,6 +30,12 @@ export const SQLITE_PRAGMAS = [
   'synchronous = FULL',
   'foreign_keys = ON',
   `busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`,
+  // 16 MB of pages (SQLite's default is 2 MB). With 10 million roster people
+  // the interior pages of the roster and its indexes no longer fit in 2 MB,
+  // and a lapse screen read 4 pages from the file for every case it opened;
+  // with 16 MB it reads 1.8 (1.0 at a million people). Pages are taken only
+  // as they are read, so a small campaign's memory does not change.
+  'cache_size = -16384',
 ] as const;
 
 /** How many distinct statements stay prepared; the app uses a few dozen. */
