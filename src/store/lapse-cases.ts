@@ -3,7 +3,7 @@
  * statements per scan, whatever the number of people), closed when a
  * contribution for the missing months arrives, worked through follow-ups.
  */
-import type { ExpressionBuilder, Kysely } from 'kysely';
+import { PostgresAdapter, type ExpressionBuilder, type Kysely } from 'kysely';
 import { redact } from '../domain/mask.ts';
 import type { CaseKind, Database, InsuredStatus } from '../db/schema.ts';
 
@@ -72,12 +72,40 @@ export async function closeCasesWithContributions(db: Kysely<Database>, now: Dat
       .executeTakeFirst();
     return Number(result.numUpdatedRows);
   }
+  if (db.getExecutor().adapter instanceof PostgresAdapter) {
+    // One anti-join over every open case. The per-month `not in` below is a
+    // hashed subplan only while the lapsed people's ids fit in work_mem (4 MB
+    // by default); past that (10 million people, half a million lapsed)
+    // PostgreSQL compared every case with the whole list and one screen ran
+    // for over a quarter of an hour. A hash anti-join spills to disk instead.
+    // The constant bound (the latest lapse month) lets it read only the
+    // lapsed people, from the covering index.
+    const latest = await db.selectFrom('lapse_case').select((eb) => eb.fn.max('first_missing_month').as('month')).where('status', '=', 'open').where('kind', '=', 'lapse').executeTakeFirst();
+    if (!latest?.month) return 0;
+    const result = await close()
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('lapse_person as p')
+              .select('p.id')
+              .whereRef('p.id', '=', 'lapse_case.person_id')
+              .whereRef('p.last_paid_month', '<', 'lapse_case.first_missing_month')
+              .where('p.last_paid_month', '<', latest.month),
+          ),
+        ),
+      )
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('lapse_person as p').select('p.id').whereRef('p.id', '=', 'lapse_case.person_id').where('p.last_paid_month', 'is', null))))
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
   const lapses = await db.selectFrom('lapse_case').select('first_missing_month').distinct().where('status', '=', 'open').where('kind', '=', 'lapse').execute();
   let closed = 0;
   for (const { first_missing_month: missing } of lapses) {
-    // Paid since: not among the people whose latest paid month is still
-    // before it, nor among those with none (two index ranges, not an OR, so
-    // that PostgreSQL reads both from the index alone).
+    // SQLite: paid since, i.e. not among the people whose latest paid month
+    // is still before it, nor among those with none (two index ranges, not
+    // an OR: each list is read from the covering index into a temporary
+    // index; a correlated probe would read each case's person row).
     const result = await close()
       .where('first_missing_month', '=', missing)
       .where('person_id', 'not in', (eb) => eb.selectFrom('lapse_person').select('lapse_person.id').where('lapse_person.last_paid_month', '<', missing))
