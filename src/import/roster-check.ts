@@ -8,6 +8,8 @@ import { CONTROL_REFUSAL, type RefusalTally } from './report.ts';
 import type { RefusalReason } from '../domain/import-reasons.ts';
 import { hasControlCharacter } from '../domain/control-characters.ts';
 import type { Cell } from './table-source.ts';
+import { piiHasher } from '../domain/pii-hash.ts';
+import { contactText, piiSealer, type SealKeys } from '../domain/pii-seal.ts';
 
 // A Map, not an object: a cell reading `constructor` must not pass as a kind.
 const KINDS = new Map<string, ContributorKind>(Object.entries({
@@ -97,23 +99,38 @@ export function normalizePhone(text: string): string | null | false {
   return /^\d{7,12}$/.test(t) ? t : false;
 }
 
+/**
+ * The keys a roster's IDs are hashed and its names and phones sealed under,
+ * copied to the checking thread so that personal data leaves it only hashed,
+ * sealed or masked (and the importing thread only writes). Never logged,
+ * never in a message.
+ */
+export interface RosterKeys {
+  /** The ID hash's key (`piiHasher`). */
+  id: Uint8Array;
+  /** The sealing keys (`piiSealer`). */
+  seal: SealKeys;
+}
+
 /** What checking a roster needs from the importing thread (all of it can be copied to another thread). */
 export interface RosterCheckContext {
   /** The business date (birth dates after it are refused). */
   today: string;
   /** Townships by name (`null`: the name is ambiguous). */
   townships: [string, number | null][];
+  keys: RosterKeys;
 }
 
 /**
- * Values per accepted roster row (`RosterRowValues`): the ID, its masked
- * form, name and phone in clear (the importing thread seals them and drops
- * the clear ones), their masked forms, township, kind, employer (redacted:
- * free text), the cadre's member id (left null), the cadre cell and the line.
+ * Values per row as `check` adds them (`RosterRowValues`): the ID, its masked
+ * form, name and phone in clear, their masked forms, township, kind,
+ * employer (redacted: free text), the cadre's member id (left null), the
+ * cadre cell and the line. The batch then leaves the thread as
+ * `ROSTER_CHECKED_WIDTH` values a row (`RosterCheckedValues`).
  */
-export const ROSTER_ROW_WIDTH: RosterRowValues['length'] = 15;
+const ROSTER_ROW_WIDTH: RosterRowValues['length'] = 15;
 
-/** An accepted roster row as the checking thread posts it. */
+/** An accepted roster row as `check` adds it, before its batch is hashed and sealed. */
 type RosterRowValues = [
   id: string,
   idMasked: string,
@@ -133,12 +150,44 @@ type RosterRowValues = [
 ];
 
 /**
- * The roster's checks. An accepted row adds its `RosterRowValues`: the
- * importing thread hashes the ID, seals name and phone (a third of the work
- * here, which leaves the two threads about as busy) and looks cadres up.
+ * An accepted roster row as the checking thread posts it: the staging
+ * table's columns in order (`RosterStageValues` in the store), but for the
+ * cadre, which the importing thread looks up (it needs the database) and
+ * then masks: the ID's hash, its masked form, name and phone sealed
+ * together, their masked forms, township, kind, employer, the cadre's
+ * member id (null), the cadre cell as written, 参保状态, 帮扶对象, special
+ * category, line.
+ */
+export type RosterCheckedValues = [
+  idHash: string,
+  idMasked: string,
+  contact: string,
+  nameMasked: string,
+  phoneMasked: string | null,
+  areaId: number,
+  kind: ContributorKind,
+  employer: string | null,
+  cadreMemberId: null,
+  cadreText: string | null,
+  insuredStatus: InsuredStatus | null,
+  supported: 0 | 1,
+  specialCategory: string | null,
+  line: number,
+];
+
+/** Values per posted roster row (`RosterCheckedValues`). */
+export const ROSTER_CHECKED_WIDTH: RosterCheckedValues['length'] = 14;
+
+/**
+ * The roster's checks. An accepted row adds its `RosterRowValues`; each
+ * batch then has its IDs hashed and its names and phones sealed here (one
+ * call into the block cipher a batch), so the importing thread's time goes
+ * to the database alone.
  */
 export function rosterChecker(ctx: RosterCheckContext): RowChecker<RosterColumn> {
   const townships = new Map(ctx.townships);
+  const hasher = piiHasher(ctx.keys.id);
+  const sealer = piiSealer(ctx.keys.seal);
   const refuse = (tally: RefusalTally, row: RowView<RosterColumn>, reason: RefusalReason, col: RosterColumn) => tally.add(reason, row.ref(col));
   return {
     columns: ROSTER_COLUMNS,
@@ -175,7 +224,7 @@ export function rosterChecker(ctx: RosterCheckContext): RowChecker<RosterColumn>
       if (hasControlCharacter(employer)) tally.add(CONTROL_REFUSAL, row.ref('employer'));
       if (hasControlCharacter(cadre)) tally.add(CONTROL_REFUSAL, row.ref('cadre'));
       if (tally.total !== before || !id.ok) return false;
-      // The staging table's columns in order (`RosterStageValues`), pushed one by one: no array per row.
+      // `RosterRowValues`, pushed one by one: no array per row.
       // Free-text cells may hold an ID or a phone typed by someone: kept masked.
       out.push(
         id.id,
@@ -195,6 +244,21 @@ export function rosterChecker(ctx: RosterCheckContext): RowChecker<RosterColumn>
         row.line,
       );
       return true;
+    },
+    finishBatch(values, rows) {
+      const out: unknown[] = new Array<unknown>(rows * ROSTER_CHECKED_WIDTH);
+      const items: { value: string; person: string }[] = new Array<{ value: string; person: string }>(rows);
+      for (let r = 0, i = 0, o = 0; r < rows; r++, i += ROSTER_ROW_WIDTH, o += ROSTER_CHECKED_WIDTH) {
+        const hash = hasher.hashId(values[i] as string);
+        items[r] = { value: contactText(values[i + 2] as string, values[i + 3] as string | null), person: hash };
+        out[o] = hash;
+        out[o + 1] = values[i + 1];
+        // The rest as checked, past the clear name and phone.
+        for (let k = 3; k < ROSTER_CHECKED_WIDTH; k++) out[o + k] = values[i + k + 1];
+      }
+      const sealed = sealer.sealMany(items, 'contact');
+      for (let r = 0; r < rows; r++) out[r * ROSTER_CHECKED_WIDTH + 2] = sealed[r];
+      return out;
     },
   };
 }
