@@ -33,12 +33,6 @@ export interface RowChecker<K extends string> {
    * every accepted line to name them all.
    */
   sendsAfterRefusal?: boolean;
-  /**
-   * What a batch of accepted rows leaves the thread as, when not as `check`
-   * added them (a roster's IDs hashed and names sealed here, a batch at a
-   * time): `rows` rows of values in, the values to post out.
-   */
-  finishBatch?(values: unknown[], rows: number): unknown[];
 }
 
 /** What checking a whole table found; the rows themselves went out in batches. */
@@ -151,7 +145,7 @@ export async function checkTable<K extends string>(
           continue;
         }
         if (++rowsInBatch >= batchSize) {
-          await sink.batch(checker.finishBatch ? checker.finishBatch(values, rowsInBatch) : values, rowsInBatch);
+          await sink.batch(values, rowsInBatch);
           values = [];
           rowsInBatch = 0;
         }
@@ -168,7 +162,7 @@ export async function checkTable<K extends string>(
   if (!columns) {
     summary.missingColumns = checker.columns.filter((c) => c.required).map((c) => c.names.join('/'));
   } else if (rowsInBatch > 0 && (summary.refused === 0 || checker.sendsAfterRefusal)) {
-    await sink.batch(checker.finishBatch ? checker.finishBatch(values, rowsInBatch) : values, rowsInBatch);
+    await sink.batch(values, rowsInBatch);
   }
   return summary;
 }

@@ -20,7 +20,8 @@ import {
   townshipsByName,
 } from '../store/lapse-people.ts';
 import { LISTED_LINES, type ImportReport } from './report.ts';
-import { ROSTER_CHECKED_WIDTH, type RosterKeys } from './roster-check.ts';
+import { ROSTER_CHECKED_WIDTH } from './roster-check.ts';
+import type { RosterKeys } from './roster-seal.ts';
 import { runImport, type ImportOptions } from './run-import.ts';
 
 // Where a posted row's cadre sits (`RosterCheckedValues`): the rest is staged as it comes.
@@ -46,8 +47,8 @@ export async function importRoster(path: string, options: ImportOptions): Promis
       context: {
         today: options.today,
         townships: [...townships],
-        keys,
       },
+      keys,
     },
     {
       staged: true,

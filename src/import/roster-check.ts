@@ -8,8 +8,6 @@ import { CONTROL_REFUSAL, type RefusalTally } from './report.ts';
 import type { RefusalReason } from '../domain/import-reasons.ts';
 import { hasControlCharacter } from '../domain/control-characters.ts';
 import type { Cell } from './table-source.ts';
-import { piiHasher } from '../domain/pii-hash.ts';
-import { contactText, piiSealer, type SealKeys } from '../domain/pii-seal.ts';
 
 // A Map, not an object: a cell reading `constructor` must not pass as a kind.
 const KINDS = new Map<string, ContributorKind>(Object.entries({
@@ -99,26 +97,12 @@ export function normalizePhone(text: string): string | null | false {
   return /^\d{7,12}$/.test(t) ? t : false;
 }
 
-/**
- * The keys a roster's IDs are hashed and its names and phones sealed under,
- * copied to the checking thread so that personal data leaves it only hashed,
- * sealed or masked (and the importing thread only writes). Never logged,
- * never in a message.
- */
-export interface RosterKeys {
-  /** The ID hash's key (`piiHasher`). */
-  id: Uint8Array;
-  /** The sealing keys (`piiSealer`). */
-  seal: SealKeys;
-}
-
 /** What checking a roster needs from the importing thread (all of it can be copied to another thread). */
 export interface RosterCheckContext {
   /** The business date (birth dates after it are refused). */
   today: string;
   /** Townships by name (`null`: the name is ambiguous). */
   townships: [string, number | null][];
-  keys: RosterKeys;
 }
 
 /**
@@ -128,7 +112,7 @@ export interface RosterCheckContext {
  * cadre cell and the line. The batch then leaves the thread as
  * `ROSTER_CHECKED_WIDTH` values a row (`RosterCheckedValues`).
  */
-const ROSTER_ROW_WIDTH: RosterRowValues['length'] = 15;
+export const ROSTER_ROW_WIDTH: RosterRowValues['length'] = 15;
 
 /** An accepted roster row as `check` adds it, before its batch is hashed and sealed. */
 type RosterRowValues = [
@@ -180,14 +164,13 @@ export const ROSTER_CHECKED_WIDTH: RosterCheckedValues['length'] = 14;
 
 /**
  * The roster's checks. An accepted row adds its `RosterRowValues`; each
- * batch then has its IDs hashed and its names and phones sealed here (one
- * call into the block cipher a batch), so the importing thread's time goes
- * to the database alone.
+ * batch then has its IDs hashed and its names and phones sealed on a thread
+ * of its own (`rosterSealer`), so the importing thread's time goes to the
+ * database alone.
  */
 export function rosterChecker(ctx: RosterCheckContext): RowChecker<RosterColumn> {
   const townships = new Map(ctx.townships);
-  const hasher = piiHasher(ctx.keys.id);
-  const sealer = piiSealer(ctx.keys.seal);
+
   const refuse = (tally: RefusalTally, row: RowView<RosterColumn>, reason: RefusalReason, col: RosterColumn) => tally.add(reason, row.ref(col));
   return {
     columns: ROSTER_COLUMNS,
@@ -244,21 +227,6 @@ export function rosterChecker(ctx: RosterCheckContext): RowChecker<RosterColumn>
         row.line,
       );
       return true;
-    },
-    finishBatch(values, rows) {
-      const out: unknown[] = new Array<unknown>(rows * ROSTER_CHECKED_WIDTH);
-      const items: { value: string; person: string }[] = new Array<{ value: string; person: string }>(rows);
-      for (let r = 0, i = 0, o = 0; r < rows; r++, i += ROSTER_ROW_WIDTH, o += ROSTER_CHECKED_WIDTH) {
-        const hash = hasher.hashId(values[i] as string);
-        items[r] = { value: contactText(values[i + 2] as string, values[i + 3] as string | null), person: hash };
-        out[o] = hash;
-        out[o + 1] = values[i + 1];
-        // The rest as checked, past the clear name and phone.
-        for (let k = 3; k < ROSTER_CHECKED_WIDTH; k++) out[o + k] = values[i + k + 1];
-      }
-      const sealed = sealer.sealMany(items, 'contact');
-      for (let r = 0; r < rows; r++) out[r * ROSTER_CHECKED_WIDTH + 2] = sealed[r];
-      return out;
     },
   };
 }
