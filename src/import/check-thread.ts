@@ -2,9 +2,9 @@
  * Running an import's reading and checking on a worker thread, so that
  * decoding, CSV parsing and the row checks (a third of a large import's
  * time) run beside the database writes instead of before each of them. A
- * roster's batches pass through one more thread that hashes its IDs and
- * seals its names and phones (about as much work again), so the importing
- * thread only writes and never sees them in clear.
+ * roster's IDs are hashed there too, and its batches pass through one more
+ * thread that seals its names and phones (about as much work again), so the
+ * importing thread only writes and never sees them in clear.
  */
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
@@ -16,12 +16,12 @@ import type { RosterCheckContext } from './roster-check.ts';
 import type { NamedCheckContext } from './named-check.ts';
 import type { TargetCheckContext } from './target-check.ts';
 import type { TableProgress } from './table-source.ts';
-import type { RosterKeys } from './roster-seal.ts';
+import type { SealKeys } from '../domain/pii-seal.ts';
 import type { SealJob } from './seal-worker.ts';
 
 /** Which checks, and what they need: everything in it is copied to the thread. */
 export type CheckTask =
-  | { kind: 'roster'; context: RosterCheckContext; keys: RosterKeys }
+  | { kind: 'roster'; context: RosterCheckContext; sealKeys: SealKeys }
   | { kind: 'contributions'; context: ContributionCheckContext }
   | { kind: 'targets'; context: TargetCheckContext }
   | { kind: 'special' | 'unpaid'; context: NamedCheckContext };
@@ -138,7 +138,7 @@ export class CheckThread {
   /**
    * Starts checking the file at `path` as `task` says, in batches of
    * `batchSize` rows; `heapMb` caps each thread's heap (READER_HEAP_MB when absent).
-   * A roster's keys go to its sealing thread only.
+   * A roster's sealing keys go to its sealing thread only.
    */
   static start(
     path: string,
@@ -150,7 +150,7 @@ export class CheckThread {
     const resourceLimits = { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB, maxOldGenerationSizeMb: heapMb };
     let thread: CheckThread;
     if (task.kind === 'roster') {
-      const { keys, ...checked } = task;
+      const { sealKeys: keys, ...checked } = task;
       const channel = new MessageChannel();
       const workerData: CheckJob = { ...checked, path, batchSize, batchesAhead: BATCHES_AHEAD, sealing: channel.port1 };
       const sealData: SealJob = { from: channel.port2, keys };

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { closeCasesInSlices, closeCasesNoLongerScreened } from '../store/lapse-cases.ts';
 import { hasherKey } from '../domain/pii-hash.ts';
-import { sealKeysOf } from '../domain/pii-seal.ts';
+import { sealKeysOf, type SealKeys } from '../domain/pii-seal.ts';
 import { redact } from '../domain/mask.ts';
 import { EnrollbotError } from '../core/errors.ts';
 import {
@@ -21,7 +21,6 @@ import {
 } from '../store/lapse-people.ts';
 import { LISTED_LINES, type ImportReport } from './report.ts';
 import { ROSTER_CHECKED_WIDTH } from './roster-check.ts';
-import type { RosterKeys } from './roster-seal.ts';
 import { runImport, type ImportOptions } from './run-import.ts';
 
 // Where a posted row's cadre sits (`RosterCheckedValues`): the rest is staged as it comes.
@@ -37,7 +36,7 @@ export async function importRoster(path: string, options: ImportOptions): Promis
   const townships = await townshipsByName(options.db);
   const batchSize = options.batchSize ?? 500;
   const cadres = new Map<string, { member: number | null; shown: string }>();
-  const keys = rosterKeys(options);
+  const { idKey, sealKeys } = rosterKeys(options);
   // Rows waiting for their staging part to fill a batch.
   const pending: unknown[][] = Array.from({ length: ROSTER_STAGE_PARTS }, () => []);
   return runImport(
@@ -47,8 +46,9 @@ export async function importRoster(path: string, options: ImportOptions): Promis
       context: {
         today: options.today,
         townships: [...townships],
+        idKey,
       },
-      keys,
+      sealKeys,
     },
     {
       staged: true,
@@ -103,10 +103,10 @@ export async function importRoster(path: string, options: ImportOptions): Promis
   }
 }
 
-/** The keys the checking thread hashes and seals under: copies of the ones `options`' hasher and sealer were made with. */
-function rosterKeys(options: ImportOptions): RosterKeys {
-  const id = hasherKey(options.hasher);
-  const seal = sealKeysOf(options.sealer);
-  if (!id || !seal) throw new EnrollbotError('internal', 'a roster import needs a hasher and a sealer made by piiHasher and piiSealer');
-  return { id, seal };
+/** The keys the checking thread hashes and the sealing thread seals under: copies of the ones `options`' hasher and sealer were made with. */
+function rosterKeys(options: ImportOptions): { idKey: Uint8Array; sealKeys: SealKeys } {
+  const idKey = hasherKey(options.hasher);
+  const sealKeys = sealKeysOf(options.sealer);
+  if (!idKey || !sealKeys) throw new EnrollbotError('internal', 'a roster import needs a hasher and a sealer made by piiHasher and piiSealer');
+  return { idKey, sealKeys };
 }

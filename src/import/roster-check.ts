@@ -8,6 +8,7 @@ import { CONTROL_REFUSAL, type RefusalTally } from './report.ts';
 import type { RefusalReason } from '../domain/import-reasons.ts';
 import { hasControlCharacter } from '../domain/control-characters.ts';
 import type { Cell } from './table-source.ts';
+import { piiHasher } from '../domain/pii-hash.ts';
 
 // A Map, not an object: a cell reading `constructor` must not pass as a kind.
 const KINDS = new Map<string, ContributorKind>(Object.entries({
@@ -103,20 +104,22 @@ export interface RosterCheckContext {
   today: string;
   /** Townships by name (`null`: the name is ambiguous). */
   townships: [string, number | null][];
+  /** The ID hash's key (`piiHasher`'s, copied): IDs leave this thread only hashed. Never logged, never in a message. */
+  idKey: Uint8Array;
 }
 
 /**
- * Values per row as `check` adds them (`RosterRowValues`): the ID, its masked
- * form, name and phone in clear, their masked forms, township, kind,
- * employer (redacted: free text), the cadre's member id (left null), the
- * cadre cell and the line. The batch then leaves the thread as
- * `ROSTER_CHECKED_WIDTH` values a row (`RosterCheckedValues`).
+ * Values per row as `check` adds them (`RosterRowValues`): the ID (its hash
+ * once the batch is done), its masked form, name and phone in clear, their
+ * masked forms, township, kind, employer (redacted: free text), the cadre's
+ * member id (left null), the cadre cell and the line. The sealing thread
+ * then makes them `ROSTER_CHECKED_WIDTH` values a row (`RosterCheckedValues`).
  */
 export const ROSTER_ROW_WIDTH: RosterRowValues['length'] = 15;
 
-/** An accepted roster row as `check` adds it, before its batch is hashed and sealed. */
+/** An accepted roster row as `check` adds it (the ID hashed before the batch leaves the thread), before it is sealed. */
 type RosterRowValues = [
-  id: string,
+  idOrHash: string,
   idMasked: string,
   name: string,
   phone: string | null,
@@ -164,12 +167,14 @@ export const ROSTER_CHECKED_WIDTH: RosterCheckedValues['length'] = 14;
 
 /**
  * The roster's checks. An accepted row adds its `RosterRowValues`; each
- * batch then has its IDs hashed and its names and phones sealed on a thread
- * of its own (`rosterSealer`), so the importing thread's time goes to the
- * database alone.
+ * batch then has its IDs hashed here and its names and phones sealed on a
+ * thread of its own (`rosterSealer`): the two threads about as busy, and the
+ * importing thread's time goes to the database alone.
  */
 export function rosterChecker(ctx: RosterCheckContext): RowChecker<RosterColumn> {
   const townships = new Map(ctx.townships);
+  const hasher = piiHasher(ctx.idKey);
+  const width = ROSTER_ROW_WIDTH;
 
   const refuse = (tally: RefusalTally, row: RowView<RosterColumn>, reason: RefusalReason, col: RosterColumn) => tally.add(reason, row.ref(col));
   return {
@@ -227,6 +232,10 @@ export function rosterChecker(ctx: RosterCheckContext): RowChecker<RosterColumn>
         row.line,
       );
       return true;
+    },
+    finishBatch(values, rows) {
+      for (let r = 0, i = 0; r < rows; r++, i += width) values[i] = hasher.hashId(values[i] as string);
+      return values;
     },
   };
 }

@@ -1,6 +1,6 @@
 /**
  * The roster import's sealing thread: takes what the checking thread posts
- * (on a port of its own), hashes and seals each batch (`roster-seal.ts`) and
+ * (on a port of its own), seals each batch (`roster-seal.ts`) and
  * passes everything on to the importing thread in the order it came, the
  * summary last. The keys come in `workerData`, copied; nothing here logs,
  * and a failure is passed on by its message alone. Started by
@@ -8,13 +8,14 @@
  */
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { CheckMessage } from './check-thread.ts';
-import { rosterSealer, type RosterKeys } from './roster-seal.ts';
+import type { SealKeys } from '../domain/pii-seal.ts';
+import { rosterSealer } from './roster-seal.ts';
 
 /** What the sealing thread is given. */
 export interface SealJob {
   /** Where the checking thread posts. */
   from: MessagePort;
-  keys: RosterKeys;
+  keys: SealKeys;
 }
 
 const job = workerData as SealJob;
