@@ -17,7 +17,6 @@ import type { NamedCheckContext } from './named-check.ts';
 import type { TargetCheckContext } from './target-check.ts';
 import type { TableProgress } from './table-source.ts';
 import type { SealKeys } from '../domain/pii-seal.ts';
-import type { SealJob } from './seal-worker.ts';
 
 /** Which checks, and what they need: everything in it is copied to the thread. */
 export type CheckTask =
@@ -36,6 +35,14 @@ export type CheckJob = (Exclude<CheckTask, { kind: 'roster' }> | { kind: 'roster
   /** How many batches it may read ahead of the writes. */
   batchesAhead: number;
 };
+
+/** What the sealing thread (`seal-worker.ts`) is given. */
+export interface SealJob {
+  /** Where the checking thread posts. */
+  from: MessagePort;
+  /** Copies, never logged, never in a message. */
+  keys: SealKeys;
+}
 
 /** Accepted rows, `rows` of them as flat values (the checker's row layout). */
 export interface CheckedBatch {

@@ -6,17 +6,9 @@
  * and a failure is passed on by its message alone. Started by
  * `check-thread.ts` (loaded as CommonJS there, like `check-worker.ts`).
  */
-import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import type { CheckMessage } from './check-thread.ts';
-import type { SealKeys } from '../domain/pii-seal.ts';
+import { parentPort, workerData } from 'node:worker_threads';
+import type { CheckMessage, SealJob } from './check-thread.ts';
 import { rosterSealer } from './roster-seal.ts';
-
-/** What the sealing thread is given. */
-export interface SealJob {
-  /** Where the checking thread posts. */
-  from: MessagePort;
-  keys: SealKeys;
-}
 
 const job = workerData as SealJob;
 const seal = rosterSealer(job.keys);
