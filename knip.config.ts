@@ -14,8 +14,9 @@ const config: KnipConfig = {
     'bench/*-child.ts',
     // Loaded by the migrator from migrations/index.ts and by file name.
     'migrations/*.ts',
-    // Started as a worker thread by its URL.
+    // Started as worker threads by their URLs.
     'src/import/check-worker.ts',
+    'src/import/seal-worker.ts',
   ],
   project: ['src/**/*.ts', 'commands/**/*.ts', 'bench/**/*.ts', 'migrations/**/*.ts', 'test/**/*.ts'],
   // An export its own file uses is a public name worth keeping (a limit, a table type).

@@ -62,7 +62,7 @@ function benchId(i: number): string {
   return first17 + idCheckDigit(first17);
 }
 
-async function writeRosterCsv(path: string, rows: number): Promise<void> {
+export async function writeRosterCsv(path: string, rows: number): Promise<void> {
   const out = createWriteStream(path);
   const names = ['张三丰', '李四', '王小明', '赵敏', '欧阳娜娜', '刘洋'];
   let buf = '姓名,身份证号,乡镇,参保类型,单位,电话,网格员\n';
@@ -77,7 +77,7 @@ async function writeRosterCsv(path: string, rows: number): Promise<void> {
   await new Promise<void>((r) => out.on('finish', () => r()));
 }
 
-async function newDatabase(url: string) {
+export async function newDatabase(url: string) {
   const handle = await openDatabase(url);
   await migrateToLatestOrThrow(handle.db);
   const now = new Date();

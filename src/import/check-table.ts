@@ -33,6 +33,12 @@ export interface RowChecker<K extends string> {
    * every accepted line to name them all.
    */
   sendsAfterRefusal?: boolean;
+  /**
+   * What a batch of accepted rows leaves the thread as, when not as `check`
+   * added them (a roster's IDs hashed, a batch at a time): `rows` rows of
+   * values in, the values to post out.
+   */
+  finishBatch?(values: unknown[], rows: number): unknown[];
 }
 
 /** What checking a whole table found; the rows themselves went out in batches. */
@@ -145,7 +151,7 @@ export async function checkTable<K extends string>(
           continue;
         }
         if (++rowsInBatch >= batchSize) {
-          await sink.batch(values, rowsInBatch);
+          await sink.batch(checker.finishBatch ? checker.finishBatch(values, rowsInBatch) : values, rowsInBatch);
           values = [];
           rowsInBatch = 0;
         }
@@ -162,7 +168,7 @@ export async function checkTable<K extends string>(
   if (!columns) {
     summary.missingColumns = checker.columns.filter((c) => c.required).map((c) => c.names.join('/'));
   } else if (rowsInBatch > 0 && (summary.refused === 0 || checker.sendsAfterRefusal)) {
-    await sink.batch(values, rowsInBatch);
+    await sink.batch(checker.finishBatch ? checker.finishBatch(values, rowsInBatch) : values, rowsInBatch);
   }
   return summary;
 }

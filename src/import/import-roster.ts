@@ -2,8 +2,10 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { closeCasesInSlices, closeCasesNoLongerScreened } from '../store/lapse-cases.ts';
-import { contactText } from '../domain/pii-seal.ts';
+import { hasherKey } from '../domain/pii-hash.ts';
+import { sealKeysOf, type SealKeys } from '../domain/pii-seal.ts';
 import { redact } from '../domain/mask.ts';
+import { EnrollbotError } from '../core/errors.ts';
 import {
   createRosterStage,
   dropRosterStage,
@@ -18,15 +20,14 @@ import {
   townshipsByName,
 } from '../store/lapse-people.ts';
 import { LISTED_LINES, type ImportReport } from './report.ts';
-import { ROSTER_ROW_WIDTH } from './roster-check.ts';
+import { ROSTER_CHECKED_WIDTH } from './roster-check.ts';
 import { runImport, type ImportOptions } from './run-import.ts';
 
-// Where a checked row's values sit (`RosterRowValues`).
-const ID = 0;
-const NAME = 2;
-const PHONE = 3;
-const CADRE_TEXT = 10;
-const LINE = 14;
+// Where a posted row's cadre sits (`RosterCheckedValues`): the rest is staged as it comes.
+const CADRE_MEMBER = 8;
+const CADRE_TEXT = 9;
+/** Values a row, posted and staged alike: typed by both, so a column added to one and not the other fails to compile. */
+const WIDTH: typeof ROSTER_STAGE_WIDTH = ROSTER_CHECKED_WIDTH;
 
 /** Row counts a part's last rows are staged in: few statement shapes, few statements. */
 const TAIL_CHUNKS = [100, 10, 1];
@@ -35,8 +36,7 @@ export async function importRoster(path: string, options: ImportOptions): Promis
   const townships = await townshipsByName(options.db);
   const batchSize = options.batchSize ?? 500;
   const cadres = new Map<string, { member: number | null; shown: string }>();
-  const hasher = options.hasher;
-  const sealer = options.sealer;
+  const { idKey, sealKeys } = rosterKeys(options);
   // Rows waiting for their staging part to fill a batch.
   const pending: unknown[][] = Array.from({ length: ROSTER_STAGE_PARTS }, () => []);
   return runImport(
@@ -46,35 +46,28 @@ export async function importRoster(path: string, options: ImportOptions): Promis
       context: {
         today: options.today,
         townships: [...townships],
+        idKey,
       },
+      sealKeys,
     },
     {
       staged: true,
       begin: (db) => createRosterStage(db),
       async write(db: Kysely<Database>, values: unknown[], rows: number) {
-        // The batch's IDs hashed, then its names and phones sealed in one go (one call into the cipher).
-        const hashes: string[] = new Array<string>(rows);
-        const items: { value: string; person: string }[] = new Array<{ value: string; person: string }>(rows);
-        for (let r = 0, i = 0; r < rows; r++, i += ROSTER_ROW_WIDTH) {
-          hashes[r] = hasher.hashId(values[i + ID] as string);
-          items[r] = { value: contactText(values[i + NAME] as string, values[i + PHONE] as string | null), person: hashes[r]! };
-        }
-        const sealed = sealer.sealMany(items, 'contact');
-        for (let r = 0, i = 0; r < rows; r++, i += ROSTER_ROW_WIDTH) {
+        // Hashed and sealed by the checking thread: rows go to their part as they come, but for the cadre.
+        for (let r = 0, i = 0; r < rows; r++, i += WIDTH) {
           const text = values[i + CADRE_TEXT] as string | null;
-          let cadre: { member: number | null; shown: string } | undefined;
           if (text) {
-            cadre = cadres.get(text);
+            let cadre = cadres.get(text);
             // Matched as written (a platform id is no personal data), kept masked (a phone typed as the cadre is).
             if (cadre === undefined) cadres.set(text, (cadre = { member: await findCadre(db, text), shown: redact(text) }));
+            values[i + CADRE_MEMBER] = cadre.member;
+            values[i + CADRE_TEXT] = cadre.shown;
           }
-          const part = rosterStagePart(hashes[r]!);
+          const part = rosterStagePart(values[i] as string);
           const into = pending[part]!;
-          // `RosterStageValues`, in order.
-          into.push(hashes[r], values[i + 1], sealed[r], values[i + 4], values[i + 5], values[i + 6], values[i + 7], values[i + 8], cadre?.member ?? null, cadre?.shown ?? null);
-          // 参保状态, 帮扶对象, special-group category, and the file's line (`RosterStageValues`' last four).
-          into.push(values[i + 11], values[i + 12], values[i + 13], values[i + LINE]);
-          if (into.length === batchSize * ROSTER_STAGE_WIDTH) {
+          for (let k = 0; k < WIDTH; k++) into.push(values[i + k]);
+          if (into.length === batchSize * WIDTH) {
             await stageRoster(db, part, into, batchSize);
             pending[part] = [];
           }
@@ -108,4 +101,12 @@ export async function importRoster(path: string, options: ImportOptions): Promis
       pending[part] = [];
     }
   }
+}
+
+/** The keys the checking thread hashes and the sealing thread seals under: copies of the ones `options`' hasher and sealer were made with. */
+function rosterKeys(options: ImportOptions): { idKey: Uint8Array; sealKeys: SealKeys } {
+  const idKey = hasherKey(options.hasher);
+  const sealKeys = sealKeysOf(options.sealer);
+  if (!idKey || !sealKeys) throw new EnrollbotError('internal', 'a roster import needs a hasher and a sealer made by piiHasher and piiSealer');
+  return { idKey, sealKeys };
 }

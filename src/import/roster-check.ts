@@ -8,6 +8,7 @@ import { CONTROL_REFUSAL, type RefusalTally } from './report.ts';
 import type { RefusalReason } from '../domain/import-reasons.ts';
 import { hasControlCharacter } from '../domain/control-characters.ts';
 import type { Cell } from './table-source.ts';
+import { piiHasher } from '../domain/pii-hash.ts';
 
 // A Map, not an object: a cell reading `constructor` must not pass as a kind.
 const KINDS = new Map<string, ContributorKind>(Object.entries({
@@ -103,19 +104,22 @@ export interface RosterCheckContext {
   today: string;
   /** Townships by name (`null`: the name is ambiguous). */
   townships: [string, number | null][];
+  /** The ID hash's key (`piiHasher`'s, copied): IDs leave this thread only hashed. Never logged, never in a message. */
+  idKey: Uint8Array;
 }
 
 /**
- * Values per accepted roster row (`RosterRowValues`): the ID, its masked
- * form, name and phone in clear (the importing thread seals them and drops
- * the clear ones), their masked forms, township, kind, employer (redacted:
- * free text), the cadre's member id (left null), the cadre cell and the line.
+ * Values per row as `check` adds them (`RosterRowValues`): the ID (its hash
+ * once the batch is done), its masked form, name and phone in clear, their
+ * masked forms, township, kind, employer (redacted: free text), the cadre's
+ * member id (left null), the cadre cell and the line. The sealing thread
+ * then makes them `ROSTER_CHECKED_WIDTH` values a row (`RosterCheckedValues`).
  */
 export const ROSTER_ROW_WIDTH: RosterRowValues['length'] = 15;
 
-/** An accepted roster row as the checking thread posts it. */
+/** An accepted roster row as `check` adds it (the ID hashed before the batch leaves the thread), before it is sealed. */
 type RosterRowValues = [
-  id: string,
+  idOrHash: string,
   idMasked: string,
   name: string,
   phone: string | null,
@@ -133,12 +137,45 @@ type RosterRowValues = [
 ];
 
 /**
- * The roster's checks. An accepted row adds its `RosterRowValues`: the
- * importing thread hashes the ID, seals name and phone (a third of the work
- * here, which leaves the two threads about as busy) and looks cadres up.
+ * An accepted roster row as the checking thread posts it: the staging
+ * table's columns in order (`RosterStageValues` in the store), but for the
+ * cadre, which the importing thread looks up (it needs the database) and
+ * then masks: the ID's hash, its masked form, name and phone sealed
+ * together, their masked forms, township, kind, employer, the cadre's
+ * member id (null), the cadre cell as written, 参保状态, 帮扶对象, special
+ * category, line.
+ */
+export type RosterCheckedValues = [
+  idHash: string,
+  idMasked: string,
+  contact: string,
+  nameMasked: string,
+  phoneMasked: string | null,
+  areaId: number,
+  kind: ContributorKind,
+  employer: string | null,
+  cadreMemberId: null,
+  cadreText: string | null,
+  insuredStatus: InsuredStatus | null,
+  supported: 0 | 1,
+  specialCategory: string | null,
+  line: number,
+];
+
+/** Values per posted roster row (`RosterCheckedValues`). */
+export const ROSTER_CHECKED_WIDTH: RosterCheckedValues['length'] = 14;
+
+/**
+ * The roster's checks. An accepted row adds its `RosterRowValues`; each
+ * batch then has its IDs hashed here and its names and phones sealed on a
+ * thread of its own (`rosterSealer`): the two threads about as busy, and the
+ * importing thread's time goes to the database alone.
  */
 export function rosterChecker(ctx: RosterCheckContext): RowChecker<RosterColumn> {
   const townships = new Map(ctx.townships);
+  const hasher = piiHasher(ctx.idKey);
+  const width = ROSTER_ROW_WIDTH;
+
   const refuse = (tally: RefusalTally, row: RowView<RosterColumn>, reason: RefusalReason, col: RosterColumn) => tally.add(reason, row.ref(col));
   return {
     columns: ROSTER_COLUMNS,
@@ -175,7 +212,7 @@ export function rosterChecker(ctx: RosterCheckContext): RowChecker<RosterColumn>
       if (hasControlCharacter(employer)) tally.add(CONTROL_REFUSAL, row.ref('employer'));
       if (hasControlCharacter(cadre)) tally.add(CONTROL_REFUSAL, row.ref('cadre'));
       if (tally.total !== before || !id.ok) return false;
-      // The staging table's columns in order (`RosterStageValues`), pushed one by one: no array per row.
+      // `RosterRowValues`, pushed one by one: no array per row.
       // Free-text cells may hold an ID or a phone typed by someone: kept masked.
       out.push(
         id.id,
@@ -195,6 +232,10 @@ export function rosterChecker(ctx: RosterCheckContext): RowChecker<RosterColumn>
         row.line,
       );
       return true;
+    },
+    finishBatch(values, rows) {
+      for (let r = 0, i = 0; r < rows; r++, i += width) values[i] = hasher.hashId(values[i] as string);
+      return values;
     },
   };
 }

@@ -211,16 +211,29 @@ export async function stageRoster(db: Kysely<Database>, part: number, values: un
   await db.executeQuery({ ...q, parameters: values });
 }
 
-/** Rows a merge writes per transaction: each holds the write lock for milliseconds, never the whole file's time. */
+/** Rows a merge writes in its first transaction; then as many as fit `ROSTER_MERGE_SLICE_MS`. */
 export const ROSTER_MERGE_SLICE = 1_000;
 
 /**
+ * How long each of a merge's transactions aims to hold the write lock: far
+ * under the 100 ms a payment may wait, and long enough that the pages every
+ * slice touches (the indexes' last pages, their parents) are written to the
+ * WAL a few times, not once per thousand rows (fixed slices of 1,000 cost
+ * about 1.7 × the CPU time of slices of 5,000: docs/figures.md).
+ */
+const ROSTER_MERGE_SLICE_MS = 25;
+const MIN_SLICE = 100;
+const MAX_SLICE = 20_000;
+
+/**
  * Writes the staged roster into `lapse_person` in hash order (the unique
- * index filled left to right), in slices of `slice` rows, each its own short
- * transaction, so a payment waits at most one slice for the write lock. Only a
- * real change is written: merging the same rows again changes nothing, so a
- * merge cut short (a crash) is finished by importing the file again.
- * Returns how many persons were added or changed.
+ * index filled left to right), in slices of `slice` rows at first, each its
+ * own short transaction, so a payment waits at most one slice for the write
+ * lock; each next slice is sized from how long the last one took, so a
+ * loaded machine gets smaller ones. Only a real change is written: merging
+ * the same rows again changes nothing, so a merge cut short (a crash) is
+ * finished by importing the file again. Returns how many persons were added
+ * or changed.
  */
 export async function mergeRosterStage(db: Kysely<Database>, now: Date, slice = ROSTER_MERGE_SLICE): Promise<number> {
   const stage = db.withTables<StageTables>();
@@ -239,6 +252,7 @@ export async function mergeRosterStage(db: Kysely<Database>, now: Date, slice = 
         .offset(slice - 1)
         .executeTakeFirst();
       const upTo = bound?.id_hash;
+      const started = performance.now();
       const result = await db.transaction().execute((tx) =>
         tx
           .withTables<StageTables>()
@@ -310,6 +324,9 @@ export async function mergeRosterStage(db: Kysely<Database>, now: Date, slice = 
       changed += Number(result.numInsertedOrUpdatedRows ?? 0n);
       if (upTo === undefined) break;
       after = upTo;
+      // At most twice the rows each time: one quick slice must not make the next a long one.
+      const ms = performance.now() - started;
+      slice = Math.round(Math.min(2 * slice, MAX_SLICE, Math.max(MIN_SLICE, (slice * ROSTER_MERGE_SLICE_MS) / Math.max(ms, 1))));
     }
   }
   return changed;
