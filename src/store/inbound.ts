@@ -28,6 +28,36 @@ export async function markHandled(db: Kysely<Database>, sourceKey: string, reply
   await insertHandled(db, { key: sourceKey, reply: JSON.stringify(redactReply(reply)), at: now.toISOString() });
 }
 
+type AuditSlots = Record<`${'at' | 'member' | 'platform' | 'channel' | 'action' | 'detail'}${number}`, unknown>;
+
+/** PostgreSQL, a lone write: its audit entries and its stored reply in one statement, values inline, a shape per number of entries. */
+const auditedShapes = new Map<number, (db: Kysely<Database>, p: { key: string; reply: string; created: string } & AuditSlots) => ReturnType<typeof insertHandled>>();
+
+function auditedShape(n: number) {
+  let shape = auditedShapes.get(n);
+  if (!shape) {
+    shape = prepared((db: Kysely<Database>, p: { key: string; reply: string; created: string } & AuditSlots) =>
+      db
+        .with('a', (d) =>
+          d.insertInto('audit_log').values(
+            Array.from({ length: n }, (_, i) => ({
+              at: p[`at${i}`] as string,
+              member_id: p[`member${i}`] as number | null,
+              platform: p[`platform${i}`] as string,
+              channel_id: p[`channel${i}`] as string,
+              action: p[`action${i}`] as string,
+              detail: p[`detail${i}`] as string,
+            })),
+          ),
+        )
+        .insertInto('inbound_message')
+        .values({ source_key: p.key, reply: p.reply, created_at: p.created }),
+    );
+    auditedShapes.set(n, shape);
+  }
+  return shape;
+}
+
 /** What one chat write records last: its audit entries and, when its message has an id, its reply. */
 interface Handled {
   audits: readonly AuditInput[];
@@ -80,6 +110,21 @@ const handledStatement = prepared((db: Kysely<Database>, p: HandledColumns) =>
 );
 
 async function recordMany(db: Kysely<Database>, writes: readonly Handled[]): Promise<void[]> {
+  const lone = writes.length === 1 ? writes[0]! : null;
+  if (lone?.handled && lone.audits.length > 0 && lone.audits.length <= 4) {
+    const slots: Record<string, unknown> = {};
+    lone.audits.forEach((a, i) => {
+      const v = auditValues(a);
+      Object.assign(slots, { [`at${i}`]: v.at, [`member${i}`]: v.member_id, [`platform${i}`]: v.platform, [`channel${i}`]: v.channel_id, [`action${i}`]: v.action, [`detail${i}`]: v.detail });
+    });
+    await auditedShape(lone.audits.length)(db, {
+      key: lone.handled.sourceKey,
+      reply: JSON.stringify(redactReply(lone.handled.reply)),
+      created: lone.handled.now.toISOString(),
+      ...(slots as AuditSlots),
+    });
+    return [undefined];
+  }
   const c: HandledColumns = { at: [], member: [], platform: [], channel: [], action: [], detail: [], key: [], reply: [], created: [] };
   for (const { audits, handled } of writes) {
     for (const a of audits) {

@@ -192,6 +192,139 @@ async function moveTotals(db: Kysely<Database>, m: MoveParams & { areaIds: numbe
   return after;
 }
 
+type OneStatementParams = EntryParams & MoveParams & AreaSlots & { shard: number };
+
+/**
+ * PostgreSQL, a lone entry: the entry, the totals and the day's increments in
+ * one statement (one round trip), its values inline (cheaper to send and run
+ * than the shared statement's arrays, which a lone pay does not need). The areas in place come back with their figures after it,
+ * each plus its shards (other processes' pays into an area above a township,
+ * as of the statement's start: a replica's uncommitted pay is not yet part of
+ * anyone's figure). Ids `a0…` are the areas in place, then the sharded ones.
+ */
+const loneShapes = new Map<string, (db: Kysely<Database>, p: OneStatementParams) => Promise<QueryResult<{ id: number; area_id: number; people: number; amount_fen: number; day_people: number }>>>();
+
+function loneStatement(exact: number, sharded: number) {
+  const key = `${exact}:${sharded}`;
+  let shape = loneShapes.get(key);
+  if (shape) return shape;
+  shape = prepared((db: Kysely<Database>, p: OneStatementParams) => {
+    const ids = slotsOf(p, exact + sharded);
+    const inPlace = ids.slice(0, exact);
+    const spread = ids.slice(exact);
+    let q = db
+      .with('e', (d) => d.insertInto('ledger_entry').values(entryValues(p)).returning('id'))
+      .with('t', (d) =>
+        d
+          .insertInto('area_total')
+          .values(inPlace.map((areaId) => ({ campaign_id: p.campaignId, area_id: areaId, people: p.people, amount_fen: p.amountFen, entries: 1 })))
+          .onConflict((oc) =>
+            oc.columns(['campaign_id', 'area_id']).doUpdateSet((eb) => ({
+              people: eb('area_total.people', '+', eb.ref('excluded.people')),
+              amount_fen: eb('area_total.amount_fen', '+', eb.ref('excluded.amount_fen')),
+              entries: eb('area_total.entries', '+', eb.ref('excluded.entries')),
+            })),
+          )
+          .returning(['campaign_id', 'area_id', 'people', 'amount_fen']),
+      )
+      .with('d', (d) =>
+        d
+          .insertInto('area_day')
+          .values(inPlace.map((areaId) => ({ campaign_id: p.campaignId, area_id: areaId, business_date: p.businessDate, people: p.people, amount_fen: p.amountFen })))
+          .onConflict((oc) =>
+            oc.columns(['campaign_id', 'area_id', 'business_date']).doUpdateSet((eb) => ({
+              people: eb('area_day.people', '+', eb.ref('excluded.people')),
+              amount_fen: eb('area_day.amount_fen', '+', eb.ref('excluded.amount_fen')),
+            })),
+          )
+          .returning(['area_id', 'business_date', 'people']),
+      );
+    if (spread.length > 0) {
+      q = q
+        .with('ts', (d) =>
+          d
+            .insertInto('area_total_shard')
+            .values(spread.map((areaId) => ({ campaign_id: p.campaignId, area_id: areaId, shard: p.shard, people: p.people, amount_fen: p.amountFen, entries: 1 })))
+            .onConflict((oc) =>
+              oc.columns(['campaign_id', 'area_id', 'shard']).doUpdateSet((eb) => ({
+                people: eb('area_total_shard.people', '+', eb.ref('excluded.people')),
+                amount_fen: eb('area_total_shard.amount_fen', '+', eb.ref('excluded.amount_fen')),
+                entries: eb('area_total_shard.entries', '+', eb.ref('excluded.entries')),
+              })),
+            )
+            .returning('area_id'),
+        )
+        .with('ds', (d) =>
+          d
+            .insertInto('area_day_shard')
+            .values(
+              spread.map((areaId) => ({ campaign_id: p.campaignId, area_id: areaId, business_date: p.businessDate, shard: p.shard, people: p.people, amount_fen: p.amountFen })),
+            )
+            .onConflict((oc) =>
+              oc.columns(['campaign_id', 'business_date', 'area_id', 'shard']).doUpdateSet((eb) => ({
+                people: eb('area_day_shard.people', '+', eb.ref('excluded.people')),
+                amount_fen: eb('area_day_shard.amount_fen', '+', eb.ref('excluded.amount_fen')),
+              })),
+            )
+            .returning('area_id'),
+        ) as unknown as typeof q;
+    }
+    return q
+      .selectFrom('t')
+      .innerJoin('d', 'd.area_id', 't.area_id')
+      .select((eb) => [
+        eb.selectFrom('e').select('e.id').as('id'),
+        't.area_id',
+        eb(
+          't.people',
+          '+',
+          eb.fn.coalesce(
+            eb.selectFrom('area_total_shard as s').select((x) => x.fn.sum<number>('s.people').as('n')).whereRef('s.campaign_id', '=', 't.campaign_id').whereRef('s.area_id', '=', 't.area_id'),
+            eb.lit(0),
+          ),
+        ).as('people'),
+        eb(
+          't.amount_fen',
+          '+',
+          eb.fn.coalesce(
+            eb.selectFrom('area_total_shard as s').select((x) => x.fn.sum<number>('s.amount_fen').as('n')).whereRef('s.campaign_id', '=', 't.campaign_id').whereRef('s.area_id', '=', 't.area_id'),
+            eb.lit(0),
+          ),
+        ).as('amount_fen'),
+        eb(
+          'd.people',
+          '+',
+          eb.fn.coalesce(
+            eb
+              .selectFrom('area_day_shard as s')
+              .select((x) => x.fn.sum<number>('s.people').as('n'))
+              .whereRef('s.campaign_id', '=', 't.campaign_id')
+              .whereRef('s.business_date', '=', 'd.business_date')
+              .whereRef('s.area_id', '=', 't.area_id'),
+            eb.lit(0),
+          ),
+        ).as('day_people'),
+      ]) as never;
+  });
+  loneShapes.set(key, shape);
+  return shape;
+}
+
+async function appendInOneStatement(
+  db: Kysely<Database>,
+  entry: EntryParams,
+  move: MoveParams,
+  exact: number[],
+  sharded: number[],
+  shard: number,
+): Promise<{ id: number; after: Map<number, AreaAfter> }> {
+  const rows = (await loneStatement(exact.length, sharded.length)(db, { ...entry, ...move, ...areaSlots([...exact, ...sharded]), shard })).rows;
+  const after = new Map<number, AreaAfter>();
+  for (const r of rows) after.set(r.area_id, { people: Number(r.people), amountFen: Number(r.amount_fen), dayPeople: Number(r.day_people) });
+  return { id: Number(rows[0]!.id), after };
+}
+
+
 /** One entry of a shared append (PostgreSQL), with the areas it moves in place and in its shard. */
 interface Append {
   entry: EntryParams;
@@ -392,6 +525,10 @@ function add(m: Map<string, { people: number; amount: number }>, key: string, pe
  * to the shards (which the statement's own reading of the shards misses).
  */
 async function appendMany(db: Kysely<Database>, appends: readonly Append[]): Promise<{ id: number; after: Map<number, AreaAfter> }[]> {
+  if (appends.length === 1) {
+    const { entry, move, exact, sharded, shard } = appends[0]!;
+    return [await appendInOneStatement(db, entry, move, exact, sharded, shard)];
+  }
   const c: AppendColumns = {
     eCampaign: [], eArea: [], eKind: [], ePeople: [], eAmount: [], eReverses: [], eReason: [], eNote: [], eMember: [], ePlatform: [], eChannel: [], eSource: [], eDate: [], eAt: [],
     tCampaign: [], tArea: [], tPeople: [], tAmount: [], tEntries: [],
