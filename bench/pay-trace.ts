@@ -8,6 +8,7 @@
  *   scripts/with-postgres.sh npx tsx bench/pay-trace.ts [pays] [in flight] [raw]
  * Profile the same run with `node --cpu-prof --import tsx bench/pay-trace.ts`.
  */
+import { readFileSync, readdirSync } from 'node:fs';
 import pg from 'pg';
 import { loadConfig } from '../src/config.ts';
 import { openApp } from '../src/app.ts';
@@ -60,6 +61,22 @@ for (let i = 0; i < 50; i++) await say('coord', 't0', `pay 2 800`, `w${i}`);
 const n = Number(process.argv[2] ?? 600), inFlight = Number(process.argv[3] ?? 20);
 tracing = true;
 let next = 0;
+/** CPU ticks per thread of this process, by the thread's name. */
+const threadTicks = () => {
+  const out = new Map<string, number>();
+  for (const tid of readdirSync('/proc/self/task')) {
+    try {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(`${name}#${tid}`, Number(f[11]) + Number(f[12]));
+    } catch {
+      // The thread ended meanwhile.
+    }
+  }
+  return out;
+};
+const threads0 = threadTicks();
 const cpu0 = process.cpuUsage();
 const window0 = process.hrtime.bigint();
 const start = performance.now();
@@ -71,6 +88,8 @@ await Promise.all(Array.from({ length: inFlight }, async () => {
 }));
 const ms = performance.now() - start;
 const cpu = process.cpuUsage(cpu0);
+const threads1 = threadTicks();
+console.error('threads (ms of CPU in the window):', [...threads1].map(([k, v]) => [k, (v - (threads0.get(k) ?? 0)) * 10]).filter(([, v]) => (v as number) > 0).map(([k, v]) => `${k} ${v}`).join(', '));
 // The measured window on the monotonic clock a --cpu-prof profile's timestamps use (µs).
 console.error(`window ${window0 / 1000n} ${process.hrtime.bigint() / 1000n}`);
 console.log(`Node CPU ${((cpu.user + cpu.system) / n).toFixed(0)} µs a pay`);
