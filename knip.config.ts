@@ -12,6 +12,9 @@ const config: KnipConfig = {
   entry: [
     // Run by the bench as child processes.
     'bench/*-child.ts',
+    // Measuring aids run by hand (docs/figures.md, the PostgreSQL pay path).
+    'bench/pay-trace.ts',
+    'bench/pay-replicas-probe.ts',
     // Loaded by the migrator from migrations/index.ts and by file name.
     'migrations/*.ts',
     // Started as worker threads by their URLs.

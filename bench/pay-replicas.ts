@@ -44,6 +44,11 @@ async function startReplica(url: string, prefix: string, n: number): Promise<{ g
 
 /** Pays a second from `replicas` processes at once, `n` pays each, on the database at `url`. */
 export async function replicasRate(url: string, replicas: number, n: number): Promise<number> {
+  return (await replicasRun(url, replicas, n)).rate;
+}
+
+/** As `replicasRate`, with the window the pays ran in (ms since the epoch). */
+export async function replicasRun(url: string, replicas: number, n: number): Promise<{ rate: number; start: number; end: number }> {
   const handle = await openDatabase(url);
   await migrateToLatestOrThrow(handle.db);
   await handle.close();
@@ -51,6 +56,7 @@ export async function replicasRate(url: string, replicas: number, n: number): Pr
   const started = [];
   for (let r = 0; r < replicas; r++) started.push(await startReplica(url, `R${r}`, n));
   const runs = await Promise.all(started.map((s) => s.go()));
-  const seconds = (Math.max(...runs.map((r) => r.end)) - Math.min(...runs.map((r) => r.start))) / 1000;
-  return runs.reduce((sum, r) => sum + r.recorded, 0) / seconds;
+  const start = Math.min(...runs.map((r) => r.start));
+  const end = Math.max(...runs.map((r) => r.end));
+  return { rate: runs.reduce((sum, r) => sum + r.recorded, 0) / ((end - start) / 1000), start, end };
 }

@@ -17,6 +17,8 @@ export default defineCommand({
   },
   permission: 'coordinator',
   writes: true,
+  // A pay reads only its own statements' results: a burst's pays share their statements.
+  together: true,
   args: {
     people: arg.people({ label: { 'zh-CN': '人数', en: 'people' }, description: { 'zh-CN': '缴费人数，如 12 或 12人', en: 'how many paid, e.g. 12' } }),
     amount: arg.optional(

@@ -123,6 +123,15 @@ export interface Command<S extends ArgSpecs = ArgSpecs> {
    * reads belong in `prepare`.
    */
   ownTransaction?: boolean;
+  /**
+   * The write may run side by side with other such writes in one batch of
+   * group commit, their statements sent together (PostgreSQL: one statement
+   * for all their ledger entries, one for all their audit rows and replies).
+   * Only for a write that reads nothing another one changes (it learns its
+   * figures from what its own statements return): reads before a write, as
+   * `total` and `undo` do, need the writes before them finished.
+   */
+  together?: boolean;
   args: S;
   /** Words after the command that select a subcommand (`township add`). */
   subcommands?: readonly AnyCommand[];

@@ -4,7 +4,7 @@
  * neutral reply. A reply that says "recorded" leaves here only after commit.
  */
 import { randomBytes } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { catalogue, toLocale, type Catalogue, type Locale } from '../i18n/index.ts';
 import type { Actor } from '../domain/permissions.ts';
@@ -263,7 +263,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       // only then is the stored answer looked up. The common path pays no read.
       let reply: Reply;
       try {
-        const commit = command.ownTransaction ? writes.alone.bind(writes) : writes.run.bind(writes);
+        const options = { together: command.together === true };
+        const commit = command.ownTransaction ? writes.alone.bind(writes) : <T,>(work: (tx: Transaction<Database>) => Promise<T>) => writes.run(work, options);
         reply = await commit(async (tx) => {
           // A group-commit retry runs the command again: start clean.
           setupChanged = false;

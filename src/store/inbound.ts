@@ -2,7 +2,8 @@
  * Idempotency of chat writes: each handled message's platform id and the
  * reply it got, stored in the same transaction as its effects.
  */
-import { PostgresAdapter, type Kysely } from 'kysely';
+import { PostgresAdapter, sql, type Kysely } from 'kysely';
+import { sendTogether } from '../db/group-commit.ts';
 import type { Database } from '../db/schema.ts';
 import type { Reply } from '../core/reply.ts';
 import { prepared } from '../db/prepared.ts';
@@ -29,7 +30,7 @@ export async function markHandled(db: Kysely<Database>, sourceKey: string, reply
 
 type AuditSlots = Record<`${'at' | 'member' | 'platform' | 'channel' | 'action' | 'detail'}${number}`, unknown>;
 
-/** PostgreSQL: a command's audit entries and its stored reply in one statement, a shape per number of entries. */
+/** PostgreSQL, a lone write: its audit entries and its stored reply in one statement, values inline, a shape per number of entries. */
 const auditedShapes = new Map<number, (db: Kysely<Database>, p: { key: string; reply: string; created: string } & AuditSlots) => ReturnType<typeof insertHandled>>();
 
 function auditedShape(n: number) {
@@ -57,24 +58,103 @@ function auditedShape(n: number) {
   return shape;
 }
 
+/** What one chat write records last: its audit entries and, when its message has an id, its reply. */
+interface Handled {
+  audits: readonly AuditInput[];
+  handled: { sourceKey: string; reply: Reply; now: Date } | null;
+}
+
+/** The audit rows and stored replies of many writes, column by column (each an array, one element per row). */
+type HandledColumns = {
+  at: string[];
+  member: (number | null)[];
+  platform: string[];
+  channel: string[];
+  action: string[];
+  detail: string[];
+  key: string[];
+  reply: string[];
+  created: string[];
+};
+
 /**
- * What a chat write records last, in its transaction: its audit entries and
- * (when the message has an id) the reply it got. On PostgreSQL one round
- * trip: they were two and more of the few a `pay` makes.
+ * PostgreSQL: the audit entries and stored replies of any number of writes
+ * in one statement (one round trip), its text the same whatever the number.
+ * Audit rows are numbered in the order given: write by write, each in its own order.
  */
-export async function recordHandled(db: Kysely<Database>, audits: readonly AuditInput[], handled: { sourceKey: string; reply: Reply; now: Date } | null): Promise<void> {
-  if (handled && audits.length > 0 && audits.length <= 4 && db.getExecutor().adapter instanceof PostgresAdapter) {
+const handledStatement = prepared((db: Kysely<Database>, p: HandledColumns) =>
+  db
+    .with('a', (d) =>
+      d
+        .insertInto('audit_log')
+        .columns(['at', 'member_id', 'platform', 'channel_id', 'action', 'detail'])
+        .expression(
+          d
+            .selectFrom(
+              sql<{ at: string; member_id: number | null; platform: string; channel_id: string; action: string; detail: string }>`unnest(${p.at}::text[], ${p.member}::integer[], ${p.platform}::text[], ${p.channel}::text[], ${p.action}::text[], ${p.detail}::text[])`.as<'u'>(
+                sql`u(at, member_id, platform, channel_id, action, detail)`,
+              ),
+            )
+            .selectAll(),
+        ),
+    )
+    .insertInto('inbound_message')
+    .columns(['source_key', 'reply', 'created_at'])
+    .expression((eb) =>
+      eb
+        .selectFrom(
+          sql<{ source_key: string; reply: string; created_at: string }>`unnest(${p.key}::text[], ${p.reply}::text[], ${p.created}::text[])`.as<'u'>(sql`u(source_key, reply, created_at)`),
+        )
+        .selectAll(),
+    ),
+);
+
+async function recordMany(db: Kysely<Database>, writes: readonly Handled[]): Promise<void[]> {
+  const lone = writes.length === 1 ? writes[0]! : null;
+  if (lone?.handled && lone.audits.length > 0 && lone.audits.length <= 4) {
     const slots: Record<string, unknown> = {};
-    audits.forEach((a, i) => {
+    lone.audits.forEach((a, i) => {
       const v = auditValues(a);
       Object.assign(slots, { [`at${i}`]: v.at, [`member${i}`]: v.member_id, [`platform${i}`]: v.platform, [`channel${i}`]: v.channel_id, [`action${i}`]: v.action, [`detail${i}`]: v.detail });
     });
-    await auditedShape(audits.length)(db, {
-      key: handled.sourceKey,
-      reply: JSON.stringify(redactReply(handled.reply)),
-      created: handled.now.toISOString(),
+    await auditedShape(lone.audits.length)(db, {
+      key: lone.handled.sourceKey,
+      reply: JSON.stringify(redactReply(lone.handled.reply)),
+      created: lone.handled.now.toISOString(),
       ...(slots as AuditSlots),
     });
+    return [undefined];
+  }
+  const c: HandledColumns = { at: [], member: [], platform: [], channel: [], action: [], detail: [], key: [], reply: [], created: [] };
+  for (const { audits, handled } of writes) {
+    for (const a of audits) {
+      const v = auditValues(a);
+      c.at.push(v.at);
+      c.member.push(v.member_id);
+      c.platform.push(v.platform);
+      c.channel.push(v.channel_id);
+      c.action.push(v.action);
+      c.detail.push(v.detail);
+    }
+    if (handled) {
+      c.key.push(handled.sourceKey);
+      c.reply.push(JSON.stringify(redactReply(handled.reply)));
+      c.created.push(handled.now.toISOString());
+    }
+  }
+  await handledStatement(db, c);
+  return writes.map(() => undefined);
+}
+
+/**
+ * What a chat write records last, in its transaction: its audit entries and
+ * (when the message has an id) the reply it got. On PostgreSQL one round
+ * trip, shared by the writes of a batch that run side by side.
+ */
+export async function recordHandled(db: Kysely<Database>, audits: readonly AuditInput[], handled: { sourceKey: string; reply: Reply; now: Date } | null): Promise<void> {
+  if (audits.length === 0 && !handled) return;
+  if (db.getExecutor().adapter instanceof PostgresAdapter) {
+    await sendTogether(db, recordMany, { audits, handled });
     return;
   }
   for (const a of audits) await appendAudit(db, a);

@@ -5,7 +5,8 @@
  * transaction, so reading standings never scans the ledger.
  */
 import { randomInt } from 'node:crypto';
-import { PostgresAdapter, type Kysely, type QueryResult } from 'kysely';
+import { PostgresAdapter, sql, type Kysely, type QueryResult } from 'kysely';
+import { sendTogether } from '../db/group-commit.ts';
 import type { AreaKind, Database, EntryKind, LedgerEntry } from '../db/schema.ts';
 import { pathIds } from '../domain/permissions.ts';
 import { prepared } from '../db/prepared.ts';
@@ -85,7 +86,8 @@ export async function appendEntry(db: Kysely<Database>, e: EntryInput): Promise<
   const move = { campaignId: e.campaignId, businessDate: e.businessDate, people: e.people, amountFen: e.amountFen };
   const exact = path.slice(path.length - inPlace);
   const sharded = path.slice(0, path.length - inPlace);
-  if (postgres) return appendInOneStatement(db, entry, move, exact, sharded, e.shard ?? processShard);
+  // A burst's pays share one statement (see group commit's `sendTogether`).
+  if (postgres) return sendTogether(db, appendMany, { entry, move, exact, sharded, shard: e.shard ?? processShard });
   const id = (await insertEntry(db, entry)).rows[0]!.id;
   return { id, after: await moveTotals(db, { ...move, areaIds: exact }) };
 }
@@ -193,17 +195,18 @@ async function moveTotals(db: Kysely<Database>, m: MoveParams & { areaIds: numbe
 type OneStatementParams = EntryParams & MoveParams & AreaSlots & { shard: number };
 
 /**
- * PostgreSQL: the entry, the totals and the day's increments in one statement
- * (one round trip). The areas in place come back with their figures after it,
+ * PostgreSQL, a lone entry: the entry, the totals and the day's increments in
+ * one statement (one round trip), its values inline (cheaper to send and run
+ * than the shared statement's arrays, which a lone pay does not need). The areas in place come back with their figures after it,
  * each plus its shards (other processes' pays into an area above a township,
  * as of the statement's start: a replica's uncommitted pay is not yet part of
  * anyone's figure). Ids `a0…` are the areas in place, then the sharded ones.
  */
-const appendShape = new Map<string, (db: Kysely<Database>, p: OneStatementParams) => Promise<QueryResult<{ id: number; area_id: number; people: number; amount_fen: number; day_people: number }>>>();
+const loneShapes = new Map<string, (db: Kysely<Database>, p: OneStatementParams) => Promise<QueryResult<{ id: number; area_id: number; people: number; amount_fen: number; day_people: number }>>>();
 
-function appendStatement(exact: number, sharded: number) {
+function loneStatement(exact: number, sharded: number) {
   const key = `${exact}:${sharded}`;
-  let shape = appendShape.get(key);
+  let shape = loneShapes.get(key);
   if (shape) return shape;
   shape = prepared((db: Kysely<Database>, p: OneStatementParams) => {
     const ids = slotsOf(p, exact + sharded);
@@ -303,7 +306,7 @@ function appendStatement(exact: number, sharded: number) {
         ).as('day_people'),
       ]) as never;
   });
-  appendShape.set(key, shape);
+  loneShapes.set(key, shape);
   return shape;
 }
 
@@ -315,10 +318,336 @@ async function appendInOneStatement(
   sharded: number[],
   shard: number,
 ): Promise<{ id: number; after: Map<number, AreaAfter> }> {
-  const rows = (await appendStatement(exact.length, sharded.length)(db, { ...entry, ...move, ...areaSlots([...exact, ...sharded]), shard })).rows;
+  const rows = (await loneStatement(exact.length, sharded.length)(db, { ...entry, ...move, ...areaSlots([...exact, ...sharded]), shard })).rows;
   const after = new Map<number, AreaAfter>();
   for (const r of rows) after.set(r.area_id, { people: Number(r.people), amountFen: Number(r.amount_fen), dayPeople: Number(r.day_people) });
   return { id: Number(rows[0]!.id), after };
+}
+
+
+/** One entry of a shared append (PostgreSQL), with the areas it moves in place and in its shard. */
+interface Append {
+  entry: EntryParams;
+  move: MoveParams;
+  exact: number[];
+  sharded: number[];
+  shard: number;
+}
+
+/** A shared append's values, column by column (each an array, one element per row). */
+type AppendColumns = {
+  eCampaign: number[];
+  eArea: number[];
+  eKind: string[];
+  ePeople: number[];
+  eAmount: number[];
+  eReverses: (number | null)[];
+  eReason: (string | null)[];
+  eNote: (string | null)[];
+  eMember: number[];
+  ePlatform: string[];
+  eChannel: string[];
+  eSource: (string | null)[];
+  eDate: string[];
+  eAt: string[];
+  tCampaign: number[];
+  tArea: number[];
+  tPeople: number[];
+  tAmount: number[];
+  tEntries: number[];
+  dCampaign: number[];
+  dArea: number[];
+  dDate: string[];
+  dPeople: number[];
+  dAmount: number[];
+  sCampaign: number[];
+  sArea: number[];
+  sShard: number[];
+  sPeople: number[];
+  sAmount: number[];
+  sEntries: number[];
+  xCampaign: number[];
+  xArea: number[];
+  xDate: string[];
+  xShard: number[];
+  xPeople: number[];
+  xAmount: number[];
+};
+
+/** A ledger row's values as the entry statement inserts them. */
+type EntryRow = ReturnType<typeof entryValues>;
+
+/**
+ * PostgreSQL: the entries of any number of pays, their totals and the day's
+ * increments in one statement (one round trip), its text the same whatever
+ * the number (the rows come as arrays), so it is planned once per
+ * connection. The totals come aggregated per row, so no row is moved twice
+ * in the statement. Returned: the entries' ids, and the areas in place with
+ * their figures after the statement, each plus its shards as of the
+ * statement's start (other processes' pays into an area above a township:
+ * a replica's uncommitted pay is not yet part of anyone's figure).
+ */
+const appendStatement = prepared((db: Kysely<Database>, p: AppendColumns) =>
+  db
+    .with('e', (d) =>
+      d
+        .insertInto('ledger_entry')
+        .columns(['campaign_id', 'area_id', 'kind', 'people', 'amount_fen', 'reverses_id', 'reason', 'note', 'member_id', 'platform', 'channel_id', 'source_key', 'business_date', 'recorded_at'])
+        .expression(
+          d
+            .selectFrom(
+              sql<EntryRow>`unnest(${p.eCampaign}::integer[], ${p.eArea}::integer[], ${p.eKind}::text[], ${p.ePeople}::integer[], ${p.eAmount}::bigint[], ${p.eReverses}::integer[], ${p.eReason}::text[], ${p.eNote}::text[], ${p.eMember}::integer[], ${p.ePlatform}::text[], ${p.eChannel}::text[], ${p.eSource}::text[], ${p.eDate}::text[], ${p.eAt}::text[])`.as<'u'>(
+                sql`u(campaign_id, area_id, kind, people, amount_fen, reverses_id, reason, note, member_id, platform, channel_id, source_key, business_date, recorded_at)`,
+              ),
+            )
+            .selectAll(),
+        )
+        .returning('id'),
+    )
+    .with('t', (d) =>
+      d
+        .insertInto('area_total')
+        .columns(['campaign_id', 'area_id', 'people', 'amount_fen', 'entries'])
+        .expression(
+          d
+            .selectFrom(
+              sql<{ campaign_id: number; area_id: number; people: number; amount_fen: number; entries: number }>`unnest(${p.tCampaign}::integer[], ${p.tArea}::integer[], ${p.tPeople}::bigint[], ${p.tAmount}::bigint[], ${p.tEntries}::bigint[])`.as<'u'>(
+                sql`u(campaign_id, area_id, people, amount_fen, entries)`,
+              ),
+            )
+            .selectAll(),
+        )
+        .onConflict((oc) =>
+          oc.columns(['campaign_id', 'area_id']).doUpdateSet((eb) => ({
+            people: eb('area_total.people', '+', eb.ref('excluded.people')),
+            amount_fen: eb('area_total.amount_fen', '+', eb.ref('excluded.amount_fen')),
+            entries: eb('area_total.entries', '+', eb.ref('excluded.entries')),
+          })),
+        )
+        .returning(['campaign_id', 'area_id', 'people', 'amount_fen']),
+    )
+    .with('d', (d) =>
+      d
+        .insertInto('area_day')
+        .columns(['campaign_id', 'area_id', 'business_date', 'people', 'amount_fen'])
+        .expression(
+          d
+            .selectFrom(
+              sql<{ campaign_id: number; area_id: number; business_date: string; people: number; amount_fen: number }>`unnest(${p.dCampaign}::integer[], ${p.dArea}::integer[], ${p.dDate}::text[], ${p.dPeople}::bigint[], ${p.dAmount}::bigint[])`.as<'u'>(
+                sql`u(campaign_id, area_id, business_date, people, amount_fen)`,
+              ),
+            )
+            .selectAll(),
+        )
+        .onConflict((oc) =>
+          oc.columns(['campaign_id', 'area_id', 'business_date']).doUpdateSet((eb) => ({
+            people: eb('area_day.people', '+', eb.ref('excluded.people')),
+            amount_fen: eb('area_day.amount_fen', '+', eb.ref('excluded.amount_fen')),
+          })),
+        )
+        .returning(['campaign_id', 'area_id', 'business_date', 'people']),
+    )
+    .with('ts', (d) =>
+      d
+        .insertInto('area_total_shard')
+        .columns(['campaign_id', 'area_id', 'shard', 'people', 'amount_fen', 'entries'])
+        .expression(
+          d
+            .selectFrom(
+              sql<{ campaign_id: number; area_id: number; shard: number; people: number; amount_fen: number; entries: number }>`unnest(${p.sCampaign}::integer[], ${p.sArea}::integer[], ${p.sShard}::integer[], ${p.sPeople}::bigint[], ${p.sAmount}::bigint[], ${p.sEntries}::bigint[])`.as<'u'>(
+                sql`u(campaign_id, area_id, shard, people, amount_fen, entries)`,
+              ),
+            )
+            .selectAll(),
+        )
+        .onConflict((oc) =>
+          oc.columns(['campaign_id', 'area_id', 'shard']).doUpdateSet((eb) => ({
+            people: eb('area_total_shard.people', '+', eb.ref('excluded.people')),
+            amount_fen: eb('area_total_shard.amount_fen', '+', eb.ref('excluded.amount_fen')),
+            entries: eb('area_total_shard.entries', '+', eb.ref('excluded.entries')),
+          })),
+        ),
+    )
+    .with('ds', (d) =>
+      d
+        .insertInto('area_day_shard')
+        .columns(['campaign_id', 'area_id', 'business_date', 'shard', 'people', 'amount_fen'])
+        .expression(
+          d
+            .selectFrom(
+              sql<{ campaign_id: number; area_id: number; business_date: string; shard: number; people: number; amount_fen: number }>`unnest(${p.xCampaign}::integer[], ${p.xArea}::integer[], ${p.xDate}::text[], ${p.xShard}::integer[], ${p.xPeople}::bigint[], ${p.xAmount}::bigint[])`.as<'u'>(
+                sql`u(campaign_id, area_id, business_date, shard, people, amount_fen)`,
+              ),
+            )
+            .selectAll(),
+        )
+        .onConflict((oc) =>
+          oc.columns(['campaign_id', 'business_date', 'area_id', 'shard']).doUpdateSet((eb) => ({
+            people: eb('area_day_shard.people', '+', eb.ref('excluded.people')),
+            amount_fen: eb('area_day_shard.amount_fen', '+', eb.ref('excluded.amount_fen')),
+          })),
+        ),
+    )
+    .selectNoFrom((eb) => [
+      eb.selectFrom('e').select(sql<number[]>`array_agg(e.id order by e.id)`.as('ids')).as('ids'),
+      eb
+        .selectFrom('t')
+        .select(
+          sql<[number, number, number, number][] | null>`json_agg(json_build_array(t.campaign_id, t.area_id,
+            t.people + coalesce((select sum(s.people) from area_total_shard s where s.campaign_id = t.campaign_id and s.area_id = t.area_id), 0),
+            t.amount_fen + coalesce((select sum(s.amount_fen) from area_total_shard s where s.campaign_id = t.campaign_id and s.area_id = t.area_id), 0)))`.as('x'),
+        )
+        .as('totals'),
+      eb
+        .selectFrom('d')
+        .select(
+          sql<[number, number, string, number][] | null>`json_agg(json_build_array(d.campaign_id, d.area_id, d.business_date,
+            d.people + coalesce((select sum(s.people) from area_day_shard s where s.campaign_id = d.campaign_id and s.business_date = d.business_date and s.area_id = d.area_id), 0)))`.as('x'),
+        )
+        .as('days'),
+    ]),
+);
+
+/** Adds `people` and `amount` to the figures kept under `key`. */
+function add(m: Map<string, { people: number; amount: number }>, key: string, people: number, amount: number): void {
+  const v = m.get(key);
+  if (v) {
+    v.people += people;
+    v.amount += amount;
+  } else m.set(key, { people, amount });
+}
+
+/**
+ * Appends the entries of many pays in one statement (see `appendStatement`)
+ * and gives each its own figures after it, as if they had been appended
+ * one after another in the order given: the figures after the statement
+ * less what the later ones added in place, plus what the earlier ones added
+ * to the shards (which the statement's own reading of the shards misses).
+ */
+async function appendMany(db: Kysely<Database>, appends: readonly Append[]): Promise<{ id: number; after: Map<number, AreaAfter> }[]> {
+  if (appends.length === 1) {
+    const { entry, move, exact, sharded, shard } = appends[0]!;
+    return [await appendInOneStatement(db, entry, move, exact, sharded, shard)];
+  }
+  const c: AppendColumns = {
+    eCampaign: [], eArea: [], eKind: [], ePeople: [], eAmount: [], eReverses: [], eReason: [], eNote: [], eMember: [], ePlatform: [], eChannel: [], eSource: [], eDate: [], eAt: [],
+    tCampaign: [], tArea: [], tPeople: [], tAmount: [], tEntries: [],
+    dCampaign: [], dArea: [], dDate: [], dPeople: [], dAmount: [],
+    sCampaign: [], sArea: [], sShard: [], sPeople: [], sAmount: [], sEntries: [],
+    xCampaign: [], xArea: [], xDate: [], xShard: [], xPeople: [], xAmount: [],
+  };
+  // Per row moved: what the batch adds to it, and how many entries.
+  const totals = new Map<string, { campaign: number; area: number; people: number; amount: number; entries: number }>();
+  const days = new Map<string, { campaign: number; area: number; date: string; people: number; amount: number }>();
+  const shards = new Map<string, { campaign: number; area: number; shard: number; people: number; amount: number; entries: number }>();
+  const shardDays = new Map<string, { campaign: number; area: number; date: string; shard: number; people: number; amount: number }>();
+  for (const { entry: e, move: m, exact, sharded, shard } of appends) {
+    c.eCampaign.push(e.campaignId);
+    c.eArea.push(e.areaId);
+    c.eKind.push(e.kind);
+    c.ePeople.push(e.people);
+    c.eAmount.push(e.amountFen);
+    c.eReverses.push(e.reversesId);
+    c.eReason.push(e.reason);
+    c.eNote.push(e.note);
+    c.eMember.push(e.memberId);
+    c.ePlatform.push(e.platform);
+    c.eChannel.push(e.channelId);
+    c.eSource.push(e.sourceKey);
+    c.eDate.push(e.businessDate);
+    c.eAt.push(e.recordedAt);
+    for (const area of exact) {
+      const t = totals.get(`${m.campaignId}:${area}`) ?? { campaign: m.campaignId, area, people: 0, amount: 0, entries: 0 };
+      t.people += m.people;
+      t.amount += m.amountFen;
+      t.entries++;
+      totals.set(`${m.campaignId}:${area}`, t);
+      const key = `${m.campaignId}:${area}:${m.businessDate}`;
+      const d = days.get(key) ?? { campaign: m.campaignId, area, date: m.businessDate, people: 0, amount: 0 };
+      d.people += m.people;
+      d.amount += m.amountFen;
+      days.set(key, d);
+    }
+    for (const area of sharded) {
+      const key = `${m.campaignId}:${area}:${shard}`;
+      const t = shards.get(key) ?? { campaign: m.campaignId, area, shard, people: 0, amount: 0, entries: 0 };
+      t.people += m.people;
+      t.amount += m.amountFen;
+      t.entries++;
+      shards.set(key, t);
+      const dayKey = `${m.campaignId}:${area}:${m.businessDate}:${shard}`;
+      const d = shardDays.get(dayKey) ?? { campaign: m.campaignId, area, date: m.businessDate, shard, people: 0, amount: 0 };
+      d.people += m.people;
+      d.amount += m.amountFen;
+      shardDays.set(dayKey, d);
+    }
+  }
+  for (const t of totals.values()) {
+    c.tCampaign.push(t.campaign);
+    c.tArea.push(t.area);
+    c.tPeople.push(t.people);
+    c.tAmount.push(t.amount);
+    c.tEntries.push(t.entries);
+  }
+  for (const d of days.values()) {
+    c.dCampaign.push(d.campaign);
+    c.dArea.push(d.area);
+    c.dDate.push(d.date);
+    c.dPeople.push(d.people);
+    c.dAmount.push(d.amount);
+  }
+  for (const t of shards.values()) {
+    c.sCampaign.push(t.campaign);
+    c.sArea.push(t.area);
+    c.sShard.push(t.shard);
+    c.sPeople.push(t.people);
+    c.sAmount.push(t.amount);
+    c.sEntries.push(t.entries);
+  }
+  for (const d of shardDays.values()) {
+    c.xCampaign.push(d.campaign);
+    c.xArea.push(d.area);
+    c.xDate.push(d.date);
+    c.xShard.push(d.shard);
+    c.xPeople.push(d.people);
+    c.xAmount.push(d.amount);
+  }
+  const row = (await appendStatement(db, c)).rows[0]!;
+  // Ids are drawn in the order of the rows, which is the order given.
+  const ids = (row.ids ?? []).map(Number).sort((a, b) => a - b);
+  const finalTotals = new Map((row.totals ?? []).map(([campaign, area, people, amount]) => [`${campaign}:${area}`, { people: Number(people), amount: Number(amount) }]));
+  const finalDays = new Map((row.days ?? []).map(([campaign, area, date, people]) => [`${campaign}:${area}:${date}`, Number(people)]));
+  // Walking the batch in order: what it added in place up to and including each entry, and to the shards.
+  const inPlaceSoFar = new Map<string, { people: number; amount: number }>();
+  const daySoFar = new Map<string, { people: number; amount: number }>();
+  const shardedSoFar = new Map<string, { people: number; amount: number }>();
+  const shardedDaySoFar = new Map<string, { people: number; amount: number }>();
+  return appends.map(({ move: m, exact, sharded }, i) => {
+    for (const area of exact) {
+      add(inPlaceSoFar, `${m.campaignId}:${area}`, m.people, m.amountFen);
+      add(daySoFar, `${m.campaignId}:${area}:${m.businessDate}`, m.people, m.amountFen);
+    }
+    for (const area of sharded) {
+      add(shardedSoFar, `${m.campaignId}:${area}`, m.people, m.amountFen);
+      add(shardedDaySoFar, `${m.campaignId}:${area}:${m.businessDate}`, m.people, m.amountFen);
+    }
+    const after = new Map<number, AreaAfter>();
+    for (const area of exact) {
+      const key = `${m.campaignId}:${area}`;
+      const dayKey = `${key}:${m.businessDate}`;
+      const final = finalTotals.get(key)!;
+      const batch = totals.get(key)!;
+      const sofar = inPlaceSoFar.get(key)!;
+      const shardSofar = shardedSoFar.get(key) ?? { people: 0, amount: 0 };
+      const dayBatch = days.get(dayKey)!;
+      after.set(area, {
+        people: final.people - batch.people + sofar.people + shardSofar.people,
+        amountFen: final.amount - batch.amount + sofar.amount + shardSofar.amount,
+        dayPeople: finalDays.get(dayKey)! - dayBatch.people + daySoFar.get(dayKey)!.people + (shardedDaySoFar.get(dayKey)?.people ?? 0),
+      });
+    }
+    return { id: ids[i]!, after };
+  });
 }
 
 /**
