@@ -14,6 +14,8 @@ import { deriveSealKeys, piiSealer } from '../src/domain/pii-seal.ts';
 import { importRoster } from '../src/import/import-roster.ts';
 
 const [mode, a, b] = process.argv.slice(2);
+/** The rest of a sealed contact's length, after its prefix and a row number. */
+const SEALED_TAIL = 'Qk9hV2xTc3R1dnd4eXpBQkNERUZHSElKS0xNTk9QUVJTVFVWV1hZWjAx';
 const peakMb = () => process.resourceUsage().maxRSS / 1024;
 /** CPU time of every thread of the process so far, in ms: steadier than elapsed time on a shared machine. */
 const cpuMs = () => {
@@ -58,19 +60,22 @@ if (mode === 'read') {
   const rows = Number(b);
   const B = 500;
   const stmt = db.prepare(
-    `insert into lapse_person (id_hash, id_masked, name, phone, area_id, kind, employer, cadre_member_id, cadre_text, created_at, updated_at) values ${Array(B).fill('(?,?,?,?,?,?,?,?,?,?,?)').join(',')}`,
+    `insert into lapse_person (id_hash, id_masked, contact, name_masked, phone_masked, area_id, kind, employer, cadre_member_id, cadre_text, created_at, updated_at) values ${Array(B).fill('(?,?,?,?,?,?,?,?,?,?,?,?)').join(',')}`,
   );
   const t0 = performance.now();
   const cpu0 = cpuMs();
   db.transaction(() => {
     const params: unknown[] = [];
     for (let i = 0; i < rows; i++) {
-      // Rows shaped like the import's: same columns filled, a real township, a random-looking hash.
+      // Rows shaped like the import's: the same columns filled with values as
+      // long (a sealed contact of a three-character name and a phone is 69
+      // characters), a real township, a random-looking hash.
       params.push(
         `h${String((i * 2654435761) % 4294967296).padStart(10, '0')}${String(i).padStart(11, '0')}`,
         '430602********0000',
-        '张三',
-        `138${String(i).padStart(8, '0')}`,
+        `g1.${String(i).padStart(10, '0')}${SEALED_TAIL}`,
+        '张*丰',
+        '138****0000',
         firstArea + (i % 250),
         'employer',
         `岳阳市第${i % 5000}有限公司`,
@@ -79,7 +84,7 @@ if (mode === 'read') {
         'now',
         'now',
       );
-      if (params.length === B * 11) {
+      if (params.length === B * 12) {
         stmt.run(params);
         params.length = 0;
       }
