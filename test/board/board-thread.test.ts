@@ -5,7 +5,7 @@
  * the post once; the app's close ends the thread.
  */
 import { readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openTestApp, type TestApp } from '../helpers/app.ts';
 import { until } from '../helpers/until.ts';
 import { catalogue } from '../../src/i18n/index.ts';
@@ -15,6 +15,7 @@ import { getCurrentCampaign } from '../../src/store/campaigns.ts';
 import { setTarget } from '../../src/store/targets.ts';
 import { bumpSetupVersion } from '../../src/store/setup-version.ts';
 import { businessDate } from '../../src/domain/calendar.ts';
+import { runBoardSlot } from '../../src/board/scheduler.ts';
 
 let app: TestApp | undefined;
 afterEach(async () => {
@@ -87,12 +88,15 @@ describe('the board thread', () => {
       expect((await app.say('admin', 'console', line)).status, line).toBe('ok');
     }
     await app.boardThread!.warm();
+    const onThread = vi.spyOn(app.boardThread!, 'plan');
     const pays = Array.from({ length: 40 }, (_, i) => app!.say('admin', 'console', `pay ${1 + (i % 5)} in ${i % 2 ? '甲镇' : '乙镇'}`));
     const post = app.say('admin', 'leaders', 'board post', 'post-1');
     const replies = await Promise.all([...pays, post]);
     expect(replies.map((r) => r.status)).toEqual(replies.map(() => 'ok'));
     expect((await post).text).toContain('第1期');
     // Read on the thread, not on the event loop after it failed.
+    expect(onThread).toHaveBeenCalledTimes(1);
+    expect(await onThread.mock.results[0]!.value).toHaveLength(1);
     expect(app.log.lines.filter((l) => l.includes('board thread'))).toEqual([]);
     const db = app.database.db;
     const entries = await db.selectFrom('ledger_entry').select('people').execute();
@@ -103,6 +107,24 @@ describe('the board thread', () => {
     expect(replay.duplicate).toBe(true);
     expect(await db.selectFrom('board_post').select('id').execute()).toHaveLength(1);
     expect(await db.selectFrom('outbox').select('id').execute()).toHaveLength(1);
+  });
+
+  it('the schedule reads its boards on the thread and posts once per slot', async () => {
+    app = await openTestApp({ boardThread: true });
+    for (const line of ['township add 甲镇 target 100', 'township add 乙镇 target 100', 'bind leaders', 'pay 3 in 乙镇']) {
+      expect((await app.say('admin', 'console', line)).status, line).toBe('ok');
+    }
+    const onThread = vi.spyOn(app.boardThread!, 'plan');
+    const slot = { db: app.database.db, t: catalogue('zh-CN'), demo: false, log: app.log, slot: '18:00', businessDate: '2026-11-23', late: false, now: new Date('2026-11-23T10:00:00Z'), instanceId: 'test' };
+    const first = await runBoardSlot(slot);
+    expect(first.map((p) => p.seq)).toEqual([1]);
+    expect(await onThread.mock.results[0]!.value).toHaveLength(1);
+    expect(await runBoardSlot(slot)).toEqual([]);
+    const posts = await app.database.db.selectFrom('board_post').select(['kind', 'seq']).execute();
+    expect(posts).toEqual([{ kind: 'scheduled', seq: 1 }]);
+    const queued = await app.database.db.selectFrom('outbox').select('reply').execute();
+    expect(queued).toHaveLength(1);
+    expect(JSON.parse(queued[0]!.reply).table.rows.map((r: string[]) => r[1])).toEqual(['乙镇', '甲镇']);
   });
 
   it('the app ends its board thread when it closes', async () => {
