@@ -111,13 +111,14 @@ export function startBoardThread(options: { db: Kysely<Database>; url: string; o
       void t;
       const m = await ask({ type: 'plan', input: { ...rest, locale } });
       if ('planned' in m) return m.planned;
-      options.onError?.(m.error);
+      // Closing with the app is no failure to report.
+      if (!closed) options.onError?.(m.error);
       return null;
     },
     async warm() {
       if (closed) return;
       const m = await ask({ type: 'warm' });
-      if ('error' in m) options.onError?.(m.error);
+      if ('error' in m && !closed) options.onError?.(m.error);
     },
     async close() {
       closed = true;
