@@ -16,6 +16,8 @@ import { setTarget } from '../../src/store/targets.ts';
 import { bumpSetupVersion } from '../../src/store/setup-version.ts';
 import { businessDate } from '../../src/domain/calendar.ts';
 import { runBoardSlot } from '../../src/board/scheduler.ts';
+import { startBoardThread } from '../../src/board/plan-thread.ts';
+import { planBoards } from '../../src/board/publish.ts';
 
 let app: TestApp | undefined;
 afterEach(async () => {
@@ -127,10 +129,29 @@ describe('the board thread', () => {
     expect(JSON.parse(queued[0]!.reply).table.rows.map((r: string[]) => r[1])).toEqual(['乙镇', '甲镇']);
   });
 
+  it('a thread that cannot read says why, and the post is read on the event loop instead', async () => {
+    app = await openTestApp({ demo: true });
+    const errors: string[] = [];
+    // A handle of its own, registered with a thread whose database cannot be opened.
+    const db = app.database.db.withoutPlugins();
+    const thread = startBoardThread({ db, url: `sqlite:${app.dir}/missing/none.db`, onError: (m) => errors.push(m) });
+    try {
+      const input = await planInput(app, new Date('2026-11-23T02:00:00Z'));
+      expect(await thread.plan(input)).toBeNull();
+      expect(errors).toHaveLength(1);
+      expect(JSON.stringify(await planBoards(db, input))).toBe(JSON.stringify(await planBoardsHere(app.database.db, input)));
+      expect(errors).toHaveLength(2);
+    } finally {
+      await thread.close();
+    }
+  });
+
   it('the app ends its board thread when it closes', async () => {
-    const before = osThreads();
     const a = await openTestApp({ boardThread: true });
     app = a;
+    expect((await a.say('admin', 'console', 'township add 甲镇 target 100')).status).toBe('ok');
+    // Counted once the app is up (libuv's pool and the like start with it), before its board thread.
+    const before = osThreads();
     await a.boardThread!.warm();
     expect(osThreads()).toBeGreaterThan(before);
     await a.close();
