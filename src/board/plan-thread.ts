@@ -30,6 +30,8 @@ export type PlanMessage = { id: number; planned: PlannedPost[] } | { id: number;
 
 /** A database's board thread. */
 export interface BoardThread {
+  /** True once the thread has answered a plan or warm-up: started, compiled and connected. */
+  readonly ready: boolean;
   /** The post's boards, read on the thread; null when it cannot read them (then read them here). */
   plan(input: PlanInput): Promise<PlannedPost[] | null>;
   /** Starts the thread and opens its connection, so the first post does not wait for that (about a second). */
@@ -64,9 +66,11 @@ export function startBoardThread(options: { db: Kysely<Database>; url: string; o
   const waiting = new Map<number, (m: PlanMessage) => void>();
   let nextId = 0;
   let closed = false;
+  let ready = false;
 
   const fail = (error: string) => {
     worker = null;
+    ready = false;
     for (const answer of waiting.values()) answer({ id: -1, error });
     waiting.clear();
   };
@@ -80,6 +84,8 @@ export function startBoardThread(options: { db: Kysely<Database>; url: string; o
       if (!answer) return;
       waiting.delete(m.id);
       if (waiting.size === 0) w.unref();
+      // Up once it has read (or connected for a warm-up); one that cannot open its database is not.
+      if ('planned' in m) ready = true;
       answer(m);
     });
     // A dead thread is started again at the next post; what it held is read here.
@@ -104,6 +110,9 @@ export function startBoardThread(options: { db: Kysely<Database>; url: string; o
   }
 
   const thread: BoardThread = {
+    get ready() {
+      return ready;
+    },
     async plan(input) {
       const locale = LOCALES.find((l) => catalogue(l) === input.t);
       if (closed || !locale) return null;

@@ -56,13 +56,19 @@ export function boardJob(kind: BoardPostKind, slot: string): string {
 
 /**
  * Reads the boards of a post: on the database's board thread when it has
- * one (a SQLite file or PostgreSQL opened by the app), else on this thread
- * (a bare handle: tests' own, the bench's setup). Reads only: run it
+ * one (a SQLite file or PostgreSQL opened by the app) and the thread is up,
+ * else on this thread (a bare handle: tests' own, the bench's setup; the
+ * first post of a bot whose thread is still starting). Reads only: run it
  * outside any transaction, and store what it returns with `storeBoards`.
  */
 export async function planBoards(db: Kysely<Database>, input: PlanInput): Promise<PlannedPost[]> {
   const thread = boardThreadOf(db);
-  return (thread && (await thread.plan(input))) ?? planBoardsHere(db, input);
+  if (thread?.ready) return (await thread.plan(input)) ?? planBoardsHere(db, input);
+  // Not started yet (the catch-up post at start, a first post on a cold bot):
+  // read here rather than wait seconds for the thread to start; it starts
+  // meanwhile for the next post.
+  thread?.warm().catch(() => undefined);
+  return planBoardsHere(db, input);
 }
 
 /**

@@ -111,11 +111,26 @@ describe('the board thread', () => {
     expect(await db.selectFrom('outbox').select('id').execute()).toHaveLength(1);
   });
 
+  it('a cold thread does not hold the first post: it is read here while the thread starts, the next on the thread', async () => {
+    app = await openTestApp({ boardThread: true });
+    for (const line of ['township add 甲镇 target 100', 'bind leaders']) expect((await app.say('admin', 'console', line)).status).toBe('ok');
+    const thread = app.boardThread!;
+    expect(thread.ready).toBe(false);
+    const onThread = vi.spyOn(thread, 'plan');
+    expect((await app.say('admin', 'leaders', 'board post')).text).toContain('第1期');
+    expect(onThread).not.toHaveBeenCalled();
+    await until(() => thread.ready, () => 'the board thread is up');
+    app.setNow(new Date('2026-11-23T02:01:00Z'));
+    expect((await app.say('admin', 'leaders', 'board post')).text).toContain('第2期');
+    expect(onThread).toHaveBeenCalledTimes(1);
+  });
+
   it('the schedule reads its boards on the thread and posts once per slot', async () => {
     app = await openTestApp({ boardThread: true });
     for (const line of ['township add 甲镇 target 100', 'township add 乙镇 target 100', 'bind leaders', 'pay 3 in 乙镇']) {
       expect((await app.say('admin', 'console', line)).status, line).toBe('ok');
     }
+    await app.boardThread!.warm();
     const onThread = vi.spyOn(app.boardThread!, 'plan');
     const slot = { db: app.database.db, t: catalogue('zh-CN'), demo: false, log: app.log, slot: '18:00', businessDate: '2026-11-23', late: false, now: new Date('2026-11-23T10:00:00Z'), instanceId: 'test' };
     const first = await runBoardSlot(slot);
@@ -139,8 +154,10 @@ describe('the board thread', () => {
       const input = await planInput(app, new Date('2026-11-23T02:00:00Z'));
       expect(await thread.plan(input)).toBeNull();
       expect(errors).toHaveLength(1);
+      expect(thread.ready).toBe(false);
+      // Never up: read here (and the thread tried again meanwhile).
       expect(JSON.stringify(await planBoards(db, input))).toBe(JSON.stringify(await planBoardsHere(app.database.db, input)));
-      expect(errors).toHaveLength(2);
+      await until(() => errors.length === 2, () => `the second start reported (${errors.length})`, 10_000);
     } finally {
       await thread.close();
     }
