@@ -58,8 +58,6 @@ export async function startBackground(opts: BackgroundOptions): Promise<Backgrou
   });
   // The chart threads open their font now, not when the first board is due.
   warmChartThreads().catch((e: unknown) => log.warn('chart threads could not start; charts are drawn when first needed', { err: e instanceof Error ? e.message : String(e) }));
-  // The board thread too: the first post must not wait for it to compile and connect.
-  app.boardThread?.warm().catch((e: unknown) => log.warn('the board thread could not start; boards are read on the main thread', { err: e instanceof Error ? e.message : String(e) }));
   let backup: NightlyBackupSchedule | null = null;
   const scheduler = await startBoardScheduler({
     db: app.database.db,
