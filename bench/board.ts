@@ -40,7 +40,7 @@ import { RateLimited, type PlatformOutbound } from '../src/core/platform-port.ts
 import type { Reply } from '../src/core/reply.ts';
 import { prng } from '../src/domain/prng.ts';
 import { sql } from 'kysely';
-import { storePost } from '../src/store/board-posts.ts';
+import { standingsJson, storePost } from '../src/store/board-posts.ts';
 import { bumpSetupVersion } from '../src/store/setup-version.ts';
 import { benchDatabaseUrl, dialectName, dropBenchDatabase } from './db.ts';
 import type { BenchOptions } from './types.ts';
@@ -469,7 +469,8 @@ export async function province(opts: BenchOptions, dir: string, townships: numbe
     late: false,
     asOf: now,
     total: board.total,
-    standings: board.rows.map((r) => ({ areaId: r.areaId, rank: r.rank, enrolled: r.enrolled, target: r.target, today: r.today, amountFen: r.amountFen })),
+    seq: 1,
+    standings: standingsJson(board.rows),
     now,
   });
   return { app, url, loadS: (performance.now() - t0) / 1000 };

@@ -69,8 +69,9 @@ async function payDuringPost(opts: BenchOptions, townships: number): Promise<Fig
     await say('admin', 'setup', 'grant coord coordinator 镇0');
     for (let i = 0; i < 20; i++) await say('admin', 'setup', `pay 1 in 镇${i}`);
     worker.start();
-    // A running bot: its chart threads opened the font at start (src/background.ts).
+    // A running bot: its chart threads opened the font, and its board thread its connection, at start (src/background.ts).
     await warmChartThreads();
+    await app.boardThread?.warm();
     const pay = async (i: number) => {
       const start = performance.now();
       const r = await say('coord', 't0', `pay ${1 + (i % 9)}`);

@@ -19,7 +19,7 @@ const post = defineCommand({
   },
   permission: 'admin',
   writes: true,
-  // Thousands of standings rows: committed beside the chat writes, not in their batch.
+  // A handful of statements, but round trips on PostgreSQL: committed beside the chat writes there.
   ownTransaction: true,
   args: {},
   // The boards are read here, before the write transaction: payments logged meanwhile are not held behind them.

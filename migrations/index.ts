@@ -19,6 +19,7 @@ import * as chartPng from './2026-12-01-015-chart-png.ts';
 import * as totalShards from './2026-12-01-016-total-shards.ts';
 import * as robotWindow from './2026-12-01-017-robot-window.ts';
 import * as lapseIndexes from './2026-12-01-018-lapse-indexes.ts';
+import * as boardStandingsJson from './2026-12-01-021-board-standings-json.ts';
 import * as robotIdsKept from './2026-12-01-022-robot-ids-kept.ts';
 
 export const migrations: Record<string, Migration> = {
@@ -38,5 +39,6 @@ export const migrations: Record<string, Migration> = {
   '2026-12-01-016-total-shards': totalShards,
   '2026-12-01-017-robot-window': robotWindow,
   '2026-12-01-018-lapse-indexes': lapseIndexes,
+  '2026-12-01-021-board-standings-json': boardStandingsJson,
   '2026-12-01-022-robot-ids-kept': robotIdsKept,
 };

@@ -17,6 +17,7 @@ import { commands } from '../commands/index.ts';
 import type { Logger } from './core/logger.ts';
 import type { PiiKeys } from './setup/pii-key.ts';
 import { openPersonalData } from './setup/personal-data.ts';
+import { startBoardThread, type BoardThread } from './board/plan-thread.ts';
 
 export interface App {
   database: DatabaseHandle;
@@ -26,6 +27,8 @@ export interface App {
   pii: PiiKeys;
   /** The key group robots' URLs and secrets are sealed with, derived from the personal-data key. */
   robotKey(): Uint8Array;
+  /** The thread a post's boards are read on (null: read on the event loop; see `AppOptions.boardThread`). */
+  boardThread: BoardThread | null;
   close(): Promise<void>;
 }
 
@@ -37,6 +40,13 @@ export interface AppOptions {
   seedDemo: boolean;
   /** Make the console user `admin` an admin (console mode). */
   consoleAdmin: boolean;
+  /**
+   * Read the boards of a post (`board post`, the schedule) on a thread of
+   * their own with a read-only connection, off the event loop that answers
+   * payments (default on). The tests turn it off where they do not test it:
+   * starting the thread costs about a second of compiling.
+   */
+  boardThread?: boolean;
 }
 
 export async function openApp(options: AppOptions): Promise<App> {
@@ -82,7 +92,26 @@ export async function openApp(options: AppOptions): Promise<App> {
       settings: { demo, robotKey, sealer: () => pii.sealer },
       log,
     });
-    return { database, dispatcher, demo, pii, robotKey, close: () => database.close() };
+    const boardThread =
+      options.boardThread === false
+        ? null
+        : startBoardThread({
+            db: database.db,
+            url: config.databaseUrl,
+            onError: (message) => log.warn('the board thread could not read a post; it was read on the main thread', { err: message }),
+          });
+    return {
+      database,
+      dispatcher,
+      demo,
+      pii,
+      robotKey,
+      boardThread,
+      close: async () => {
+        await boardThread?.close();
+        await database.close();
+      },
+    };
   } catch (e) {
     await database.close();
     throw e;

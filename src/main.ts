@@ -129,6 +129,10 @@ async function main(argv: string[]): Promise<number> {
       await platform.start();
       started.push(platform);
     }
+    // The board thread once the platforms listen: compiling it (seconds on a
+    // busy machine) would slow the start, and a post meanwhile is read on the
+    // event loop. Its failures are logged where they happen.
+    void app.boardThread?.warm();
     await consolePlatform?.start();
     const ended = await Promise.race([signal, ...(consolePlatform ? [consolePlatform.finished.then(() => 'input ended' as const)] : [])]);
     log.info('shutting down', { reason: ended, inFlight: dispatcher.inFlight });

@@ -117,10 +117,11 @@ export interface Command<S extends ArgSpecs = ArgSpecs> {
   /** Runs in a transaction, deduplicated on the platform's message id. */
   writes: boolean;
   /**
-   * The write commits in a transaction of its own instead of the shared
-   * batch of chat writes (group commit), so that the payments arriving
-   * meanwhile commit without it: for a write of thousands of rows, whose
-   * reads belong in `prepare`.
+   * On PostgreSQL the write commits in a transaction of its own instead of
+   * the shared batch of chat writes (group commit), so that the payments
+   * arriving meanwhile commit beside it, not after its round trips: for a
+   * write of many statements or rows, whose reads belong in `prepare`. On
+   * SQLite, with one connection, it joins the batch (sharing its commit).
    */
   ownTransaction?: boolean;
   /**

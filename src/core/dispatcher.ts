@@ -4,7 +4,7 @@
  * neutral reply. A reply that says "recorded" leaves here only after commit.
  */
 import { randomBytes } from 'node:crypto';
-import type { Kysely, Transaction } from 'kysely';
+import { PostgresAdapter, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { catalogue, toLocale, type Catalogue, type Locale } from '../i18n/index.ts';
 import type { Actor } from '../domain/permissions.ts';
@@ -143,6 +143,10 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   const { db, log } = deps;
   const writes = createGroupCommit(db);
   const setup = createSetupCache(db);
+  // SQLite runs one transaction at a time on its one connection: a write of
+  // its own there only adds a commit (a synchronous fsync on the event loop)
+  // for the writes queued behind it to wait for, so it joins their batch.
+  const sideBySide = db.getExecutor().adapter instanceof PostgresAdapter;
 
   const localeFor = (message: Pick<InboundMessage, 'userLocale'>, actor?: Actor): Locale =>
     toLocale(actor?.locale) ?? toLocale(message.userLocale) ?? deps.defaultLocale;
@@ -264,7 +268,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       let reply: Reply;
       try {
         const options = { together: command.together === true };
-        const commit = command.ownTransaction ? writes.alone.bind(writes) : <T,>(work: (tx: Transaction<Database>) => Promise<T>) => writes.run(work, options);
+        const commit = command.ownTransaction && sideBySide ? writes.alone.bind(writes) : <T,>(work: (tx: Transaction<Database>) => Promise<T>) => writes.run(work, options);
         reply = await commit(async (tx) => {
           // A group-commit retry runs the command again: start clean.
           setupChanged = false;

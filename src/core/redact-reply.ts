@@ -8,7 +8,9 @@ export function redactReply(reply: Reply): Reply {
   if (reply.title !== undefined) out.title = redact(reply.title);
   if (reply.footer !== undefined) out.footer = redact(reply.footer);
   if (reply.table) {
+    // Its other fields (the columns a phone shows, the rows to call out) hold no text: kept as they are.
     out.table = {
+      ...reply.table,
       columns: reply.table.columns.map((c) => ({ ...c, header: redact(c.header) })),
       rows: reply.table.rows.map((r) => r.map((cell) => redact(cell))),
     };

@@ -142,8 +142,8 @@ function withNamedStatements(pool: pg.Pool): PostgresPool {
   };
 }
 
-function openPostgres(url: string): DatabaseHandle {
-  const pool = new pg.Pool({ connectionString: url, max: PG_POOL_SIZE, types: pgTypes });
+function openPostgres(url: string, max = PG_POOL_SIZE): DatabaseHandle {
+  const pool = new pg.Pool({ connectionString: url, max, types: pgTypes });
   // An idle client losing its connection (server restart) must not crash the process;
   // the pool drops it and the next query opens a new one.
   pool.on('error', () => {});
@@ -163,6 +163,12 @@ export async function openDatabase(url: string): Promise<DatabaseHandle> {
   makePrivate(file, `${file}-wal`, `${file}-shm`, `${file}-journal`);
   const sqlite = new SqliteDatabase(file);
   for (const pragma of SQLITE_PRAGMAS) sqlite.pragma(pragma);
+  const db = onSqlite(sqlite);
+  return { db, dialect: 'sqlite', file, close: () => db.destroy() };
+}
+
+/** Kysely on a better-sqlite3 connection, with its statements kept prepared and run directly. */
+function onSqlite(sqlite: SqliteDatabase.Database): Kysely<Database> {
   const cached = withStatementCache(sqlite);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cached }) });
   // As Kysely's SQLite connection runs a statement, without its promise chain.
@@ -172,10 +178,20 @@ export async function openDatabase(url: string): Promise<DatabaseHandle> {
     const { changes, lastInsertRowid } = stmt.run(parameters);
     return { numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid), rows: [] };
   });
-  return {
-    db,
-    dialect: 'sqlite',
-    file,
-    close: () => db.destroy(),
-  };
+  return db;
+}
+
+/**
+ * A second, read-only connection to a database the app has open, for a
+ * thread that reads beside it (the board thread): on SQLite the same file
+ * read-only (WAL lets it read while the app writes), on PostgreSQL a small
+ * pool of its own.
+ */
+export function openReadOnlyDatabase(url: string): DatabaseHandle {
+  if (isPostgresUrl(url)) return openPostgres(url, 2);
+  const file = sqlitePath(url);
+  const sqlite = new SqliteDatabase(file, { readonly: true, fileMustExist: true });
+  sqlite.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+  const db = onSqlite(sqlite);
+  return { db, dialect: 'sqlite', file, close: () => db.destroy() };
 }

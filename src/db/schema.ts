@@ -240,6 +240,11 @@ export interface BoardPostTable {
   today: number;
   amount_fen: number;
   created_at: string;
+  /**
+   * The standings as posted, `[[area, rank, enrolled, target, today, fen], …]`
+   * (JSON); null for posts stored before, whose standings are board_standing rows.
+   */
+  standings: string | null;
 }
 
 export interface BoardStandingTable {

@@ -4,26 +4,13 @@
  * holds the bot's event loop. Started by chart-pool.ts (loaded as CommonJS:
  * no top-level await and no `import.meta` in anything it imports).
  */
-import { readFileSync, readlinkSync } from 'node:fs';
-import { constants, setPriority } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { create, type Font } from 'fontkit';
 import { Resvg } from '@resvg/resvg-js';
 import { outlineFont, textToPaths } from './text-paths.ts';
+import { yieldToMainThread } from './thread-priority.ts';
 
-/**
- * On Linux a thread has its own nice value: this one yields the CPU to the
- * bot's main thread (payments, acknowledgements) on a busy machine, where a
- * chart arriving a little later harms no one. Elsewhere it runs as it is.
- */
-function yieldToMainThread(): void {
-  try {
-    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
-    if (Number.isInteger(tid) && tid > 0) setPriority(tid, constants.priority.PRIORITY_BELOW_NORMAL);
-  } catch {
-    // No /proc, or not allowed: the thread keeps the process's priority.
-  }
-}
 yieldToMainThread();
 
 const port = parentPort!;

@@ -7,16 +7,25 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { enqueuePost, type OutboxPost } from '../store/outbox.ts';
+import type { Reply } from '../core/reply.ts';
 import { appOfPlatform } from './apps.ts';
 import { robotParts } from './render.ts';
 import { imagePartText } from '../store/robots.ts';
+
+/** The last stored reply read back: a post to 250 robots parses its board once, not per robot. */
+let last: { stored: string; reply: Reply } | null = null;
+function parsed(stored: string): Reply {
+  if (last?.stored !== stored) last = { stored, reply: JSON.parse(stored) as Reply };
+  return last.reply;
+}
 
 /** Queues a post to a channel or a robot; false when everything of it was queued before. */
 export async function enqueueFor(db: Kysely<Database>, post: OutboxPost): Promise<boolean> {
   const app = appOfPlatform(post.platform);
   if (!app) return enqueuePost(db, post);
   let queued = false;
-  const parts = robotParts(app, post.reply);
+  // A board comes stored (redacted already, see storedReply): a robot's app cuts it into its own parts.
+  const parts = robotParts(app, 'stored' in post.reply ? parsed(post.reply.stored) : post.reply);
   // A WeCom robot takes the chart as a picture, first. The chart is stored
   // once with the post and its part is a reference: a board to 250 robots
   // copies it into no row, and the first sender draws it (off the event loop).

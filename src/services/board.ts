@@ -35,7 +35,7 @@ export function createBoardService(scope: ServiceScope): BoardService {
     load: (area) => loadBoard(db, { campaign: scope.campaign, area, today: scope.today, now: scope.now }),
     hasLeadersChannels: async () => (await leadersChannels(db)).length > 0,
     planPost: async ({ demo }) => ({
-      planned: await planBoards(db, { campaign: scope.campaign, businessDate: scope.today, now: scope.now, t: scope.t, demo, late: false }),
+      planned: await planBoards(db, { campaign: scope.campaign, businessDate: scope.today, kind: 'manual', now: scope.now, t: scope.t, demo, late: false }),
     }),
     post: ({ slot, demo, prepared }) =>
       storeBoards(db, prepared.planned, {

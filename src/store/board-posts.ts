@@ -4,7 +4,6 @@
  */
 import type { Kysely } from 'kysely';
 import type { BoardPost, BoardPostKind, Database } from '../db/schema.ts';
-import { prepared } from '../db/prepared.ts';
 
 /** One child area's line as it was posted. */
 export interface StoredStanding {
@@ -25,15 +24,19 @@ export interface NewBoardPost {
   late: boolean;
   asOf: Date;
   total: { enrolled: number; target: number; today: number; amountFen: number };
-  standings: StoredStanding[];
+  /** `standingsJson` of the lines, in rank order. */
+  standings: string;
   now: Date;
 }
 
+/** A post's row without its standings (a province's are 100 kB: read only where ranks are compared). */
+export type PostHead = Omit<BoardPost, 'standings'>;
+
 /** The latest post of an area in a campaign, if any. */
-export async function lastPost(db: Kysely<Database>, campaignId: number, areaId: number): Promise<BoardPost | undefined> {
+export async function lastPost(db: Kysely<Database>, campaignId: number, areaId: number): Promise<PostHead | undefined> {
   return db
     .selectFrom('board_post')
-    .selectAll()
+    .select(['id', 'campaign_id', 'area_id', 'seq', 'business_date', 'slot', 'kind', 'late', 'as_of', 'enrolled', 'target', 'today', 'amount_fen', 'created_at'])
     .where('campaign_id', '=', campaignId)
     .where('area_id', '=', areaId)
     .orderBy('seq', 'desc')
@@ -41,51 +44,54 @@ export async function lastPost(db: Kysely<Database>, campaignId: number, areaId:
     .executeTakeFirst();
 }
 
-/** The standings stored with a post, by child area. */
+/** Standings as the post's row stores them: one array per line, in the order of `StoredStanding`. */
+export function standingsJson(rows: readonly StoredStanding[]): string {
+  // Arrays, not objects: a province's 2,000 lines stay about 60 kB.
+  return JSON.stringify(rows.map((s) => [s.areaId, s.rank, s.enrolled, s.target, s.today, s.amountFen]));
+}
+
+/** The standings stored with a post, in rank order. */
+export async function standingsOf(db: Kysely<Database>, postId: number): Promise<StoredStanding[]> {
+  const post = await db.selectFrom('board_post').select('standings').where('id', '=', postId).executeTakeFirst();
+  if (post?.standings != null) {
+    return (JSON.parse(post.standings) as number[][]).map(([areaId, rank, enrolled, target, today, amountFen]) => ({
+      areaId: areaId!,
+      rank: rank!,
+      enrolled: enrolled!,
+      target: target!,
+      today: today!,
+      amountFen: amountFen!,
+    }));
+  }
+  // A post stored before standings moved into its row.
+  const rows = await db
+    .selectFrom('board_standing')
+    .select(['area_id', 'rank', 'enrolled', 'target', 'today', 'amount_fen'])
+    .where('post_id', '=', postId)
+    .orderBy('rank')
+    .orderBy('area_id')
+    .execute();
+  return rows.map((r) => ({ areaId: r.area_id, rank: r.rank, enrolled: r.enrolled, target: r.target, today: r.today, amountFen: r.amount_fen }));
+}
+
 /** The ranks of a stored post's standings, by area: all a board compares with. */
 export async function ranksOf(db: Kysely<Database>, postId: number): Promise<Map<number, number>> {
-  const rows = await db.selectFrom('board_standing').select(['area_id', 'rank']).where('post_id', '=', postId).execute();
-  return new Map(rows.map((r) => [r.area_id, r.rank]));
+  return new Map((await standingsOf(db, postId)).map((s) => [s.areaId, s.rank]));
 }
 
-
-/** Standings per insert: 700 parameters, well under SQLite's and PostgreSQL's limits. */
-const STANDINGS_CHUNK = 100;
-const standingShapes = new Map<number, ReturnType<typeof standingsShape>>();
-
-/** An insert of `rows` standings, compiled once per row count (a post uses at most two: full chunks and the rest). */
-function standingsShape(rows: number) {
-  return prepared((db: Kysely<Database>, p: Record<string, number>) =>
-    db.insertInto('board_standing').values(
-      Array.from({ length: rows }, (_, k) => ({
-        post_id: p.post!,
-        area_id: p[`a${k}`]!,
-        rank: p[`r${k}`]!,
-        enrolled: p[`e${k}`]!,
-        target: p[`t${k}`]!,
-        today: p[`d${k}`]!,
-        amount_fen: p[`m${k}`]!,
-      })),
-    ),
-  );
-}
-
-function insertStandings(rows: number) {
-  let shape = standingShapes.get(rows);
-  if (!shape) standingShapes.set(rows, (shape = standingsShape(rows)));
-  return shape;
-}
-
-/** Stores a post with the next number of its area; returns its id and number. */
-export async function storePost(db: Kysely<Database>, p: NewBoardPost): Promise<{ id: number; seq: number }> {
-  const prev = await lastPost(db, p.campaignId, p.areaId);
-  const seq = (prev?.seq ?? 0) + 1;
+/**
+ * Stores a post as number `seq` of its area (the one after the last post,
+ * read in the same transaction); returns its id. The standings go into the
+ * post's own row, already serialized (`standingsJson`): thousands of rows
+ * inserted here held every chat write waiting behind the transaction.
+ */
+export async function storePost(db: Kysely<Database>, p: NewBoardPost & { seq: number }): Promise<{ id: number; seq: number }> {
   const row = await db
     .insertInto('board_post')
     .values({
       campaign_id: p.campaignId,
       area_id: p.areaId,
-      seq,
+      seq: p.seq,
       business_date: p.businessDate,
       slot: p.slot,
       kind: p.kind,
@@ -96,24 +102,9 @@ export async function storePost(db: Kysely<Database>, p: NewBoardPost): Promise<
       today: p.total.today,
       amount_fen: p.total.amountFen,
       created_at: p.now.toISOString(),
+      standings: p.standings,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
-  // In chunks of one compiled shape: SQLite limits the parameters of a
-  // statement, and Kysely compiling 2,000 rows' 14,000 values anew for each
-  // post cost more than inserting them, inside the post's transaction.
-  for (let i = 0; i < p.standings.length; i += STANDINGS_CHUNK) {
-    const chunk = p.standings.slice(i, i + STANDINGS_CHUNK);
-    const params: Record<string, number> = { post: row.id };
-    chunk.forEach((s, k) => {
-      params[`a${k}`] = s.areaId;
-      params[`r${k}`] = s.rank;
-      params[`e${k}`] = s.enrolled;
-      params[`t${k}`] = s.target;
-      params[`d${k}`] = s.today;
-      params[`m${k}`] = s.amountFen;
-    });
-    await insertStandings(chunk.length)(db, params);
-  }
-  return { id: row.id, seq };
+  return { id: row.id, seq: p.seq };
 }

@@ -24,10 +24,24 @@ interface ChartRef {
 /** A queued row's chart: by reference, or (rows queued before charts were stored once) its SVG. */
 type QueuedChart = { filename: string; alt: string } & ({ id: number } | { svg: string });
 
+/**
+ * A reply already as the outbox stores it (`storedReply`): a province's
+ * board is thousands of lines to redact and serialize, done off the event
+ * loop before the post's write transaction, once for all its channels.
+ */
+export interface StoredReply {
+  stored: string;
+}
+
+/** The reply as a queued row holds it: redacted, without its picture (that travels apart). */
+export function storedReply(reply: Reply): StoredReply {
+  return { stored: JSON.stringify(storableReply(redactReply(reply))) };
+}
+
 export interface OutboxPost {
   platform: string;
   channelId: string;
-  reply: Reply;
+  reply: Reply | StoredReply;
   /** Drawn once by the first sender and attached as the reply's image. */
   chart?: ChartRef;
   /** What this post is; a second post with the same key is ignored. */
@@ -42,10 +56,10 @@ export async function enqueuePost(db: Kysely<Database>, post: OutboxPost): Promi
     .values({
       platform: post.platform,
       channel_id: post.channelId,
-      reply: JSON.stringify(storableReply(redactReply(post.reply))),
+      reply: 'stored' in post.reply ? post.reply.stored : storedReply(post.reply).stored,
       image: post.chart
         ? JSON.stringify({ chart: post.chart.id, filename: post.chart.filename, alt: post.chart.alt })
-        : post.reply.image
+        : !('stored' in post.reply) && post.reply.image
           ? JSON.stringify({ ...post.reply.image, png: Buffer.from(post.reply.image.png).toString('base64') })
           : null,
       dedupe_key: post.dedupeKey,

@@ -7,6 +7,7 @@ import { openTestApp, type TestApp } from '../helpers/app.ts';
 import { createOutboxWorker } from '../../src/outbox/worker.ts';
 import { createConsolePlatform } from '../../src/platforms/console/console-platform.ts';
 import { formatRankChange, withRankChange } from '../../src/board/board.ts';
+import { standingsOf } from '../../src/store/board-posts.ts';
 
 let app: TestApp | undefined;
 afterEach(async () => {
@@ -58,13 +59,9 @@ describe('board posts', () => {
     const post = await db.selectFrom('board_post').selectAll().executeTakeFirstOrThrow();
     expect(post).toMatchObject({ seq: 1, business_date: '2026-11-23', slot: '10:00', kind: 'manual', late: 0 });
     expect([post.enrolled, post.target, post.today, post.amount_fen].map(Number)).toEqual([160, 450, 160, 6_400_000]);
-    const standings = await db
-      .selectFrom('board_standing as s')
-      .innerJoin('area as a', 'a.id', 's.area_id')
-      .select(['a.name', 's.rank', 's.enrolled', 's.target', 's.today'])
-      .orderBy('s.rank')
-      .execute();
-    expect(standings.map((s) => `${s.rank} ${s.name} ${s.enrolled}/${s.target} +${s.today}`)).toEqual([
+    const names = new Map((await db.selectFrom('area').select(['id', 'name']).execute()).map((a) => [a.id, a.name]));
+    const standings = await standingsOf(db, post.id);
+    expect(standings.map((s) => `${s.rank} ${names.get(s.areaId)} ${s.enrolled}/${s.target} +${s.today}`)).toEqual([
       '1 丙镇 40/50 +40',
       '2 甲镇 50/100 +50',
       '3 乙镇 60/200 +60',

@@ -7,6 +7,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openTestApp, type TestApp } from '../helpers/app.ts';
 import { catalogue } from '../../src/i18n/index.ts';
+import { standingsOf } from '../../src/store/board-posts.ts';
 
 /** The latch: while `gate` is set, every board read waits for it, after saying so. */
 const latch = vi.hoisted(() => ({
@@ -96,7 +97,7 @@ describe('board post beside the chat writes', () => {
     app.setNow(new Date('2026-11-23T02:01:00Z'));
     expect((await app.say('admin', 'leaders', 'board post')).text).toContain('第2期');
     const posts = await app.database.db.selectFrom('board_post').select('id').orderBy('id').execute();
-    const ranks = await app.database.db.selectFrom('board_standing').select(['area_id', 'rank']).where('post_id', '=', posts[1]!.id).execute();
+    const ranks = await standingsOf(app.database.db, posts[1]!.id);
     expect(ranks.map((r) => r.rank).sort()).toEqual([1, 2]);
     // The live board now compares with 第2期: no change since.
     const after = await app.say('admin', 'leaders', 'board');

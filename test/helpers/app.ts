@@ -33,11 +33,12 @@ export async function makeDir(): Promise<string> {
 
 /**
  * Opens an app; by default an empty (non-demo) database at 2026-11-23 10:00
- * Asia/Shanghai, of its own, removed on close. Apps given the same `dir`
+ * Asia/Shanghai, of its own, removed on close, its boards read on the
+ * event loop (`boardThread: true`: on the board thread, as the bot does). Apps given the same `dir`
  * share one database, which outlives them (the test removes `dir`).
  */
 export async function openTestApp(
-  opts: { env?: Record<string, string>; now?: Date; dir?: string; demo?: boolean } = {},
+  opts: { env?: Record<string, string>; now?: Date; dir?: string; demo?: boolean; boardThread?: boolean } = {},
 ): Promise<TestApp> {
   const dir = opts.dir ?? (await makeDir());
   let now = opts.now ?? new Date('2026-11-23T02:00:00Z');
@@ -50,7 +51,8 @@ export async function openTestApp(
     ...opts.env,
   });
   const log = memoryLogger();
-  const app = await openApp({ config, log, now: () => now, seedDemo: true, consoleAdmin: true });
+  // The board thread only where a test asks for it: each start compiles the board's code anew (about a second).
+  const app = await openApp({ config, log, now: () => now, seedDemo: true, consoleAdmin: true, boardThread: opts.boardThread ?? false });
   return {
     ...app,
     dir,
