@@ -25,6 +25,7 @@ import {
   closeCasesWithContributions,
   lapsedLastPaidMonths,
   openNewCases,
+  refreshCaseStatistics,
   unpauseCases,
   updateOpenCases,
   type LapseGroup,
@@ -36,6 +37,9 @@ import {
  * history must not flood the townships. Open cases keep being updated.
  */
 export const MAX_NEW_CASE_MONTHS = 12;
+
+/** Opening this many cases or more changes the case table enough to refresh its statistics (PostgreSQL). */
+const REFRESH_STATISTICS_AFTER = 10_000;
 
 export type Stage = 1 | 2 | 3 | 4;
 
@@ -85,5 +89,6 @@ export async function screenLapses(db: Kysely<Database>, input: { month: string;
     updated += await updateOpenCases(db, group, now);
     if (monthsLapsed <= MAX_NEW_CASE_MONTHS) opened += await openNewCases(db, group, now);
   }
+  if (opened >= REFRESH_STATISTICS_AFTER) await refreshCaseStatistics(db);
   return { month, opened, updated, closed };
 }
