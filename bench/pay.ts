@@ -120,6 +120,7 @@ export async function benchPay(opts: BenchOptions): Promise<Figure[]> {
     }
     const pct = (x: number) => `${((x / raw) * 100).toFixed(0)}% of raw`;
     const replicas: Figure[] = [];
+    let sameRoundTrips = raw;
     if (opts.pg) {
       // What the bot's own round trips allow (20 pays a transaction, two shared statements), without the bot.
       let rawBatched = 0;
@@ -131,10 +132,14 @@ export async function benchPay(opts: BenchOptions): Promise<Figure[]> {
           await dropBenchDatabase(url);
         }
       }
+      // The target's reference is raw node-postgres making the bot's own
+      // round trips: since a burst's pays share their statements, that is
+      // the batched loop, not one transaction per pay.
+      sameRoundTrips = rawBatched;
       replicas.push({
-        name: `pay through the full pipeline against raw node-postgres sending the bot's own round trips (shown for transparency, not a target)`,
-        value: `${burst.toFixed(0)}/s (${((burst / rawBatched) * 100).toFixed(0)}% of raw batched)`,
-        reference: `raw node-postgres, ${IN_FLIGHT} pays a transaction, their entries and totals in one statement, audit rows and replies in another, one connection: ${rawBatched.toFixed(0)}/s`,
+        name: `pay through the full pipeline against raw node-postgres with one transaction per pay (shown for transparency, not a target)`,
+        value: `${burst.toFixed(0)}/s (${pct(burst)})`,
+        reference: `raw node-postgres, one transaction per pay (entry and totals in one statement, audit and reply in another), one connection: ${raw.toFixed(0)}/s`,
         pass: true,
       });
       // One bot process, then two on one database; alternated, the best round of each.
@@ -165,12 +170,12 @@ export async function benchPay(opts: BenchOptions): Promise<Figure[]> {
     return [
       {
         name: `pay through the full pipeline, ${opts.pg ? 'PostgreSQL' : 'durable SQLite'}: ${n} commands from ${IN_FLIGHT} coordinators at once`,
-        value: `${burst.toFixed(0)}/s (${pct(burst)}); group commit, each reply after its own fsync'd commit`,
+        value: `${burst.toFixed(0)}/s (${((burst / sameRoundTrips) * 100).toFixed(0)}% of raw); group commit, each reply after its own ${opts.pg ? '' : "fsync'd "}commit`,
         reference: opts.pg
-          ? `raw node-postgres, the same round trips in one transaction per pay, one connection: ${raw.toFixed(0)}/s`
+          ? `raw node-postgres making the bot's round trips, ${IN_FLIGHT} pays a transaction (their entries and totals in one statement, audit rows and replies in another), one connection: ${sameRoundTrips.toFixed(0)}/s`
           : `raw better-sqlite3, the same statements in one transaction per pay, same pragmas (WAL, synchronous=FULL): ${raw.toFixed(0)}/s`,
         target: '≥ 80% of raw',
-        pass: burst >= 0.8 * raw,
+        pass: burst >= 0.8 * sameRoundTrips,
       },
       {
         name: `pay through the full pipeline, one coordinator at a time (shown for transparency, not a target)`,
