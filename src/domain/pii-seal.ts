@@ -17,8 +17,7 @@
  * with GHASH in JS (tables of H's multiples); opening uses node:crypto's own
  * GCM, and the tests check that the two agree byte for byte.
  */
-import { createCipheriv, createDecipheriv, hkdfSync } from 'node:crypto';
-import { hmacSha256 } from './pii-hash.ts';
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync } from 'node:crypto';
 import { EnrollbotError } from '../core/errors.ts';
 
 /** What a sealed value is: the additional data that binds it to its use. */
@@ -162,7 +161,7 @@ export function piiSealer(keys: SealKeys): PiiSealer {
   const ecb = createCipheriv('aes-256-ecb', enc, null);
   ecb.setAutoPadding(false);
   const table = ghashTables(ecb.update(Buffer.alloc(16)));
-  const hmac = hmacSha256(keys.nonce);
+  const nonceKey = Buffer.from(keys.nonce);
   const y = new Int32Array(4);
   // GHASH over each field's additional data (one block: the names are short): the same for every value.
   const afterAad = new Map<SealField, Int32Array>();
@@ -171,7 +170,7 @@ export function piiSealer(keys: SealKeys): PiiSealer {
     ghashBlock(state, table, aad, 0, aad.length);
     afterAad.set(field, state);
   }
-  let input = hmac.macInput(256);
+  let input = Buffer.allocUnsafe(256);
   const sealer: PiiSealer = {
     sealMany(items, field) {
       const aad = FIELDS[field];
@@ -187,9 +186,9 @@ export function piiSealer(keys: SealKeys): PiiSealer {
         const { value, person } = items[v]!;
         // The nonce's message: field, person and value, NUL-separated.
         const need = aad.length + 2 + 3 * (person.length + value.length);
-        if (input.length < 64 + need) input = hmac.macInput(2 * need);
-        input.set(aad, 64);
-        let n = 64 + aad.length;
+        if (input.length < need) input = Buffer.allocUnsafe(2 * need);
+        input.set(aad, 0);
+        let n = aad.length;
         input[n++] = 0;
         n += input.write(person, n, 'utf8');
         input[n++] = 0;
@@ -197,7 +196,7 @@ export function piiSealer(keys: SealKeys): PiiSealer {
         input.copy(text, at, n, n + len);
         at += len;
         ends[v] = at;
-        hmac.mac(input, n + len - 64).copy(nonces, 12 * v, 0, 12);
+        createHmac('sha256', nonceKey).update(input.subarray(0, n + len)).digest().copy(nonces, 12 * v, 0, 12);
         blocks += 1 + Math.ceil(len / 16);
       }
       // Per value: J0 (for the tag), then one counter block per 16 bytes.
