@@ -42,7 +42,7 @@ import { prng } from '../src/domain/prng.ts';
 import { sql } from 'kysely';
 import { standingsJson, storePost } from '../src/store/board-posts.ts';
 import { bumpSetupVersion } from '../src/store/setup-version.ts';
-import { benchDatabaseUrl, dialectName, dropBenchDatabase } from './db.ts';
+import { benchDatabaseUrl, dialectName, dropBenchDatabase, FILL_NEWEST_DAYS } from './db.ts';
 import type { BenchOptions } from './types.ts';
 
 /** One printed figure beside its reference. */
@@ -102,6 +102,7 @@ async function bulkLedgerPg(
   await sql`insert into area_day (campaign_id, area_id, business_date, people, amount_fen)
     select ${input.campaignId}::int, area_id, business_date, sum(people), sum(amount_fen) from ledger_entry group by area_id, business_date
     union all select ${input.campaignId}::int, ${input.rootId}::int, business_date, sum(people), sum(amount_fen) from ledger_entry group by business_date`.execute(db);
+  for (const fill of FILL_NEWEST_DAYS) await sql.raw(fill).execute(db);
   await sql`analyze`.execute(db);
 }
 
@@ -184,6 +185,7 @@ function bulkLedger(
       const [area, date] = k.split('|');
       upDay.run(input.campaignId, Number(area), date, d.people, d.amount);
     }
+    for (const fill of FILL_NEWEST_DAYS) raw.exec(fill);
   })();
   raw.pragma('wal_checkpoint(TRUNCATE)');
   raw.close();
@@ -207,6 +209,7 @@ async function boardOnce(app: App): Promise<number> {
   if (!reply.table?.columns.some((c) => c.header === '系统')) throw new Error('the board lacks its reconciliation columns');
   if (board.rows.length !== TOWNSHIPS) throw new Error(`board has ${board.rows.length} rows`);
   if (board.source !== 'official' || board.rows.some((r) => r.official === null)) throw new Error('the board lacks its official figures');
+  if (!board.rows.some((r) => r.today > 0)) throw new Error('the board shows no people of the day');
   return ms;
 }
 
@@ -405,7 +408,7 @@ export async function benchFanOut(opts: BenchOptions = { quick: false }): Promis
  * the villages only (the townships count theirs), today's figures on every
  * area, and a previous post of the root's board to compare ranks with.
  */
-export async function province(opts: BenchOptions, dir: string, townships: number, villages: number): Promise<{ app: App; url: string; loadS: number }> {
+export async function province(opts: BenchOptions, dir: string, townships: number, villages: number): Promise<{ app: App; url: string; loadS: number; today: Map<number, number> }> {
   const t0 = performance.now();
   const url = await benchDatabaseUrl(opts, dir, `province${townships}`);
   const config = loadConfig({ DATABASE_URL: url, ENROLLBOT_DEMO: '0', LOG_LEVEL: 'silent' });
@@ -447,7 +450,10 @@ export async function province(opts: BenchOptions, dir: string, townships: numbe
     for (const c of chunks(targets, 1000)) await tx.insertInto('target').values(c).execute();
     const rows = [...totals];
     for (const c of chunks(rows, 1000)) {
-      await tx.insertInto('area_total').values(c.map(([id, t]) => ({ campaign_id: campaign.id, area_id: id, people: t.people, amount_fen: t.amount, entries: 1 }))).execute();
+      await tx
+        .insertInto('area_total')
+        .values(c.map(([id, t]) => ({ campaign_id: campaign.id, area_id: id, people: t.people, amount_fen: t.amount, entries: 1, day: today, day_people: t.today })))
+        .execute();
       await tx.insertInto('area_day').values(c.map(([id, t]) => ({ campaign_id: campaign.id, area_id: id, business_date: today, people: t.today, amount_fen: t.today * Number(campaign.premium_fen) }))).execute();
     }
   });
@@ -473,14 +479,15 @@ export async function province(opts: BenchOptions, dir: string, townships: numbe
     standings: standingsJson(board.rows),
     now,
   });
-  return { app, url, loadS: (performance.now() - t0) / 1000 };
+  return { app, url, loadS: (performance.now() - t0) / 1000, today: new Map([...totals].map(([id, t]) => [id, t.today])) };
 }
 
 /** The root's board of a province, timed; checks its rows and that the villages' targets were counted. */
-async function provinceBoardOnce(app: App, townships: number): Promise<number> {
-  const { board, ms } = await timedRootBoard(app);
+async function provinceBoardOnce(built: { app: App; today: Map<number, number> }, townships: number): Promise<number> {
+  const { board, ms } = await timedRootBoard(built.app);
   if (board.rows.length !== townships) throw new Error(`board has ${board.rows.length} rows`);
   if (board.rows.some((r) => r.target === 0 || r.change === null)) throw new Error('a township without its villages\' target, or without its previous rank');
+  if (board.rows.some((r) => r.today !== built.today.get(r.areaId))) throw new Error('a township whose people of the day are not what was logged');
   return ms;
 }
 
@@ -494,7 +501,7 @@ async function provinceBoardOnce(app: App, townships: number): Promise<number> {
 export async function benchProvinceBoard(opts: BenchOptions): Promise<BenchResult[]> {
   const dir = mkdtempSync(join(tmpdir(), 'enrollbot-bench-province-'));
   const limit = opts.pg ? 20 : 10;
-  const built: { app: App; url: string; loadS: number }[] = [];
+  const built: { app: App; url: string; loadS: number; today: Map<number, number> }[] = [];
   try {
     const city = await province(opts, dir, 250, 15);
     built.push(city);
@@ -502,14 +509,14 @@ export async function benchProvinceBoard(opts: BenchOptions): Promise<BenchResul
     built.push(big);
     const rounds = opts.quick ? 30 : 100;
     for (let i = 0; i < 10; i++) {
-      await provinceBoardOnce(city.app, 250);
-      await provinceBoardOnce(big.app, 2000);
+      await provinceBoardOnce(city, 250);
+      await provinceBoardOnce(big, 2000);
     }
     const small: number[] = [];
     const large: number[] = [];
     for (let i = 0; i < rounds; i++) {
-      small.push(await provinceBoardOnce(city.app, 250));
-      large.push(await provinceBoardOnce(big.app, 2000));
+      small.push(await provinceBoardOnce(city, 250));
+      large.push(await provinceBoardOnce(big, 2000));
     }
     const s = median(small);
     const l = median(large);

@@ -52,3 +52,12 @@ export async function dropBenchDatabase(url: string): Promise<void> {
 
 /** `SQLite` or `PostgreSQL`, for figure names. */
 export const dialectName = (opts: BenchOptions) => (opts.pg ? 'PostgreSQL' : 'SQLite');
+
+/**
+ * Sets each total's newest day and that day's people from `area_day` (as the
+ * ledger's own writes keep them), for a bench that wrote the totals itself.
+ */
+export const FILL_NEWEST_DAYS = [
+  `update area_total set day = (select max(d.business_date) from area_day d where d.campaign_id = area_total.campaign_id and d.area_id = area_total.area_id)`,
+  `update area_total set day_people = (select d.people from area_day d where d.campaign_id = area_total.campaign_id and d.area_id = area_total.area_id and d.business_date = area_total.day) where day is not null`,
+] as const;

@@ -12,6 +12,10 @@ import pg from 'pg';
 import { openDatabase } from '../src/db/database.ts';
 import { migrateToLatestOrThrow } from '../src/db/migrate.ts';
 
+/** The newest-day columns an `area_total` upsert keeps, as the bot's own statements keep them. */
+export const NEWEST_DAY_SET = `day = case when area_total.day is null or excluded.day > area_total.day then excluded.day else area_total.day end,
+  day_people = case when area_total.day is null or excluded.day > area_total.day then excluded.day_people when excluded.day = area_total.day then area_total.day_people + excluded.day_people else area_total.day_people end`;
+
 export async function rawPgRate(url: string, n: number, batch = 1): Promise<number> {
   const handle = await openDatabase(url);
   await migrateToLatestOrThrow(handle.db);
@@ -34,7 +38,7 @@ export async function rawPgRate(url: string, n: number, batch = 1): Promise<numb
         await q(
           'entry',
           `with e as (insert into ledger_entry (campaign_id, area_id, kind, people, amount_fen, member_id, platform, channel_id, source_key, business_date, recorded_at) values (1, 2, 'payment', $1, $2, 1, 'console', 't0', $3, '2026-11-23', $4) returning id),
-           t as (insert into area_total (campaign_id, area_id, people, amount_fen, entries) values (1, 2, $1, $2, 1) on conflict (campaign_id, area_id) do update set people = area_total.people + excluded.people, amount_fen = area_total.amount_fen + excluded.amount_fen, entries = area_total.entries + excluded.entries returning area_id, people, amount_fen),
+           t as (insert into area_total (campaign_id, area_id, people, amount_fen, entries, day, day_people) values (1, 2, $1, $2, 1, '2026-11-23', $1) on conflict (campaign_id, area_id) do update set people = area_total.people + excluded.people, amount_fen = area_total.amount_fen + excluded.amount_fen, entries = area_total.entries + excluded.entries, ${NEWEST_DAY_SET} returning area_id, people, amount_fen),
            d as (insert into area_day (campaign_id, area_id, business_date, people, amount_fen) values (1, 2, '2026-11-23', $1, $2) on conflict (campaign_id, area_id, business_date) do update set people = area_day.people + excluded.people, amount_fen = area_day.amount_fen + excluded.amount_fen returning area_id, people),
            ts as (insert into area_total_shard (campaign_id, area_id, shard, people, amount_fen, entries) values (1, 1, 7, $1, $2, 1) on conflict (campaign_id, area_id, shard) do update set people = area_total_shard.people + excluded.people, amount_fen = area_total_shard.amount_fen + excluded.amount_fen, entries = area_total_shard.entries + excluded.entries returning area_id),
            ds as (insert into area_day_shard (campaign_id, area_id, business_date, shard, people, amount_fen) values (1, 1, '2026-11-23', 7, $1, $2) on conflict (campaign_id, business_date, area_id, shard) do update set people = area_day_shard.people + excluded.people, amount_fen = area_day_shard.amount_fen + excluded.amount_fen returning area_id)
@@ -60,7 +64,7 @@ export async function rawPgRate(url: string, n: number, batch = 1): Promise<numb
           'entries',
           `with e as (insert into ledger_entry (campaign_id, area_id, kind, people, amount_fen, member_id, platform, channel_id, source_key, business_date, recorded_at)
              select 1, 2, 'payment', u.people, u.fen, 1, 'console', 't0', u.key, '2026-11-23', $6 from unnest($1::integer[], $2::bigint[], $3::text[]) as u(people, fen, key) returning id),
-           t as (insert into area_total (campaign_id, area_id, people, amount_fen, entries) values (1, 2, $4, $5, $7) on conflict (campaign_id, area_id) do update set people = area_total.people + excluded.people, amount_fen = area_total.amount_fen + excluded.amount_fen, entries = area_total.entries + excluded.entries returning area_id, people, amount_fen),
+           t as (insert into area_total (campaign_id, area_id, people, amount_fen, entries, day, day_people) values (1, 2, $4, $5, $7, '2026-11-23', $4) on conflict (campaign_id, area_id) do update set people = area_total.people + excluded.people, amount_fen = area_total.amount_fen + excluded.amount_fen, entries = area_total.entries + excluded.entries, ${NEWEST_DAY_SET} returning area_id, people, amount_fen),
            d as (insert into area_day (campaign_id, area_id, business_date, people, amount_fen) values (1, 2, '2026-11-23', $4, $5) on conflict (campaign_id, area_id, business_date) do update set people = area_day.people + excluded.people, amount_fen = area_day.amount_fen + excluded.amount_fen returning area_id, people),
            ts as (insert into area_total_shard (campaign_id, area_id, shard, people, amount_fen, entries) values (1, 1, 7, $4, $5, $7) on conflict (campaign_id, area_id, shard) do update set people = area_total_shard.people + excluded.people, amount_fen = area_total_shard.amount_fen + excluded.amount_fen, entries = area_total_shard.entries + excluded.entries returning area_id),
            ds as (insert into area_day_shard (campaign_id, area_id, business_date, shard, people, amount_fen) values (1, 1, '2026-11-23', 7, $4, $5) on conflict (campaign_id, business_date, area_id, shard) do update set people = area_day_shard.people + excluded.people, amount_fen = area_day_shard.amount_fen + excluded.amount_fen returning area_id)

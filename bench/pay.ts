@@ -15,7 +15,7 @@ import { openDatabase, SQLITE_PRAGMAS } from '../src/db/database.ts';
 import { migrateToLatestOrThrow } from '../src/db/migrate.ts';
 import type { BenchOptions, Figure } from './types.ts';
 import { benchDatabaseUrl, dropBenchDatabase } from './db.ts';
-import { rawPgRate } from './pay-raw-pg.ts';
+import { NEWEST_DAY_SET, rawPgRate } from './pay-raw-pg.ts';
 import { replicasRate } from './pay-replicas.ts';
 
 /** `inFlight` coordinators logging at once, each waiting for its reply before the next. */
@@ -68,7 +68,7 @@ async function rawRate(dir: string, n: number): Promise<number> {
     `insert into ledger_entry (campaign_id, area_id, kind, people, amount_fen, member_id, platform, channel_id, source_key, business_date, recorded_at) values (1, 2, 'payment', ?, ?, 1, 'console', 't0', ?, '2026-11-23', ?)`,
   );
   const total = db.prepare(
-    `insert into area_total (campaign_id, area_id, people, amount_fen, entries) values (1, ?, ?, ?, 1) on conflict (campaign_id, area_id) do update set people = area_total.people + excluded.people, amount_fen = area_total.amount_fen + excluded.amount_fen, entries = area_total.entries + excluded.entries`,
+    `insert into area_total (campaign_id, area_id, people, amount_fen, entries, day, day_people) values (1, ?, ?, ?, 1, '2026-11-23', ?) on conflict (campaign_id, area_id) do update set people = area_total.people + excluded.people, amount_fen = area_total.amount_fen + excluded.amount_fen, entries = area_total.entries + excluded.entries, ${NEWEST_DAY_SET}`,
   );
   const day = db.prepare(
     `insert into area_day (campaign_id, area_id, business_date, people, amount_fen) values (1, ?, '2026-11-23', ?, ?) on conflict (campaign_id, area_id, business_date) do update set people = area_day.people + excluded.people, amount_fen = area_day.amount_fen + excluded.amount_fen`,
@@ -80,7 +80,7 @@ async function rawRate(dir: string, n: number): Promise<number> {
     const fen = people * 10_000;
     const key = `console:m${i}`;
     const id = insertEntry.run(people, fen, key, now).lastInsertRowid;
-    for (const area of [1, 2]) total.run(area, people, fen);
+    for (const area of [1, 2]) total.run(area, people, fen, people);
     for (const area of [1, 2]) day.run(area, people, fen);
     audit.run(now, JSON.stringify({ entry: Number(id), people, amount_fen: fen }));
     inbound.run(key, JSON.stringify({ status: 'ok', text: `recorded #${id}` }), now);

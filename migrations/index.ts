@@ -21,6 +21,7 @@ import * as robotWindow from './2026-12-01-017-robot-window.ts';
 import * as lapseIndexes from './2026-12-01-018-lapse-indexes.ts';
 import * as boardStandingsJson from './2026-12-01-021-board-standings-json.ts';
 import * as robotIdsKept from './2026-12-01-022-robot-ids-kept.ts';
+import * as totalNewestDay from './2026-12-02-023-total-newest-day.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-23-001-core': core,
@@ -41,4 +42,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-01-018-lapse-indexes': lapseIndexes,
   '2026-12-01-021-board-standings-json': boardStandingsJson,
   '2026-12-01-022-robot-ids-kept': robotIdsKept,
+  '2026-12-02-023-total-newest-day': totalNewestDay,
 };

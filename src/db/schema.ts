@@ -2,7 +2,7 @@
  * The typed shape of the database, as Kysely sees it. One interface per
  * table; instants are ISO-8601 UTC strings, business dates `YYYY-MM-DD`.
  */
-import type { Generated, Selectable } from 'kysely';
+import type { ColumnType, Generated, Selectable } from 'kysely';
 
 import type { AreaKind } from '../domain/area-name.ts';
 import type { Role } from '../domain/permissions.ts';
@@ -116,6 +116,13 @@ export interface AreaTotalTable {
   people: number;
   amount_fen: number;
   entries: number;
+  /**
+   * The newest business day an entry moved this row on, and that day's
+   * people: the row's `area_day` of that day, kept beside the total so a
+   * board reads "today" from the same row. Null before any entry.
+   */
+  day: ColumnType<string | null, string | null | undefined, string | null>;
+  day_people: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface AreaDayTable {

@@ -31,20 +31,36 @@ const figuresQuery = prepared((db: Kysely<Database>, p: Params) => {
     db
       .selectFrom('area as a')
       .leftJoin('area_total as t', (j) => j.onRef('t.area_id', '=', 'a.id').on('t.campaign_id', '=', p.campaignId))
-      .leftJoin('area_day as d', (j) =>
-        j.onRef('d.area_id', '=', 'a.id').on('d.campaign_id', '=', p.campaignId).on('d.business_date', '=', p.businessDate),
-      )
-      .select(['a.id', 't.people as enrolled', 't.amount_fen as amount_fen', 'd.people as today'])
+      .select(['a.id', 't.people as enrolled', 't.amount_fen as amount_fen', dayOf(db, p).as('today')])
       .where(where === 'self' ? 'a.id' : 'a.parent_id', '=', p.areaId);
   return figures('self').unionAll(figures('children'));
 });
+
+/**
+ * An area's people of the day `p.businessDate`, from its total's row `t`
+ * (`day`, `day_people`: its newest day), so a board reads one row a unit.
+ * Null when nothing was logged that day. Only a row already moved on a later
+ * day (a replica whose clock is ahead, just past midnight) reads the day's
+ * own row in `area_day`.
+ */
+function dayOf(db: Kysely<Database>, p: Params) {
+  const dayRow = db
+    .selectFrom('area_day')
+    .select('area_day.people')
+    // The outer query's area (`a`), which this subquery's own scope does not type.
+    .where('area_day.area_id', '=', sql.ref<number>('a.id'))
+    .where('area_day.campaign_id', '=', p.campaignId)
+    .where('area_day.business_date', '=', p.businessDate);
+  return sql<number | string | null>`case when ${sql.ref('t.day')} = ${p.businessDate} then ${sql.ref('t.day_people')} when ${sql.ref('t.day')} > ${p.businessDate} then (${dayRow}) end`;
+}
 
 /**
  * PostgreSQL's shape of the same read. Its planner, seeing a few rows per
  * area, hashes the whole of `area_total` and `area_day` (every area of a
  * province: 32,000 rows each) to keep 2,000 of them: 21–32 ms against 10 ms
  * for one index probe per child on the bench. A lateral subquery with a
- * limit is not flattened, so each child's row is probed by the primary key.
+ * limit is not flattened, so each child's row is probed by the primary key,
+ * once: the day's people come from the same row (see `dayOf`).
  */
 const figuresQueryPg = prepared((db: Kysely<Database>, p: Params) => {
   const figures = (where: 'self' | 'children') =>
@@ -54,23 +70,11 @@ const figuresQueryPg = prepared((db: Kysely<Database>, p: Params) => {
         (eb) =>
           eb
             .selectFrom('area_total')
-            .select(['people', 'amount_fen'])
+            .select(['people', 'amount_fen', 'day', 'day_people'])
             .whereRef('area_total.area_id', '=', 'a.id')
             .where('area_total.campaign_id', '=', p.campaignId)
             .limit(1)
             .as('t'),
-        (j) => j.onTrue(),
-      )
-      .leftJoinLateral(
-        (eb) =>
-          eb
-            .selectFrom('area_day')
-            .select(['people'])
-            .whereRef('area_day.area_id', '=', 'a.id')
-            .where('area_day.campaign_id', '=', p.campaignId)
-            .where('area_day.business_date', '=', p.businessDate)
-            .limit(1)
-            .as('d'),
         (j) => j.onTrue(),
       )
       // Pays add to the areas above a township in shards (see totalShards): a few rows per such area, none below.
@@ -80,7 +84,7 @@ const figuresQueryPg = prepared((db: Kysely<Database>, p: Params) => {
         'a.id',
         plus('t.people', 'ts.people').as('enrolled'),
         plus('t.amount_fen', 'ts.amount_fen').as('amount_fen'),
-        plus('d.people', 'ds.people').as('today'),
+        sql<number | string>`coalesce(${dayOf(db, p)}, 0) + coalesce(${sql.ref('ds.people')}, 0)`.as('today'),
       ])
       .where(where === 'self' ? 'a.id' : 'a.parent_id', '=', p.areaId);
   return figures('self').unionAll(figures('children'));

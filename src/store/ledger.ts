@@ -145,8 +145,29 @@ function byDepth<P extends Record<string, unknown>, R>(make: (n: number) => (db:
   };
 }
 
+/**
+ * The newest-day columns of an `area_total` row meeting another move (see
+ * AreaTotalTable.day): a later day starts over at the move's people, the
+ * same day adds them, an earlier day (a backdated entry) leaves them. Both
+ * read the row as it was: SET sees the old `day`.
+ */
+const newestDaySet = {
+  day: sql<string>`case when area_total.day is null or excluded.day > area_total.day then excluded.day else area_total.day end`,
+  day_people: sql<number>`case when area_total.day is null or excluded.day > area_total.day then excluded.day_people when excluded.day = area_total.day then area_total.day_people + excluded.day_people else area_total.day_people end`,
+};
+
+/**
+ * Where a move of `people` on `date` leaves a row's newest day that was
+ * `day` with `dayPeople` (`newestDaySet`, for figures added up before they
+ * are written).
+ */
+function newestDay(day: string | null, dayPeople: number, date: string, people: number): { day: string; dayPeople: number } {
+  if (day === null || date > day) return { day: date, dayPeople: people };
+  return date === day ? { day, dayPeople: dayPeople + people } : { day, dayPeople };
+}
+
 const totalRows = (p: MoveParams & AreaSlots, n: number) =>
-  slotsOf(p, n).map((areaId) => ({ campaign_id: p.campaignId, area_id: areaId, people: p.people, amount_fen: p.amountFen, entries: 1 }));
+  slotsOf(p, n).map((areaId) => ({ campaign_id: p.campaignId, area_id: areaId, people: p.people, amount_fen: p.amountFen, entries: 1, day: p.businessDate, day_people: p.people }));
 const dayRows = (p: MoveParams & AreaSlots, n: number) =>
   slotsOf(p, n).map((areaId) => ({ campaign_id: p.campaignId, area_id: areaId, business_date: p.businessDate, people: p.people, amount_fen: p.amountFen }));
 
@@ -160,6 +181,7 @@ const upsertTotals = byDepth((n) =>
           people: eb('area_total.people', '+', eb.ref('excluded.people')),
           amount_fen: eb('area_total.amount_fen', '+', eb.ref('excluded.amount_fen')),
           entries: eb('area_total.entries', '+', eb.ref('excluded.entries')),
+          ...newestDaySet,
         })),
       )
       .returning(['area_id', 'people', 'amount_fen']),
@@ -217,12 +239,13 @@ function loneStatement(exact: number, sharded: number) {
       .with('t', (d) =>
         d
           .insertInto('area_total')
-          .values(inPlace.map((areaId) => ({ campaign_id: p.campaignId, area_id: areaId, people: p.people, amount_fen: p.amountFen, entries: 1 })))
+          .values(inPlace.map((areaId) => ({ campaign_id: p.campaignId, area_id: areaId, people: p.people, amount_fen: p.amountFen, entries: 1, day: p.businessDate, day_people: p.people })))
           .onConflict((oc) =>
             oc.columns(['campaign_id', 'area_id']).doUpdateSet((eb) => ({
               people: eb('area_total.people', '+', eb.ref('excluded.people')),
               amount_fen: eb('area_total.amount_fen', '+', eb.ref('excluded.amount_fen')),
               entries: eb('area_total.entries', '+', eb.ref('excluded.entries')),
+              ...newestDaySet,
             })),
           )
           .returning(['campaign_id', 'area_id', 'people', 'amount_fen']),
@@ -355,6 +378,8 @@ type AppendColumns = {
   tPeople: number[];
   tAmount: number[];
   tEntries: number[];
+  tDay: string[];
+  tDayPeople: number[];
   dCampaign: number[];
   dArea: number[];
   dDate: string[];
@@ -407,12 +432,12 @@ const appendStatement = prepared((db: Kysely<Database>, p: AppendColumns) =>
     .with('t', (d) =>
       d
         .insertInto('area_total')
-        .columns(['campaign_id', 'area_id', 'people', 'amount_fen', 'entries'])
+        .columns(['campaign_id', 'area_id', 'people', 'amount_fen', 'entries', 'day', 'day_people'])
         .expression(
           d
             .selectFrom(
-              sql<{ campaign_id: number; area_id: number; people: number; amount_fen: number; entries: number }>`unnest(${p.tCampaign}::integer[], ${p.tArea}::integer[], ${p.tPeople}::bigint[], ${p.tAmount}::bigint[], ${p.tEntries}::bigint[])`.as<'u'>(
-                sql`u(campaign_id, area_id, people, amount_fen, entries)`,
+              sql<{ campaign_id: number; area_id: number; people: number; amount_fen: number; entries: number; day: string; day_people: number }>`unnest(${p.tCampaign}::integer[], ${p.tArea}::integer[], ${p.tPeople}::bigint[], ${p.tAmount}::bigint[], ${p.tEntries}::bigint[], ${p.tDay}::text[], ${p.tDayPeople}::bigint[])`.as<'u'>(
+                sql`u(campaign_id, area_id, people, amount_fen, entries, day, day_people)`,
               ),
             )
             .selectAll(),
@@ -422,6 +447,7 @@ const appendStatement = prepared((db: Kysely<Database>, p: AppendColumns) =>
             people: eb('area_total.people', '+', eb.ref('excluded.people')),
             amount_fen: eb('area_total.amount_fen', '+', eb.ref('excluded.amount_fen')),
             entries: eb('area_total.entries', '+', eb.ref('excluded.entries')),
+            ...newestDaySet,
           })),
         )
         .returning(['campaign_id', 'area_id', 'people', 'amount_fen']),
@@ -519,16 +545,19 @@ function add(m: Map<string, { people: number; amount: number }>, key: string, pe
 
 /** What a batch of appends adds to each row it moves, with how many entries: in place, and to the shards. */
 function batchMoves(appends: readonly Append[]) {
-  const totals = new Map<string, { campaign: number; area: number; people: number; amount: number; entries: number }>();
+  const totals = new Map<string, { campaign: number; area: number; people: number; amount: number; entries: number; day: string | null; dayPeople: number }>();
   const days = new Map<string, { campaign: number; area: number; date: string; people: number; amount: number }>();
   const shards = new Map<string, { campaign: number; area: number; shard: number; people: number; amount: number; entries: number }>();
   const shardDays = new Map<string, { campaign: number; area: number; date: string; shard: number; people: number; amount: number }>();
   for (const { move: m, exact, sharded, shard } of appends) {
     for (const area of exact) {
-      const t = totals.get(`${m.campaignId}:${area}`) ?? { campaign: m.campaignId, area, people: 0, amount: 0, entries: 0 };
+      const t = totals.get(`${m.campaignId}:${area}`) ?? { campaign: m.campaignId, area, people: 0, amount: 0, entries: 0, day: null, dayPeople: 0 };
       t.people += m.people;
       t.amount += m.amountFen;
       t.entries++;
+      const newest = newestDay(t.day, t.dayPeople, m.businessDate, m.people);
+      t.day = newest.day;
+      t.dayPeople = newest.dayPeople;
       totals.set(`${m.campaignId}:${area}`, t);
       const key = `${m.campaignId}:${area}:${m.businessDate}`;
       const d = days.get(key) ?? { campaign: m.campaignId, area, date: m.businessDate, people: 0, amount: 0 };
@@ -593,6 +622,9 @@ async function appendMany(db: Kysely<Database>, appends: readonly Append[]): Pro
     tPeople: t.map((r) => r.people),
     tAmount: t.map((r) => r.amount),
     tEntries: t.map((r) => r.entries),
+    // Every row of `t` has moved at least once: its day is set.
+    tDay: t.map((r) => r.day!),
+    tDayPeople: t.map((r) => r.dayPeople),
     dCampaign: d.map((r) => r.campaign),
     dArea: d.map((r) => r.area),
     dDate: d.map((r) => r.date),
@@ -773,7 +805,7 @@ export async function latestOpenPaymentBy(
  * (which matters on PostgreSQL).
  */
 export async function appendEntriesInBulk(db: Kysely<Database>, entries: readonly EntryInput[], chunk = 500): Promise<void> {
-  const totals = new Map<string, MoveParams & { areaId: number; entries: number }>();
+  const totals = new Map<string, { campaignId: number; areaId: number; people: number; amountFen: number; entries: number; day: string | null; dayPeople: number }>();
   const days = new Map<string, MoveParams & { areaId: number }>();
   for (let i = 0; i < entries.length; i += chunk) {
     await db
@@ -800,8 +832,9 @@ export async function appendEntriesInBulk(db: Kysely<Database>, entries: readonl
   }
   for (const e of entries) {
     for (const areaId of pathIds(e.areaPath)) {
-      const t = totals.get(`${e.campaignId}:${areaId}`) ?? { campaignId: e.campaignId, areaId, businessDate: '', people: 0, amountFen: 0, entries: 0 };
-      totals.set(`${e.campaignId}:${areaId}`, { ...t, people: t.people + e.people, amountFen: t.amountFen + e.amountFen, entries: t.entries + 1 });
+      const t = totals.get(`${e.campaignId}:${areaId}`) ?? { campaignId: e.campaignId, areaId, people: 0, amountFen: 0, entries: 0, day: null, dayPeople: 0 };
+      const newest = newestDay(t.day, t.dayPeople, e.businessDate, e.people);
+      totals.set(`${e.campaignId}:${areaId}`, { ...t, people: t.people + e.people, amountFen: t.amountFen + e.amountFen, entries: t.entries + 1, day: newest.day, dayPeople: newest.dayPeople });
       const key = `${e.campaignId}:${areaId}:${e.businessDate}`;
       const d = days.get(key) ?? { campaignId: e.campaignId, areaId, businessDate: e.businessDate, people: 0, amountFen: 0 };
       days.set(key, { ...d, people: d.people + e.people, amountFen: d.amountFen + e.amountFen });
@@ -812,13 +845,22 @@ export async function appendEntriesInBulk(db: Kysely<Database>, entries: readonl
     await db
       .insertInto('area_total')
       .values(
-        totalRows.slice(i, i + chunk).map((t) => ({ campaign_id: t.campaignId, area_id: t.areaId, people: t.people, amount_fen: t.amountFen, entries: t.entries })),
+        totalRows.slice(i, i + chunk).map((t) => ({
+          campaign_id: t.campaignId,
+          area_id: t.areaId,
+          people: t.people,
+          amount_fen: t.amountFen,
+          entries: t.entries,
+          day: t.day,
+          day_people: t.day === null ? null : t.dayPeople,
+        })),
       )
       .onConflict((oc) =>
         oc.columns(['campaign_id', 'area_id']).doUpdateSet((eb) => ({
           people: eb('area_total.people', '+', eb.ref('excluded.people')),
           amount_fen: eb('area_total.amount_fen', '+', eb.ref('excluded.amount_fen')),
           entries: eb('area_total.entries', '+', eb.ref('excluded.entries')),
+          ...newestDaySet,
         })),
       )
       .execute();

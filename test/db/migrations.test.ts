@@ -114,3 +114,32 @@ describe('2026-12-01-022-robot-ids-kept', () => {
     await expect(db.insertInto('robot').values(robot(1)).execute()).rejects.toThrow();
   });
 });
+
+describe('2026-12-02-023-total-newest-day', () => {
+  it('gives each total its newest day and that day\'s people from area_day, and none to a total without days', async () => {
+    dir = await makeDir();
+    handle = await openDatabase(await testDatabaseUrl(dir, 'm'));
+    const migrator = new Migrator({ db: handle.db, provider: { getMigrations: async () => migrations } });
+    expect((await migrator.migrateTo('2026-12-01-022-robot-ids-kept')).error).toBeUndefined();
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the schema before this migration, as migrations see it
+    const db = handle.db as unknown as Kysely<any>;
+    const at = '2026-11-23T00:00:00.000Z';
+    await db.insertInto('area').values([
+      { id: 1, parent_id: null, name: '本区', kind: 'district', path: '/1/', created_at: at },
+      { id: 2, parent_id: 1, name: '东镇', kind: 'township', path: '/1/2/', created_at: at },
+      { id: 3, parent_id: 1, name: '西镇', kind: 'township', path: '/1/3/', created_at: at },
+    ]).execute();
+    await db.insertInto('campaign').values({ id: 1, name: 'c', start_date: '2026-09-01', deadline: '2026-12-31', premium_fen: 40000, time_zone: 'Asia/Shanghai', is_current: 1, created_at: at }).execute();
+    const total = (area: number, people: number) => ({ campaign_id: 1, area_id: area, people, amount_fen: people * 40000, entries: 1 });
+    await db.insertInto('area_total').values([total(1, 12), total(2, 12), total(3, 0)]).execute();
+    const day = (area: number, date: string, people: number) => ({ campaign_id: 1, area_id: area, business_date: date, people, amount_fen: people * 40000 });
+    await db.insertInto('area_day').values([day(1, '2026-11-21', 5), day(1, '2026-11-22', 7), day(2, '2026-11-22', 7), day(2, '2026-11-21', 5)]).execute();
+    await migrateToLatestOrThrow(handle.db);
+    const rows = await db.selectFrom('area_total').select(['area_id', 'day', 'day_people']).orderBy('area_id').execute();
+    expect(rows.map((r) => ({ ...r, day_people: r.day_people === null ? null : Number(r.day_people) }))).toEqual([
+      { area_id: 1, day: '2026-11-22', day_people: 7 },
+      { area_id: 2, day: '2026-11-22', day_people: 7 },
+      { area_id: 3, day: null, day_people: null },
+    ]);
+  });
+});

@@ -2,6 +2,9 @@
  * The maintained totals (`area_total`, `area_day`) beside a full recount of
  * the ledger, as comparable maps: a test that wrote through the pipeline,
  * raced replicas or crashed a bot checks `expect(maintained).toEqual(recount)`.
+ * The maintained side also lists every total whose newest day (`day`,
+ * `day_people`) disagrees with its `area_day` rows; a recount lists none, so
+ * the same check catches a write that forgot them.
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../../src/db/schema.ts';
@@ -11,6 +14,8 @@ import { pathIds } from '../../src/domain/permissions.ts';
 export interface Totals {
   total: Map<string, { people: number; amount: number; entries: number }>;
   day: Map<string, { people: number; amount: number }>;
+  /** Totals whose newest day is not their newest `area_day` row, or whose people are not that row's (none is right). */
+  newestDay: string[];
 }
 
 /** What the totals tables say now: each area's row plus its shards (PostgreSQL's areas above a township). */
@@ -28,7 +33,25 @@ export async function maintainedTotals(db: Kysely<Database>): Promise<Totals> {
     const d = day.get(key) ?? { people: 0, amount: 0 };
     day.set(key, { people: d.people + Number(r.people), amount: d.amount + Number(r.amount_fen) });
   }
-  return { total, day };
+  return { total, day, newestDay: await newestDayDisagreements(db) };
+}
+
+/** Each `area_total` row's newest day against its own `area_day` rows (in place, not shards). */
+async function newestDayDisagreements(db: Kysely<Database>): Promise<string[]> {
+  const newest = new Map<string, { date: string; people: number }>();
+  for (const r of await db.selectFrom('area_day').selectAll().execute()) {
+    const key = `${r.campaign_id}:${r.area_id}`;
+    const n = newest.get(key);
+    if (!n || r.business_date > n.date) newest.set(key, { date: r.business_date, people: Number(r.people) });
+  }
+  const out: string[] = [];
+  for (const t of await db.selectFrom('area_total').selectAll().execute()) {
+    const key = `${t.campaign_id}:${t.area_id}`;
+    const want = newest.get(key) ?? null;
+    const got = t.day === null ? null : { date: t.day, people: Number(t.day_people) };
+    if (JSON.stringify(got) !== JSON.stringify(want)) out.push(`${key}: ${JSON.stringify(got)} where area_day says ${JSON.stringify(want)}`);
+  }
+  return out;
 }
 
 /** The same figures added up from every ledger entry (each counts for its area and every ancestor). */
@@ -49,5 +72,5 @@ export async function recountTotals(db: Kysely<Database>): Promise<Totals> {
       day.set(k, { people: d.people + e.people, amount: d.amount + Number(e.amount_fen) });
     }
   }
-  return { total, day };
+  return { total, day, newestDay: [] };
 }
