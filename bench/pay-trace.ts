@@ -3,8 +3,9 @@
  * the bench's pipeline (bench/pay.ts) with every statement node-postgres
  * sends recorded: statements a pay, each kind's count and time to answer,
  * the connections that carried them, how many entry statements each
- * transaction held, and the Node CPU a pay. `raw` traces bench/pay-raw-pg.ts
- * instead.
+ * transaction held, the Node CPU a pay, and the machine's (the server's
+ * too). `raw` traces bench/pay-raw-pg.ts instead, the second number then
+ * being its pays a transaction.
  *   scripts/with-postgres.sh npx tsx bench/pay-trace.ts [pays] [in flight] [raw]
  * Profile the same run with `node --cpu-prof --import tsx bench/pay-trace.ts`.
  */
@@ -42,7 +43,7 @@ if (process.argv[4] === 'raw') {
   const { rawPgRate } = await import('./pay-raw-pg.ts');
   const rurl = await benchDatabaseUrl({ quick: true, pg: true }, '/tmp', 'rawtrace');
   tracing = true;
-  const rate = await rawPgRate(rurl, Number(process.argv[2] ?? 600));
+  const rate = await rawPgRate(rurl, Number(process.argv[2] ?? 600), Number(process.argv[3] ?? 1));
   tracing = false;
   await dropBenchDatabase(rurl);
   console.log(`raw ${rate.toFixed(0)}/s`);
@@ -76,6 +77,14 @@ const threadTicks = () => {
   }
   return out;
 };
+/** The machine's busy and total CPU ticks (all cores, all processes: the server's too). */
+const machineTicks = () => {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const idle = f[3]! + f[4]!;
+  const total = f.reduce((a, b) => a + b, 0);
+  return { busy: total - idle, total };
+};
+const machine0 = machineTicks();
 const threads0 = threadTicks();
 const cpu0 = process.cpuUsage();
 const window0 = process.hrtime.bigint();
@@ -89,6 +98,8 @@ await Promise.all(Array.from({ length: inFlight }, async () => {
 const ms = performance.now() - start;
 const cpu = process.cpuUsage(cpu0);
 const threads1 = threadTicks();
+const machine1 = machineTicks();
+console.error(`machine busy ${(((machine1.busy - machine0.busy) / (machine1.total - machine0.total)) * 100).toFixed(0)}% of its cores, ${(((machine1.busy - machine0.busy) * 10_000) / n).toFixed(0)} µs of CPU a pay in all processes`);
 console.error('threads (ms of CPU in the window):', [...threads1].map(([k, v]) => [k, (v - (threads0.get(k) ?? 0)) * 10]).filter(([, v]) => (v as number) > 0).map(([k, v]) => `${k} ${v}`).join(', '));
 // The measured window on the monotonic clock a --cpu-prof profile's timestamps use (µs).
 console.error(`window ${window0 / 1000n} ${process.hrtime.bigint() / 1000n}`);

@@ -18,6 +18,15 @@ import { benchDatabaseUrl, dropBenchDatabase } from './db.ts';
 import { NEWEST_DAY_SET, rawPgRate } from './pay-raw-pg.ts';
 import { replicasRate } from './pay-replicas.ts';
 
+/**
+ * Pays each side makes before its measured ones: a bot's figure is its
+ * steady rate, and its pipeline is far more code than the raw loop. With 50
+ * the optimizing compiler was still compiling the bot's hot functions in the
+ * measured window (over a second of CPU for one of them on PostgreSQL),
+ * taking the core the database needed. The raw loops warm up as long.
+ */
+const WARM_PAYS = 2000;
+
 /** `inFlight` coordinators logging at once, each waiting for its reply before the next. */
 async function pipelineRate(dir: string, n: number, inFlight: number, opts: BenchOptions = { quick: false }): Promise<number> {
   const url = await benchDatabaseUrl(opts, dir, 'pipeline');
@@ -34,8 +43,14 @@ async function pipelineRate(dir: string, n: number, inFlight: number, opts: Benc
   for (let i = 0; i < 20; i++) await say('admin', 'setup', `township add 镇${i} target 10000000`, `s${i}`);
   await say('admin', 't0', 'bind 镇0', 'b');
   await say('admin', 'setup', 'grant coord coordinator 镇0', 'g');
-  const warm = Math.min(50, n);
-  for (let i = 0; i < warm; i++) await say('coord', 't0', `pay 2 800`, `w${i}`);
+  for (let i = 0; i < 50; i++) await say('coord', 't0', `pay 2 800`, `w${i}`);
+  // Warm the measured path until the JIT has compiled it (see WARM_PAYS).
+  let warmed = 0;
+  await Promise.all(
+    Array.from({ length: IN_FLIGHT }, async () => {
+      for (let i = warmed++; i < WARM_PAYS; i = warmed++) await say('coord', 't0', 'pay 2 800', `wb${i}`);
+    }),
+  );
   let next = 0;
   const start = process.hrtime.bigint();
   await Promise.all(
@@ -85,7 +100,7 @@ async function rawRate(dir: string, n: number): Promise<number> {
     audit.run(now, JSON.stringify({ entry: Number(id), people, amount_fen: fen }));
     inbound.run(key, JSON.stringify({ status: 'ok', text: `recorded #${id}` }), now);
   });
-  for (let i = 0; i < Math.min(50, n); i++) pay(1_000_000 + i);
+  for (let i = 0; i < WARM_PAYS; i++) pay(1_000_000 + i);
   const start = process.hrtime.bigint();
   for (let i = 0; i < n; i++) pay(i);
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
@@ -108,7 +123,7 @@ export async function benchPay(opts: BenchOptions): Promise<Figure[]> {
       if (!opts.pg) return rawRate(mkdtempSync(join(dir, 'r')), n);
       const url = await benchDatabaseUrl(opts, dir, 'raw');
       try {
-        return await rawPgRate(url, n);
+        return await rawPgRate(url, n, 1, WARM_PAYS);
       } finally {
         await dropBenchDatabase(url);
       }
@@ -127,7 +142,7 @@ export async function benchPay(opts: BenchOptions): Promise<Figure[]> {
       for (let round = 0; round < 2; round++) {
         const url = await benchDatabaseUrl(opts, dir, 'raw_batched');
         try {
-          rawBatched = Math.max(rawBatched, await rawPgRate(url, n, IN_FLIGHT));
+          rawBatched = Math.max(rawBatched, await rawPgRate(url, n, IN_FLIGHT, WARM_PAYS));
         } finally {
           await dropBenchDatabase(url);
         }
