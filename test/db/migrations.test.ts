@@ -93,20 +93,26 @@ describe('2026-12-01-008-grant-origin', () => {
   });
 });
 
+/** A new database migrated up to `name`, as the next migration finds it (the schema then, as migrations see it). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the schema of an earlier version, as migrations see it
+async function databaseAt(name: string): Promise<Kysely<any>> {
+  dir = await makeDir();
+  handle = await openDatabase(await testDatabaseUrl(dir, 'm'));
+  const migrator = new Migrator({ db: handle.db, provider: { getMigrations: async () => migrations } });
+  expect((await migrator.migrateTo(name)).error).toBeUndefined();
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as above
+  return handle.db as unknown as Kysely<any>;
+}
+
 describe('2026-12-01-022-robot-ids-kept', () => {
   it('keeps every robot as it was, and never hands a removed robot\'s number out again', async () => {
-    dir = await makeDir();
-    handle = await openDatabase(await testDatabaseUrl(dir, 'm'));
-    const migrator = new Migrator({ db: handle.db, provider: { getMigrations: async () => migrations } });
-    expect((await migrator.migrateTo('2026-12-01-018-lapse-indexes')).error).toBeUndefined();
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the schema before this migration, as migrations see it
-    const db = handle.db as unknown as Kysely<any>;
+    const db = await databaseAt('2026-12-01-018-lapse-indexes');
     const at = '2026-11-23T00:00:00.000Z';
     const root = await db.insertInto('area').values({ parent_id: null, name: '本区', kind: 'district', path: '/1/', created_at: at }).returning('id').executeTakeFirstOrThrow();
     const robot = (n: number) => ({ app: 'wecom', url_sealed: `s${n}`, url_digest: `d${n}`, url_hint: `key=ab${n}…`, secret_sealed: null, kind: 'leaders', area_id: root.id, created_at: at, created_by: null });
     await db.insertInto('robot').values([robot(1), robot(2)]).execute();
     const before = await db.selectFrom('robot').selectAll().orderBy('id').execute();
-    await migrateToLatestOrThrow(handle.db);
+    await migrateToLatestOrThrow(db);
     expect(await db.selectFrom('robot').selectAll().orderBy('id').execute()).toEqual(before);
     await db.deleteFrom('robot').where('id', '=', 2).execute();
     const next = await db.insertInto('robot').values(robot(3)).returning('id').executeTakeFirstOrThrow();
@@ -117,12 +123,7 @@ describe('2026-12-01-022-robot-ids-kept', () => {
 
 describe('2026-12-02-023-total-newest-day', () => {
   it('gives each total its newest day and that day\'s people from area_day, and none to a total without days', async () => {
-    dir = await makeDir();
-    handle = await openDatabase(await testDatabaseUrl(dir, 'm'));
-    const migrator = new Migrator({ db: handle.db, provider: { getMigrations: async () => migrations } });
-    expect((await migrator.migrateTo('2026-12-01-022-robot-ids-kept')).error).toBeUndefined();
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the schema before this migration, as migrations see it
-    const db = handle.db as unknown as Kysely<any>;
+    const db = await databaseAt('2026-12-01-022-robot-ids-kept');
     const at = '2026-11-23T00:00:00.000Z';
     await db.insertInto('area').values([
       { id: 1, parent_id: null, name: '本区', kind: 'district', path: '/1/', created_at: at },
@@ -134,7 +135,7 @@ describe('2026-12-02-023-total-newest-day', () => {
     await db.insertInto('area_total').values([total(1, 12), total(2, 12), total(3, 0)]).execute();
     const day = (area: number, date: string, people: number) => ({ campaign_id: 1, area_id: area, business_date: date, people, amount_fen: people * 40000 });
     await db.insertInto('area_day').values([day(1, '2026-11-21', 5), day(1, '2026-11-22', 7), day(2, '2026-11-22', 7), day(2, '2026-11-21', 5)]).execute();
-    await migrateToLatestOrThrow(handle.db);
+    await migrateToLatestOrThrow(db);
     const rows = await db.selectFrom('area_total').select(['area_id', 'day', 'day_people']).orderBy('area_id').execute();
     expect(rows.map((r) => ({ ...r, day_people: r.day_people === null ? null : Number(r.day_people) }))).toEqual([
       { area_id: 1, day: '2026-11-22', day_people: 7 },
