@@ -7,7 +7,7 @@
  * many pays a transaction, their entries and totals in one statement and
  * their audit rows and replies in another (rows as arrays, as the bot sends
  * them): the most the bot's own round trips allow, without the bot.
- * `warm` pays go first, unmeasured.
+ * `warm` pays go first, unmeasured; `window` is told when the measured ones start and end.
  */
 import pg from 'pg';
 import { openDatabase } from '../src/db/database.ts';
@@ -17,7 +17,7 @@ import { migrateToLatestOrThrow } from '../src/db/migrate.ts';
 export const NEWEST_DAY_SET = `day = case when area_total.day is null or excluded.day > area_total.day then excluded.day else area_total.day end,
   day_people = case when area_total.day is null or excluded.day > area_total.day then excluded.day_people when excluded.day = area_total.day then area_total.day_people + excluded.day_people else area_total.day_people end`;
 
-export async function rawPgRate(url: string, n: number, batch = 1, warm = 50): Promise<number> {
+export async function rawPgRate(url: string, n: number, batch = 1, warm = 50, window?: { start(): void; end(): void }): Promise<number> {
   const handle = await openDatabase(url);
   await migrateToLatestOrThrow(handle.db);
   await handle.close();
@@ -94,9 +94,12 @@ export async function rawPgRate(url: string, n: number, batch = 1, warm = 50): P
       for (let i = first; i < first + count; i += batch) await payMany(i, Math.min(batch, first + count - i));
     };
     await run(1_000_000, warm);
+    window?.start();
     const start = process.hrtime.bigint();
     await run(0, n);
-    return n / (Number(process.hrtime.bigint() - start) / 1e9);
+    const rate = n / (Number(process.hrtime.bigint() - start) / 1e9);
+    window?.end();
+    return rate;
   } finally {
     await c.end();
   }

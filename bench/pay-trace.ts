@@ -39,11 +39,33 @@ client.query = function (this: object, a: unknown, b?: unknown, c?: unknown) {
   }
   return r;
 };
+/** The machine's busy and total CPU ticks (all cores, all processes: the server's too). */
+const machineTicks = () => {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const idle = f[3]! + f[4]!;
+  const total = f.reduce((a, b) => a + b, 0);
+  return { busy: total - idle, total };
+};
+/** Measures a window: this process's CPU and the machine's, a pay. */
+function cpuWindow(n: number) {
+  const machine0 = machineTicks();
+  const cpu0 = process.cpuUsage();
+  return () => {
+    const cpu = process.cpuUsage(cpu0);
+    const machine1 = machineTicks();
+    const busy = machine1.busy - machine0.busy;
+    return `Node CPU ${((cpu.user + cpu.system) / n).toFixed(0)} µs a pay; machine busy ${((busy / (machine1.total - machine0.total)) * 100).toFixed(0)}% of its cores, ${((busy * 10_000) / n).toFixed(0)} µs of CPU a pay in all processes`;
+  };
+}
 if (process.argv[4] === 'raw') {
   const { rawPgRate } = await import('./pay-raw-pg.ts');
   const rurl = await benchDatabaseUrl({ quick: true, pg: true }, '/tmp', 'rawtrace');
   tracing = true;
-  const rate = await rawPgRate(rurl, Number(process.argv[2] ?? 600), Number(process.argv[3] ?? 1));
+  let measured = () => '';
+  const rate = await rawPgRate(rurl, Number(process.argv[2] ?? 600), Number(process.argv[3] ?? 1), 2000, {
+    start: () => (measured = cpuWindow(Number(process.argv[2] ?? 600))),
+    end: () => console.log(measured()),
+  });
   tracing = false;
   await dropBenchDatabase(rurl);
   console.log(`raw ${rate.toFixed(0)}/s`);
@@ -77,16 +99,8 @@ const threadTicks = () => {
   }
   return out;
 };
-/** The machine's busy and total CPU ticks (all cores, all processes: the server's too). */
-const machineTicks = () => {
-  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
-  const idle = f[3]! + f[4]!;
-  const total = f.reduce((a, b) => a + b, 0);
-  return { busy: total - idle, total };
-};
-const machine0 = machineTicks();
 const threads0 = threadTicks();
-const cpu0 = process.cpuUsage();
+const measured = cpuWindow(n);
 const window0 = process.hrtime.bigint();
 const start = performance.now();
 await Promise.all(Array.from({ length: inFlight }, async () => {
@@ -96,14 +110,11 @@ await Promise.all(Array.from({ length: inFlight }, async () => {
   }
 }));
 const ms = performance.now() - start;
-const cpu = process.cpuUsage(cpu0);
+console.log(measured());
 const threads1 = threadTicks();
-const machine1 = machineTicks();
-console.error(`machine busy ${(((machine1.busy - machine0.busy) / (machine1.total - machine0.total)) * 100).toFixed(0)}% of its cores, ${(((machine1.busy - machine0.busy) * 10_000) / n).toFixed(0)} µs of CPU a pay in all processes`);
 console.error('threads (ms of CPU in the window):', [...threads1].map(([k, v]) => [k, (v - (threads0.get(k) ?? 0)) * 10]).filter(([, v]) => (v as number) > 0).map(([k, v]) => `${k} ${v}`).join(', '));
 // The measured window on the monotonic clock a --cpu-prof profile's timestamps use (µs).
 console.error(`window ${window0 / 1000n} ${process.hrtime.bigint() / 1000n}`);
-console.log(`Node CPU ${((cpu.user + cpu.system) / n).toFixed(0)} µs a pay`);
 tracing = false;
 await app.close();
 await dropBenchDatabase(url);
