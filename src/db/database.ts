@@ -5,11 +5,12 @@
 import { dirname, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, PostgresDialect, SqliteDialect, type PostgresPool, type PostgresPoolClient, type SqliteDatabase as KyselySqliteDatabase } from 'kysely';
+import { Kysely, PostgresDialect, type PostgresPool, type PostgresPoolClient, type SqliteDatabase as KyselySqliteDatabase } from 'kysely';
 import type { Database } from './schema.ts';
 import { EnrollbotError } from '../core/errors.ts';
 import { createPrivateFile, ensurePrivateDir, makePrivate } from './private-files.ts';
 import { directRunners, preparedStatementNames } from './prepared.ts';
+import { LockWaitingSqliteDialect } from './sqlite-lock-wait.ts';
 
 /** An open database and how to close it. */
 export interface DatabaseHandle {
@@ -170,7 +171,7 @@ export async function openDatabase(url: string): Promise<DatabaseHandle> {
 /** Kysely on a better-sqlite3 connection, with its statements kept prepared and run directly. */
 function onSqlite(sqlite: SqliteDatabase.Database): Kysely<Database> {
   const cached = withStatementCache(sqlite);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cached }) });
+  const db = new Kysely<Database>({ dialect: new LockWaitingSqliteDialect({ database: cached }, sqlite) });
   // As Kysely's SQLite connection runs a statement, without its promise chain.
   directRunners.set(db.getExecutor().adapter, (text, parameters) => {
     const stmt = cached.prepare(text);

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { SqliteAdapter, sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { SQLITE_BUSY_TIMEOUT_MS } from '../db/database.ts';
+import { isBusy } from '../db/sqlite-lock-wait.ts';
 
 /** The probe's row in `setting`: a unique key, never committed. */
 const PROBE_KEY_PREFIX = 'health-probe:';
@@ -49,7 +50,7 @@ export async function probeWrite(db: Kysely<Database>): Promise<void> {
     try {
       await probeIn(conn);
     } catch (e) {
-      if (!String((e as { code?: unknown } | null)?.code ?? '').startsWith('SQLITE_BUSY')) throw e;
+      if (!isBusy(e)) throw e;
     } finally {
       await sql.raw(`pragma busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`).execute(conn);
     }

@@ -1,0 +1,76 @@
+/**
+ * Waiting for SQLite's write lock without freezing the event loop.
+ *
+ * SQLite's busy handler sleeps in the thread that waits. With better-sqlite3
+ * that thread is the bot's event loop. While another process holds the
+ * write lock (a CLI import merging its slices), a chat write waiting
+ * behind it froze every acknowledgement and reply with it: up to 0.5–1.4 s
+ * during a roster import on the bench. And the handler's sleeps grow (1, 2,
+ * 5, 10 … 100 ms), so a waiter often slept through the import's short gaps
+ * between slices.
+ *
+ * Here a transaction takes the lock with `begin immediate` and no busy
+ * timeout, and tries again every millisecond on a timer until it gets it or
+ * the connection's busy timeout has passed. Then it fails as before, with
+ * SQLite's own "database is locked". The statements inside the transaction
+ * keep the connection's busy timeout. A connection whose busy timeout was
+ * set to 0 (the health probe, which must not wait) tries once.
+ */
+import { SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type SqliteDialectConfig } from 'kysely';
+import type SqliteDatabase from 'better-sqlite3';
+
+/** How often a transaction tries again for a write lock another connection holds. */
+const RETRY_MS = 1;
+
+/** SQLITE_BUSY, and its extended codes. */
+export function isBusy(e: unknown): boolean {
+  return String((e as { code?: unknown } | null)?.code ?? '').startsWith('SQLITE_BUSY');
+}
+
+class LockWaitingDriver extends SqliteDriver {
+  readonly #sqlite: SqliteDatabase.Database;
+
+  constructor(config: SqliteDialectConfig, sqlite: SqliteDatabase.Database) {
+    super(config);
+    this.#sqlite = sqlite;
+  }
+
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    // A caller that set no busy timeout (the health probe) wants one try.
+    const timeoutMs = Number(this.#sqlite.pragma('busy_timeout', { simple: true }));
+    if (timeoutMs === 0) return super.beginTransaction(connection);
+    const deadline = performance.now() + timeoutMs;
+    for (;;) {
+      this.#sqlite.pragma('busy_timeout = 0');
+      try {
+        await super.beginTransaction(connection);
+        return;
+      } catch (e) {
+        if (!isBusy(e) || performance.now() >= deadline) throw e;
+      } finally {
+        this.#sqlite.pragma(`busy_timeout = ${timeoutMs}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
+    }
+  }
+}
+
+/**
+ * Kysely's SQLite dialect on `sqlite`, whose transactions wait for the
+ * write lock on timers (see above), as long as the connection's busy
+ * timeout says.
+ */
+export class LockWaitingSqliteDialect extends SqliteDialect {
+  readonly #config: SqliteDialectConfig;
+  readonly #sqlite: SqliteDatabase.Database;
+
+  constructor(config: SqliteDialectConfig, sqlite: SqliteDatabase.Database) {
+    super(config);
+    this.#config = config;
+    this.#sqlite = sqlite;
+  }
+
+  override createDriver(): Driver {
+    return new LockWaitingDriver(this.#config, this.#sqlite);
+  }
+}
