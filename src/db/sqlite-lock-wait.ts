@@ -16,11 +16,24 @@
  * keep the connection's busy timeout. A connection whose busy timeout was
  * set to 0 (the health probe, which must not wait) tries once.
  */
-import { SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type SqliteDialectConfig } from 'kysely';
+import { SqliteAdapter, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type Kysely, type SqliteDialectConfig } from 'kysely';
 import type SqliteDatabase from 'better-sqlite3';
 
 /** How often a transaction tries again for a write lock another connection holds. */
 const RETRY_MS = 1;
+
+/** How long a loop of write transactions (an import's merge) leaves SQLite's lock free after each one. */
+const GAP_MS = 2;
+
+/**
+ * After one of many write transactions in a row: on SQLite, leaves the
+ * write lock free long enough for a writer waiting in another process (it
+ * tries every millisecond) to take its turn, rather than after the whole
+ * loop. PostgreSQL queues its lock waiters itself: nothing to do there.
+ */
+export async function yieldWriteLock<DB>(db: Kysely<DB>): Promise<void> {
+  if (db.getExecutor().adapter instanceof SqliteAdapter) await new Promise((resolve) => setTimeout(resolve, GAP_MS));
+}
 
 /** SQLITE_BUSY, and its extended codes. */
 export function isBusy(e: unknown): boolean {

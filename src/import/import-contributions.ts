@@ -1,6 +1,7 @@
 /** `import contributions <file>`: monthly contributions by ID number; closes the lapses they end. */
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
+import { yieldWriteLock } from '../db/sqlite-lock-wait.ts';
 import { closeCasesInSlices } from '../store/lapse-cases.ts';
 import {
   createContributionStage,
@@ -59,6 +60,7 @@ export async function importContributions(path: string, options: ImportOptions):
             }
             return upsertContributions(tx, [...upserts.values()], options.now);
           });
+          await yieldWriteLock(db);
         }
       },
       end: (db) => dropContributionStage(db),

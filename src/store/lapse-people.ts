@@ -8,6 +8,7 @@ import type { ContributorKind, Database, InsuredStatus } from '../db/schema.ts';
 import { getSetting, putSetting } from './settings.ts';
 import { linkedCadre } from './named-people.ts';
 import { EnrollbotError } from '../core/errors.ts';
+import { yieldWriteLock } from '../db/sqlite-lock-wait.ts';
 
 /**
  * A roster row ready to stage, as the flat values an import binds (the ID
@@ -222,8 +223,6 @@ export const ROSTER_MERGE_SLICE = 1_000;
  * about 1.7 × the CPU time of slices of 5,000: docs/figures.md).
  */
 const ROSTER_MERGE_SLICE_MS = 25;
-/** The pause after each of a merge's transactions, for a waiting writer (8 % of a 25 ms slice). */
-const ROSTER_MERGE_GAP_MS = 2;
 const MIN_SLICE = 100;
 const MAX_SLICE = 20_000;
 
@@ -329,10 +328,7 @@ export async function mergeRosterStage(db: Kysely<Database>, now: Date, slice = 
       // At most twice the rows each time: one quick slice must not make the next a long one.
       const ms = performance.now() - started;
       slice = Math.round(Math.min(2 * slice, MAX_SLICE, Math.max(MIN_SLICE, (slice * ROSTER_MERGE_SLICE_MS) / Math.max(ms, 1))));
-      // The lock free for a moment: a chat write waiting for it tries every
-      // millisecond (src/db/sqlite-lock-wait.ts), and gets its turn here
-      // rather than after the whole merge.
-      await new Promise((resolve) => setTimeout(resolve, ROSTER_MERGE_GAP_MS));
+      await yieldWriteLock(db);
     }
   }
   return changed;
