@@ -40,8 +40,8 @@ const figuresQuery = prepared((db: Kysely<Database>, p: Params) => {
  * An area's people of the day `p.businessDate`, from its total's row `t`
  * (`day`, `day_people`: its newest day), so a board reads one row a unit.
  * Null when nothing was logged that day. Only a row already moved on a later
- * day (a replica whose clock is ahead, just past midnight) reads the day's
- * own row in `area_day`.
+ * day (the campaign's zone moved west, or another replica's clock runs
+ * ahead just past midnight) reads the day's own row in `area_day`.
  */
 function dayOf(db: Kysely<Database>, p: Params) {
   const dayRow = db
