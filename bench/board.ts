@@ -22,6 +22,7 @@ import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { APP_NODE_FLAGS } from '../src/ops/node-flags.ts';
 import SqliteDatabase from 'better-sqlite3';
 import { loadConfig } from '../src/config.ts';
 import { openApp, type App } from '../src/app.ts';
@@ -546,7 +547,7 @@ export async function benchProvinceBoard(opts: BenchOptions): Promise<BenchResul
  * measured alone (13.4 ms against 8.3 ms on SQLite).
  */
 async function provinceBoardInChild(opts: BenchOptions): Promise<BenchResult[]> {
-  const args = ['--import', 'tsx', fileURLToPath(import.meta.url), '--province', '--json'];
+  const args = [...APP_NODE_FLAGS, '--import', 'tsx', fileURLToPath(import.meta.url), '--province', '--json'];
   if (opts.quick) args.push('--quick');
   if (opts.pg) args.push('--pg');
   const { stdout } = await run(process.execPath, args, { maxBuffer: 1 << 20 });

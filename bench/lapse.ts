@@ -19,6 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { APP_NODE_FLAGS } from '../src/ops/node-flags.ts';
 import { sql } from 'kysely';
 import { openDatabase } from '../src/db/database.ts';
 import { migrateToLatestOrThrow } from '../src/db/migrate.ts';
@@ -91,7 +92,7 @@ export async function newDatabase(url: string) {
 }
 
 function child(args: string[]): Promise<{ ms: number; rows: number; peakMb: number; taken?: number; committed?: boolean }> {
-  return run(process.execPath, ['--import', 'tsx', join(here, 'lapse-child.ts'), ...args], { maxBuffer: 1 << 20 }).then(({ stdout }) =>
+  return run(process.execPath, [...APP_NODE_FLAGS, '--import', 'tsx', join(here, 'lapse-child.ts'), ...args], { maxBuffer: 1 << 20 }).then(({ stdout }) =>
     JSON.parse(stdout.trim().split('\n').at(-1)!),
   );
 }

@@ -8,6 +8,7 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { APP_NODE_FLAGS } from '../src/ops/node-flags.ts';
 import { openDatabase } from '../src/db/database.ts';
 import { migrateToLatestOrThrow } from '../src/db/migrate.ts';
 
@@ -21,7 +22,7 @@ const CHILD = fileURLToPath(new URL('./pay-replica-child.ts', import.meta.url));
 
 /** Starts a bot process; resolves once it is set up, with a function that starts its pays. */
 async function startReplica(url: string, prefix: string, n: number): Promise<{ go: () => Promise<Run> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, url, prefix, String(n)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...APP_NODE_FLAGS, '--import', 'tsx', CHILD, url, prefix, String(n)], { stdio: ['pipe', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout });
   const iterator = lines[Symbol.asyncIterator]();
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));

@@ -9,6 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
+import { APP_NODE_FLAGS, v8PoolSize } from '../src/ops/node-flags.ts';
 import { benchDatabaseUrl, benchPostgresUrl, dropBenchDatabase } from './db.ts';
 import { benchPay } from './pay.ts';
 import { benchPayDuringPost } from './pay-during-post.ts';
@@ -28,11 +29,19 @@ const opts: BenchOptions = { quick: process.argv.includes('--quick'), pg: proces
  */
 const reportOnly = process.argv.includes('--report');
 
+if (v8PoolSize(process.execArgv, process.env.NODE_OPTIONS) === null) {
+  // The figures are the app's as it runs (`npm run bench` passes its node
+  // flags): run directly (`npx tsx bench/run.ts`), it runs itself again with them.
+  const self = fileURLToPath(import.meta.url);
+  const r = spawnSync(process.execPath, [...APP_NODE_FLAGS, ...process.execArgv, self, ...process.argv.slice(2)], { stdio: 'inherit' });
+  process.exit(r.status ?? 1);
+}
+
 if (opts.pg && !benchPostgresUrl()) {
   // No server named: run this same bench again inside a throwaway cluster.
   const script = fileURLToPath(new URL('../scripts/with-postgres.sh', import.meta.url));
   const self = fileURLToPath(import.meta.url);
-  const r = spawnSync(script, [process.execPath, '--import', 'tsx', self, ...process.argv.slice(2)], { stdio: 'inherit' });
+  const r = spawnSync(script, [process.execPath, ...APP_NODE_FLAGS, '--import', 'tsx', self, ...process.argv.slice(2)], { stdio: 'inherit' });
   process.exit(r.status ?? 1);
 }
 

@@ -18,6 +18,7 @@ import { benchDatabaseUrl, dropBenchDatabase } from './db.ts';
 import { request, Agent } from 'node:http';
 import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { APP_NODE_FLAGS } from '../src/ops/node-flags.ts';
 import { slackSignature } from '../src/platforms/slack/signature.ts';
 import { slashBody } from '../test/platforms/slack/fake-slack.ts';
 
@@ -82,10 +83,14 @@ function burster(port: number, makeBody: () => string) {
   };
 }
 
-/** A child process running one of the bench's scripts; each stdout line is JSON, the first once it is ready. */
-function startChild(script: string, args: string[]) {
+/**
+ * A child process running one of the bench's scripts, with node's `flags`
+ * (the app's for the app, none for the fake Slack); each stdout line is
+ * JSON, the first once it is ready.
+ */
+function startChild(script: string, args: string[], flags: readonly string[] = []) {
   const tsx = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url));
-  const child = spawn(tsx, [fileURLToPath(new URL(script, import.meta.url)), ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(tsx, [...flags, fileURLToPath(new URL(script, import.meta.url)), ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   const waiting: { resolve: (line: unknown) => void; reject: (e: Error) => void }[] = [];
   createInterface({ input: child.stdout! }).on('line', (line) => waiting.shift()?.resolve(JSON.parse(line)));
@@ -118,7 +123,7 @@ export async function benchSlack(opts: { quick: boolean; pg?: boolean; door?: 'f
   const url = await benchDatabaseUrl(opts, dir, 'slack');
   try {
     const fake = (await fakeChild.ready) as { apiUrl: string; url: string };
-    appChild = startChild('./slack-child.ts', [fake.apiUrl, SECRET, opts.door ?? 'front-door', url]);
+    appChild = startChild('./slack-child.ts', [fake.apiUrl, SECRET, opts.door ?? 'front-door', url], APP_NODE_FLAGS);
     const { slackPort, barePort } = (await appChild.ready) as { slackPort: number; barePort: number };
     const answered = async () => Number(await (await fetch(`${fake.url}/_count/response`)).text());
 

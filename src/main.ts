@@ -25,6 +25,7 @@ import { catalogue } from './i18n/index.ts';
 import { createRobotPlatforms } from './robots/robot-platform.ts';
 import { platformLookups } from './store/suggestions.ts';
 import { getSetting, putSetting } from './store/settings.ts';
+import { APP_NODE_FLAGS, v8PoolSize } from './ops/node-flags.ts';
 
 /**
  * Resolves with the first SIGINT or SIGTERM. A second one finds no handler
@@ -66,6 +67,12 @@ async function main(argv: string[]): Promise<number> {
   const interactive = process.stdin.isTTY === true;
   // In the console the chat is on stdout; logs below warn would drown it.
   const log = createLogger(config.logFormat ?? 'json', wantsConsole && config.logLevel === 'info' ? 'warn' : config.logLevel);
+  if (v8PoolSize(process.execArgv, process.env.NODE_OPTIONS) === null) {
+    // Started some other way than `npm start` (a unit file, a container's own command).
+    log.warn('node runs V8 with its default background threads', {
+      hint: `start the bot with npm start, or pass node ${APP_NODE_FLAGS.join(' ')}: during a board post those threads take the core payments are answered on (docs/operations.md)`,
+    });
+  }
   const signal = untilSignal();
   const app = await openApp({ config, log, seedDemo: wantsConsole, consoleAdmin: wantsConsole });
   if (app.demo && (config.slack || config.discord)) {

@@ -1,5 +1,6 @@
 /**
- * `npm start` (console mode, piped stdin) stops cleanly on SIGTERM and SIGINT;
+ * `npm start` (console mode, piped stdin) stops cleanly on SIGTERM and SIGINT,
+ * and warns when node was not given the app's flags;
  * with `PORT` set it answers `/healthz` (on a server of its own in the console,
  * on Slack's own server in Slack HTTP mode) until it stops.
  */
@@ -109,6 +110,30 @@ describe('npm start with a platform on the demo database', () => {
     } finally {
       await fake.close();
     }
+  });
+});
+
+describe("npm start's node flags", () => {
+  it('started as npm start starts it, answers without a warning about V8', async () => {
+    dir = await makeDir();
+    const bot = await startBot({ env: { DATABASE_URL: await testDatabaseUrl(dir) } });
+    bot.child.stdin.write('township add 甲镇 target 100\npay 3 in 甲镇\n');
+    await bot.waitForLine(/已登记 #\d+/);
+    expect(await bot.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+    expect(bot.logs().filter((e) => e.msg === 'node runs V8 with its default background threads')).toEqual([]);
+  });
+
+  it('started by plain node (a unit file of its own), warns and says how to start it', async () => {
+    dir = await makeDir();
+    const bot = await startBot({ env: { DATABASE_URL: await testDatabaseUrl(dir) }, nodeFlags: [] });
+    const warning = await bot.waitForLog('node runs V8 with its default background threads');
+    expect(warning).toMatchObject({ level: 'warn' });
+    expect(String(warning.hint)).toContain('npm start');
+    expect(String(warning.hint)).toContain('--v8-pool-size=1');
+    // It still runs: the warning is advice, not a refusal.
+    bot.child.stdin.write('township add 甲镇 target 100\npay 3 in 甲镇\n');
+    await bot.waitForLine(/已登记 #\d+/);
+    expect(await bot.stop('SIGTERM')).toEqual({ code: 0, signal: null });
   });
 });
 

@@ -1,12 +1,13 @@
 /**
- * The bot as a real, separate process (`node --import tsx src/main.ts`), the
- * way `npm start` runs it: for tests that kill it, restart it or run two of
+ * The bot as a real, separate process (`node --v8-pool-size=1 --import tsx
+ * src/main.ts`), the way `npm start` runs it: for tests that kill it, restart it or run two of
  * it on one database. Its output is kept line by line; a test waits for a
  * line (or a JSON log entry) to appear, never for a fixed time, and a wait
  * fails at once, with the output so far, when the process ends first.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { join } from 'node:path';
+import { APP_NODE_FLAGS } from '../../src/ops/node-flags.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -19,6 +20,8 @@ export interface BotProcessOptions {
   env?: Record<string, string>;
   /** Arguments after the script (`--console`…). */
   args?: string[];
+  /** node's flags (default: the app's, as `npm start` passes them). */
+  nodeFlags?: readonly string[];
   /** The script, relative to the repository (default `src/main.ts`). */
   script?: string;
   /** Resolve `startBot` only once a line matches (on either stream); default: at once. */
@@ -75,7 +78,7 @@ function parseLog(line: string): Record<string, unknown> | null {
 
 /** Starts the bot; with `readyWhen`, resolves once it printed that line. */
 export async function startBot(options: BotProcessOptions = {}): Promise<BotProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', options.script ?? 'src/main.ts', ...(options.args ?? [])], {
+  const child = spawn(process.execPath, [...(options.nodeFlags ?? APP_NODE_FLAGS), '--import', 'tsx', options.script ?? 'src/main.ts', ...(options.args ?? [])], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', TZ: 'UTC', HOME: process.env.HOME!, ENROLLBOT_KEY_DIR: process.env.ENROLLBOT_KEY_DIR!, ENROLLBOT_DEMO: '0', LOG_LEVEL: 'info', ...options.env },
     stdio: ['pipe', 'pipe', 'pipe'],
