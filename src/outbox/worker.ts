@@ -39,7 +39,8 @@ import {
   nextOutboxAttempt,
   pausePlatform,
   recordOutcomes,
-  storedPost,
+  queuedPicture,
+  readStoredReply,
   takePlatformTokens,
   takeUnannouncedDeadLetters,
   type DeadLetter,
@@ -103,6 +104,9 @@ export interface OutboxWorker {
 
 const COALESCE_MS = 5;
 
+/** Lets the event loop run (a payment's reply) between the pieces of a long stored board. */
+const otherWorkFirst = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** The delay before attempt n+1 after n failed attempts. */
 export function backoffMs(attempts: number, baseMs: number, maxMs: number): number {
   return Math.min(maxMs, baseMs * 2 ** Math.max(0, attempts - 1));
@@ -133,10 +137,15 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
    * A chart dropped as too old goes out without its picture.
    */
   async function replyOf(row: { reply: string; image: string | null }): Promise<Reply> {
-    const { reply, chart } = storedPost(row);
-    if (!chart) return reply;
-    const png = 'svg' in chart ? await drawChart(chart.svg) : await chartPng(db, chart.id, drawChart);
-    if (png) reply.image = { png, filename: chart.filename, alt: chart.alt };
+    const picture = queuedPicture(row);
+    const chart = picture && 'chart' in picture ? picture.chart : null;
+    const png = !chart ? null : 'svg' in chart ? await drawChart(chart.svg) : await chartPng(db, chart.id, drawChart);
+    // The reply is read once the chart is drawn: a province's board read
+    // before lived through the drawing's garbage collections, each copying
+    // its thousands of cells on the event loop's thread.
+    const reply = await readStoredReply(row.reply, otherWorkFirst);
+    if (picture && 'image' in picture) reply.image = picture.image;
+    else if (chart && png) reply.image = { png, filename: chart.filename, alt: chart.alt };
     return reply;
   }
 

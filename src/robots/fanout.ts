@@ -6,7 +6,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import { enqueuePost, type OutboxPost } from '../store/outbox.ts';
+import { enqueuePost, parseStoredReply, type OutboxPost } from '../store/outbox.ts';
 import type { Reply } from '../core/reply.ts';
 import { appOfPlatform } from './apps.ts';
 import { robotParts } from './render.ts';
@@ -15,7 +15,7 @@ import { imagePartText } from '../store/robots.ts';
 /** The last stored reply read back: a post to 250 robots parses its board once, not per robot. */
 let last: { stored: string; reply: Reply } | null = null;
 function parsed(stored: string): Reply {
-  if (last?.stored !== stored) last = { stored, reply: JSON.parse(stored) as Reply };
+  if (last?.stored !== stored) last = { stored, reply: parseStoredReply(stored) };
   return last.reply;
 }
 
