@@ -8,10 +8,16 @@
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type { ReplyTable } from '../core/reply.ts';
 
-/** Draws SVG charts to PNG off the main thread. */
+/** What a render thread is sent: a chart's SVG to draw, or a long table to build as a workbook. */
+export type RenderJob = { id: number; svg: string } | { id: number; table: ReplyTable; sheet: string };
+
+/** Draws SVG charts to PNG, and builds long tables' workbooks, off the main thread. */
 export interface ChartPool {
   draw(svg: string): Promise<Uint8Array>;
+  /** The table as an XLSX workbook (see src/render/table-workbook.ts). */
+  workbook(table: ReplyTable, sheet: string): Promise<Uint8Array>;
   /**
    * Starts every thread and has each open the font and draw a line of text,
    * so the first board is not kept waiting for that (about a second).
@@ -30,7 +36,7 @@ function workerSource(): string {
 
 interface Slot {
   worker: Worker;
-  waiting: Map<number, { resolve: (png: Uint8Array) => void; reject: (e: Error) => void }>;
+  waiting: Map<number, { what: string; resolve: (bytes: Uint8Array) => void; reject: (e: Error) => void }>;
 }
 
 /**
@@ -47,13 +53,13 @@ export function createChartPool(options: { fontFile: string; size?: number }): C
     const worker = new Worker(workerSource(), { eval: true, workerData: { fontFile: options.fontFile } });
     const slot: Slot = { worker, waiting: new Map() };
     worker.unref();
-    worker.on('message', (m: { id: number; png?: Uint8Array; error?: string }) => {
+    worker.on('message', (m: { id: number; bytes?: Uint8Array; error?: string }) => {
       const job = slot.waiting.get(m.id);
       if (!job) return;
       slot.waiting.delete(m.id);
       if (slot.waiting.size === 0) worker.unref();
-      if (m.png) job.resolve(m.png);
-      else job.reject(new Error(`chart drawing failed: ${m.error ?? 'unknown'}`));
+      if (m.bytes) job.resolve(m.bytes);
+      else job.reject(new Error(`${job.what} failed: ${m.error ?? 'unknown'}`));
     });
     const fail = (e: Error) => {
       // A dead thread is replaced at the next drawing; what it held is refused, not lost silently.
@@ -68,18 +74,22 @@ export function createChartPool(options: { fontFile: string; size?: number }): C
     return slot;
   }
 
+  /** Sends a job to the thread with the fewest waiting (starting one while there are fewer than `size`). */
+  function submit(what: string, job: (id: number) => RenderJob): Promise<Uint8Array> {
+    if (closed) return Promise.reject(new Error('chart pool closed'));
+    const free = slots.find((s) => s.waiting.size === 0);
+    const slot = free ?? (slots.length < size ? start() : slots.reduce((a, b) => (b.waiting.size < a.waiting.size ? b : a)));
+    const id = ++nextId;
+    return new Promise<Uint8Array>((resolve, reject) => {
+      slot.waiting.set(id, { what, resolve, reject });
+      slot.worker.ref();
+      slot.worker.postMessage(job(id));
+    });
+  }
+
   return {
-    draw(svg) {
-      if (closed) return Promise.reject(new Error('chart pool closed'));
-      const free = slots.find((s) => s.waiting.size === 0);
-      const slot = free ?? (slots.length < size ? start() : slots.reduce((a, b) => (b.waiting.size < a.waiting.size ? b : a)));
-      const id = ++nextId;
-      return new Promise<Uint8Array>((resolve, reject) => {
-        slot.waiting.set(id, { resolve, reject });
-        slot.worker.ref();
-        slot.worker.postMessage({ id, svg });
-      });
-    },
+    draw: (svg) => submit('chart drawing', (id) => ({ id, svg })),
+    workbook: (table, sheet) => submit('table workbook', (id) => ({ id, table, sheet })),
     async warm() {
       while (slots.length < size) start();
       const line = '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="30"><text x="4" y="20" font-size="15">1. 城南街道 99.99%</text></svg>';
@@ -88,7 +98,7 @@ export function createChartPool(options: { fontFile: string; size?: number }): C
           (slot) =>
             new Promise<void>((resolve, reject) => {
               const id = ++nextId;
-              slot.waiting.set(id, { resolve: () => resolve(), reject });
+              slot.waiting.set(id, { what: 'chart drawing', resolve: () => resolve(), reject });
               slot.worker.ref();
               slot.worker.postMessage({ id, svg: line });
             }),

@@ -10,6 +10,7 @@ import { create, type Font } from 'fontkit';
 import { Resvg } from '@resvg/resvg-js';
 import { outlineFont, textToPaths } from './text-paths.ts';
 import { yieldToMainThread } from './thread-priority.ts';
+import type { RenderJob } from './chart-pool.ts';
 
 yieldToMainThread();
 
@@ -17,13 +18,23 @@ const port = parentPort!;
 const { fontFile } = workerData as { fontFile: string };
 const font = outlineFont(create(readFileSync(fontFile)) as Font);
 
-port.on('message', (job: { id: number; svg: string }) => {
-  try {
-    const png = new Resvg(textToPaths(job.svg, font), { font: { loadSystemFonts: false }, background: '#ffffff' }).render().asPng();
-    // A copy of its own, so that handing it over detaches nothing else.
-    const bytes = new Uint8Array(png);
-    port.postMessage({ id: job.id, png: bytes }, [bytes.buffer as ArrayBuffer]);
-  } catch (e) {
-    port.postMessage({ id: job.id, error: e instanceof Error ? e.message : String(e) });
-  }
+/** The table-workbook builder, loaded with exceljs when the first long table comes (most bots never send one). */
+let workbooks: typeof import('./table-workbook.ts') | undefined;
+
+async function bytesOf(job: RenderJob): Promise<Uint8Array> {
+  if ('svg' in job) return new Resvg(textToPaths(job.svg, font), { font: { loadSystemFonts: false }, background: '#ffffff' }).render().asPng();
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded as CommonJS (see above): require is this thread's lazy import
+  workbooks ??= require('./table-workbook.ts') as typeof import('./table-workbook.ts');
+  return workbooks.tableWorkbook(job.table, job.sheet);
+}
+
+port.on('message', (job: RenderJob) => {
+  bytesOf(job).then(
+    (out) => {
+      // A copy of its own, so that handing it over detaches nothing else.
+      const bytes = new Uint8Array(out);
+      port.postMessage({ id: job.id, bytes }, [bytes.buffer as ArrayBuffer]);
+    },
+    (e: unknown) => port.postMessage({ id: job.id, error: e instanceof Error ? e.message : String(e) }),
+  );
 });

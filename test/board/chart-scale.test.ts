@@ -1,15 +1,19 @@
 /**
  * Charts that scale: every unit up to 40, beyond that the top and bottom ten,
  * one bar for the units between and the area's own bar; drawn on the chart
- * threads with the text as the packaged font's outlines.
+ * threads with the text as the packaged font's outlines. A long table's
+ * workbook (Slack's attachment) is built on those threads too.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
+import ExcelJS from 'exceljs';
 import { Resvg } from '@resvg/resvg-js';
 import { boardChartSvg, chartBars, CHART_FONT_FILES } from '../../src/board/chart.ts';
 import { withRankChange, type Board } from '../../src/board/board.ts';
 import { rankStandings } from '../../src/domain/standings.ts';
 import { catalogue } from '../../src/i18n/index.ts';
 import { createChartPool } from '../../src/render/chart-pool.ts';
+import { tableWorkbook } from '../../src/render/table-workbook.ts';
 
 const zh = catalogue('zh-CN');
 const en = catalogue('en');
@@ -107,6 +111,55 @@ describe('chart threads', () => {
 
   it('a drawing that fails is refused, and the thread draws the next one', async () => {
     await expect(pool.draw('<svg xmlns="http://www.w3.org/2000/svg" width="0" height="0"></svg>')).rejects.toThrow(/chart drawing failed/);
+    expect(size(await pool.draw(boardChartSvg(boardOf(3), zh))).width).toBe(960);
+  });
+});
+
+/** CPU time of the calling thread so far, in ms (Linux; clock ticks of 10 ms). */
+function threadCpuMs(): number {
+  const stat = readFileSync('/proc/thread-self/stat', 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // utime and stime are the 14th and 15th fields; the split starts at the 3rd.
+  return ((Number(fields[14 - 3]) + Number(fields[15 - 3])) * 1000) / 100;
+}
+
+describe('long tables as workbooks', () => {
+  const table = {
+    columns: [
+      { header: '排名', align: 'right' as const },
+      { header: '名称', align: 'left' as const },
+      { header: '完成率', align: 'right' as const },
+    ],
+    rows: Array.from({ length: 2000 }, (_, i) => [String(i + 1), `乡镇${i + 1}`, `${(99 - i / 100).toFixed(2)}%`]),
+  };
+
+  it('a 2,000-row table comes back as a workbook with every row in order', async () => {
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(Buffer.from(await pool.workbook(table, '第3期 本市城乡居民医保征缴进度通报，截至11月23日')) as unknown as ArrayBuffer);
+    const ws = book.worksheets[0]!;
+    expect(ws.name).toBe('第3期 本市城乡居民医保征缴进度通报，截至11月23日'.slice(0, 31));
+    expect(ws.rowCount).toBe(2001);
+    expect(ws.getRow(1).values).toEqual([undefined, '排名', '名称', '完成率']);
+    expect(ws.getRow(2).values).toEqual([undefined, '1', '乡镇1', '99.00%']);
+    expect(ws.getRow(2001).values).toEqual([undefined, '2000', '乡镇2000', '79.01%']);
+  });
+
+  it("is built off the caller's thread: a few ms of its CPU, against building it here", async () => {
+    await tableWorkbook(table, 'warm');
+    await pool.workbook(table, 'warm');
+    let before = threadCpuMs();
+    await tableWorkbook(table, 'board');
+    const here = threadCpuMs() - before;
+    before = threadCpuMs();
+    const bytes = await pool.workbook(table, 'board');
+    const offThread = threadCpuMs() - before;
+    expect(bytes.length).toBeGreaterThan(10_000);
+    expect(offThread).toBeLessThan(40);
+    expect(offThread).toBeLessThan(here / 3);
+  });
+
+  it('a workbook that cannot be built is refused, and the thread goes on drawing', async () => {
+    await expect(pool.workbook({ columns: table.columns, rows: null as unknown as string[][] }, 'x')).rejects.toThrow(/table workbook failed/);
     expect(size(await pool.draw(boardChartSvg(boardOf(3), zh))).width).toBe(960);
   });
 });
