@@ -5,18 +5,24 @@
  * resumed after a restart) on its own.
  */
 import type { Kysely } from 'kysely';
-import type { Database } from '../db/schema.ts';
+import type { Database, RobotApp } from '../db/schema.ts';
 import { enqueuePost, parseStoredReply, type OutboxPost } from '../store/outbox.ts';
 import type { Reply } from '../core/reply.ts';
 import { appOfPlatform } from './apps.ts';
 import { robotParts } from './render.ts';
 import { imagePartText } from '../store/robots.ts';
 
-/** The last stored reply read back: a post to 250 robots parses its board once, not per robot. */
-let last: { stored: string; reply: Reply } | null = null;
-function parsed(stored: string): Reply {
-  if (last?.stored !== stored) last = { stored, reply: parseStoredReply(stored) };
-  return last.reply;
+/**
+ * The last stored reply read back, and its parts for each app: a post to
+ * 250 robots parses its board and cuts it into each app's parts once, not
+ * per robot.
+ */
+let last: { stored: string; reply: Reply; parts: Map<RobotApp, Reply[]> } | null = null;
+function partsOf(app: RobotApp, stored: string): Reply[] {
+  if (last?.stored !== stored) last = { stored, reply: parseStoredReply(stored), parts: new Map() };
+  let parts = last.parts.get(app);
+  if (!parts) last.parts.set(app, (parts = robotParts(app, last.reply)));
+  return [...parts];
 }
 
 /** Queues a post to a channel or a robot; false when everything of it was queued before. */
@@ -25,7 +31,7 @@ export async function enqueueFor(db: Kysely<Database>, post: OutboxPost): Promis
   if (!app) return enqueuePost(db, post);
   let queued = false;
   // A board comes stored (redacted already, see storedReply): a robot's app cuts it into its own parts.
-  const parts = robotParts(app, 'stored' in post.reply ? parsed(post.reply.stored) : post.reply);
+  const parts = 'stored' in post.reply ? partsOf(app, post.reply.stored) : robotParts(app, post.reply);
   // A WeCom robot takes the chart as a picture, first. The chart is stored
   // once with the post and its part is a reference: a board to 250 robots
   // copies it into no row, and the first sender draws it (off the event loop).

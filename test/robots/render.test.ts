@@ -6,8 +6,9 @@
  */
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { deflateSync } from 'node:zlib';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fitImage, pngSize, robotBody, robotParts, DINGTALK_BODY_MAX_BYTES, FEISHU_BODY_MAX_BYTES, WECOM_IMAGE_MAX_BYTES } from '../../src/robots/render.ts';
+import { fits, fitImage, pngSize, robotBody, robotParts, DINGTALK_BODY_MAX_BYTES, FEISHU_BODY_MAX_BYTES, WECOM_IMAGE_MAX_BYTES } from '../../src/robots/render.ts';
 import { readAnswer, signRequest, urlHint } from '../../src/robots/apps.ts';
 import { deriveKey, digest, open, seal } from '../../src/domain/secret-box.ts';
 import type { Reply } from '../../src/core/reply.ts';
@@ -56,6 +57,41 @@ describe('robot parts', () => {
     // A short board is one message with its title; DingTalk titles every message.
     expect(robotParts('dingtalk', board(5))).toHaveLength(1);
     expect(robotBody('dingtalk', robotParts('dingtalk', { status: 'ok', text: '你好' })[0]!)).toMatchObject({ markdown: { title: '你好' } });
+  });
+
+  it("packs every app's parts greedily: each within its limit, every line once and in order, and no part could have taken the next line", () => {
+    const separator = { wecom: '\n', dingtalk: '\n\n', feishu: '\n' } as const;
+    // Cells of any width: CJK, quotes and backslashes (escaped in JSON bodies), an emoji (a surrogate pair), spaces.
+    const cell = fc.string({ unit: fc.constantFrom('镇', 'a', '"', '\\', '😀', ' ', '9', '%', '\t'), minLength: 1, maxLength: 60 });
+    fc.assert(
+      fc.property(
+        fc.constantFrom('wecom', 'dingtalk', 'feishu'),
+        fc.option(fc.constantFrom('本区城乡居民医保征缴进度（第3期）', 'Board "No. 3"'), { nil: undefined }),
+        fc.array(fc.tuple(fc.nat({ max: 9999 }), cell, cell), { minLength: 1, maxLength: 400 }),
+        (app, title, rows) => {
+          const reply: Reply = {
+            status: 'ok',
+            ...(title ? { title } : {}),
+            text: '共 ' + rows.length + ' 行',
+            table: { columns: ['排名', '名称', '备注'].map((header) => ({ header, align: 'left' as const })), rows: rows.map(([n, a, b]) => [String(n + 1), a, b]) },
+          };
+          const parts = robotParts(app, reply);
+          const probe = title ? `${title} (99/99)` : undefined;
+          const partLines = parts.map((p) => p.text.split(separator[app]));
+          for (const p of parts) expect(fits(app, { status: 'ok', title: probe, text: p.text }), 'within the limit').toBe(true);
+          // Every line once, in order: the one-part rendering's lines.
+          const whole = robotParts(app, { ...reply, title: undefined }).map((p) => p.text.split(separator[app])).flat();
+          expect(partLines.flat()).toEqual(whole);
+          // Greedy: the next part's first line did not fit after this part's last.
+          for (let i = 0; i + 1 < parts.length; i++) {
+            const text = [...partLines[i]!, partLines[i + 1]![0]!].join(separator[app]);
+            expect(fits(app, { status: 'ok', title: probe, text }), `part ${i + 1} could have taken the next line`).toBe(false);
+          }
+          if (title && parts.length > 1) expect(parts.map((p) => p.title)).toEqual(parts.map((_, i) => `${title} (${i + 1}/${parts.length})`));
+        },
+      ),
+      { numRuns: 60 },
+    );
   });
 
   it('writes a lapse-like table one row a line, markup in names made harmless, and drops buttons', () => {
