@@ -150,14 +150,16 @@ export function renderSvgPng(svg: string, fontFiles: readonly string[] = CHART_F
 
 let pool: ChartPool | undefined;
 
+/** The process's chart threads, started when first needed. */
+const chartThreads = (): ChartPool => (pool ??= createChartPool({ fontFile: CHART_FONT_FILES[0]! }));
+
 /**
  * Draws a chart's SVG to PNG on the process's chart threads (started when
  * first needed), never on the event loop: the delivery worker draws charts
  * while the same process answers payments.
  */
 export function drawChartPng(svg: string): Promise<Uint8Array> {
-  pool ??= createChartPool({ fontFile: CHART_FONT_FILES[0]! });
-  return pool.draw(svg);
+  return chartThreads().draw(svg);
 }
 
 /**
@@ -165,14 +167,12 @@ export function drawChartPng(svg: string): Promise<Uint8Array> {
  * 110–320 ms for a province's 2,000 rows, in slices on the event loop.
  */
 export function tableWorkbookOffThread(table: ReplyTable, sheet: string): Promise<Uint8Array> {
-  pool ??= createChartPool({ fontFile: CHART_FONT_FILES[0]! });
-  return pool.workbook(table, sheet);
+  return chartThreads().workbook(table, sheet);
 }
 
 /** Starts the chart threads and opens the font in each: the bot does it at start, before any board is due. */
 export function warmChartThreads(): Promise<void> {
-  pool ??= createChartPool({ fontFile: CHART_FONT_FILES[0]! });
-  return pool.warm();
+  return chartThreads().warm();
 }
 
 /** The chart of a board, to be stored with the post and drawn once when it is first sent. */

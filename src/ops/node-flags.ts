@@ -9,9 +9,9 @@
  * the bot's main thread waited to run for about a quarter of the post
  * (109 ms of 395), and payments answered in 0.5 ms took 4–5 ms. With one
  * background thread it waited 7 ms of 437, and the payments' p99 during
- * posts stayed within their idle p99 (docs/figures.md, pay during board
- * post). The app's own helper threads (board, chart, import) are threads of
- * the process, not of this pool: they keep their parallelism.
+ * posts fell from 2.2–4.8 ms to 1.5–3.4 ms (docs/figures.md, pay during
+ * board post). The app's own helper threads (board, chart, import) are
+ * threads of the process, not of this pool: they keep their parallelism.
  */
 
 /** What every process of the app passes to node. */
