@@ -36,7 +36,7 @@ import { createOutboxWorker } from '../src/outbox/worker.ts';
 import { publishBoards } from '../src/board/publish.ts';
 import { catalogue } from '../src/i18n/index.ts';
 import { businessDate } from '../src/domain/calendar.ts';
-import { parseStoredReply } from '../src/store/outbox.ts';
+import { readStoredReply } from '../src/store/outbox.ts';
 import { fitImage, robotBody, WECOM_IMAGE_MAX_BYTES } from '../src/robots/render.ts';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -86,7 +86,7 @@ export async function benchRobots(opts: BenchOptions): Promise<Figure[]> {
     );
     const rows = await db.selectFrom('outbox').select(['id', 'channel_id', 'reply', 'image']).where('platform', '=', 'wecom-robot').execute();
     const partBody = async (row: { reply: string; image: string | null }) => {
-      const part = parseStoredReply(row.reply);
+      const part = await readStoredReply(row.reply, async () => {});
       const id = imagePartId(part.text);
       // The drawing the first sender stored: every robot must have got these bytes.
       const png = id === null ? null : ((await storedChart(db, id))?.png ?? null);

@@ -74,11 +74,8 @@ export function createChartPool(options: { fontFile: string; size?: number }): C
     return slot;
   }
 
-  /** Sends a job to the thread with the fewest waiting (starting one while there are fewer than `size`). */
-  function submit(what: string, job: (id: number) => RenderJob): Promise<Uint8Array> {
-    if (closed) return Promise.reject(new Error('chart pool closed'));
-    const free = slots.find((s) => s.waiting.size === 0);
-    const slot = free ?? (slots.length < size ? start() : slots.reduce((a, b) => (b.waiting.size < a.waiting.size ? b : a)));
+  /** Sends a job to this thread; `what` names it in a failure. */
+  function send(slot: Slot, what: string, job: (id: number) => RenderJob): Promise<Uint8Array> {
     const id = ++nextId;
     return new Promise<Uint8Array>((resolve, reject) => {
       slot.waiting.set(id, { what, resolve, reject });
@@ -87,23 +84,20 @@ export function createChartPool(options: { fontFile: string; size?: number }): C
     });
   }
 
+  /** Sends a job to the thread with the fewest waiting (starting one while there are fewer than `size`). */
+  function submit(what: string, job: (id: number) => RenderJob): Promise<Uint8Array> {
+    if (closed) return Promise.reject(new Error('chart pool closed'));
+    const free = slots.find((s) => s.waiting.size === 0);
+    return send(free ?? (slots.length < size ? start() : slots.reduce((a, b) => (b.waiting.size < a.waiting.size ? b : a))), what, job);
+  }
+
   return {
     draw: (svg) => submit('chart drawing', (id) => ({ id, svg })),
     workbook: (table, sheet) => submit('table workbook', (id) => ({ id, table, sheet })),
     async warm() {
       while (slots.length < size) start();
       const line = '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="30"><text x="4" y="20" font-size="15">1. 城南街道 99.99%</text></svg>';
-      await Promise.all(
-        slots.map(
-          (slot) =>
-            new Promise<void>((resolve, reject) => {
-              const id = ++nextId;
-              slot.waiting.set(id, { what: 'chart drawing', resolve: () => resolve(), reject });
-              slot.worker.ref();
-              slot.worker.postMessage({ id, svg: line });
-            }),
-        ),
-      );
+      await Promise.all(slots.map((slot) => send(slot, 'chart drawing', (id) => ({ id, svg: line }))));
     },
     async close() {
       closed = true;

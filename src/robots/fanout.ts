@@ -6,7 +6,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database, RobotApp } from '../db/schema.ts';
-import { enqueuePost, parseStoredReply, type OutboxPost } from '../store/outbox.ts';
+import { enqueuePost, readStoredReply, type OutboxPost } from '../store/outbox.ts';
 import type { Reply } from '../core/reply.ts';
 import { appOfPlatform } from './apps.ts';
 import { robotParts } from './render.ts';
@@ -18,8 +18,9 @@ import { imagePartText } from '../store/robots.ts';
  * per robot.
  */
 let last: { stored: string; reply: Reply; parts: Map<RobotApp, Reply[]> } | null = null;
-function partsOf(app: RobotApp, stored: string): Reply[] {
-  if (last?.stored !== stored) last = { stored, reply: parseStoredReply(stored), parts: new Map() };
+async function partsOf(app: RobotApp, stored: string): Promise<Reply[]> {
+  // Read at once: this runs inside the post's write transaction.
+  if (last?.stored !== stored) last = { stored, reply: await readStoredReply(stored, async () => {}), parts: new Map() };
   let parts = last.parts.get(app);
   if (!parts) last.parts.set(app, (parts = robotParts(app, last.reply)));
   return [...parts];
@@ -31,7 +32,7 @@ export async function enqueueFor(db: Kysely<Database>, post: OutboxPost): Promis
   if (!app) return enqueuePost(db, post);
   let queued = false;
   // A board comes stored (redacted already, see storedReply): a robot's app cuts it into its own parts.
-  const parts = 'stored' in post.reply ? partsOf(app, post.reply.stored) : robotParts(app, post.reply);
+  const parts = 'stored' in post.reply ? await partsOf(app, post.reply.stored) : robotParts(app, post.reply);
   // A WeCom robot takes the chart as a picture, first. The chart is stored
   // once with the post and its part is a reference: a board to 250 robots
   // copies it into no row, and the first sender draws it (off the event loop).

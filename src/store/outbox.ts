@@ -58,7 +58,8 @@ export function storedReply(reply: Reply): StoredReply {
 
 /**
  * A stored reply read back; `between` runs between the pieces of a long
- * table (the outbox worker lets the event loop run there).
+ * table (the outbox worker lets the event loop run there; a reader inside a
+ * transaction passes one that returns at once).
  */
 export async function readStoredReply(stored: string, between: () => Promise<void>): Promise<Reply> {
   let end = stored.indexOf('\n');
@@ -72,14 +73,6 @@ export async function readStoredReply(stored: string, between: () => Promise<voi
     if (end < 0) end = stored.length;
     for (const row of JSON.parse(stored.slice(start, end)) as string[][]) rows.push(row);
   }
-  return reply;
-}
-
-/** A stored reply read back at once: for a reply read inside a transaction, or a small one. */
-export function parseStoredReply(stored: string): Reply {
-  const [head, ...pieces] = stored.split('\n');
-  const reply = JSON.parse(head!) as Reply;
-  for (const piece of pieces) reply.table!.rows.push(...(JSON.parse(piece) as string[][]));
   return reply;
 }
 
