@@ -7,6 +7,14 @@
  * to its delivery with the chart) under 100 ms, and the p99 of pays during
  * the posts ≤ 2 × the p99 of the same payments with nothing else running,
  * measured in the same run on the same database.
+ *
+ * Each p99 is taken over at least a thousand pays: over a few hundred it is
+ * the third-worst pay, which one slow disk flush moves. On SQLite the bench
+ * also runs the 2,000-township case with the database in memory-backed files
+ * (/dev/shm): there a commit's flush costs nothing, so the figure is the
+ * bot's own share (the event loop, the threads, the CPU) and holds steady
+ * from run to run, where the on-disk figure also carries the disk's flush
+ * latency, which the bot does not control (docs/figures.md).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,10 +39,14 @@ function p99(samples: number[]): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.99) - 1)]!;
 }
 
-async function payDuringPost(opts: BenchOptions, townships: number): Promise<Figure[]> {
-  const posts = opts.quick ? 3 : 10;
-  const idlePays = opts.quick ? 300 : 1000;
-  const dir = mkdtempSync(join(tmpdir(), 'enrollbot-bench-post-'));
+/** Where the SQLite file lives: on the disk, as the bot runs, or in memory-backed files, to see the bot's own share. */
+type Where = 'disk' | 'memory';
+
+async function payDuringPost(opts: BenchOptions, townships: number, where: Where = 'disk'): Promise<Figure[]> {
+  const posts = opts.quick ? 10 : 30;
+  const idlePays = opts.quick ? 1000 : 3000;
+  // /dev/shm: Linux's memory-backed files, on every machine this runs on.
+  const dir = mkdtempSync(join(where === 'memory' ? '/dev/shm' : tmpdir(), 'enrollbot-bench-post-'));
   // Each post is another minute: `board post` publishes once per minute.
   let now = new Date('2026-11-23T02:00:00Z');
   const url = await benchDatabaseUrl(opts, dir, `post${townships}`);
@@ -133,17 +145,17 @@ async function payDuringPost(opts: BenchOptions, townships: number): Promise<Fig
     if (charts !== posts + 1) throw new Error(`${charts} of ${posts + 1} posts had their chart`);
     const idleP99 = p99(idle);
     const duringP99 = p99(during);
-    const where = `${townships.toLocaleString('en')} townships, ${dialectName(opts)}`;
+    const situation = `board post of ${townships.toLocaleString('en')} townships runs, ${dialectName(opts)}${where === 'memory' ? ' in memory-backed files (the bot\'s own share, without the disk\'s flushes)' : ''}`;
     return [
       {
-        name: `event loop while board post of ${where} runs (${posts} posts, each from the command to its delivery with the chart)`,
+        name: `event loop while ${situation} (${posts} posts, each from the command to its delivery with the chart)`,
         value: `worst delay ${worstDelayMs.toFixed(1)} ms (each post ${(postMs / posts).toFixed(0)} ms to delivery)`,
         reference: `monitorEventLoopDelay (5 ms resolution); over the idle pays, worst ${(idleLoop.max / 1e6).toFixed(1)} ms, p99 ${(idleLoop.percentile(99) / 1e6).toFixed(1)} ms`,
         target: '< 100 ms',
         pass: worstDelayMs < 100,
       },
       {
-        name: `pay while board post of ${where} runs (${during.length} pays during the posts)`,
+        name: `pay while ${situation} (${during.length} pays during the posts)`,
         value: `p99 ${duringP99.toFixed(1)} ms`,
         reference: `the same pays with nothing else running: p99 ${idleP99.toFixed(1)} ms (${idle.length} pays)`,
         target: `≤ 2 × the idle p99 = ${(2 * idleP99).toFixed(1)} ms`,
@@ -159,7 +171,9 @@ async function payDuringPost(opts: BenchOptions, townships: number): Promise<Fig
 }
 
 export async function benchPayDuringPost(opts: BenchOptions): Promise<Figure[]> {
-  return [...(await payDuringPost(opts, 250)), ...(await payDuringPost(opts, 2000))];
+  const onDisk = [...(await payDuringPost(opts, 250)), ...(await payDuringPost(opts, 2000))];
+  // PostgreSQL's files are its cluster's, not the bench's to place.
+  return opts.pg ? onDisk : [...onDisk, ...(await payDuringPost(opts, 2000, 'memory'))];
 }
 
 if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
