@@ -12,7 +12,8 @@ import { leadersChannels } from '../store/bindings.ts';
 import { areasByIds } from '../store/areas.ts';
 import { robotDestinations } from '../store/robots.ts';
 import { standingsJson } from '../store/board-posts.ts';
-import { storedReply, type StoredReply } from '../store/outbox.ts';
+import type { StoredReply } from '../store/outbox.ts';
+import { storedForPlatforms } from '../robots/fanout.ts';
 import type { Catalogue } from '../i18n/index.ts';
 import { loadBoard, renderBoard, renderCheckList } from './board.ts';
 import { boardChartSvg } from './chart.ts';
@@ -105,13 +106,15 @@ export async function planOne(db: Kysely<Database>, input: PlanInput, area: Area
   const rendered = renderBoard(board, input.t, input.demo, { seq, late: input.late });
   const reply = special ? { ...rendered, footer: [rendered.footer, special].filter(Boolean).join('\n') } : rendered;
   await otherWorkFirst();
-  // Redacted and serialized here, once for all its channels: thousands of
-  // lines, which the write transaction then only copies.
-  const stored = storedReply(reply);
+  // Redacted and serialized here, once for all its channels, and cut into
+  // the parts of its robots' apps: thousands of lines, which the write
+  // transaction then only copies.
+  const platforms = channels.map((c) => c.platform);
+  const stored = storedForPlatforms(reply, platforms);
   const standings = standingsJson(board.rows);
   // The townships to check go to the leaders once a week, with the first scheduled post of the week.
   const checks = input.kind === 'scheduled' ? renderCheckList(board, input.t) : null;
   const { enrolled, target, today, amountFen } = board.total;
   await otherWorkFirst();
-  return { area, channels, seq, total: { enrolled, target, today, amountFen }, standings, reply: stored, checks: checks && storedReply(checks), chart };
+  return { area, channels, seq, total: { enrolled, target, today, amountFen }, standings, reply: stored, checks: checks && storedForPlatforms(checks, platforms), chart };
 }

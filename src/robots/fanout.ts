@@ -6,24 +6,38 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database, RobotApp } from '../db/schema.ts';
-import { enqueuePost, readStoredReply, type OutboxPost } from '../store/outbox.ts';
-import type { Reply } from '../core/reply.ts';
+import { enqueuePost, readStoredReply, storedReply, type OutboxPost, type StoredReply } from '../store/outbox.ts';
+import { storableReply, type Reply } from '../core/reply.ts';
+import { redactReply } from '../core/redact-reply.ts';
 import { appOfPlatform } from './apps.ts';
 import { robotParts } from './render.ts';
 import { imagePartText } from '../store/robots.ts';
 
 /**
- * The last stored reply read back, and its parts for each app: a post to
- * 250 robots parses its board and cuts it into each app's parts once, not
- * per robot.
+ * A reply stored for a post's channels, with its parts for each robot app
+ * among `platforms` cut now. A post reads its boards off the event loop
+ * (src/board/plan.ts) and calls this there: a province's board is thousands
+ * of lines, cut in 8–10 ms an app, and its write transaction then only
+ * copies the parts into each robot's rows. The parts are cut from the reply
+ * as it is stored (redacted, without its picture), so each part's size is
+ * the size it is sent at.
  */
-let last: { stored: string; reply: Reply; parts: Map<RobotApp, Reply[]> } | null = null;
-async function partsOf(app: RobotApp, stored: string): Promise<Reply[]> {
+export function storedForPlatforms(reply: Reply, platforms: readonly string[]): StoredReply {
+  const apps = new Set(platforms.map(appOfPlatform).filter((app): app is RobotApp => app !== null));
+  const stored = storedReply(reply);
+  if (apps.size === 0) return stored;
+  const storable = storableReply(redactReply(reply));
+  const parts: Partial<Record<RobotApp, readonly string[]>> = {};
+  for (const app of apps) parts[app] = robotParts(app, storable).map((part) => storedReply(part).stored);
+  return { ...stored, parts };
+}
+
+/** A stored reply's parts for an app: those cut with it, or cut now from its text. */
+async function storedParts(app: RobotApp, reply: StoredReply): Promise<StoredReply[]> {
+  const cut = reply.parts?.[app];
+  if (cut) return cut.map((stored) => ({ stored }));
   // Read at once: this runs inside the post's write transaction.
-  if (last?.stored !== stored) last = { stored, reply: await readStoredReply(stored, async () => {}), parts: new Map() };
-  let parts = last.parts.get(app);
-  if (!parts) last.parts.set(app, (parts = robotParts(app, last.reply)));
-  return [...parts];
+  return robotParts(app, await readStoredReply(reply.stored, async () => {})).map(storedReply);
 }
 
 /** Queues a post to a channel or a robot; false when everything of it was queued before. */
@@ -31,8 +45,7 @@ export async function enqueueFor(db: Kysely<Database>, post: OutboxPost): Promis
   const app = appOfPlatform(post.platform);
   if (!app) return enqueuePost(db, post);
   let queued = false;
-  // A board comes stored (redacted already, see storedReply): a robot's app cuts it into its own parts.
-  const parts = 'stored' in post.reply ? await partsOf(app, post.reply.stored) : robotParts(app, post.reply);
+  const parts: (Reply | StoredReply)[] = 'stored' in post.reply ? await storedParts(app, post.reply) : robotParts(app, post.reply);
   // A WeCom robot takes the chart as a picture, first. The chart is stored
   // once with the post and its part is a reference: a board to 250 robots
   // copies it into no row, and the first sender draws it (off the event loop).

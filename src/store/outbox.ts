@@ -4,7 +4,7 @@
  * retries, so a post is never lost by a crash and never doubled by a retry.
  */
 import type { Kysely, Selectable } from 'kysely';
-import type { Database, OutboxTable } from '../db/schema.ts';
+import type { Database, OutboxTable, RobotApp } from '../db/schema.ts';
 import { storableReply, type Reply, type ReplyImage } from '../core/reply.ts';
 import { redactReply } from '../core/redact-reply.ts';
 import { redact } from '../domain/mask.ts';
@@ -31,6 +31,12 @@ type QueuedChart = { filename: string; alt: string } & ({ id: number } | { svg: 
  */
 export interface StoredReply {
   stored: string;
+  /**
+   * The same reply as each group-robot app's parts (one webhook message
+   * each), stored as a row holds them: cut where the reply was stored, once
+   * for every robot of that app (see src/robots/fanout.ts).
+   */
+  parts?: Readonly<Partial<Record<RobotApp, readonly string[]>>>;
 }
 
 /**
