@@ -14,7 +14,11 @@
  * (/dev/shm): there a commit's flush costs nothing, so the figure is the
  * bot's own share (the event loop, the threads, the CPU) and holds steady
  * from run to run, where the on-disk figure also carries the disk's flush
- * latency, which the bot does not control (docs/figures.md).
+ * latency, which the bot does not control (docs/figures.md). That case runs
+ * once more posting to Slack: the real Slack client renders the board (its
+ * first 100 rows as a table block, the whole as an XLSX built on the chart
+ * threads) and uploads it with the chart to a fake Slack Web API in another
+ * process, as a province's board goes to a Slack workspace.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,6 +35,10 @@ import { getCurrentCampaign } from '../src/store/campaigns.ts';
 import { setTarget } from '../src/store/targets.ts';
 import { bumpSetupVersion } from '../src/store/setup-version.ts';
 import { warmChartThreads } from '../src/board/chart.ts';
+import { bindChannel } from '../src/store/bindings.ts';
+import { createSlackOutbound } from '../src/platforms/slack/outbound.ts';
+import { createLookupClient } from '../src/platforms/slack/directory.ts';
+import { startChild } from './slack.ts';
 import { benchDatabaseUrl, dialectName, dropBenchDatabase } from './db.ts';
 import type { BenchOptions, Figure } from './types.ts';
 
@@ -42,7 +50,10 @@ function p99(samples: number[]): number {
 /** Where the SQLite file lives: on the disk, as the bot runs, or in memory-backed files, to see the bot's own share. */
 type Where = 'disk' | 'memory';
 
-async function payDuringPost(opts: BenchOptions, townships: number, where: Where = 'disk'): Promise<Figure[]> {
+/** Where the leaders' board goes: a console-like platform that takes it as it is, or Slack. */
+type To = 'console' | 'slack';
+
+async function payDuringPost(opts: BenchOptions, townships: number, where: Where = 'disk', to: To = 'console'): Promise<Figure[]> {
   const posts = opts.quick ? 10 : 30;
   const idlePays = opts.quick ? 1000 : 3000;
   // /dev/shm: Linux's memory-backed files, on every machine this runs on.
@@ -56,9 +67,13 @@ async function payDuringPost(opts: BenchOptions, townships: number, where: Where
   const say = (user: string, channel: string, text: string) => app.dispatcher.handle(consoleMessage({ user, channel, text, messageId: `b${++id}` }));
   let delivered = 0;
   let charts = 0;
+  const fakeSlack = to === 'slack' ? startChild('./slack-fake-child.ts', []) : null;
+  const fake = fakeSlack ? ((await fakeSlack.ready) as { apiUrl: string; url: string }) : null;
+  const slack = fake ? createSlackOutbound(createLookupClient({ token: 'xoxb-bench', apiUrl: fake.apiUrl })) : null;
   const platform: PlatformOutbound = {
-    name: 'console',
-    post: async (_channel, reply) => {
+    name: to,
+    post: async (channel, reply) => {
+      await slack?.post(channel, reply);
       delivered++;
       if (reply.image) charts++;
     },
@@ -76,7 +91,8 @@ async function payDuringPost(opts: BenchOptions, townships: number, where: Where
       }
       await bumpSetupVersion(tx);
     });
-    await say('admin', 'leaders', 'bind leaders');
+    if (to === 'slack') await bindChannel(db, { platform: 'slack', channelId: 'CLEADERS', channelName: 'leaders', kind: 'leaders', areaId: root.id, now });
+    else await say('admin', 'leaders', 'bind leaders');
     await say('admin', 't0', 'bind 镇0');
     await say('admin', 'setup', 'grant coord coordinator 镇0');
     for (let i = 0; i < 20; i++) await say('admin', 'setup', `pay 1 in 镇${i}`);
@@ -143,9 +159,14 @@ async function payDuringPost(opts: BenchOptions, townships: number, where: Where
       worstDelayMs = Math.max(worstDelayMs, post.worstDelayMs);
     }
     if (charts !== posts + 1) throw new Error(`${charts} of ${posts + 1} posts had their chart`);
+    if (fake) {
+      // Each post to Slack uploads its chart and its whole table as XLSX (longer than a table block).
+      const uploads = Number(await (await fetch(`${fake.url}/_count/upload`)).text());
+      if (uploads !== 2 * (posts + 1)) throw new Error(`${uploads} files uploaded to Slack for ${posts + 1} posts, not 2 each`);
+    }
     const idleP99 = p99(idle);
     const duringP99 = p99(during);
-    const situation = `board post of ${townships.toLocaleString('en')} townships runs, ${dialectName(opts)}${where === 'memory' ? ' in memory-backed files (the bot\'s own share, without the disk\'s flushes)' : ''}`;
+    const situation = `board post of ${townships.toLocaleString('en')} townships runs, ${dialectName(opts)}${where === 'memory' ? ' in memory-backed files (the bot\'s own share, without the disk\'s flushes)' : ''}${to === 'slack' ? ', posted to Slack (a fake Web API in another process)' : ''}`;
     return [
       {
         name: `event loop while ${situation} (${posts} posts, each from the command to its delivery with the chart)`,
@@ -164,6 +185,7 @@ async function payDuringPost(opts: BenchOptions, townships: number, where: Where
     ];
   } finally {
     await worker.stop();
+    await fakeSlack?.stop();
     await app.close();
     await dropBenchDatabase(url);
     rmSync(dir, { recursive: true, force: true });
@@ -173,7 +195,8 @@ async function payDuringPost(opts: BenchOptions, townships: number, where: Where
 export async function benchPayDuringPost(opts: BenchOptions): Promise<Figure[]> {
   const onDisk = [...(await payDuringPost(opts, 250)), ...(await payDuringPost(opts, 2000))];
   // PostgreSQL's files are its cluster's, not the bench's to place.
-  return opts.pg ? onDisk : [...onDisk, ...(await payDuringPost(opts, 2000, 'memory'))];
+  if (opts.pg) return onDisk;
+  return [...onDisk, ...(await payDuringPost(opts, 2000, 'memory')), ...(await payDuringPost(opts, 2000, 'memory', 'slack'))];
 }
 
 if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {

@@ -88,7 +88,7 @@ function burster(port: number, makeBody: () => string) {
  * (the app's for the app, none for the fake Slack); each stdout line is
  * JSON, the first once it is ready.
  */
-function startChild(script: string, args: string[], flags: readonly string[] = []) {
+export function startChild(script: string, args: string[], flags: readonly string[] = []) {
   const tsx = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url));
   const child = spawn(tsx, [...flags, fileURLToPath(new URL(script, import.meta.url)), ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
