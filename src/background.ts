@@ -15,6 +15,7 @@ import schedule from 'node-schedule';
 import { holidayYearsMissing, scheduleLapse } from './lapse/schedule.ts';
 import { nightlyBackupDir, runNightlyBackup } from './ops/nightly-backup.ts';
 import { pruneHandled } from './store/inbound.ts';
+import { forgetDeliveredText } from './store/outbox.ts';
 
 export interface Background {
   worker: OutboxWorker;
@@ -136,24 +137,33 @@ function scheduleNightlyBackup({ app, config, log }: BackgroundOptions, zone: st
   };
 }
 
-/** How often stored replies past the dedupe window are deleted. */
+/** How often stored replies and delivered posts' text past the dedupe window are deleted. */
 const RETENTION_EVERY_MS = 3_600_000;
 
 /**
- * Stored replies are kept only for the dedupe window (`ENROLLBOT_DEDUPE_DAYS`):
- * past it a platform no longer retries a message, and the reply is personal
- * data kept for nothing. Pruned at start, then hourly.
+ * Stored replies and the text of delivered posts are kept only for the
+ * dedupe window (`ENROLLBOT_DEDUPE_DAYS`): past it a platform no longer
+ * retries a message, nothing sends a delivered post again, and either is
+ * personal data kept for nothing. Pruned at start, then hourly.
  */
 function scheduleRetention({ app, config, log, now }: BackgroundOptions): { stop(): Promise<void> } {
   const clock = now ?? (() => new Date());
   let running: Promise<void> = Promise.resolve();
+  // The last cutoff whose delivered posts were all forgotten: each hour reads only the hour since.
+  let forgotten: Date | undefined;
+  const failed = (what: string) => (e: unknown) => log.error(what, { err: e instanceof Error ? e.message : String(e) });
   const prune = () => {
-    running = pruneHandled(app.database.db, new Date(clock().getTime() - config.dedupeDays * 86_400_000)).then(
-      (n) => {
+    const before = new Date(clock().getTime() - config.dedupeDays * 86_400_000);
+    const db = app.database.db;
+    running = Promise.all([
+      pruneHandled(db, before).then((n) => {
         if (n > 0) log.info('stored replies past the dedupe window deleted', { rows: n, days: config.dedupeDays });
-      },
-      (e: unknown) => log.error('pruning stored replies failed', { err: e instanceof Error ? e.message : String(e) }),
-    );
+      }, failed('pruning stored replies failed')),
+      forgetDeliveredText(db, { before, since: forgotten }).then((n) => {
+        forgotten = before;
+        if (n > 0) log.info('text of delivered posts past the dedupe window deleted', { rows: n, days: config.dedupeDays });
+      }, failed('deleting the text of delivered posts failed')),
+    ]).then(() => undefined);
   };
   prune();
   const timer = setInterval(prune, RETENTION_EVERY_MS);

@@ -56,7 +56,8 @@ export interface Config {
   keyDir: string;
   /**
    * `ENROLLBOT_DEDUPE_DAYS`: how long the reply to a handled message is kept
-   * to answer a platform's retry of it; older ones are deleted.
+   * to answer a platform's retry of it, and the text of a delivered post;
+   * older ones are deleted.
    */
   dedupeDays: number;
   logLevel: LogLevel;

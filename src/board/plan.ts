@@ -19,6 +19,7 @@ import { loadBoard, renderBoard, renderCheckList } from './board.ts';
 import { boardChartSvg } from './chart.ts';
 import { specialBoardLine } from '../lapse/named-lines.ts';
 import { specialFigures } from '../store/named-people.ts';
+import { otherWorkFirst } from '../db/other-work-first.ts';
 
 /** What a post's boards are read for. */
 export interface PlanInput {
@@ -59,12 +60,6 @@ export interface PlannedPost {
   chart: { svg: string; alt: string } | null;
 }
 
-/**
- * Lets the event loop run between the steps of reading a post (when it is
- * read on the bot's own thread): each step of a large board is milliseconds,
- * and the chat's payments waiting for it would otherwise wait for the whole post.
- */
-const otherWorkFirst = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * Reads the board of every area with a leaders' channel (or group robots

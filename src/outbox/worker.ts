@@ -55,6 +55,7 @@ import { drawChartPng } from '../board/chart.ts';
 import { chartPng } from '../board/chart-images.ts';
 import type { Reply } from '../core/reply.ts';
 import type { Logger } from '../core/logger.ts';
+import { otherWorkFirst } from '../db/other-work-first.ts';
 
 export interface OutboxWorkerOptions {
   db: Kysely<Database>;
@@ -104,8 +105,6 @@ export interface OutboxWorker {
 
 const COALESCE_MS = 5;
 
-/** Lets the event loop run (a payment's reply) between the pieces of a long stored board. */
-const otherWorkFirst = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** The delay before attempt n+1 after n failed attempts. */
 export function backoffMs(attempts: number, baseMs: number, maxMs: number): number {

@@ -8,6 +8,7 @@ import type { Database } from '../db/schema.ts';
 import type { Reply } from '../core/reply.ts';
 import { prepared } from '../db/prepared.ts';
 import { redactReply } from '../core/redact-reply.ts';
+import { otherWorkFirst } from '../db/other-work-first.ts';
 import { appendAudit, auditValues, type AuditInput } from './audit.ts';
 
 const selectHandled = prepared((db: Kysely<Database>, p: { key: string }) =>
@@ -170,7 +171,7 @@ export async function replaceHandled(db: Kysely<Database>, sourceKey: string, re
  * Forgets the replies of messages handled before `before`: past the dedupe
  * window a platform no longer retries, and a stored reply is personal data
  * kept for no purpose. Deletes in slices so a large backlog never holds the
- * write lock long; returns how many went.
+ * write lock (or the event loop) long; returns how many went.
  */
 export async function pruneHandled(db: Kysely<Database>, before: Date, slice = 5_000): Promise<number> {
   const at = before.toISOString();
@@ -181,5 +182,6 @@ export async function pruneHandled(db: Kysely<Database>, before: Date, slice = 5
     const n = Number(r.numDeletedRows ?? 0n);
     total += n;
     if (n < slice) return total;
+    await otherWorkFirst();
   }
 }
