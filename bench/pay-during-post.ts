@@ -54,7 +54,8 @@ type Where = 'disk' | 'memory';
 type To = 'console' | 'slack';
 
 async function payDuringPost(opts: BenchOptions, townships: number, where: Where = 'disk', to: To = 'console'): Promise<Figure[]> {
-  const posts = opts.quick ? 10 : 30;
+  // At least this many posts, and as many more as it takes for as many pays during them as idle.
+  const minPosts = opts.quick ? 10 : 30;
   const idlePays = opts.quick ? 1000 : 3000;
   // /dev/shm: Linux's memory-backed files, on every machine this runs on.
   const dir = mkdtempSync(join(where === 'memory' ? '/dev/shm' : tmpdir(), 'enrollbot-bench-post-'));
@@ -67,9 +68,9 @@ async function payDuringPost(opts: BenchOptions, townships: number, where: Where
   const say = (user: string, channel: string, text: string) => app.dispatcher.handle(consoleMessage({ user, channel, text, messageId: `b${++id}` }));
   let delivered = 0;
   let charts = 0;
-  const fakeSlack = to === 'slack' ? startChild('./slack-fake-child.ts', []) : null;
-  const fake = fakeSlack ? ((await fakeSlack.ready) as { apiUrl: string; url: string }) : null;
-  const slack = fake ? createSlackOutbound(createLookupClient({ token: 'xoxb-bench', apiUrl: fake.apiUrl })) : null;
+  let fakeSlack: ReturnType<typeof startChild> | null = null;
+  let fake: { apiUrl: string; url: string } | null = null;
+  let slack: PlatformOutbound | null = null;
   const platform: PlatformOutbound = {
     name: to,
     post: async (channel, reply) => {
@@ -80,6 +81,11 @@ async function payDuringPost(opts: BenchOptions, townships: number, where: Where
   };
   const worker = createOutboxWorker({ db: app.database.db, platforms: [platform], log: jsonLogger('error'), channelIntervalMs: 0, pollMs: 20 });
   try {
+    if (to === 'slack') {
+      fakeSlack = startChild('./slack-fake-child.ts', []);
+      fake = (await fakeSlack.ready) as { apiUrl: string; url: string };
+      slack = createSlackOutbound(createLookupClient({ token: 'xoxb-bench', apiUrl: fake.apiUrl }));
+    }
     const db = app.database.db;
     const campaign = await getCurrentCampaign(db);
     const root = await getRootArea(db);
@@ -152,7 +158,9 @@ async function payDuringPost(opts: BenchOptions, townships: number, where: Where
     const during: number[] = [];
     let postMs = 0;
     let worstDelayMs = 0;
-    for (let k = 0; k < posts; k++) {
+    let posts = 0;
+    for (; posts < minPosts || during.length < idlePays; posts++) {
+      if (posts >= 10 * minPosts) throw new Error(`${during.length} pays during ${posts} posts: the pays are not running beside the posts`);
       const post = await postWhilePaying();
       during.push(...post.pays);
       postMs += post.ms;

@@ -22,6 +22,7 @@ import * as lapseIndexes from './2026-12-01-018-lapse-indexes.ts';
 import * as boardStandingsJson from './2026-12-01-021-board-standings-json.ts';
 import * as robotIdsKept from './2026-12-01-022-robot-ids-kept.ts';
 import * as totalNewestDay from './2026-12-02-023-total-newest-day.ts';
+import * as outboxTextKept from './2026-12-02-024-outbox-text-kept.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-23-001-core': core,
@@ -43,4 +44,5 @@ export const migrations: Record<string, Migration> = {
   '2026-12-01-021-board-standings-json': boardStandingsJson,
   '2026-12-01-022-robot-ids-kept': robotIdsKept,
   '2026-12-02-023-total-newest-day': totalNewestDay,
+  '2026-12-02-024-outbox-text-kept': outboxTextKept,
 };

@@ -149,8 +149,6 @@ const RETENTION_EVERY_MS = 3_600_000;
 function scheduleRetention({ app, config, log, now }: BackgroundOptions): { stop(): Promise<void> } {
   const clock = now ?? (() => new Date());
   let running: Promise<void> = Promise.resolve();
-  // The last cutoff whose delivered posts were all forgotten: each hour reads only the hour since.
-  let forgotten: Date | undefined;
   const failed = (what: string) => (e: unknown) => log.error(what, { err: e instanceof Error ? e.message : String(e) });
   const prune = () => {
     const before = new Date(clock().getTime() - config.dedupeDays * 86_400_000);
@@ -159,8 +157,7 @@ function scheduleRetention({ app, config, log, now }: BackgroundOptions): { stop
       pruneHandled(db, before).then((n) => {
         if (n > 0) log.info('stored replies past the dedupe window deleted', { rows: n, days: config.dedupeDays });
       }, failed('pruning stored replies failed')),
-      forgetDeliveredText(db, { before, since: forgotten }).then((n) => {
-        forgotten = before;
+      forgetDeliveredText(db, before).then((n) => {
         if (n > 0) log.info('text of delivered posts past the dedupe window deleted', { rows: n, days: config.dedupeDays });
       }, failed('deleting the text of delivered posts failed')),
     ]).then(() => undefined);

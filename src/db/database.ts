@@ -37,6 +37,11 @@ export const SQLITE_PRAGMAS = [
   // with 16 MB it reads 1.8 (1.0 at a million people). Pages are taken only
   // as they are read, so a small campaign's memory does not change.
   'cache_size = -16384',
+  // Deleted and cleared content is overwritten with zeros, overflow pages
+  // too (FAST leaves those): the stored replies and delivered posts the
+  // retention job clears would otherwise stay in the file's free pages, and
+  // in every backup copied from it, until SQLite happened to reuse them.
+  'secure_delete = ON',
 ] as const;
 
 /** How many distinct statements stay prepared; the app uses a few dozen. */

@@ -6,7 +6,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database, RobotApp } from '../db/schema.ts';
-import { enqueuePost, readStoredReply, storedReply, type OutboxPost, type StoredReply } from '../store/outbox.ts';
+import { enqueuePost, readStoredReply, storedAsIs, storedReply, type OutboxPost, type StoredReply } from '../store/outbox.ts';
 import { storableReply, type Reply } from '../core/reply.ts';
 import { redactReply } from '../core/redact-reply.ts';
 import { appOfPlatform } from './apps.ts';
@@ -24,9 +24,12 @@ import { imagePartText } from '../store/robots.ts';
  */
 export function storedForPlatforms(reply: Reply, platforms: readonly string[]): StoredReply {
   const apps = new Set(platforms.map(appOfPlatform).filter((app): app is RobotApp => app !== null));
-  const stored = storedReply(reply);
-  if (apps.size === 0) return stored;
+  // Redacted once: a province's board is thousands of lines.
   const storable = storableReply(redactReply(reply));
+  const stored = storedAsIs(storable);
+  if (apps.size === 0) return stored;
+  // Each part is redacted again as it is stored: joining cells into a
+  // part's lines could make a number that no single cell held.
   const parts: Partial<Record<RobotApp, readonly string[]>> = {};
   for (const app of apps) parts[app] = robotParts(app, storable).map((part) => storedReply(part).stored);
   return { ...stored, parts };

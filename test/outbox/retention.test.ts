@@ -4,6 +4,8 @@
  * among them), keeps the row so that the same post is never queued twice,
  * and leaves alone what is not delivered yet or was given up on.
  */
+import { readFileSync } from 'node:fs';
+import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openTestApp, type TestApp } from '../helpers/app.ts';
 import { enqueuePost, forgetDeliveredText } from '../../src/store/outbox.ts';
@@ -12,6 +14,7 @@ import type { PlatformOutbound } from '../../src/core/platform-port.ts';
 import { startBackground } from '../../src/background.ts';
 import { loadConfig } from '../../src/config.ts';
 import { until } from '../helpers/until.ts';
+import { openDatabase } from '../../src/db/database.ts';
 
 const DAY = 86_400_000;
 const T0 = new Date('2026-11-23T02:00:00Z');
@@ -49,11 +52,14 @@ async function deliverAt(at: Date, fail: ReadonlySet<string> = new Set()): Promi
   }
 }
 
+/** A township's list as a post carries it: longer than a page, so it lives in overflow pages too. */
+const list = (key: string) => Array.from({ length: 300 }, (_, i) => `LIST-${key}-${i} 张*三 430602********1234`).join('\n');
+
 const post = (key: string, channel: string, now: Date) =>
   enqueuePost(app!.database.db, {
     platform: 'console',
     channelId: channel,
-    reply: { status: 'ok', text: `${key}: 张*三 430602********1234`, image: { png: new Uint8Array([137, 80, 78, 71]), filename: 'c.png', alt: '图' } },
+    reply: { status: 'ok', text: list(key), image: { png: new Uint8Array([137, 80, 78, 71]), filename: 'c.png', alt: '图' } },
     dedupeKey: key,
     now,
   });
@@ -90,28 +96,44 @@ describe('the text of delivered posts', () => {
       ['d-waiting', 'kept', 'image'],
     ]);
     expect(app.log.lines.some((l) => l.includes('text of delivered posts past the dedupe window deleted'))).toBe(true);
+    // Gone from the SQLite file itself, not only from the row: cleared
+    // content is overwritten (secure_delete), so no free page keeps the list.
+    if (app.database.file) {
+      await sql`pragma wal_checkpoint(TRUNCATE)`.execute(db);
+      const file = readFileSync(app.database.file, 'latin1');
+      expect(file.includes('LIST-a-old-'), 'the old list in the database file').toBe(false);
+      expect(file.includes('LIST-c-recent-'), 'the recent list is kept').toBe(true);
+    }
     // The same post again is still a duplicate: the key outlives the text.
     expect(await post('a-old', 'c1', later)).toBe(false);
     expect(await db.selectFrom('outbox').select('id').where('dedupe_key', '=', 'a-old').execute()).toHaveLength(1);
   });
 
-  it('goes in slices, and a run from the last cutoff reads only what was delivered since', async () => {
+  it('goes in slices, lets other work run between them, and counts each post once when two replicas sweep together', async () => {
     app = await openTestApp();
-    for (let i = 0; i < 5; i++) await post(`p${i}`, 'c1', T0);
+    for (let i = 0; i < 9; i++) await post(`p${i}`, 'c1', T0);
     await deliverAt(T0);
     const cutoff = new Date(T0.getTime() + DAY);
-    // A cutoff after their delivery: nothing delivered since it is left to forget.
-    expect(await forgetDeliveredText(app.database.db, { before: new Date(T0.getTime() + 2 * DAY), since: cutoff }, 2)).toBe(0);
-    // Other work (a payment's turn) runs between the slices, not after the whole sweep.
+    expect(await forgetDeliveredText(app.database.db, T0, 2)).toBe(0);
+    // Other work (a payment's turn) runs between the slices, not after the
+    // whole sweep. (On PostgreSQL every query lets it run anyway; on SQLite,
+    // which answers synchronously, only the yield between slices does.)
     let turns = 0;
     const tick = () => {
       turns++;
       if (turns < 100) setImmediate(tick);
     };
     setImmediate(tick);
-    expect(await forgetDeliveredText(app.database.db, { before: cutoff }, 2)).toBe(5);
+    // A second replica on a connection of its own sweeps at the same time: each post is forgotten, and counted, once.
+    const other = await openDatabase(app.databaseUrl);
+    try {
+      const [mine, theirs] = await Promise.all([forgetDeliveredText(app.database.db, cutoff, 2), forgetDeliveredText(other.db, cutoff, 2)]);
+      expect(mine + theirs).toBe(9);
+    } finally {
+      await other.close();
+    }
     expect(turns).toBeGreaterThanOrEqual(2);
-    expect((await rows()).map((r) => r[1])).toEqual(Array(5).fill('forgotten'));
-    expect(await forgetDeliveredText(app.database.db, { before: cutoff }, 2)).toBe(0);
+    expect((await rows()).map((r) => r[1])).toEqual(Array(9).fill('forgotten'));
+    expect(await forgetDeliveredText(app.database.db, cutoff, 2)).toBe(0);
   });
 });
