@@ -60,7 +60,6 @@ export interface PlannedPost {
   chart: { svg: string; alt: string } | null;
 }
 
-
 /**
  * Reads the board of every area with a leaders' channel (or group robots
  * bound for its leaders), here. Reads only: run it on the database, outside

@@ -105,7 +105,6 @@ export interface OutboxWorker {
 
 const COALESCE_MS = 5;
 
-
 /** The delay before attempt n+1 after n failed attempts. */
 export function backoffMs(attempts: number, baseMs: number, maxMs: number): number {
   return Math.min(maxMs, baseMs * 2 ** Math.max(0, attempts - 1));
